@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies are kept few on purpose (2-core CI builds): the C libraries come from
+// Debian's -dev packages, and swift-argument-parser is the only Swift package.
+let package = Package(
+    name: "eplan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "eplan", targets: ["eplan"]),
+        .library(name: "EPlanDomain", targets: ["EPlanDomain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each wrapped once by the Swift module named after it.
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev", "proj-data"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "EPlanGeometry", dependencies: ["CGEOS"]),
+        .target(name: "EPlanCRS", dependencies: ["CPROJ", "EPlanGeometry"]),
+        .target(name: "EPlanStore", dependencies: ["CSQLite", "EPlanGeometry"]),
+        .target(name: "EPlanDomain", dependencies: ["EPlanGeometry", "EPlanCRS", "EPlanStore"]),
+        .executableTarget(name: "eplan", dependencies: [
+            "EPlanDomain",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "EPlanTests", dependencies: ["EPlanDomain", "eplan"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,3 @@
+@_exported import EPlanGeometry
+@_exported import EPlanCRS
+@_exported import EPlanStore

@@ -1,0 +1,2 @@
+import EPlanDomain
+print("eplan")
