@@ -1,0 +1,58 @@
+import ArgumentParser
+import EPlanDomain
+import Foundation
+
+struct Boundaries: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: t("ขอบเขตการปกครอง (จังหวัด อำเภอ ตำบล)", "administrative boundaries (province, amphoe, tambon)"),
+                             subcommands: [Import.self])
+    }
+
+    struct Import: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: t("นำเข้าขอบเขตจากไฟล์ GeoJSON (แทนที่ระดับนั้นทั้งหมด)",
+                                             "import boundaries from a GeoJSON file (replaces that level whole)"))
+        }
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: ArgumentHelp(t("ไฟล์ GeoJSON FeatureCollection", "GeoJSON FeatureCollection file")))
+        var file: String
+
+        @Option(name: .long, help: ArgumentHelp(t("ระดับ: province, amphoe หรือ tambon", "level: province, amphoe or tambon")))
+        var level: String
+
+        @Flag(name: .long, help: ArgumentHelp(t("ปฏิเสธทั้งไฟล์ถ้ามีรูปเรขาคณิตไม่ถูกต้อง", "refuse the whole file if any geometry is invalid")))
+        var strict = false
+
+        @Option(name: .long, help: ArgumentHelp(t("ฟิลด์รหัส", "code field")))
+        var fieldCode: String?
+        @Option(name: .long, help: ArgumentHelp(t("ฟิลด์รหัสหน่วยแม่ (อำเภอของตำบล, จังหวัดของอำเภอ)", "parent code field (a tambon's amphoe, an amphoe's province)")))
+        var fieldParent: String?
+        @Option(name: .long, help: ArgumentHelp(t("ฟิลด์รหัสจังหวัด", "province code field")))
+        var fieldProvince: String?
+        @Option(name: .long, help: ArgumentHelp(t("ฟิลด์ชื่อภาษาไทย", "Thai name field")))
+        var fieldNameTh: String?
+        @Option(name: .long, help: ArgumentHelp(t("ฟิลด์ชื่อภาษาอังกฤษ", "English name field")))
+        var fieldNameEn: String?
+
+        func run() throws {
+            guard let lvl = BoundaryLevel(rawValue: level) else {
+                throw CLIError(Message(th: "--level ต้องเป็น province, amphoe หรือ tambon (ได้ '\(level)')",
+                                       en: "--level must be province, amphoe or tambon (got '\(level)')"))
+            }
+            var fields = BoundaryFields.defaults(for: lvl)
+            if let f = fieldCode { fields.code = f }
+            if let f = fieldParent { fields.parentCode = f }
+            if let f = fieldProvince { fields.provinceCode = f }
+            if let f = fieldNameTh { fields.nameTH = f }
+            if let f = fieldNameEn { fields.nameEN = f }
+            let store = try global.openStore()
+            let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: PROJContext())
+            let report = try importer.importFile(path: file, level: lvl, fields: fields, strict: strict,
+                                                 progress: Progress.reporter(level: lvl))
+            Progress.finish()
+            printImportSummary(report)
+        }
+    }
+}

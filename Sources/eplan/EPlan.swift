@@ -1,0 +1,68 @@
+import ArgumentParser
+import EPlanDomain
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit codes (documented in the README).
+enum ExitStatus: Int32 {
+    case ok = 0
+    case inputError = 1        // a bad coordinate, file, field or value
+    case storeError = 3        // the database cannot be opened, read or written
+    case outside = 4           // the location lies outside (where: outside every unit)
+    case internalError = 70
+}
+
+@main
+struct EPlan: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "eplan",
+            abstract: t("บริการพิกัดโครงการ e-Plan: ปักหมุดโครงการ ตรวจกับเขตพื้นที่ ส่งออก GeoJSON",
+                        "e-Plan project-coordinate service: pin projects, check them against boundaries, export GeoJSON"),
+            version: EPlanVersion.string,
+            subcommands: [Init.self, Boundaries.self, Where.self, Version.self])
+    }
+
+    static func main() {
+        Language.current = GlobalOptions.languageFromArguments(CommandLine.arguments) ?? .th
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as UserFacingError {
+            printError(error.message.text())
+            Foundation.exit(exitCode(for: error).rawValue)
+        } catch let error as EPlanExit {
+            Foundation.exit(error.status.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    static func exitCode(for error: UserFacingError) -> ExitStatus {
+        if error is DatabaseError { return .storeError }
+        return .inputError
+    }
+}
+
+/// Thrown by a command that has already said what it had to say and only needs to end
+/// with a particular status.
+struct EPlanExit: Error { var status: ExitStatus }
+
+/// Thai first; English with `--lang en`.
+func t(_ th: String, _ en: String) -> String { Language.current == .th ? th : en }
+
+func printError(_ text: String) {
+    let prefix = t("ข้อผิดพลาด: ", "error: ")
+    FileHandle.standardError.write((prefix + text + "\n").data(using: .utf8)!)
+}
+
+func printNote(_ text: String) {
+    FileHandle.standardError.write((text + "\n").data(using: .utf8)!)
+}
+
+enum EPlanVersion {
+    static let string = "0.1.0"
+}
+
+import Foundation

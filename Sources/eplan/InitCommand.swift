@@ -1,0 +1,79 @@
+import ArgumentParser
+import EPlanDomain
+import Foundation
+
+struct Init: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: t("สร้างฐานข้อมูลใหม่และโหลดข้อมูลตั้งต้น (ขอบเขตจังหวัดตาก)",
+                                         "create a new store and load the default data (Tak's boundaries)"))
+    }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(name: .long, help: ArgumentHelp(t("สร้างฐานข้อมูลเปล่า ไม่โหลดข้อมูลตั้งต้น", "create an empty store, load nothing")))
+    var empty = false
+
+    @Flag(name: .long, help: ArgumentHelp(t("โหลดขอบเขตทั้งประเทศแทนจังหวัดตาก", "load all of Thailand's boundaries instead of Tak's")))
+    var national = false
+
+    @Flag(name: .long, help: ArgumentHelp(t("ลบฐานข้อมูลเดิมที่มีอยู่แล้วสร้างใหม่", "delete an existing store and create it anew")))
+    var force = false
+
+    @Option(name: .long, help: ArgumentHelp(t("โฟลเดอร์ข้อมูลตั้งต้น", "folder of the default data")))
+    var geodata: String?
+
+    func run() throws {
+        let path = global.databasePath
+        if FileManager.default.fileExists(atPath: path) {
+            guard force else {
+                throw CLIError(Message(th: "มีฐานข้อมูล \(path) อยู่แล้ว ใช้ --force เพื่อสร้างใหม่ (ข้อมูลเดิมจะถูกลบ)",
+                                       en: "\(path) already exists; use --force to create it anew (its data will be deleted)"))
+            }
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let store = try global.openStore(create: true)
+        print(t("สร้างฐานข้อมูล \(path) (schema รุ่น \(try store.schemaVersion()))",
+                "created \(path) (schema version \(try store.schemaVersion()))"))
+        if empty { return }
+        let dir = try DefaultData.locate(explicit: geodata)
+        let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: PROJContext())
+        for (level, file) in DefaultData.boundaryFiles(in: dir, national: national) {
+            let report = try importer.importFile(path: file, level: level, progress: Progress.reporter(level: level))
+            Progress.finish()
+            printImportSummary(report)
+        }
+    }
+}
+
+func printImportSummary(_ report: BoundaryImportReport) {
+    print(t("นำเข้า\(report.level.label.th) \(report.featureCount) รายการ จาก \(report.source)",
+            "imported \(report.featureCount) \(report.level.label.en) units from \(report.source)"))
+    for f in report.invalid {
+        let loc = f.location.map { String(format: " @ %.6f, %.6f", $0.x, $0.y) } ?? ""
+        print(t("  ⚠ รูปเรขาคณิตไม่ถูกต้อง #\(f.featureIndex + 1) รหัส \(f.code): \(f.reason)\(loc) (นำเข้าและทำเครื่องหมายไว้)",
+                "  ⚠ invalid geometry #\(f.featureIndex + 1) code \(f.code): \(f.reason)\(loc) (imported, flagged)"))
+    }
+}
+
+/// A user-facing error raised by the command line itself.
+struct CLIError: UserFacingError {
+    let message: Message
+    init(_ message: Message) { self.message = message }
+}
+
+/// Progress on long work, on standard error and only when it is a terminal.
+enum Progress {
+    static let isTerminal = isatty(2) == 1
+
+    static func reporter(level: BoundaryLevel) -> ((Int, Int) -> Void)? {
+        guard isTerminal else { return nil }
+        return { done, total in
+            let text = t("ตรวจ\(level.label.th) \(done)/\(total)", "checking \(level.label.en) \(done)/\(total)")
+            FileHandle.standardError.write(("\r" + text).data(using: .utf8)!)
+        }
+    }
+
+    static func finish() {
+        if isTerminal { FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!) }
+    }
+}

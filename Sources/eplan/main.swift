@@ -1,2 +1,0 @@
-import EPlanDomain
-print("eplan")
