@@ -3,8 +3,10 @@ import EPlanGeometry
 /// The SpatiaLite 4 metadata layout, reduced to what readers need:
 /// `CheckSpatialMetaData()` answers 3 (SpatiaLite 4) when `spatial_ref_sys` and
 /// `geometry_columns` have these exact columns; GDAL/QGIS then list every
-/// `geometry_columns` row as a layer. SpatiaLite's other metadata tables
-/// (statistics, field infos, auth, views, virts, styles…) are optional and omitted.
+/// `geometry_columns` row as a layer. `geometry_columns_time` is not required but the
+/// tm*_ triggers SpatiaLite writes when a user rebuilds an index update it, so it exists.
+/// SpatiaLite's other metadata tables (statistics, field infos, auth, views, virts,
+/// styles…) are optional and omitted.
 extension Database {
     static let spatialMetadataSQL = """
         CREATE TABLE IF NOT EXISTS spatial_ref_sys (
@@ -26,6 +28,15 @@ extension Database {
             CONSTRAINT fk_gc_srs FOREIGN KEY (srid) REFERENCES spatial_ref_sys (srid),
             CONSTRAINT ck_gc_rtree CHECK (spatial_index_enabled IN (0,1,2)));
         CREATE INDEX IF NOT EXISTS idx_srid_geocols ON geometry_columns (srid);
+        CREATE TABLE IF NOT EXISTS geometry_columns_time (
+            f_table_name TEXT NOT NULL,
+            f_geometry_column TEXT NOT NULL,
+            last_insert TIMESTAMP NOT NULL DEFAULT '0000-01-01T00:00:00.000Z',
+            last_update TIMESTAMP NOT NULL DEFAULT '0000-01-01T00:00:00.000Z',
+            last_delete TIMESTAMP NOT NULL DEFAULT '0000-01-01T00:00:00.000Z',
+            CONSTRAINT pk_gc_time PRIMARY KEY (f_table_name, f_geometry_column),
+            CONSTRAINT fk_gc_time FOREIGN KEY (f_table_name, f_geometry_column)
+                REFERENCES geometry_columns (f_table_name, f_geometry_column) ON DELETE CASCADE);
         """
 
     /// Creates the SpatiaLite metadata tables and our reference systems (idempotent).
@@ -61,6 +72,8 @@ extension Database {
                 (f_table_name, f_geometry_column, geometry_type, coord_dimension, srid, spatial_index_enabled)
             VALUES (?, ?, ?, 2, ?, 1)
             """, [.text(table), .text(column), .integer(Int64(type.wkbCode)), .integer(Int64(srid))])
+        try execute("INSERT OR IGNORE INTO geometry_columns_time (f_table_name, f_geometry_column) VALUES (?, ?)",
+                    [.text(table), .text(column)])
         let insertNew = """
             INSERT INTO \(idx) (pkid, xmin, xmax, ymin, ymax)
                 SELECT NEW.ROWID, MbrMinX(NEW.\(c)), MbrMaxX(NEW.\(c)), MbrMinY(NEW.\(c)), MbrMaxY(NEW.\(c))

@@ -118,4 +118,23 @@ final class StoreSpatialiteTests: StoreTestCase {
             XCTAssertTrue(r.out.contains("ID[\"EPSG\",4326]]") || r.out.contains("AUTHORITY[\"EPSG\",\"4326\"]]"), r.out)
         }
     }
+
+    /// QGIS/spatialite users may rebuild the index; SpatiaLite then rewrites the triggers with
+    /// RTreeAlign, GeometryConstraints and geometry_columns_time. We must still write correctly.
+    func testStillWritableAfterSpatiaLiteRewritesTriggers() throws {
+        _ = try makeStore()
+        _ = try spatialite("SELECT DisableSpatialIndex('tambon', 'geom'); DROP TABLE idx_tambon_geom; SELECT CreateSpatialIndex('tambon', 'geom');")
+        let triggers = try spatialite("SELECT group_concat(sql) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'tambon';")
+        XCTAssertTrue(triggers.contains("RTreeAlign") && triggers.contains("GeometryConstraints"), triggers)
+
+        let store = try Store(path: path())
+        try store.replaceBoundaries(level: .tambon, records: tambonGrid(prefix: "7007").prefix(40), source: "after rebuild")
+        try assertIndexInStep(store.database, "tambon")
+        XCTAssertEqual(try store.candidates(level: .tambon, containing: Coordinate(100.05, 13.05)).map(\.code), ["700700"])
+        // SpatiaLite's type check now refuses a point in a MULTIPOLYGON column, in our connection too.
+        let point = try XCTUnwrap(SpatiaLiteBlob.encode(.point(Coordinate(1, 1)), srid: 4326))
+        XCTAssertThrowsError(try store.database.execute(
+            "UPDATE tambon SET geom = ? WHERE code = '700701'", [.blob(point)]))
+        XCTAssertEqual(try spatialite("SELECT CheckSpatialIndex('tambon', 'geom');"), "1")
+    }
 }
