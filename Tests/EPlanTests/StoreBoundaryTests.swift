@@ -131,4 +131,77 @@ final class StoreBoundaryTests: StoreTestCase {
         // A point in the hole's box is still a candidate: exact tests are the caller's (GEOS).
         XCTAssertEqual(try store.candidates(level: .tambon, containing: Coordinate(103.2, 16.1)).count, 2)
     }
+
+    /// A writer killed with SIGKILL mid-transaction (after its changes spilled into the WAL)
+    /// must leave the last committed state: nothing partial, index still in step.
+    func testKilledWriterLeavesCommittedState() throws {
+        let store = try Store(path: path())
+        try store.replaceBoundaries(level: .tambon, records: tambonGrid(), source: "v1")
+        guard let sqlite3 = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first(where: FileManager.default.isExecutableFile) else {
+            throw XCTSkip("sqlite3 CLI is not installed; the crash-safety test needs it as the process to kill")
+        }
+        let ready = dir.appendingPathComponent("ready.txt").path
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: sqlite3)
+        child.arguments = [path()]
+        let input = Pipe()
+        child.standardInput = input
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        // No COMMIT ever comes; a tiny cache makes SQLite spill uncommitted pages to the WAL.
+        input.fileHandleForWriting.write(Data("""
+            PRAGMA cache_size = 2;
+            BEGIN IMMEDIATE;
+            DELETE FROM tambon;
+            INSERT INTO boundary_import (level, source, feature_count, imported_at) VALUES ('tambon', 'crash', 0, 'x');
+            .output \(ready)
+            SELECT 'ready';
+            .output stdout
+
+            """.utf8))
+        let deadline = Date().addingTimeInterval(20)
+        while (try? String(contentsOfFile: ready, encoding: .utf8))?.contains("ready") != true {
+            guard Date() < deadline, child.isRunning else { kill(child.processIdentifier, SIGKILL); return XCTFail("sqlite3 never got ready") }
+            usleep(20_000)
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        XCTAssertEqual(child.terminationReason, .uncaughtSignal)
+
+        let reopened = try Store(path: path())
+        XCTAssertEqual(try reopened.database.scalar("PRAGMA integrity_check"), .text("ok"))
+        XCTAssertEqual(try reopened.count(level: .tambon), 100)
+        XCTAssertEqual(try reopened.database.scalar("SELECT count(*) FROM boundary_import"), .integer(1))
+        try assertIndexInStep(reopened.database, "tambon")
+        // And the writer's lock is gone: a new import goes through.
+        XCTAssertEqual(try reopened.replaceBoundaries(level: .tambon, records: tambonGrid(prefix: "5005"), source: "v2"), 100)
+        _ = store
+    }
+
+    func testImportSpeed() throws {
+        // 7,500 tambons (all of Thailand) of 200 vertices each.
+        let records = (0..<7_500).map { i -> BoundaryRecord in
+            let cx = 98 + Double(i % 100) * 0.08, cy = 6 + Double(i / 100) * 0.18
+            var ring = (0..<199).map { k -> Coordinate in
+                let a = Double(k) / 199 * 2 * .pi
+                return Coordinate(cx + 0.03 * cos(a), cy + 0.05 * sin(a))
+            }
+            ring.append(ring[0])
+            return BoundaryRecord(level: .tambon, code: String(format: "%06d", i), parentCode: "1001", provinceCode: "10",
+                                  nameTH: "ตำบล \(i)", nameEN: nil, geometry: .polygon(Polygon(exterior: ring)))
+        }
+        let store = try Store(path: path())
+        let start = Date()
+        try store.replaceBoundaries(level: .tambon, records: records, source: "speed")
+        let elapsed = Date().timeIntervalSince(start)
+        XCTAssertLessThan(elapsed, 20, "debug build")
+        let lookupStart = Date()
+        for i in 0..<1_000 {
+            _ = try store.candidates(level: .tambon, containing: Coordinate(98 + Double(i % 100) * 0.08, 6 + Double(i / 10) * 0.18))
+        }
+        let lookups = Date().timeIntervalSince(lookupStart)
+        print("import 7,500 tambons: \(elapsed) s; 1,000 candidate lookups: \(lookups) s")
+        try assertIndexInStep(store.database, "tambon")
+    }
 }
