@@ -115,8 +115,12 @@ public final class Database {
     }
 
     /// A statement kept for reuse by this connection, reset and ready; for hot paths.
+    /// While the cached one is mid-query (a nested query of the same SQL), a fresh one is returned.
     public func cached(_ sql: String) throws -> Statement {
-        if let s = cache[sql] { s.reset(); return s }
+        if let s = cache[sql] {
+            if sqlite3_stmt_busy(s.handle) != 0 { return try prepare(sql) }
+            return s
+        }
         let s = try prepare(sql)
         cache[sql] = s
         return s
@@ -125,7 +129,6 @@ public final class Database {
     /// Runs a query (cached statement), calling `row` for each result row.
     public func query(_ sql: String, _ args: [SQLValue] = [], row: (Row) throws -> Void) throws {
         let s = try cached(sql)
-        // A cached statement is shared: a nested query on the same SQL would clobber it.
         defer { s.reset() }
         try s.bind(args)
         let r = Row(statement: s)

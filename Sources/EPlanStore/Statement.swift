@@ -129,11 +129,12 @@ public final class Statement {
 
     public func clearBindings() { sqlite3_clear_bindings(handle) }
 
-    /// Resets, binds `values` and runs to completion.
+    /// Resets and runs to completion, binding `values` first when given
+    /// (with none, bindings made earlier by `bind` are used).
     public func execute(_ values: [SQLValue] = []) throws {
         reset()
         defer { reset() }
-        if !values.isEmpty || parameterCount > 0 { try bind(values) }
+        if !values.isEmpty { try bind(values) }
         while try step() {}
     }
 

@@ -78,6 +78,20 @@ final class StoreDatabaseTests: StoreTestCase {
         XCTAssertEqual(try db.scalar("PRAGMA foreign_keys"), .integer(1))
     }
 
+    func testStatementCacheSurvivesNestedQueries() throws {
+        let db = try Database(path: path())
+        try db.execute("CREATE TABLE t (x INTEGER)")
+        let insert = try db.cached("INSERT INTO t VALUES (?)")
+        XCTAssertTrue(insert === (try db.cached("INSERT INTO t VALUES (?)")))
+        for i in 1...3 { try insert.execute([.integer(Int64(i))]) }
+        var pairs: [String] = []
+        try db.query("SELECT x FROM t ORDER BY x") { outer in
+            let a = outer.int64(0)
+            try db.query("SELECT x FROM t ORDER BY x") { inner in pairs.append("\(a)\(inner.int64(0))") }
+        }
+        XCTAssertEqual(pairs, ["11", "12", "13", "21", "22", "23", "31", "32", "33"])
+    }
+
     func testErrorCarriesSQLiteMessageCodeAndSQL() throws {
         let db = try Database(path: path())
         let e = try XCTUnwrap(expectError(try db.execute("SELEC 1")) as? DatabaseError)
