@@ -114,15 +114,22 @@ extension Store {
                 var values: [SQLValue] = [.text(r.code)]
                 switch level {
                 case .province: break
-                case .amphoe: values.append(.text(r.provinceCode))
-                case .tambon: values += [SQLValue(r.parentCode ?? ""), .text(r.provinceCode)]
+                case .amphoe:
+                    guard !r.provinceCode.isEmpty else { throw StoreError(.missingParent(code: r.code, level: level)) }
+                    values.append(.text(r.provinceCode))
+                case .tambon:
+                    guard let amphoe = r.parentCode, !amphoe.isEmpty, !r.provinceCode.isEmpty else {
+                        throw StoreError(.missingParent(code: r.code, level: level))
+                    }
+                    values += [.text(amphoe), .text(r.provinceCode)]
                 }
                 let geomIndex = Int32(values.count + 3)
                 values += [.text(r.nameTH), SQLValue(r.nameEN), .null, SQLValue(r.isValid),
                            SQLValue(r.invalidReason), SQLValue(r.invalidLocation?.x),
                            SQLValue(r.invalidLocation?.y), .text(now)]
                 try insert.bind(values)
-                // The geometry is bound separately to avoid copying the BLOB into an SQLValue.
+                // The geometry is bound separately to avoid copying the BLOB into an SQLValue;
+                // an empty geometry has no SpatiaLite form and stays NULL (and out of the R*Tree).
                 if let blob = SpatiaLiteBlob.encode(multi, srid: Store.srid) {
                     try blob.withUnsafeBytes { try insert.bindBlob($0, at: geomIndex) }
                 }

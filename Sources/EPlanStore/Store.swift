@@ -24,6 +24,8 @@ public struct StoreError: UserFacingError {
         case needsMigration(found: Int, known: Int)
         /// A boundary's geometry is not a polygon or multipolygon.
         case notPolygonal(code: String, type: GeometryType)
+        /// An amphoe without its province code, or a tambon without its amphoe or province code.
+        case missingParent(code: String, level: BoundaryLevel)
         /// A record of one level was handed to another level's import.
         case wrongLevel(code: String, expected: BoundaryLevel, found: BoundaryLevel)
     }
@@ -41,6 +43,9 @@ public struct StoreError: UserFacingError {
         case let .notPolygonal(code, type):
             return Message(th: "ขอบเขต \(code) ต้องเป็นรูปหลายเหลี่ยม แต่ได้ \(type.wktName)",
                            en: "boundary \(code) must be a polygon, got \(type.wktName)")
+        case let .missingParent(code, level):
+            return Message(th: "\(level.nameTH) \(code) ไม่มีรหัสหน่วยปกครองที่สังกัด",
+                           en: "\(level.rawValue) \(code) has no parent code")
         case let .wrongLevel(code, expected, found):
             return Message(th: "ขอบเขต \(code) เป็นระดับ \(found.nameTH) ไม่ใช่ \(expected.nameTH)",
                            en: "boundary \(code) is a \(found.rawValue), not a \(expected.rawValue)")

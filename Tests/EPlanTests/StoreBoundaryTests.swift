@@ -82,6 +82,21 @@ final class StoreBoundaryTests: StoreTestCase {
         XCTAssertNil(back.nameEN); XCTAssertNil(back.parentCode); XCTAssertEqual(back.provinceCode, "10")
         let a = try XCTUnwrap(store.boundary(level: .amphoe, code: "1001"))
         XCTAssertEqual(a.parentCode, "10"); XCTAssertEqual(a.provinceCode, "10")
+
+        // An empty geometry is stored as NULL: readable, but never a spatial candidate.
+        var empty = box(.tambon, "100101", 100, 13, 100.1, 13.1, parent: "1001")
+        empty.geometry = .multiPolygon([])
+        try store.replaceBoundaries(level: .tambon, records: [empty], source: "t")
+        XCTAssertEqual(try store.database.scalar("SELECT geom IS NULL FROM tambon"), .integer(1))
+        XCTAssertEqual(try store.boundary(level: .tambon, code: "100101")?.geometry, .multiPolygon([]))
+        XCTAssertEqual(try store.candidates(level: .tambon, containing: Coordinate(100.05, 13.05)), [])
+        try assertIndexInStep(store.database, "tambon")
+
+        var orphan = box(.tambon, "100102", 100, 13, 100.1, 13.1)
+        orphan.parentCode = nil
+        let e = try XCTUnwrap(expectError(try store.replaceBoundaries(level: .tambon, records: [orphan], source: "t")) as? StoreError)
+        XCTAssertEqual(e.kind, .missingParent(code: "100102", level: .tambon))
+        XCTAssertEqual(try store.count(level: .tambon), 1)
     }
 
     func testReimportLeavesNoOrphans() throws {
