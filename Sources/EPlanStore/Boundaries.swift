@@ -1,0 +1,201 @@
+import EPlanGeometry
+import Foundation
+
+/// The three levels of Thai administrative boundaries, one table each.
+public enum BoundaryLevel: String, Sendable, CaseIterable {
+    case province, amphoe, tambon
+
+    public var table: String { rawValue }
+    public var nameTH: String {
+        switch self {
+        case .province: return "จังหวัด"
+        case .amphoe: return "อำเภอ"
+        case .tambon: return "ตำบล"
+        }
+    }
+
+    /// Codes of the enclosing units this level stores (tambon keeps both for direct lookups).
+    var parentColumns: [String] {
+        switch self {
+        case .province: return []
+        case .amphoe: return ["province_code"]
+        case .tambon: return ["amphoe_code", "province_code"]
+        }
+    }
+
+    /// `id` is the ROWID, so the R*Tree pkid maps straight to a row; `code` is the public key.
+    var createTableSQL: String {
+        let parents = parentColumns.map { "\($0) TEXT NOT NULL,\n" }.joined()
+        return """
+            CREATE TABLE \(table) (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE,
+                \(parents)name_th TEXT NOT NULL,
+                name_en TEXT,
+                is_valid INTEGER NOT NULL DEFAULT 1 CHECK (is_valid IN (0, 1)),
+                invalid_reason TEXT,
+                invalid_x REAL,
+                invalid_y REAL,
+                imported_at TEXT NOT NULL)
+            """
+    }
+
+    /// Uniform select list: code, parent code, province code, names, geometry, validity.
+    var selectSQL: String {
+        let (parent, province): (String, String)
+        switch self {
+        case .province: (parent, province) = ("NULL", "code")
+        case .amphoe: (parent, province) = ("province_code", "province_code")
+        case .tambon: (parent, province) = ("amphoe_code", "province_code")
+        }
+        return """
+            SELECT code, \(parent), \(province), name_th, name_en, geom,
+                   is_valid, invalid_reason, invalid_x, invalid_y
+            FROM \(table)
+            """
+    }
+
+    var insertSQL: String {
+        let cols = ["code"] + parentColumns + ["name_th", "name_en", "geom", "is_valid",
+                                              "invalid_reason", "invalid_x", "invalid_y", "imported_at"]
+        return "INSERT INTO \(table) (\(cols.joined(separator: ", "))) VALUES (\(cols.map { _ in "?" }.joined(separator: ", ")))"
+    }
+}
+
+/// One administrative unit as imported, with the validity found at import time.
+public struct BoundaryRecord: Equatable, Sendable {
+    public var level: BoundaryLevel
+    public var code: String
+    /// The amphoe code for a tambon, the province code for an amphoe, nil for a province.
+    public var parentCode: String?
+    /// The province code (a province's own code for a province).
+    public var provinceCode: String
+    public var nameTH: String
+    public var nameEN: String?
+    /// Always a multipolygon once stored; an empty multipolygon when the file holds NULL.
+    public var geometry: Geometry
+    public var isValid: Bool
+    public var invalidReason: String?
+    public var invalidLocation: Coordinate?
+
+    public init(level: BoundaryLevel, code: String, parentCode: String?, provinceCode: String,
+                nameTH: String, nameEN: String?, geometry: Geometry,
+                isValid: Bool = true, invalidReason: String? = nil, invalidLocation: Coordinate? = nil) {
+        self.level = level; self.code = code; self.parentCode = parentCode; self.provinceCode = provinceCode
+        self.nameTH = nameTH; self.nameEN = nameEN; self.geometry = geometry
+        self.isValid = isValid; self.invalidReason = invalidReason; self.invalidLocation = invalidLocation
+    }
+}
+
+extension Store {
+    static let srid: Int32 = 4326
+
+    /// Replaces every boundary of `level` with `records` in ONE transaction: the old rows,
+    /// their R*Tree entries (through the gid_ triggers) and the new rows commit together or
+    /// not at all, and the import is logged in `boundary_import`. Returns the count inserted.
+    @discardableResult
+    public func replaceBoundaries(level: BoundaryLevel, records: some Sequence<BoundaryRecord>,
+                                  source: String) throws -> Int {
+        let db = database
+        let now = ISO8601DateFormatter().string(from: Date())
+        return try db.transaction {
+            try db.execute("DELETE FROM \(level.table)")
+            let insert = try db.cached(level.insertSQL)
+            var n = 0
+            for r in records {
+                guard r.level == level else {
+                    throw StoreError(.wrongLevel(code: r.code, expected: level, found: r.level))
+                }
+                let multi: Geometry
+                switch r.geometry {
+                case .polygon, .multiPolygon: multi = r.geometry.asMulti
+                default: throw StoreError(.notPolygonal(code: r.code, type: r.geometry.type))
+                }
+                var values: [SQLValue] = [.text(r.code)]
+                switch level {
+                case .province: break
+                case .amphoe:
+                    guard !r.provinceCode.isEmpty else { throw StoreError(.missingParent(code: r.code, level: level)) }
+                    values.append(.text(r.provinceCode))
+                case .tambon:
+                    guard let amphoe = r.parentCode, !amphoe.isEmpty, !r.provinceCode.isEmpty else {
+                        throw StoreError(.missingParent(code: r.code, level: level))
+                    }
+                    values += [.text(amphoe), .text(r.provinceCode)]
+                }
+                let geomIndex = Int32(values.count + 3)
+                values += [.text(r.nameTH), SQLValue(r.nameEN), .null, SQLValue(r.isValid),
+                           SQLValue(r.invalidReason), SQLValue(r.invalidLocation?.x),
+                           SQLValue(r.invalidLocation?.y), .text(now)]
+                try insert.bind(values)
+                // The geometry is bound separately to avoid copying the BLOB into an SQLValue;
+                // an empty geometry has no SpatiaLite form and stays NULL (and out of the R*Tree).
+                if let blob = SpatiaLiteBlob.encode(multi, srid: Store.srid) {
+                    try blob.withUnsafeBytes { try insert.bindBlob($0, at: geomIndex) }
+                }
+                defer { insert.reset() }
+                try insert.step()
+                n += 1
+            }
+            try db.execute("""
+                INSERT INTO boundary_import (level, source, feature_count, imported_at) VALUES (?, ?, ?, ?)
+                """, [.text(level.rawValue), .text(source), .integer(Int64(n)), .text(now)])
+            return n
+        }
+    }
+
+    /// Every boundary of `level`, or those whose box meets `envelope` (via the R*Tree), by code.
+    public func boundaries(level: BoundaryLevel, intersecting envelope: Envelope? = nil) throws -> [BoundaryRecord] {
+        guard let e = envelope else {
+            return try fetch(level, "\(level.selectSQL) ORDER BY code", [])
+        }
+        let sql = """
+            \(level.selectSQL) WHERE id IN (SELECT pkid FROM idx_\(level.table)_geom
+                WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?) ORDER BY code
+            """
+        return try fetch(level, sql, [.real(e.maxX), .real(e.minX), .real(e.maxY), .real(e.minY)]) {
+            $0.intersects(e)
+        }
+    }
+
+    public func boundary(level: BoundaryLevel, code: String) throws -> BoundaryRecord? {
+        try fetch(level, "\(level.selectSQL) WHERE code = ?", [.text(code)]).first
+    }
+
+    /// Boundaries whose bounding box contains `point`: the candidates for an exact
+    /// point-in-polygon test (done with GEOS by the caller). R*Tree boxes are float32 rounded
+    /// outward, so the exact double MBR from each BLOB header drops the few false hits.
+    public func candidates(level: BoundaryLevel, containing point: Coordinate) throws -> [BoundaryRecord] {
+        let sql = """
+            \(level.selectSQL) WHERE id IN (SELECT pkid FROM idx_\(level.table)_geom
+                WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?) ORDER BY code
+            """
+        return try fetch(level, sql, [.real(point.x), .real(point.x), .real(point.y), .real(point.y)]) {
+            $0.contains(point)
+        }
+    }
+
+    public func count(level: BoundaryLevel) throws -> Int {
+        Int(try database.scalar("SELECT count(*) FROM \(level.table)").int64 ?? 0)
+    }
+
+    /// Runs a boundary select; `keep` sees the header MBR before the body is decoded.
+    private func fetch(_ level: BoundaryLevel, _ sql: String, _ args: [SQLValue],
+                       keep: ((Envelope) -> Bool)? = nil) throws -> [BoundaryRecord] {
+        var out: [BoundaryRecord] = []
+        try database.query(sql, args) { row in
+            let geometry: Geometry? = try row.withBlob(5) { bytes in
+                guard let bytes, !bytes.isEmpty else { return .multiPolygon([]) }
+                if let keep, let env = try SpatiaLiteBlob.envelope(of: bytes), !keep(env) { return nil }
+                return try SpatiaLiteBlob.decode(bytes).geometry
+            }
+            guard let geometry else { return }
+            let location: Coordinate? = row.isNull(8) || row.isNull(9) ? nil : Coordinate(row.double(8), row.double(9))
+            out.append(BoundaryRecord(
+                level: level, code: row.string(0) ?? "", parentCode: row.string(1), provinceCode: row.string(2) ?? "",
+                nameTH: row.string(3) ?? "", nameEN: row.string(4), geometry: geometry,
+                isValid: row.int64(6) != 0, invalidReason: row.string(7), invalidLocation: location))
+        }
+        return out
+    }
+}

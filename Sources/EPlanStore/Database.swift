@@ -1,0 +1,192 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection. It owns its `sqlite3*`; cached statements are finalized and the
+/// connection closed in deinit. Not thread-safe: use one `Database` per thread or task.
+public final class Database {
+    public struct Options: Sendable {
+        public var path: String
+        public var readOnly: Bool
+        /// Create the file when it does not exist (ignored when `readOnly`).
+        public var create: Bool
+        /// How long to wait for another connection's lock, in milliseconds.
+        public var busyTimeout: Int32
+        public init(path: String, readOnly: Bool = false, create: Bool = true, busyTimeout: Int32 = 5000) {
+            self.path = path; self.readOnly = readOnly; self.create = create; self.busyTimeout = busyTimeout
+        }
+    }
+
+    let handle: OpaquePointer
+    public let options: Options
+    private var cache: [String: Statement] = [:]
+
+    public convenience init(path: String, readOnly: Bool = false, create: Bool = true) throws {
+        try self.init(Options(path: path, readOnly: readOnly, create: create))
+    }
+
+    public init(_ options: Options) throws {
+        self.options = options
+        let path = options.path
+        let creating = options.create && !options.readOnly
+        try Database.checkFile(path, writable: !options.readOnly, creating: creating)
+
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        flags |= options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if creating { flags |= SQLITE_OPEN_CREATE }
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let error = DatabaseError(connection: db, code: rc, sql: nil, path: path)
+            sqlite3_close_v2(db)  // sqlite hands back a handle even on failure
+            throw error
+        }
+        handle = db
+        // From here on deinit closes the handle if a later step throws.
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, options.busyTimeout)
+        if !options.readOnly && sqlite3_db_readonly(db, "main") == 1 {
+            // SQLite silently falls back to read-only when the file is not writable.
+            throw DatabaseError(kind: .readOnly, code: SQLITE_READONLY,
+                                sqliteMessage: "file opened read-only", path: path)
+        }
+        do {
+            // Reading the schema is the first real read: a non-database file fails here (NOTADB).
+            _ = try scalar("SELECT count(*) FROM sqlite_master")
+            try execute("PRAGMA foreign_keys = ON")
+            if !options.readOnly { try execute("PRAGMA journal_mode = WAL") }
+        } catch let e as DatabaseError {
+            throw DatabaseError(kind: e.kind, code: e.code, sqliteMessage: e.sqliteMessage, sql: e.sql, path: path)
+        }
+        try SpatialFunctions.register(on: db)
+    }
+
+    deinit {
+        cache.removeAll()  // finalizes the cached statements first
+        sqlite3_close_v2(handle)
+    }
+
+    /// Clear errors for the cases SQLite reports vaguely (CANTOPEN) or not at all
+    /// (we run as root in containers, where permission bits are not enforced for us).
+    private static func checkFile(_ path: String, writable: Bool, creating: Bool) throws {
+        if path == ":memory:" || path.isEmpty || path.hasPrefix("file:") { return }
+        let fm = FileManager.default
+        let exists = fm.fileExists(atPath: path)
+        if !exists && !creating {
+            throw DatabaseError(kind: .missingFile, code: SQLITE_CANTOPEN, sqliteMessage: "no such file", path: path)
+        }
+        guard writable else { return }
+        func readOnlyByMode(_ p: String) -> Bool {
+            guard let mode = (try? fm.attributesOfItem(atPath: p))?[.posixPermissions] as? NSNumber else { return false }
+            return mode.intValue & 0o222 == 0 || !fm.isWritableFile(atPath: p)
+        }
+        if exists && readOnlyByMode(path) {
+            throw DatabaseError(kind: .readOnly, code: SQLITE_READONLY, sqliteMessage: "file is read-only", path: path)
+        }
+        // WAL needs to create -wal and -shm files beside the database.
+        let dir = (path as NSString).deletingLastPathComponent
+        if readOnlyByMode(dir.isEmpty ? "." : dir) {
+            throw DatabaseError(kind: .readOnly, code: SQLITE_READONLY,
+                                sqliteMessage: "directory is read-only", path: path)
+        }
+    }
+
+    // MARK: Running SQL
+
+    /// Runs one or more statements without arguments (schema, pragmas).
+    public func execute(_ sql: String) throws {
+        var err: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
+            let text = err.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(err)
+            throw DatabaseError(kind: DatabaseError.kind(for: rc), code: sqlite3_extended_errcode(handle),
+                                sqliteMessage: text, sql: sql)
+        }
+    }
+
+    /// Runs one statement with arguments through the statement cache.
+    public func execute(_ sql: String, _ args: [SQLValue]) throws {
+        try cached(sql).execute(args)
+    }
+
+    /// A new statement owned by the caller.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(connection: handle, sql: sql)
+    }
+
+    /// A statement kept for reuse by this connection, reset and ready; for hot paths.
+    /// While the cached one is mid-query (a nested query of the same SQL), a fresh one is returned.
+    public func cached(_ sql: String) throws -> Statement {
+        if let s = cache[sql] {
+            if sqlite3_stmt_busy(s.handle) != 0 { return try prepare(sql) }
+            return s
+        }
+        let s = try prepare(sql)
+        cache[sql] = s
+        return s
+    }
+
+    /// Runs a query (cached statement), calling `row` for each result row.
+    public func query(_ sql: String, _ args: [SQLValue] = [], row: (Row) throws -> Void) throws {
+        let s = try cached(sql)
+        defer { s.reset() }
+        try s.bind(args)
+        let r = Row(statement: s)
+        while try s.step() { try row(r) }
+    }
+
+    /// The first column of the first row, or `.null` when there is no row.
+    public func scalar(_ sql: String, _ args: [SQLValue] = []) throws -> SQLValue {
+        var result = SQLValue.null
+        var seen = false
+        try query(sql, args) { r in
+            if !seen { result = r.value(0); seen = true }
+        }
+        return result
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when anything
+    /// throws, so an import is all or nothing. BEGIN IMMEDIATE takes the write lock up front
+    /// (no deadlock upgrading a read lock). Nested calls become savepoints.
+    @discardableResult
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction {
+            try execute("SAVEPOINT eplan_nested")
+            do {
+                let result = try body()
+                try execute("RELEASE eplan_nested")
+                return result
+            } catch {
+                try? execute("ROLLBACK TO eplan_nested; RELEASE eplan_nested")
+                throw error
+            }
+        }
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            // A failed COMMIT may already have rolled back; ignore "no transaction is active".
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    // MARK: Schema version
+
+    /// `PRAGMA user_version`: the schema version migrations have reached.
+    public func userVersion() throws -> Int {
+        Int(try scalar("PRAGMA user_version").int64 ?? 0)
+    }
+
+    public func setUserVersion(_ v: Int) throws {
+        try execute("PRAGMA user_version = \(v)")
+    }
+}
