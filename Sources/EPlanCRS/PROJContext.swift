@@ -68,7 +68,7 @@ public final class PROJContext {
         try Self.ensureDatabase(ctx)
     }
 
-    /// The PROJ release string, e.g. "9.1.1".
+    /// PROJ's release string (proj_info().release), e.g. "Rel. 9.1.1, December 1st, 2022".
     public static func version() -> String {
         let info = proj_info()
         guard let r = info.release else { return "unknown" }
@@ -115,4 +115,12 @@ public final class PROJContext {
 struct CRSPair: Hashable {
     let source: CRS
     let target: CRS
+}
+
+extension PROJContext {
+    /// Just the version number (proj_info().version), e.g. "9.1.1".
+    public static func versionNumber() -> String {
+        guard let v = proj_info().version else { return "unknown" }
+        return String(cString: v)
+    }
 }
