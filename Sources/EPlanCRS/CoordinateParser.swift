@@ -247,6 +247,11 @@ public struct CoordinateParser: Sendable {
     private static func isHemisphere(_ w: String) -> Bool { ["N", "S", "E", "W"].contains(w) }
 
     private func parseGeographic(_ sc: Scanned, _ lx: [Lexeme], raw: String) throws -> ParsedCoordinate {
+        // Metres typed without a zone or CRS ("512345 1848000", "E 512345 N 1848000"): say what
+        // is missing rather than "latitude 1848000 out of range".
+        if crs == nil, lx.contains(where: { if case .number(let n) = $0.tok { return n.intDigits >= 4 }; return false }) {
+            throw CoordinateParseError.needsCRS(raw)
+        }
         var groups: [ArraySlice<Lexeme>] = []
         func isHemi(_ l: Lexeme) -> Bool { if case .word(let w) = l.tok { return Self.isHemisphere(w) }; return false }
         if let firstComma = lx.firstIndex(where: { $0.tok == .comma }) {
