@@ -185,3 +185,20 @@ final class CRSTests: XCTestCase {
         XCTAssertEqual(g.y, 16.7167, accuracy: 1e-8)
     }
 }
+
+final class PROJDatabaseFallbackTests: XCTestCase {
+    /// With PROJ_DATA/PROJ_LIB pointing nowhere, the context still finds /usr/share/proj/proj.db.
+    func testFindsDatabaseWithoutEnvironment() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/share/proj/proj.db") else {
+            throw XCTSkip("no /usr/share/proj/proj.db on this machine")
+        }
+        let saved = ["PROJ_DATA", "PROJ_LIB"].map { ($0, ProcessInfo.processInfo.environment[$0]) }
+        defer { for (k, v) in saved { if let v { setenv(k, v, 1) } else { unsetenv(k) } } }
+        setenv("PROJ_DATA", "/nonexistent-proj-data", 1)
+        setenv("PROJ_LIB", "/nonexistent-proj-data", 1)
+        let ctx = try PROJContext()
+        XCTAssertEqual(ctx.databasePath, "/usr/share/proj/proj.db")
+        let c = try ctx.transform(from: .wgs84, to: .indian1975UTM47N).transform(Coordinate(98.5667, 16.7167))
+        XCTAssertEqual(c.x, 454325.268470950, accuracy: 0.01)
+    }
+}
