@@ -73,10 +73,11 @@ public final class CoordinateTransform {
         var ox = xs, oy = ys
         proj_errno_reset(pj)
         let stride = MemoryLayout<Double>.stride
+        var epoch = Double.infinity  // one t for all points (count 1): "no epoch", as in transform(_:)
         ox.withUnsafeMutableBufferPointer { bx in
             oy.withUnsafeMutableBufferPointer { by in
                 _ = proj_trans_generic(pj, PJ_FWD, bx.baseAddress, stride, n, by.baseAddress, stride, n,
-                                       nil, 0, 0, nil, 0, 0)
+                                       nil, 0, 0, &epoch, 0, 1)
             }
         }
         let code = proj_errno(pj)

@@ -109,13 +109,17 @@ final class CRSTests: XCTestCase {
     }
 
     func testBatchMatchesSingleAndGeometry() throws {
-        let t = try context.transform(from: .wgs84, to: .utm47N)
+        for crs in Self.projected { try checkBatch(crs) }
+    }
+
+    private func checkBatch(_ crs: CRS) throws {
+        let t = try context.transform(from: .wgs84, to: crs)
         var xs = Self.controlPoints.map(\.lon), ys = Self.controlPoints.map(\.lat)
         try t.transform(&xs, &ys)
         for (k, p) in Self.controlPoints.enumerated() {
             let c = try t.transform(Coordinate(p.lon, p.lat))
-            XCTAssertEqual(xs[k], c.x, accuracy: 1e-6)
-            XCTAssertEqual(ys[k], c.y, accuracy: 1e-6)
+            XCTAssertEqual(xs[k], c.x, accuracy: 1e-6, "\(crs) \(p.name)")
+            XCTAssertEqual(ys[k], c.y, accuracy: 1e-6, "\(crs) \(p.name)")
         }
         let line = Geometry.lineString(Self.controlPoints.map { Coordinate($0.lon, $0.lat) })
         guard case .lineString(let out) = try t.transform(line) else { return XCTFail("type changed") }
