@@ -1,0 +1,178 @@
+/// Text normalisation and lexing for `CoordinateParser`. Normalisation keeps, for every
+/// normalised scalar, the range of original scalars it came from, so errors quote the
+/// user's own text (Thai digits and all).
+struct Scanned {
+    let original: [Unicode.Scalar]
+    private(set) var scalars: [Unicode.Scalar] = []
+    private(set) var origin: [Range<Int>] = []
+
+    init(_ text: String) {
+        original = Array(text.unicodeScalars)
+        var i = 0
+        while i < original.count {
+            if let (len, rep) = Self.matchWord(original, at: i) {
+                scalars.append(rep); origin.append(i..<i + len)
+                i += len
+                continue
+            }
+            if let s = Self.normalize(original[i]) { scalars.append(s); origin.append(i..<i + 1) }
+            i += 1
+        }
+    }
+
+    /// The original text behind normalised scalars `r`, trimmed.
+    func text(_ r: Range<Int>) -> String {
+        guard !r.isEmpty, r.upperBound <= origin.count else { return "" }
+        let lo = origin[r.lowerBound].lowerBound, hi = origin[r.upperBound - 1].upperBound
+        return String(String.UnicodeScalarView(original[lo..<hi])).trimmingWhitespace()
+    }
+
+    // Thai units and hemisphere words, and English words, become the mark or letter they mean.
+    private static let thaiWords: [([Unicode.Scalar], Unicode.Scalar)] = [
+        ("ฟิลิปดา", "\""), ("ลิปดา", "'"), ("องศา", "°"),
+        ("เหนือ", "N"), ("ใต้", "S"), ("ตะวันออก", "E"), ("ตะวันตก", "W"),
+    ].map { (Array($0.0.unicodeScalars), $0.1) }
+    private static let englishWords: [([Unicode.Scalar], Unicode.Scalar)] = [
+        ("NORTHING", "N"), ("EASTING", "E"), ("NORTH", "N"), ("SOUTH", "S"), ("EAST", "E"), ("WEST", "W"),
+    ].map { (Array($0.0.unicodeScalars), $0.1) }
+
+    private static func isASCIILetter(_ s: Unicode.Scalar) -> Bool {
+        ("A"..."Z").contains(s) || ("a"..."z").contains(s)
+    }
+
+    private static func matchWord(_ o: [Unicode.Scalar], at i: Int) -> (Int, Unicode.Scalar)? {
+        for (w, rep) in thaiWords where i + w.count <= o.count && Array(o[i..<i + w.count]) == w {
+            return (w.count, rep)
+        }
+        guard isASCIILetter(o[i]), i == 0 || !isASCIILetter(o[i - 1]) else { return nil }
+        for (w, rep) in englishWords where i + w.count <= o.count {
+            let end = i + w.count
+            guard end == o.count || !isASCIILetter(o[end]) else { continue }
+            if zip(o[i..<end], w).allSatisfy({ Unicode.Scalar($0.0.value & ~0x20) == $0.1 }) { return (w.count, rep) }
+        }
+        return nil
+    }
+
+    /// nil = drop the scalar.
+    private static func normalize(_ s: Unicode.Scalar) -> Unicode.Scalar? {
+        switch s.value {
+        case 0x0E50...0x0E59, 0xFF10...0xFF19: return thaiDigitToASCII(s)
+        case 0xFF21...0xFF3A: return Unicode.Scalar(s.value - 0xFF21 + 0x41)
+        case 0xFF41...0xFF5A: return Unicode.Scalar(s.value - 0xFF41 + 0x61)
+        case 0x2212, 0x2010, 0x2011, 0x2012, 0x2013, 0xFE63, 0xFF0D: return "-"
+        case 0xFF0B: return "+"
+        case 0xFF0C, 0x3001, 0x060C, 0xFE50: return ","
+        case 0xFF0E: return "."
+        case 0xFF1B, 0x061B, 0xFE54: return ";"
+        case 0x00BA, 0x02DA, 0x2070: return "°"
+        case 0x2032, 0x2019, 0x2018, 0x00B4, 0x02B9, 0xFF07, 0x0060: return "'"
+        case 0x2033, 0x201D, 0x201C, 0x02BA, 0xFF02: return "\""
+        case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: return nil   // zero-width (Thai word breaks)
+        case 0x3A, 0xFF1A, 0x28, 0x29, 0x5B, 0x5D: return " "     // 16:43:00, (lat, lon), [..]
+        default: return s.properties.isWhitespace ? " " : s
+        }
+    }
+}
+
+struct Number: Equatable {
+    var value: Double
+    var text: String
+    var negative: Bool
+    var signed: Bool
+    var hasDot: Bool
+    var intDigits: Int
+}
+
+enum Tok: Equatable {
+    case number(Number)
+    case degree, minute, second, metre
+    case word(String)    // uppercased ASCII letters
+    case comma, semicolon
+    case unknown
+}
+
+struct Lexeme {
+    var tok: Tok
+    var range: Range<Int>    // in Scanned.scalars
+    var spaceBefore: Bool
+}
+
+private func isDigit(_ s: [Unicode.Scalar], _ k: Int) -> Bool { k < s.count && ("0"..."9").contains(s[k]) }
+private func isLetter(_ c: Unicode.Scalar) -> Bool { ("A"..."Z").contains(c) || ("a"..."z").contains(c) }
+
+/// `grouping`: read "1,848,000" as one number (see the rule on `CoordinateParser`).
+func lex(_ s: [Unicode.Scalar], grouping: Bool) -> [Lexeme] {
+    var out: [Lexeme] = []
+    var i = 0
+    var space = false
+    var lastUnit: Tok? = nil   // the last degree/minute/second mark in the current value
+    func emit(_ t: Tok, _ start: Int, _ end: Int) {
+        out.append(Lexeme(tok: t, range: start..<end, spaceBefore: space))
+        space = false
+        i = end
+    }
+    while i < s.count {
+        let c = s[i]
+        if c == " " { space = true; i += 1; continue }
+        let start = i
+        var j = i
+        if c == "-" || c == "+" { j += 1 }
+        if isDigit(s, j) || (j < s.count && s[j] == "." && isDigit(s, j + 1)) {
+            var digits = ""
+            while isDigit(s, j) { digits.unicodeScalars.append(s[j]); j += 1 }
+            let intDigitsBeforeGroups = digits.count
+            if grouping, (1...3).contains(intDigitsBeforeGroups) {
+                while j < s.count, s[j] == ",", isDigit(s, j + 1), isDigit(s, j + 2), isDigit(s, j + 3), !isDigit(s, j + 4) {
+                    digits.unicodeScalars.append(contentsOf: s[(j + 1)...(j + 3)])
+                    j += 4
+                }
+            }
+            var frac = ""
+            var hasDot = false
+            if j < s.count, s[j] == "." {
+                hasDot = true; j += 1
+                while isDigit(s, j) { frac.unicodeScalars.append(s[j]); j += 1 }
+            }
+            let text = (digits.isEmpty ? "0" : digits) + (frac.isEmpty ? "" : "." + frac)
+            let magnitude = Double(text) ?? .infinity
+            let negative = c == "-"
+            let shown = String(String.UnicodeScalarView(s[start..<j]))
+            emit(.number(Number(value: negative ? -magnitude : magnitude, text: shown, negative: negative,
+                                signed: c == "-" || c == "+", hasDot: hasDot, intDigits: digits.count)), start, j)
+            continue
+        }
+        switch c {
+        case "°": lastUnit = .degree; emit(.degree, start, i + 1); continue
+        case "'":
+            if i + 1 < s.count, s[i + 1] == "'" { lastUnit = .second; emit(.second, start, i + 2) }  // 00'' = 00"
+            else { lastUnit = .minute; emit(.minute, start, i + 1) }
+            continue
+        case "\"": lastUnit = .second; emit(.second, start, i + 1); continue
+        case ",": lastUnit = nil; emit(.comma, start, i + 1); continue
+        case ";": lastUnit = nil; emit(.semicolon, start, i + 1); continue
+        default: break
+        }
+        if isLetter(c) {
+            // 16d43m00s: lowercase d/m/s right after a number are marks; 's' only after minutes
+            // (else it is South), 'm' only after degrees (else metres).
+            if !space, case .number? = out.last?.tok {
+                if c == "d" { lastUnit = .degree; emit(.degree, start, i + 1); continue }
+                if c == "m" {
+                    if lastUnit == .degree { lastUnit = .minute; emit(.minute, start, i + 1) } else { emit(.metre, start, i + 1) }
+                    continue
+                }
+                if c == "s", lastUnit == .minute { lastUnit = .second; emit(.second, start, i + 1); continue }
+            }
+            var w = ""
+            while j < s.count, isLetter(s[j]) { w.unicodeScalars.append(s[j]); j += 1 }
+            lastUnit = nil
+            emit(.word(w.uppercased()), start, j)
+            continue
+        }
+        // Anything else: one unknown token up to the next space or recognised character.
+        j = i + 1
+        while j < s.count, s[j] != " ", !isLetter(s[j]), !isDigit(s, j), !"°'\",;.+-".unicodeScalars.contains(s[j]) { j += 1 }
+        emit(.unknown, start, j)
+    }
+    return out
+}

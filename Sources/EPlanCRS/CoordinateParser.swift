@@ -1,0 +1,381 @@
+import EPlanGeometry
+
+/// A coordinate as the user typed it, read into the CRS it was written in.
+public struct ParsedCoordinate: Equatable, Sendable {
+    /// The user's text for this point (trimmed).
+    public var raw: String
+    public var crs: CRS
+    /// In `crs`: x = longitude, y = latitude for EPSG:4326; easting, northing otherwise.
+    public var native: Coordinate
+
+    public init(raw: String, crs: CRS, native: Coordinate) {
+        self.raw = raw; self.crs = crs; self.native = native
+    }
+
+    /// The point in EPSG:4326 (x = lon, y = lat), through the context's cached transform.
+    public func toWGS84(using context: PROJContext) throws -> Coordinate {
+        if crs == .wgs84 { return native }
+        return try context.transform(from: crs, to: .wgs84).transform(native)
+    }
+}
+
+/// Reads coordinates the way Thai LAO engineers type them (map apps, GPS units showing UTM).
+///
+/// Accepted forms, one point per text:
+/// - decimal degrees, latitude first: `16.7167, 98.5667`, `16.7167 98.5667`, `16.7167N 98.5667E`, `N16.7 E98.5`
+/// - degrees-minutes-seconds: `16°43'00"N 98°34'00"E` (also ′ ″ º ’ ”), `16d43m00sN 98d34m00sE`,
+///   `16 43 00 N 98 34 00 E`, `16°43.5'N 98°34.2'E`, `16:43:00N 98:34:00E`, Thai words
+///   องศา/ลิปดา/ฟิลิปดา and เหนือ/ใต้/ตะวันออก/ตะวันตก
+/// - UTM with a zone: `47N 512345 1848000`, `47Q 512345 1848000` (a band letter N…X except the
+///   ambiguous S means north; C…M are southern and refused); EPSG:326xx, or 240xx when the `crs`
+///   option is Indian 1975
+/// - with a projected `crs` option every pair is easting northing: `512345 1848000`,
+///   `E 512345 N 1848000`, `1848000N 512345E`
+/// Thai digits ๐–๙, full-width digits/punctuation and Unicode minus signs are read as ASCII.
+/// Hemisphere letters decide which value is latitude; without them latitude comes first
+/// unless `longitudeFirst` is set.
+///
+/// Thousands separators: a comma is a thousands separator only in easting/northing text
+/// (after a UTM zone or with a projected `crs`), only with digits directly on both sides,
+/// exactly three digits after it and a group of at most three digits before the first one,
+/// and only if the text then holds exactly two numbers (`47N 512,345 1,848,000`).
+/// Everywhere else a comma separates the two values (`16.7,98.5` is a pair; degrees never
+/// need thousands). Space-separated UTM is the form to prefer.
+public struct CoordinateParser: Sendable {
+    public var longitudeFirst: Bool
+    public var crs: CRS?
+
+    public init(longitudeFirst: Bool = false, crs: CRS? = nil) {
+        self.longitudeFirst = longitudeFirst
+        self.crs = crs
+    }
+
+    /// One point. Throws `CoordinateParseError` naming the token at fault.
+    public func parse(_ text: String) throws -> ParsedCoordinate {
+        let sc = Scanned(text)
+        let raw = text.trimmingWhitespace()
+        let lx = lex(sc.scalars, grouping: false)
+        guard !lx.isEmpty else { throw CoordinateParseError.empty() }
+        for l in lx {
+            switch l.tok {
+            case .unknown:
+                throw CoordinateParseError.unexpected(sc.text(l.range), expected: Message(
+                    th: "ตัวเลข เครื่องหมายองศา ลิปดา ฟิลิปดา หรือทิศ N S E W",
+                    en: "numbers, degree/minute/second marks or N S E W"))
+            case .semicolon:
+                throw CoordinateParseError.unexpected(sc.text(l.range), expected: Message(
+                    th: "พิกัดจุดเดียว (ใช้ ';' คั่นเมื่อใส่หลายจุด)", en: "a single point (';' separates several points)"))
+            default: continue
+            }
+        }
+        if isZoneForm(lx) { return try parseZoneForm(sc, raw: raw) }
+        if let crs, crs.isProjected { return try parseEastingNorthing(sc, from: 0, crs: crs, raw: raw) }
+        return try parseGeographic(sc, lx, raw: raw)
+    }
+
+    /// Several points: each token (e.g. each command-line argument) is one point, and a token
+    /// may hold several points separated by ';'. A token that is not a point on its own is
+    /// joined with the following ones (longest match first, never across ';'), so an unquoted
+    /// `47N 512345 1848000` split by the shell still reads as one point.
+    public func parseMany(_ tokens: [String]) throws -> [ParsedCoordinate] {
+        var parts: [String] = [], closed: [Bool] = []
+        for t in tokens {
+            let pieces = t.unicodeScalars.split(omittingEmptySubsequences: false,
+                                                whereSeparator: { [";", "；", "؛"].contains($0) })
+                .map { String(String.UnicodeScalarView($0)).trimmingWhitespace() }
+            for (k, p) in pieces.enumerated() where !p.isEmpty {
+                parts.append(p)
+                closed.append(k < pieces.count - 1)  // an explicit ';' follows: never join past it
+            }
+        }
+        guard !parts.isEmpty else { throw CoordinateParseError.empty() }
+        var result: [ParsedCoordinate] = []
+        var i = 0
+        while i < parts.count {
+            let single: CoordinateParseError
+            do {
+                result.append(try parse(parts[i])); i += 1; continue
+            } catch let e as CoordinateParseError { single = e }
+            var end = i + 1
+            while end < parts.count, end - i < 8, !closed[end - 1] { end += 1 }
+            // Report a value error (range, zone…) from the shortest attempt if any: it is what
+            // the user most likely got wrong; otherwise the token's own error.
+            var best: CoordinateParseError? = single.isValueError ? single : nil
+            var joined = false
+            for j in stride(from: end, through: i + 2, by: -1) {
+                do {
+                    result.append(try parse(parts[i..<j].joined(separator: " ")))
+                    i = j; joined = true; break
+                } catch let e as CoordinateParseError {
+                    if e.isValueError, !(best?.isValueError == true && best == single) { best = e }
+                }
+            }
+            if !joined { throw best ?? single }
+        }
+        return result
+    }
+
+    // MARK: UTM / easting-northing
+
+    private func isZoneForm(_ lx: [Lexeme]) -> Bool {
+        guard lx.count >= 3, case .number(let z) = lx[0].tok, !z.signed, !z.hasDot, (1...2).contains(z.intDigits),
+              case .word(let w) = lx[1].tok, w.count == 1 else { return false }
+        var big = false
+        for k in 2..<lx.count {
+            switch lx[k].tok {
+            case .number(let n):
+                if n.intDigits >= 4 { big = true }
+                // "512,345": a thousands group also marks metres
+                if k + 2 < lx.count, lx[k + 1].tok == .comma, !lx[k + 1].spaceBefore, !lx[k + 2].spaceBefore,
+                   case .number(let m) = lx[k + 2].tok, m.intDigits == 3 { big = true }
+            case .comma, .metre: continue
+            case .word(let l) where l == "E" || l == "N": continue
+            default: return false
+            }
+        }
+        return big
+    }
+
+    private func parseZoneForm(_ sc: Scanned, raw: String) throws -> ParsedCoordinate {
+        let lx = lex(sc.scalars, grouping: false)
+        guard case .number(let z) = lx[0].tok, case .word(let band) = lx[1].tok else {
+            preconditionFailure("isZoneForm checked the shape")
+        }
+        let zoneText = sc.text(lx[0].range.lowerBound..<lx[1].range.upperBound)
+        let zone = Int(z.value)
+        guard zone == 47 || zone == 48 else { throw CoordinateParseError.zone(z.text, zoneText) }
+        // MGRS latitude bands N…X are north ('N' is both band N and "north"); C…M are south.
+        // 'S' is refused: band S (north) or southern hemisphere, both wrong for Thailand.
+        guard "NPQRTUVWX".contains(band) else { throw CoordinateParseError.band(band, zoneText) }
+        var datum = CRS.Datum.wgs84
+        if let crs {
+            guard crs.utmZone != nil else { throw CoordinateParseError.crsConflict(zoneText, crs) }
+            datum = crs.datum  // the option chooses the datum; the text's zone wins
+        }
+        return try parseEastingNorthing(sc, from: 2, crs: CRS.utm(zone: zone, datum: datum)!, raw: raw)
+    }
+
+    private func parseEastingNorthing(_ sc: Scanned, from: Int, crs: CRS, raw: String) throws -> ParsedCoordinate {
+        let grouped = lex(sc.scalars, grouping: true)
+        do {
+            return try readEastingNorthing(sc, grouped[from...], crs: crs, raw: raw)
+        } catch let e as CoordinateParseError where e.kind == .wrongCount {
+            // The thousands reading did not give a pair: read every comma as a separator.
+            let plain = lex(sc.scalars, grouping: false)
+            do { return try readEastingNorthing(sc, plain[from...], crs: crs, raw: raw) } catch let e2 as CoordinateParseError {
+                throw e2.isValueError ? e2 : e
+            }
+        }
+    }
+
+    private func readEastingNorthing(_ sc: Scanned, _ lx: ArraySlice<Lexeme>, crs: CRS, raw: String) throws -> ParsedCoordinate {
+        struct Comp { var value: Double; var range: Range<Int>; var label: String?; var text: String }
+        let expectedPair = Message(th: " 2 ค่า (ตะวันออก เหนือ เป็นเมตร ใน \(crs.identifier))",
+                                   en: "2 values (easting northing in metres, \(crs.identifier))")
+        guard let first = lx.first, let last = lx.last else {
+            throw CoordinateParseError.wrongCount(raw, found: 0, expected: expectedPair)
+        }
+        let allText = sc.text(first.range.lowerBound..<last.range.upperBound)
+        var prefixStyle = false
+        if case .word = first.tok { prefixStyle = true }
+        var comps: [Comp] = []
+        var pending: (label: String, start: Int)? = nil
+        for l in lx {
+            switch l.tok {
+            case .number(let n):
+                let r = (pending?.start ?? l.range.lowerBound)..<l.range.upperBound
+                comps.append(Comp(value: n.value, range: r, label: pending?.label, text: n.text))
+                pending = nil
+            case .metre where !comps.isEmpty:
+                comps[comps.count - 1].range = comps[comps.count - 1].range.lowerBound..<l.range.upperBound
+            case .word(let w) where w == "E" || w == "N":
+                if prefixStyle {
+                    guard pending == nil else {
+                        throw CoordinateParseError.unexpected(sc.text(l.range), expected: Message(th: "ตัวเลข", en: "a number"))
+                    }
+                    pending = (w, l.range.lowerBound)
+                } else {
+                    guard let k = comps.indices.last, comps[k].label == nil else {
+                        throw CoordinateParseError.unexpected(sc.text(l.range), expected: Message(th: "ตัวเลขก่อนป้าย E/N", en: "a number before the E/N label"))
+                    }
+                    comps[k].label = w
+                    comps[k].range = comps[k].range.lowerBound..<l.range.upperBound
+                }
+            case .comma:
+                continue
+            case .degree, .minute, .second:
+                throw CoordinateParseError.unexpected(sc.text(l.range), expected: Message(
+                    th: "ค่าตะวันออก เหนือ เป็นเมตรสำหรับ \(crs.identifier) (ไม่ใช่องศา)",
+                    en: "easting northing in metres for \(crs.identifier) (not degrees)"))
+            default:
+                throw CoordinateParseError.unexpected(sc.text(l.range), expected: Message(
+                    th: "ตัวเลข หรือป้าย E / N", en: "a number or an E / N label"))
+            }
+        }
+        if let pending {
+            throw CoordinateParseError.unexpected(pending.label, expected: Message(th: "ตัวเลขหลังป้าย", en: "a number after the label"))
+        }
+        guard comps.count == 2 else {
+            throw CoordinateParseError.wrongCount(allText, found: comps.count, expected: expectedPair)
+        }
+        var e = comps[0], n = comps[1]
+        if e.label != nil, e.label == n.label {
+            throw CoordinateParseError.unexpected(sc.text(n.range), expected: Message(
+                th: "ป้าย E หนึ่งค่าและ N หนึ่งค่า", en: "one E and one N label"))
+        }
+        if e.label == "N" || n.label == "E" { swap(&e, &n) }
+        for c in [e, n] where !c.value.isFinite { throw CoordinateParseError.notFinite(sc.text(c.range)) }
+        if crs.utmZone != nil {
+            guard (100_000...900_000).contains(e.value) else {
+                throw CoordinateParseError.easting(e.value, sc.text(e.range), lo: "100000", hi: "900000")
+            }
+            guard (0...10_000_000).contains(n.value) else {
+                throw CoordinateParseError.northing(n.value, sc.text(n.range), lo: "0", hi: "10000000")
+            }
+        } else {
+            let limit = 20_037_508.342789244  // Web Mercator's square world
+            guard abs(e.value) <= limit else { throw CoordinateParseError.easting(e.value, sc.text(e.range), lo: "−20037508.34", hi: "20037508.34") }
+            guard abs(n.value) <= limit else { throw CoordinateParseError.northing(n.value, sc.text(n.range), lo: "−20037508.34", hi: "20037508.34") }
+        }
+        return ParsedCoordinate(raw: raw, crs: crs, native: Coordinate(e.value, n.value))
+    }
+
+    // MARK: Degrees
+
+    private struct Angle { var value: Double; var hemisphere: String?; var text: String }
+
+    private static func isHemisphere(_ w: String) -> Bool { ["N", "S", "E", "W"].contains(w) }
+
+    private func parseGeographic(_ sc: Scanned, _ lx: [Lexeme], raw: String) throws -> ParsedCoordinate {
+        // Metres typed without a zone or CRS ("512345 1848000", "E 512345 N 1848000"): say what
+        // is missing rather than "latitude 1848000 out of range".
+        if crs == nil, lx.contains(where: { if case .number(let n) = $0.tok { return n.intDigits >= 4 }; return false }) {
+            throw CoordinateParseError.needsCRS(raw)
+        }
+        var groups: [ArraySlice<Lexeme>] = []
+        func isHemi(_ l: Lexeme) -> Bool { if case .word(let w) = l.tok { return Self.isHemisphere(w) }; return false }
+        if let firstComma = lx.firstIndex(where: { $0.tok == .comma }) {
+            groups = lx.split(omittingEmptySubsequences: false, whereSeparator: { $0.tok == .comma })
+            if groups.contains(where: { $0.isEmpty }) {
+                throw CoordinateParseError.unexpected(sc.text(lx[firstComma].range), expected: Message(
+                    th: "ค่าทั้งสองข้างของเครื่องหมายจุลภาค", en: "a value on each side of the comma"))
+            }
+        } else if lx.contains(where: isHemi) {
+            var start = 0
+            if isHemi(lx[0]) {  // "N16.7 E98.5": a letter opens each value
+                for k in 1..<lx.count where isHemi(lx[k]) { groups.append(lx[start..<k]); start = k }
+                groups.append(lx[start...])
+            } else {            // "16.7N 98.5E": a letter closes each value
+                for k in 0..<lx.count where isHemi(lx[k]) { groups.append(lx[start...k]); start = k + 1 }
+                if start < lx.count { groups.append(lx[start...]) }
+            }
+        } else if lx.contains(where: { $0.tok == .degree }) {
+            var start = 0
+            for k in 1..<lx.count where lx[k].tok == .degree && k - 1 > start {
+                groups.append(lx[start..<(k - 1)]); start = k - 1
+            }
+            groups.append(lx[start...])
+        } else {
+            // Plain numbers: exactly two. "16 43 00 98 34 00" is refused as ambiguous.
+            var start = 0
+            for k in 1..<lx.count {
+                if case .number = lx[k].tok { groups.append(lx[start..<k]); start = k }
+            }
+            groups.append(lx[start...])
+        }
+        guard groups.count == 2 else {
+            throw CoordinateParseError.wrongCount(raw, found: groups.count, expected: Message(
+                th: " 2 ค่า (ละติจูด ลองจิจูด)", en: "2 values (latitude longitude)"))
+        }
+        let a = try angle(sc, groups[0]), b = try angle(sc, groups[1])
+        func axis(_ h: String?) -> Int? { h.map { ($0 == "N" || $0 == "S") ? 0 : 1 } }
+        let latFirst: Bool
+        switch (axis(a.hemisphere), axis(b.hemisphere)) {
+        case (nil, nil): latFirst = !longitudeFirst
+        case (0, let o) where o != 0: latFirst = true
+        case (1, let o) where o != 1: latFirst = false
+        case (nil, let o?): latFirst = o == 1
+        default:
+            throw CoordinateParseError.conflictingHemisphere(b.text, Message(
+                th: "ทั้งสองค่าเป็นทิศแกนเดียวกัน ต้องมีละติจูด (N/S) หนึ่งค่าและลองจิจูด (E/W) หนึ่งค่า",
+                en: "both values are on the same axis: expected one latitude (N/S) and one longitude (E/W)"))
+        }
+        let lat = latFirst ? a : b, lon = latFirst ? b : a
+        guard abs(lat.value) <= 90 else { throw CoordinateParseError.latitude(lat.value, lat.text) }
+        guard abs(lon.value) <= 180 else { throw CoordinateParseError.longitude(lon.value, lon.text) }
+        return ParsedCoordinate(raw: raw, crs: .wgs84, native: Coordinate(lon.value, lat.value))
+    }
+
+    /// One value: [hemisphere] degrees [minutes [seconds]] [hemisphere], marks optional.
+    private func angle(_ sc: Scanned, _ g: ArraySlice<Lexeme>) throws -> Angle {
+        let text = sc.text(g.first!.range.lowerBound..<g.last!.range.upperBound)
+        var hemisphere: String? = nil
+        struct Part { var n: Number; var range: Range<Int>; var position: Int? }
+        var parts: [Part] = []
+        for (k, l) in zip(g.indices, g) {
+            var previousWasNumber = false
+            if k > g.startIndex, case .number = g[k - 1].tok { previousWasNumber = true }
+            switch l.tok {
+            case .word(let w):
+                guard Self.isHemisphere(w), hemisphere == nil, k == g.startIndex || k == g.endIndex - 1 else {
+                    throw CoordinateParseError.unexpected(sc.text(l.range), expected: Message(
+                        th: "ทิศ N S E W หนึ่งตัวที่ต้นหรือท้ายค่า", en: "one of N S E W at the start or end of a value"))
+                }
+                hemisphere = w
+            case .number(let n):
+                parts.append(Part(n: n, range: l.range, position: nil))
+            case .degree, .minute, .second:
+                guard previousWasNumber else {
+                    throw CoordinateParseError.malformed(text, Message(
+                        th: "เครื่องหมาย '\(sc.text(l.range))' ต้องตามหลังตัวเลข", en: "mark '\(sc.text(l.range))' must follow a number"))
+                }
+                let p = l.tok == .degree ? 0 : (l.tok == .minute ? 1 : 2)
+                parts[parts.count - 1].position = p
+                parts[parts.count - 1].range = parts[parts.count - 1].range.lowerBound..<l.range.upperBound
+            default:
+                throw CoordinateParseError.unexpected(sc.text(l.range), expected: Message(
+                    th: "องศา ลิปดา ฟิลิปดา", en: "degrees, minutes, seconds"))
+            }
+        }
+        guard !parts.isEmpty else {
+            throw CoordinateParseError.malformed(text, Message(th: "ไม่มีตัวเลข", en: "no number"))
+        }
+        guard parts.count <= 3 else {
+            throw CoordinateParseError.malformed(text, Message(
+                th: "ตัวเลขมากเกินไป (องศา ลิปดา ฟิลิปดา อย่างมาก 3 ค่า)", en: "too many numbers (at most degrees minutes seconds)"))
+        }
+        var dms = [0.0, 0.0, 0.0]
+        var previous = -1
+        for (k, p) in parts.enumerated() {
+            let position = p.position ?? previous + 1
+            let ptext = sc.text(p.range)
+            guard position > previous, position <= 2, k > 0 || position == 0 else {
+                throw CoordinateParseError.malformed(text, Message(
+                    th: "ต้องเรียง องศา ลิปดา ฟิลิปดา", en: "expected degrees, then minutes, then seconds"))
+            }
+            guard k == 0 || !p.n.signed else {
+                throw CoordinateParseError.malformed(ptext, Message(th: "ใส่เครื่องหมายได้เฉพาะที่องศา", en: "only degrees may carry a sign"))
+            }
+            guard k == parts.count - 1 || !p.n.hasDot else {
+                throw CoordinateParseError.malformed(ptext, Message(
+                    th: "ทศนิยมใช้ได้เฉพาะส่วนสุดท้าย", en: "only the last part may have decimals"))
+            }
+            guard p.n.value.isFinite else { throw CoordinateParseError.notFinite(ptext) }
+            let v = abs(p.n.value)
+            if position == 1, v >= 60 { throw CoordinateParseError.minutes(v, ptext) }
+            if position == 2, v >= 60 { throw CoordinateParseError.seconds(v, ptext) }
+            dms[position] = v
+            previous = position
+        }
+        let negative = parts[0].n.negative
+        if let h = hemisphere, negative {
+            throw CoordinateParseError.conflictingHemisphere(text, Message(
+                th: "ใส่ทั้งเครื่องหมายลบและทิศ '\(h)' ขัดกัน ใช้อย่างใดอย่างหนึ่ง",
+                en: "both a minus sign and hemisphere '\(h)' given; use one or the other"))
+        }
+        let magnitude = dms[0] + dms[1] / 60 + dms[2] / 3600
+        guard magnitude.isFinite else { throw CoordinateParseError.notFinite(text) }
+        let south = hemisphere == "S" || hemisphere == "W"
+        return Angle(value: (negative || south) ? -magnitude : magnitude, hemisphere: hemisphere, text: text)
+    }
+}
