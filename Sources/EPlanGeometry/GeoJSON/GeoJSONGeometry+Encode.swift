@@ -126,17 +126,20 @@ struct DecimalFormat {
         DecimalFormat.writeDigits(frac, minDigits: digits, into: &out)
     }
 
-    /// Decimal digits of `v`, left-padded with zeros to `minDigits`.
+    /// Decimal digits of `v`, left-padded with zeros to `minDigits` (at most 20).
+    /// Digits go right to left into a stack buffer, then one append: no reversal, no allocation.
     @inline(__always)
     static func writeDigits(_ v: UInt64, minDigits: Int, into out: inout [UInt8]) {
-        let start = out.count
-        var v = v, n = 0
-        repeat {
-            out.append(UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0"))
-            v /= 10
-            n += 1
-        } while v != 0 || n < minDigits
-        out[start...].reverse()
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes; UInt64.max has 20 digits
+        withUnsafeMutableBytes(of: &tmp) { raw in
+            var i = raw.count, v = v
+            repeat {
+                i -= 1
+                raw[i] = UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0")
+                v /= 10
+            } while v != 0 || raw.count - i < minDigits
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i...]))
+        }
     }
 }
 
