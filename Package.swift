@@ -27,6 +27,8 @@ let package = Package(
             "EPlanDomain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // scripts/bench's driver for eplan's side of each race; not part of the tests.
+        .executableTarget(name: "eplan-bench", dependencies: ["EPlanDomain"]),
         .testTarget(name: "EPlanTests", dependencies: ["EPlanDomain", "eplan"]),
     ],
     swiftLanguageModes: [.v5]

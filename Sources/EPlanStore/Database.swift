@@ -93,6 +93,9 @@ public final class Database {
     // MARK: Running SQL
 
     /// Runs one or more statements without arguments (schema, pragmas).
+    /// The linked SQLite library's version ("3.40.1").
+    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+
     public func execute(_ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &err)

@@ -48,7 +48,7 @@ struct Boundaries: ParsableCommand {
             if let f = fieldNameTh { fields.nameTH = f }
             if let f = fieldNameEn { fields.nameEN = f }
             let store = try global.openStore()
-            let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: PROJContext())
+            let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: try PROJContext())
             let report = try importer.importFile(path: file, level: lvl, fields: fields, strict: strict,
                                                  progress: Progress.reporter(level: lvl))
             Progress.finish()

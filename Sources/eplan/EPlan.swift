@@ -25,9 +25,13 @@ struct EPlan: ParsableCommand {
     }
 
     static func main() {
-        Language.current = GlobalOptions.languageFromArguments(CommandLine.arguments) ?? .th
+        // --lang and --db are global: they may stand anywhere, before or after the
+        // subcommand, so they are taken out before the parser sees the words.
+        let (arguments, language, db) = GlobalOptions.extractGlobals(Array(CommandLine.arguments.dropFirst()))
+        Language.current = language ?? GlobalOptions.languageFromEnvironment() ?? .th
+        GlobalOptions.databaseOverride = db
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let error as UserFacingError {
             printError(error.message.text())

@@ -12,7 +12,7 @@ struct GlobalOptions: ParsableArguments {
     var lang: String = Language.current.rawValue
 
     var databasePath: String {
-        db ?? ProcessInfo.processInfo.environment["EPLAN_DB"] ?? "eplan.sqlite"
+        db ?? GlobalOptions.databaseOverride ?? ProcessInfo.processInfo.environment["EPLAN_DB"] ?? "eplan.sqlite"
     }
 
     func validate() throws {
@@ -21,17 +21,39 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// The language is needed before parsing (help text is bilingual), so it is read
-    /// from the raw arguments first: `--lang en`, `--lang=en`, else $EPLAN_LANG.
-    static func languageFromArguments(_ args: [String]) -> Language? {
-        for (i, a) in args.enumerated() {
-            if a == "--lang", i + 1 < args.count { return Language(rawValue: args[i + 1]) }
-            if a.hasPrefix("--lang=") { return Language(rawValue: String(a.dropFirst(7))) }
+    /// Set from `--db` wherever it stood on the command line.
+    nonisolated(unsafe) static var databaseOverride: String?
+
+    /// Takes `--lang X`, `--lang=X`, `--db X` and `--db=X` out of the arguments. The
+    /// language is needed before parsing (help text is bilingual), and both options are
+    /// global, so they may stand before the subcommand too. An unknown language is left
+    /// in place for the parser to refuse.
+    static func extractGlobals(_ args: [String]) -> (rest: [String], language: Language?, db: String?) {
+        var rest: [String] = []
+        var language: Language? = nil
+        var db: String? = nil
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "--" { rest.append(contentsOf: args[i...]); break }
+            if a == "--lang", i + 1 < args.count, let l = Language(rawValue: args[i + 1]) {
+                language = l; i += 2; continue
+            }
+            if a.hasPrefix("--lang="), let l = Language(rawValue: String(a.dropFirst(7))) {
+                language = l; i += 1; continue
+            }
+            if a == "--db", i + 1 < args.count { db = args[i + 1]; i += 2; continue }
+            if a.hasPrefix("--db=") { db = String(a.dropFirst(5)); i += 1; continue }
+            rest.append(a); i += 1
         }
-        return ProcessInfo.processInfo.environment["EPLAN_LANG"].flatMap(Language.init(rawValue:))
+        return (rest, language, db)
+    }
+
+    static func languageFromEnvironment() -> Language? {
+        ProcessInfo.processInfo.environment["EPLAN_LANG"].flatMap(Language.init(rawValue:))
     }
 
     func openStore(create: Bool = false, readOnly: Bool = false) throws -> Store {
-        try Store(path: databasePath, create: create, readOnly: readOnly)
+        try Store(path: databasePath, readOnly: readOnly, create: create)
     }
 }

@@ -36,7 +36,7 @@ struct Init: ParsableCommand {
                 "created \(path) (schema version \(try store.schemaVersion()))"))
         if empty { return }
         let dir = try DefaultData.locate(explicit: geodata)
-        let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: PROJContext())
+        let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: try PROJContext())
         for (level, file) in DefaultData.boundaryFiles(in: dir, national: national) {
             let report = try importer.importFile(path: file, level: level, progress: Progress.reporter(level: level))
             Progress.finish()

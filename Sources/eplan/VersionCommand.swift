@@ -13,6 +13,6 @@ struct Version: ParsableCommand {
         print("GEOS \(GEOSContext.version())")
         print("PROJ \(PROJContext.version())")
         print("SQLite \(Database.sqliteVersion)")
-        print("schema \(Store.currentSchemaVersion)")
+        print("schema \(Store.latestVersion)")
     }
 }

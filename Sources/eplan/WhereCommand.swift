@@ -28,12 +28,12 @@ struct Where: ParsableCommand {
     func run() throws {
         let text = coordinate.joined(separator: " ")
         var projContext: PROJContext? = nil
-        func proj() -> PROJContext {
-            if projContext == nil { projContext = PROJContext() }
+        func proj() throws -> PROJContext {
+            if projContext == nil { projContext = try PROJContext() }
             return projContext!
         }
         let parsed = try coordinateOptions.parser().parse(text)
-        let point = parsed.crs == .wgs84 ? parsed.native : try parsed.toWGS84(using: proj())
+        let point = parsed.crs == .wgs84 ? parsed.native : try parsed.toWGS84(using: try proj())
         let store = try global.openStore(readOnly: true)
         let answer = try PlaceLookup(store: store, geos: GEOSContext()).locate(point, proj: proj)
         switch format {

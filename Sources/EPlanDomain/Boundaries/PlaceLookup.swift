@@ -6,7 +6,7 @@ public struct AdminUnit: Sendable, Equatable {
     public var nameEN: String
 
     public init(_ r: BoundaryRecord) {
-        level = r.level; code = r.code; nameTH = r.nameTH; nameEN = r.nameEN
+        level = r.level; code = r.code; nameTH = r.nameTH; nameEN = r.nameEN ?? ""
     }
 
     public func name(_ lang: Language = Language.current) -> String {
