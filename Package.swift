@@ -16,7 +16,9 @@ let package = Package(
     targets: [
         // C libraries, each wrapped once by the Swift module named after it.
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
-        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev", "proj-data"])]),
+        // PROJ is opened with dlopen on first use (see Sources/CPROJ/include/cproj.h):
+        // only its headers are needed at build time.
+        .target(name: "CPROJ", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "EPlanGeometry", dependencies: ["CGEOS"]),

@@ -22,17 +22,17 @@ public final class CoordinateTransform {
         let ctx = handle.ctx
         // Same call as cs2cs: PROJ keeps every candidate operation (e.g. the several
         // Indian 1975 → WGS 84 ones) and picks per point by area of use.
-        guard let raw = proj_create_crs_to_crs(ctx, source.identifier, target.identifier, nil) else {
+        guard let raw = cproj_create_crs_to_crs(ctx, source.identifier, target.identifier, nil) else {
             throw Self.creationError(handle, source, target)
         }
-        defer { proj_destroy(raw) }  // the normalised copy below is a separate object
-        guard let norm = proj_normalize_for_visualization(ctx, raw) else {
+        defer { cproj_destroy(raw) }  // the normalised copy below is a separate object
+        guard let norm = cproj_normalize_for_visualization(ctx, raw) else {
             throw Self.creationError(handle, source, target)
         }
         pj = norm
     }
 
-    deinit { proj_destroy(pj) }
+    deinit { cproj_destroy(pj) }
 
     private static func creationError(_ h: PROJContextHandle, _ s: CRS, _ t: CRS) -> PROJError {
         let (code, text) = h.lastError()
@@ -51,10 +51,10 @@ public final class CoordinateTransform {
 
     /// Throws `PROJError` naming the coordinate if PROJ fails or returns a non-finite value.
     public func transform(_ c: Coordinate) throws -> Coordinate {
-        proj_errno_reset(pj)
+        cproj_errno_reset(pj)
         // t = HUGE_VAL: "no epoch", as cs2cs does when no time is given.
-        let out = proj_trans(pj, PJ_FWD, proj_coord(c.x, c.y, 0, .infinity))
-        let code = proj_errno(pj)
+        let out = cproj_trans(pj, PJ_FWD, PJ_COORD(v: (c.x, c.y, 0, .infinity)))
+        let code = cproj_errno(pj)
         let r = Coordinate(out.xy.x, out.xy.y)
         if code != 0 || !r.isFinite { throw failure(c, code: code) }
         return r
@@ -71,16 +71,16 @@ public final class CoordinateTransform {
         let n = xs.count
         if n == 0 { return }
         var ox = xs, oy = ys
-        proj_errno_reset(pj)
+        cproj_errno_reset(pj)
         let stride = MemoryLayout<Double>.stride
         var epoch = Double.infinity  // one t for all points (count 1): "no epoch", as in transform(_:)
         ox.withUnsafeMutableBufferPointer { bx in
             oy.withUnsafeMutableBufferPointer { by in
-                _ = proj_trans_generic(pj, PJ_FWD, bx.baseAddress, stride, n, by.baseAddress, stride, n,
+                _ = cproj_trans_generic(pj, PJ_FWD, bx.baseAddress, stride, n, by.baseAddress, stride, n,
                                        nil, 0, 0, &epoch, 0, 1)
             }
         }
-        let code = proj_errno(pj)
+        let code = cproj_errno(pj)
         if let bad = (0..<n).first(where: { !ox[$0].isFinite || !oy[$0].isFinite }) {
             var e = failure(Coordinate(xs[bad], ys[bad]), code: code)
             e = PROJError(e.kind, code: e.code, projMessage: e.projMessage, message: Message(

@@ -8,8 +8,10 @@ public enum Metric {
     public static let flattening = 1 / 298.257223563
 
     private static let geodesic: geod_geodesic = {
+        // Measuring without PROJ is impossible; a missing libproj is a broken install.
+        do { try PROJLibrary.load() } catch { fatalError("\(error)") }
         var g = geod_geodesic()
-        geod_init(&g, semiMajorAxis, flattening)
+        cgeod_init(&g, semiMajorAxis, flattening)
         return g
     }()
 
@@ -17,7 +19,7 @@ public enum Metric {
     public static func distance(_ a: Coordinate, _ b: Coordinate) -> Double {
         var g = geodesic
         var s12 = 0.0
-        geod_inverse(&g, a.y, a.x, b.y, b.x, &s12, nil, nil)
+        cgeod_inverse(&g, a.y, a.x, b.y, b.x, &s12, nil, nil)
         return s12
     }
 
@@ -66,7 +68,7 @@ public enum Metric {
         var lats = pts.map(\.y), lons = pts.map(\.x)
         var g = geodesic
         var a = 0.0, perimeter = 0.0
-        geod_polygonarea(&g, &lats, &lons, Int32(pts.count), &a, &perimeter)
+        cgeod_polygonarea(&g, &lats, &lons, Int32(pts.count), &a, &perimeter)
         return abs(a)
     }
 }

@@ -9,7 +9,7 @@ import Darwin
 /// An error reported by PROJ, carrying PROJ's own (English) text inside a bilingual message.
 public struct PROJError: UserFacingError, Equatable {
     public enum Kind: String, Sendable, Equatable {
-        case contextCreation, databaseNotFound, createOperation, transform
+        case libraryMissing, contextCreation, databaseNotFound, createOperation, transform
     }
     public let kind: Kind
     /// PROJ's error number (proj_context_errno / proj_errno), 0 when PROJ gave none.
@@ -30,16 +30,16 @@ final class PROJContextHandle {
     let ctx: OpaquePointer
 
     init(_ ctx: OpaquePointer) { self.ctx = ctx }
-    deinit { proj_context_destroy(ctx) }
+    deinit { cproj_context_destroy(ctx) }
 
     /// PROJ's last context error as (code, text).
     func lastError() -> (Int32, String) {
-        let code = proj_context_errno(ctx)
+        let code = cproj_context_errno(ctx)
         return (code, Self.text(ctx, code))
     }
 
     static func text(_ ctx: OpaquePointer, _ code: Int32) -> String {
-        guard code != 0, let p = proj_context_errno_string(ctx, code) else { return "no error code from PROJ" }
+        guard code != 0, let p = cproj_context_errno_string(ctx, code) else { return "no error code from PROJ" }
         return String(cString: p)
     }
 }
@@ -54,7 +54,8 @@ public final class PROJContext {
     static let fallbackSearchPaths = ["/usr/share/proj", "/usr/local/share/proj", "/opt/homebrew/share/proj"]
 
     public init() throws {
-        guard let ctx = proj_context_create() else {
+        try PROJLibrary.load()
+        guard let ctx = cproj_context_create() else {
             throw PROJError(.contextCreation, code: 0, projMessage: "proj_context_create returned NULL",
                             message: Message(th: "สร้าง PROJ context ไม่ได้", en: "could not create a PROJ context"))
         }
@@ -62,22 +63,23 @@ public final class PROJContext {
         let handle = PROJContextHandle(ctx)
         self.handle = handle
         // We report PROJ's errors ourselves, bilingually; PROJ's own stderr logging would duplicate them.
-        proj_log_level(ctx, PJ_LOG_NONE)
+        cproj_log_level(ctx, PJ_LOG_NONE)
         // Results must not depend on what a CDN serves today: grids only from local proj-data.
-        proj_context_set_enable_network(ctx, 0)
+        cproj_context_set_enable_network(ctx, 0)
         try Self.ensureDatabase(ctx)
     }
 
-    /// PROJ's release string (proj_info().release), e.g. "Rel. 9.1.1, December 1st, 2022".
+    /// PROJ's release string (cproj_info().release), e.g. "Rel. 9.1.1, December 1st, 2022".
     public static func version() -> String {
-        let info = proj_info()
+        guard (try? PROJLibrary.load()) != nil else { return "unavailable (\(PROJLibrary.loadError))" }
+        let info = cproj_info()
         guard let r = info.release else { return "unknown" }
         return String(cString: r)
     }
 
     /// The proj.db this context uses.
     public var databasePath: String? {
-        proj_context_get_database_path(handle.ctx).map { String(cString: $0) }
+        cproj_context_get_database_path(handle.ctx).map { String(cString: $0) }
     }
 
     /// A transform for the pair, created once and reused afterwards.
@@ -90,7 +92,7 @@ public final class PROJContext {
     }
 
     private static func databaseUsable(_ ctx: OpaquePointer) -> Bool {
-        guard let p = proj_context_get_database_path(ctx) else { return false }
+        guard let p = cproj_context_get_database_path(ctx) else { return false }
         return access(p, R_OK) == 0
     }
 
@@ -99,11 +101,11 @@ public final class PROJContext {
         for dir in fallbackSearchPaths where access(dir + "/proj.db", R_OK) == 0 {
             dir.withCString { cdir in
                 var paths: [UnsafePointer<CChar>?] = [cdir]
-                proj_context_set_search_paths(ctx, 1, &paths)
+                cproj_context_set_search_paths(ctx, 1, &paths)
             }
             if databaseUsable(ctx) { return }
         }
-        let code = proj_context_errno(ctx)
+        let code = cproj_context_errno(ctx)
         let text = PROJContextHandle.text(ctx, code)
         let tried = fallbackSearchPaths.joined(separator: ", ")
         throw PROJError(.databaseNotFound, code: code, projMessage: text, message: Message(
@@ -118,9 +120,26 @@ struct CRSPair: Hashable {
 }
 
 extension PROJContext {
-    /// Just the version number (proj_info().version), e.g. "9.1.1".
+    /// Just the version number (cproj_info().version), e.g. "9.1.1".
     public static func versionNumber() -> String {
-        guard let v = proj_info().version else { return "unknown" }
+        guard (try? PROJLibrary.load()) != nil else { return "unavailable" }
+        guard let v = cproj_info().version else { return "unknown" }
         return String(cString: v)
     }
+}
+
+/// libproj itself, opened on first use (see CPROJ's header for why not at start-up).
+public enum PROJLibrary {
+    /// Opens libproj if it is not open yet; throws PROJError.libraryMissing with dlerror's text.
+    public static func load() throws {
+        if cproj_load() == 1 { return }
+        throw PROJError(.libraryMissing, code: 0, projMessage: loadError, message: Message(
+            th: "โหลดไลบรารี PROJ ไม่ได้ (ติดตั้งแพ็กเกจ libproj25 หรือ libproj-dev): \(loadError)",
+            en: "cannot load the PROJ library (install libproj25 or libproj-dev): \(loadError)"))
+    }
+
+    public static var loadError: String { String(cString: cproj_load_error()) }
+
+    /// Whether libproj has been opened in this process (tests check that lookups need not).
+    public static var isLoaded: Bool { cproj_is_loaded() == 1 }
 }

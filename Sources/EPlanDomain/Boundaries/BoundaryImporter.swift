@@ -67,6 +67,10 @@ public struct BoundaryImporter {
                     throw ImportError.badGeometry(at: where_, code: code, detail: "\(error)")
                 }
             }
+            if geometry.isEmpty { throw ImportError.emptyGeometry(at: where_, code: code) }
+            if let bad = BoundaryImporter.firstOutOfRange(geometry) {
+                throw ImportError.outOfRange(at: where_, code: code, coordinate: bad)
+            }
             switch geometry {
             case .polygon, .multiPolygon: geometry = geometry.asMulti
             default: throw ImportError.notAreal(at: where_, code: code, type: geometry.type.rawValue)
@@ -95,7 +99,21 @@ public struct BoundaryImporter {
     }
 }
 
+extension BoundaryImporter {
+    /// The first position that is no longitude/latitude (a projected file without a
+    /// `crs` member, or swapped axes).
+    static func firstOutOfRange(_ g: Geometry) -> Coordinate? {
+        var bad: Coordinate? = nil
+        g.forEachCoordinate { c in
+            if bad == nil, !(abs(c.x) <= 180 && abs(c.y) <= 90) { bad = c }
+        }
+        return bad
+    }
+}
+
 public enum ImportError: UserFacingError {
+    case emptyGeometry(at: Message, code: String)
+    case outOfRange(at: Message, code: String, coordinate: Coordinate)
     case missingField(at: Message, field: String)
     case duplicateCode(at: Message, code: String, firstFeature: Int)
     case missingGeometry(at: Message, code: String)
@@ -111,6 +129,11 @@ public enum ImportError: UserFacingError {
         case .duplicateCode(let at, let code, let first):
             return Message(th: "\(at.th): รหัส \(code) ซ้ำกับ feature ที่ \(first)",
                            en: "\(at.en): code \(code) repeats feature \(first)")
+        case .emptyGeometry(let at, let code):
+            return Message(th: "\(at.th) (รหัส \(code)): รูปเรขาคณิตว่างเปล่า", en: "\(at.en) (code \(code)): empty geometry")
+        case .outOfRange(let at, let code, let c):
+            return Message(th: "\(at.th) (รหัส \(code)): พิกัด [\(c.x), \(c.y)] ไม่ใช่ลองจิจูด/ละติจูด (ลองจิจูด −180..180, ละติจูด −90..90); ถ้าไฟล์เป็นพิกัดฉาก ให้ใส่สมาชิก crs",
+                           en: "\(at.en) (code \(code)): position [\(c.x), \(c.y)] is not longitude/latitude (lon −180..180, lat −90..90); a projected file must declare its crs")
         case .missingGeometry(let at, let code):
             return Message(th: "\(at.th) (รหัส \(code)): ไม่มีรูปเรขาคณิต", en: "\(at.en) (code \(code)): no geometry")
         case .badGeometry(let at, let code, let detail):

@@ -1,5 +1,0 @@
-#ifndef CPROJ_SHIM_H
-#define CPROJ_SHIM_H
-#include <proj.h>
-#include <geodesic.h>
-#endif

@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+@testable import EPlanDomain
+
+/// Runs the real `eplan` binary (built next to the test bundle) on real files.
+class CLITestCase: StoreTestCase {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static var geodata: String { repoRoot.appendingPathComponent("geodata").path }
+    static var takDir: String { geodata + "/tak" }
+
+    /// ../shared/geodata, or a skip that says why.
+    func sharedGeodata() throws -> String {
+        let dir = Self.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/geodata").path
+        guard FileManager.default.fileExists(atPath: dir + "/thailand-tambon.geojson") else {
+            throw XCTSkip("../shared/geodata is absent (a user's clone has none): national-data test skipped")
+        }
+        return dir
+    }
+
+    var eplanPath: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments.first(where: { $0.hasSuffix(".xctest") }) ?? CommandLine.arguments[0])
+        var dir = bundle.deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("eplan").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return Self.repoRoot.appendingPathComponent(".build/debug/eplan").path
+    }
+
+    /// Runs eplan with `args`; stdin is empty; EPLAN_DB and EPLAN_LANG are not inherited.
+    @discardableResult
+    func eplan(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: eplanPath)
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        environment["EPLAN_DB"] = nil
+        environment["EPLAN_LANG"] = nil
+        environment["EPLAN_GEODATA"] = Self.geodata
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let outURL = dir.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let errURL = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = out; p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try out.close(); try err.close()
+        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+        return (p.terminationStatus, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
+    }
+
+    /// A store made by `eplan init` (Tak by default).
+    func initStore(_ extra: [String] = []) throws -> String {
+        let db = path()
+        let r = try eplan(["init", "--db", db] + extra)
+        XCTAssertEqual(r.status, 0, r.err)
+        return db
+    }
+
+    func writeFile(_ name: String, _ text: String) throws -> String {
+        let p = path(name)
+        try text.write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+}
