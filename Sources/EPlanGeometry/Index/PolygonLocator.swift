@@ -22,9 +22,11 @@ public struct PolygonLocator: Sendable {
 
     /// - Parameter polygons: polygons or multipolygons (other kinds contain nothing).
     /// - Parameter cellsPerPolygon: grid density; more cells answer more points at once.
-    public init(polygons: [Geometry], cellsPerPolygon: Double = 160) {
+    public init(polygons: [Geometry], cellsPerPolygon: Double = 160, threads: Int = 0) {
         count = polygons.count
-        let edgeBands = polygons.map { EdgeBands(geometry: $0) }
+        let workers = threads > 0 ? threads : max(1, PolygonLocator.processorCount)
+        // Each polygon's edge bands are independent: build them on every core.
+        let edgeBands = PolygonLocator.parallelMap(polygons.count, workers: workers) { EdgeBands(geometry: polygons[$0]) }
         bands = edgeBands
         var total: Envelope? = nil
         for b in edgeBands where !b.isEmpty {
@@ -32,7 +34,20 @@ public struct PolygonLocator: Sendable {
         }
         let env = total ?? Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1)
         grid = Grid(envelope: env, targetCells: max(64.0, cellsPerPolygon * Double(max(1, polygons.count))))
-        (cellStart, cellEntries) = PolygonLocator.fillCells(grid: grid, bands: edgeBands)
+        (cellStart, cellEntries) = PolygonLocator.fillCells(grid: grid, polygons: polygons, bands: edgeBands, workers: workers)
+    }
+
+    /// `body(i)` for i in 0..<n on `workers` threads, results in order.
+    static func parallelMap<T>(_ n: Int, workers: Int, _ body: (Int) -> T) -> [T] {
+        var results = [T?](repeating: nil, count: n)
+        results.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
+                var i = w
+                while i < n { (base + i).pointee = body(i); i += workers }
+            }
+        }
+        return results.map { $0! }
     }
 
     /// The first polygon (lowest index) containing the point, or nil.
@@ -83,7 +98,6 @@ public struct PolygonLocator: Sendable {
                 }
             }
         }
-        _ = workers
         return out
     }
 
@@ -97,47 +111,65 @@ public struct PolygonLocator: Sendable {
 
     /// Builds the per-cell polygon lists: cells crossed by a polygon's edges get a
     /// "partial" entry; cells of its bounding box not crossed whose centre lies inside
-    /// get a "whole" entry.
-    private static func fillCells(grid: Grid, bands: [EdgeBands]) -> ([Int32], [Int32]) {
-        var pairCells: [Int32] = []
-        var pairEntries: [Int32] = []
-        var touched: [Bool] = []
-        for (index, b) in bands.enumerated() where !b.isEmpty {
-            let c0 = grid.column(b.envelope.minX), c1 = grid.column(b.envelope.maxX)
-            let r0 = grid.row(b.envelope.minY), r1 = grid.row(b.envelope.maxY)
-            let cols = c1 - c0 + 1, rows = r1 - r0 + 1
-            touched.removeAll(keepingCapacity: true)
-            touched.append(contentsOf: repeatElement(false, count: cols * rows))
-            b.forEachEdge { x0, y0, x1, y1 in
-                grid.forEachCell(onSegment: x0, y0, x1, y1) { col, row in
-                    let lc = col - c0, lr = row - r0
-                    if lc >= 0 && lc < cols && lr >= 0 && lr < rows { touched[lr * cols + lc] = true }
-                }
-            }
-            for lr in 0..<rows {
-                for lc in 0..<cols {
-                    let cell = Int32(grid.index(col: c0 + lc, row: r0 + lr))
-                    if touched[lr * cols + lc] {
-                        pairCells.append(cell); pairEntries.append(Int32(index))
-                    } else {
-                        let centre = grid.centre(col: c0 + lc, row: r0 + lr)
-                        if b.contains(x: centre.x, y: centre.y) {
-                            pairCells.append(cell); pairEntries.append(~Int32(index))
+    /// get a "whole" entry. Polygons are independent, so each worker collects its own
+    /// (cell, entry) pairs; a counting sort then lays them out cell by cell.
+    private static func fillCells(grid: Grid, polygons: [Geometry], bands: [EdgeBands], workers: Int) -> ([Int32], [Int32]) {
+        struct Pairs { var cells: [Int32] = []; var entries: [Int32] = [] }
+        let perWorker: [Pairs] = parallelMap(workers, workers: workers) { w in
+            var pairs = Pairs()
+            var touched: [Bool] = []
+            var index = w
+            while index < bands.count {
+                defer { index += workers }
+                let b = bands[index]
+                if b.isEmpty { continue }
+                let c0 = grid.column(b.envelope.minX), c1 = grid.column(b.envelope.maxX)
+                let r0 = grid.row(b.envelope.minY), r1 = grid.row(b.envelope.maxY)
+                let cols = c1 - c0 + 1, rows = r1 - r0 + 1
+                touched.removeAll(keepingCapacity: true)
+                touched.append(contentsOf: repeatElement(false, count: cols * rows))
+                touched.withUnsafeMutableBufferPointer { t in
+                    EdgeBands.forEachRing(of: polygons[index]) { ring in
+                        ring.withUnsafeBufferPointer { r in
+                            for i in 0..<(r.count - 1) {
+                                grid.forEachCell(onSegment: r[i].x, r[i].y, r[i + 1].x, r[i + 1].y) { col, row in
+                                    let lc = col - c0, lr = row - r0
+                                    if lc >= 0 && lc < cols && lr >= 0 && lr < rows { t[lr * cols + lc] = true }
+                                }
+                            }
+                        }
+                    }
+                    for lr in 0..<rows {
+                        for lc in 0..<cols {
+                            let cell = Int32(grid.index(col: c0 + lc, row: r0 + lr))
+                            if t[lr * cols + lc] {
+                                pairs.cells.append(cell); pairs.entries.append(Int32(index))
+                            } else {
+                                let centre = grid.centre(col: c0 + lc, row: r0 + lr)
+                                if b.contains(x: centre.x, y: centre.y) {
+                                    pairs.cells.append(cell); pairs.entries.append(~Int32(index))
+                                }
+                            }
                         }
                     }
                 }
             }
+            return pairs
         }
-        // Counting sort of the (cell, entry) pairs into CSR form.
+        // Counting sort of the (cell, entry) pairs into CSR form, entries of one cell in
+        // polygon order (workers stride over polygons, so merge by polygon index).
         var start = [Int32](repeating: 0, count: grid.cellCount + 1)
-        for c in pairCells { start[Int(c) + 1] += 1 }
+        var total = 0
+        for p in perWorker { total += p.cells.count; for c in p.cells { start[Int(c) + 1] += 1 } }
         for i in 0..<grid.cellCount { start[i + 1] += start[i] }
         var fill = start
-        var entries = [Int32](repeating: 0, count: pairEntries.count)
-        for k in 0..<pairCells.count {
-            let c = Int(pairCells[k])
-            entries[Int(fill[c])] = pairEntries[k]
-            fill[c] += 1
+        var entries = [Int32](repeating: 0, count: total)
+        for p in perWorker {
+            for k in 0..<p.cells.count {
+                let c = Int(p.cells[k])
+                entries[Int(fill[c])] = p.entries[k]
+                fill[c] += 1
+            }
         }
         return (start, entries)
     }
@@ -206,15 +238,10 @@ struct EdgeBands: Sendable {
     private let edges: [Double]      // x0, y0, x1, y1 per entry, repeated in every band it spans
 
     init(geometry: Geometry) {
-        var rings: [[Coordinate]] = []
-        switch geometry {
-        case .polygon(let p): rings = p.rings
-        case .multiPolygon(let ps): rings = ps.flatMap { $0.rings }
-        default: break
-        }
         var raw: [Double] = []
+        raw.reserveCapacity(geometry.coordinateCount * 4)
         var env: Envelope? = nil
-        for r in rings where r.count >= 2 {
+        EdgeBands.forEachRing(of: geometry) { r in
             for i in 0..<(r.count - 1) {
                 let a = r[i], b = r[i + 1]
                 if a.y == b.y && a.x == b.x { continue }
@@ -277,14 +304,12 @@ struct EdgeBands: Sendable {
         return inside
     }
 
-    /// Each distinct edge once (the first band holding it).
-    func forEachEdge(_ body: (Double, Double, Double, Double) -> Void) {
-        for b in 0..<bandCount {
-            for k in Int(bandStart[b])..<Int(bandStart[b + 1]) {
-                let y0 = edges[4 * k + 1], y1 = edges[4 * k + 3]
-                let firstBand = min(bandCount - 1, max(0, Int((min(y0, y1) - envelope.minY) / bandH)))
-                if firstBand == b { body(edges[4 * k], y0, edges[4 * k + 2], y1) }
-            }
+    /// Every ring of a polygon or multipolygon with at least two positions.
+    static func forEachRing(of geometry: Geometry, _ body: ([Coordinate]) -> Void) {
+        switch geometry {
+        case .polygon(let p): for r in p.rings where r.count >= 2 { body(r) }
+        case .multiPolygon(let ps): for p in ps { for r in p.rings where r.count >= 2 { body(r) } }
+        default: break
         }
     }
 }
