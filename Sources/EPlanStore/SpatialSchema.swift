@@ -55,7 +55,8 @@ extension Database {
     /// The column is added when the table lacks it. The triggers use only MbrMinX…MbrMaxY,
     /// which we register and SpatiaLite has natively, so inserts from either side index correctly;
     /// the R*Tree pkid is the row's ROWID, as SpatiaLite expects.
-    public func createGeometryColumn(table: String, column: String, type: GeometryType, srid: Int32) throws {
+    /// - Parameter type: nil for a column of any geometry type (SpatiaLite's GEOMETRY, code 0).
+    public func createGeometryColumn(table: String, column: String, type: GeometryType?, srid: Int32) throws {
         // geometry_columns requires lower-case names without quotes (SpatiaLite's own triggers check this).
         for name in [table, column] {
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
@@ -66,12 +67,12 @@ extension Database {
         let t = "\"\(table)\"", c = "\"\(column)\"", idx = "\"idx_\(table)_\(column)\""
         var hasColumn = false
         try query("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", [.text(table), .text(column)]) { _ in hasColumn = true }
-        if !hasColumn { try execute("ALTER TABLE \(t) ADD COLUMN \(c) \(type.wktName)") }
+        if !hasColumn { try execute("ALTER TABLE \(t) ADD COLUMN \(c) \(type?.wktName ?? "GEOMETRY")") }
         try execute("""
             INSERT OR REPLACE INTO geometry_columns
                 (f_table_name, f_geometry_column, geometry_type, coord_dimension, srid, spatial_index_enabled)
             VALUES (?, ?, ?, 2, ?, 1)
-            """, [.text(table), .text(column), .integer(Int64(type.wkbCode)), .integer(Int64(srid))])
+            """, [.text(table), .text(column), .integer(Int64(type?.wkbCode ?? 0)), .integer(Int64(srid))])
         try execute("INSERT OR IGNORE INTO geometry_columns_time (f_table_name, f_geometry_column) VALUES (?, ?)",
                     [.text(table), .text(column)])
         let insertNew = """

@@ -78,7 +78,7 @@ public final class Store {
                     imported_at TEXT NOT NULL);
                 """)
         },
-        // Later: LAOs (อปท.), projects and pins, each its own step.
+        PlanSchema.migration,
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
