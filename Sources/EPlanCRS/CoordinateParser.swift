@@ -13,9 +13,12 @@ public struct ParsedCoordinate: Equatable, Sendable {
     }
 
     /// The point in EPSG:4326 (x = lon, y = lat), through the context's cached transform.
-    public func toWGS84(using context: PROJContext) throws -> Coordinate {
+    /// The point in WGS 84 lon/lat. `context` is asked for only when PROJ is needed
+    /// (not for WGS 84 UTM, which is computed directly), so PROJ is not loaded for it.
+    public func toWGS84(using context: @autoclosure () throws -> PROJContext) throws -> Coordinate {
         if crs == .wgs84 { return native }
-        return try context.transform(from: crs, to: .wgs84).transform(native)
+        if let t = CoordinateTransform.withoutPROJ(from: crs, to: .wgs84) { return try t.transform(native) }
+        return try context().transform(from: crs, to: .wgs84).transform(native)
     }
 }
 

@@ -1,14 +1,30 @@
 import CPROJ
 import EPlanGeometry
 
-/// One PROJ operation between two CRSs; sole owner of its `PJ*`.
+/// One operation between two CRSs: a PROJ operation (sole owner of its `PJ*`), or for
+/// WGS 84 ↔ WGS 84 / UTM our own `TransverseMercator`, which needs no PROJ at all.
 /// Axis order is normalised for visualisation: EPSG:4326 is x = longitude, y = latitude.
 /// Not thread-safe (shares its context's PJ_CONTEXT).
 public final class CoordinateTransform {
     public let source: CRS
     public let target: CRS
-    private let handle: PROJContextHandle   // keeps the context alive while `pj` exists
-    private let pj: OpaquePointer
+    private let handle: PROJContextHandle?   // keeps the context alive while `pj` exists
+    private let pj: OpaquePointer?
+    private let utm: (TransverseMercator, forward: Bool)?
+
+    /// The transform between WGS 84 and WGS 84 / UTM 47N or 48N (either way), computed
+    /// without PROJ; nil for any other pair.
+    public static func withoutPROJ(from source: CRS, to target: CRS) -> CoordinateTransform? {
+        func zone(_ c: CRS) -> Int? { c.epsg == 32647 ? 47 : c.epsg == 32648 ? 48 : nil }
+        if source == .wgs84, let z = zone(target) { return CoordinateTransform(source, target, TransverseMercator(zone: z), forward: true) }
+        if target == .wgs84, let z = zone(source) { return CoordinateTransform(source, target, TransverseMercator(zone: z), forward: false) }
+        return nil
+    }
+
+    private init(_ source: CRS, _ target: CRS, _ tm: TransverseMercator, forward: Bool) {
+        self.source = source; self.target = target
+        handle = nil; pj = nil; utm = (tm, forward)
+    }
 
     /// A new (uncached) transform; prefer `PROJContext.transform(from:to:)`.
     public convenience init(from source: CRS, to target: CRS, context: PROJContext) throws {
@@ -19,6 +35,7 @@ public final class CoordinateTransform {
         self.source = source
         self.target = target
         self.handle = handle
+        self.utm = nil
         let ctx = handle.ctx
         // Same call as cs2cs: PROJ keeps every candidate operation (e.g. the several
         // Indian 1975 → WGS 84 ones) and picks per point by area of use.
@@ -32,7 +49,7 @@ public final class CoordinateTransform {
         pj = norm
     }
 
-    deinit { cproj_destroy(pj) }
+    deinit { if let pj { cproj_destroy(pj) } }
 
     private static func creationError(_ h: PROJContextHandle, _ s: CRS, _ t: CRS) -> PROJError {
         let (code, text) = h.lastError()
@@ -41,8 +58,8 @@ public final class CoordinateTransform {
             en: "cannot create the transformation \(s.identifier) → \(t.identifier): \(text)"))
     }
 
-    private func failure(_ c: Coordinate, code: Int32) -> PROJError {
-        let text = code != 0 ? PROJContextHandle.text(handle.ctx, code) : "result is not finite"
+    private func failure(_ c: Coordinate, code: Int32, reason: String? = nil) -> PROJError {
+        let text = reason ?? (code != 0 && handle != nil ? PROJContextHandle.text(handle!.ctx, code) : "result is not finite")
         let at = "(\(fmt(c.x)), \(fmt(c.y)))"
         return PROJError(.transform, code: code, projMessage: text, message: Message(
             th: "แปลงพิกัด \(at) จาก \(source.identifier) เป็น \(target.identifier) ไม่ได้: \(text)",
@@ -51,6 +68,14 @@ public final class CoordinateTransform {
 
     /// Throws `PROJError` naming the coordinate if PROJ fails or returns a non-finite value.
     public func transform(_ c: Coordinate) throws -> Coordinate {
+        if let (tm, forward) = utm {
+            // PROJ refuses these too; say why as it would.
+            if forward && !(abs(c.y) <= 90 && abs(c.x) <= 180) { throw failure(c, code: 0, reason: "Invalid latitude or longitude") }
+            let r = forward ? tm.forward(c) : tm.inverse(c)
+            if !r.isFinite || !c.isFinite { throw failure(c, code: 0) }
+            return r
+        }
+        guard let pj else { throw failure(c, code: 0) }
         cproj_errno_reset(pj)
         // t = HUGE_VAL: "no epoch", as cs2cs does when no time is given.
         let out = cproj_trans(pj, PJ_FWD, PJ_COORD(v: (c.x, c.y, 0, .infinity)))
@@ -70,6 +95,21 @@ public final class CoordinateTransform {
         precondition(xs.count == ys.count, "xs and ys must have the same count")
         let n = xs.count
         if n == 0 { return }
+        if utm != nil {
+            var ox = xs, oy = ys
+            for i in 0..<n {
+                do {
+                    let r = try transform(Coordinate(xs[i], ys[i]))
+                    ox[i] = r.x; oy[i] = r.y
+                } catch let e as PROJError {
+                    throw PROJError(e.kind, code: e.code, projMessage: e.projMessage, message: Message(
+                        th: e.message.th + " (ลำดับที่ \(i))", en: e.message.en + " (index \(i))"))
+                }
+            }
+            xs = ox; ys = oy
+            return
+        }
+        guard let pj else { return }
         var ox = xs, oy = ys
         cproj_errno_reset(pj)
         let stride = MemoryLayout<Double>.stride

@@ -86,7 +86,8 @@ public final class PROJContext {
     public func transform(from source: CRS, to target: CRS) throws -> CoordinateTransform {
         let key = CRSPair(source: source, target: target)
         if let t = cache[key] { return t }
-        let t = try CoordinateTransform(from: source, to: target, handle: handle)
+        let t = try CoordinateTransform.withoutPROJ(from: source, to: target)
+            ?? CoordinateTransform(from: source, to: target, handle: handle)
         cache[key] = t
         return t
     }
