@@ -54,6 +54,13 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func openStore(create: Bool = false, readOnly: Bool = false) throws -> Store {
-        try Store(path: databasePath, readOnly: readOnly, create: create)
+        do {
+            return try Store(path: databasePath, readOnly: readOnly, create: create)
+        } catch let e as StoreError {
+            // A store from an older eplan is upgraded on first use, even by a reading command.
+            guard readOnly, case .needsMigration = e.kind else { throw e }
+            _ = try Store(path: databasePath, readOnly: false, create: false)
+            return try Store(path: databasePath, readOnly: true, create: false)
+        }
     }
 }
