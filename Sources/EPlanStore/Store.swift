@@ -79,6 +79,7 @@ public final class Store {
                 """)
         },
         PlanSchema.migration,
+        LAOFactsSchema.migration,
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }

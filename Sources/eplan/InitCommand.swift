@@ -4,8 +4,8 @@ import Foundation
 
 struct Init: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("สร้างฐานข้อมูลใหม่และโหลดข้อมูลตั้งต้น (ขอบเขตจังหวัดตาก)",
-                                         "create a new store and load the default data (Tak's boundaries)"))
+        CommandConfiguration(abstract: t("สร้างฐานข้อมูลใหม่และโหลดข้อมูลตั้งต้น (ขอบเขตและ อปท. จังหวัดตาก)",
+                                         "create a new store and load the default data (Tak's boundaries and LAOs)"))
     }
 
     @OptionGroup var global: GlobalOptions
@@ -42,6 +42,11 @@ struct Init: ParsableCommand {
             Progress.finish()
             printImportSummary(report)
         }
+        // Tak's LAOs, with --national too (they are Tak's), through the public importer.
+        let laos = DefaultData.laoFiles(in: dir)
+        let report = try LAORegistryImporter(store: store, geos: GEOSContext())
+            .importFile(path: laos.registry, areasPath: laos.areas)
+        printLAOImportSummary(report)
     }
 }
 
