@@ -185,7 +185,7 @@ public enum ProjectStageField: String, Sendable, CaseIterable {
 
     public var isAmount: Bool { self == .contractAmount || self == .disbursedAmount || self == .progress }
 
-    func get(_ r: ProjectRecord) -> SQLValue {
+    public func get(_ r: ProjectRecord) -> SQLValue {
         switch self {
         case .planApprovedOn: return SQLValue(r.planApprovedOn)
         case .budgetApprovedOn: return SQLValue(r.budgetApprovedOn)
@@ -198,7 +198,7 @@ public enum ProjectStageField: String, Sendable, CaseIterable {
         }
     }
 
-    func set(_ r: inout ProjectRecord, _ v: SQLValue) {
+    public func set(_ r: inout ProjectRecord, _ v: SQLValue) {
         switch self {
         case .planApprovedOn: r.planApprovedOn = v.string
         case .budgetApprovedOn: r.budgetApprovedOn = v.string
