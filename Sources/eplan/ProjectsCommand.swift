@@ -213,8 +213,9 @@ enum ProjectOutput {
         rows.append(["", "", "", t("รวม \(ps.count) โครงการ", "\(ps.count) projects"), "", ThaiText.baht(total), ""])
         let widths = header.indices.map { i in ([header] + rows).map { TextWidth.of($0[i]) }.max() ?? 0 }
         func line(_ r: [String]) -> String {
-            r.indices.map { TextWidth.pad(r[$0], to: widths[$0], right: $0 == 5 || $0 == 2) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
+            var s = r.indices.map { TextWidth.pad(r[$0], to: widths[$0], right: $0 == 5 || $0 == 2) }.joined(separator: "  ")
+            while s.hasSuffix(" ") { s.removeLast() }
+            return s
         }
         var out = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
         out += rows.dropLast().map(line)
