@@ -358,7 +358,7 @@ extension Store {
             for r in records {
                 guard seen.insert(r.code).inserted else { throw ProjectStoreError(.duplicateCode(r.code)) }
                 if let v = r.violations().first { throw v }
-                guard try lao(code: r.laoCode) != nil else { throw ProjectStoreError(.unknownLAO(r.laoCode)) }
+                guard try laoExists(r.laoCode) else { throw ProjectStoreError(.unknownLAO(r.laoCode)) }
                 if let old = try project(code: r.code) {
                     guard replace else { throw ProjectStoreError(.duplicateCode(r.code)) }
                     let values = projectValues(r, recordedOn: old.recordedOn ?? today, now: now)
@@ -396,6 +396,10 @@ extension Store {
             INSERT INTO project_stage_log (project_code, field, old_value, new_value, changed_at, changed_by)
             VALUES (?, ?, ?, ?, ?, ?)
             """, [.text(code), .text(field), text(old), text(new), .text(at), .text(by)])
+    }
+
+    func laoExists(_ code: String) throws -> Bool {
+        !(try database.scalar("SELECT 1 FROM lao WHERE code = ?", [.text(code)])).isNull
     }
 
     public func project(code: String) throws -> ProjectRecord? {
@@ -499,7 +503,7 @@ extension Store {
             throw ProjectStoreError(.badPlanYears(first: firstYear, last: lastYear))
         }
         return try database.transaction {
-            guard try lao(code: laoCode) != nil else { throw ProjectStoreError(.unknownLAO(laoCode)) }
+            guard try laoExists(laoCode) else { throw ProjectStoreError(.unknownLAO(laoCode)) }
             if let o = try devPlans(laoCode: laoCode).first(where: { $0.firstYear <= lastYear && firstYear <= $0.lastYear }) {
                 throw ProjectStoreError(.overlappingPlan(lao: laoCode, years: o.years))
             }
