@@ -346,4 +346,40 @@ final class ProjectImportTests: CLITestCase {
         XCTAssertEqual(obj["expected_geometry"] as? String, "point")
         XCTAssertEqual(try eplan(["projects", "show", "NOPE", "--db", db]).status, 1)
     }
+
+    // MARK: Store
+
+    func testStoreRefusesDuplicatesUnknownLAOsAndBadPlansWithoutChangingAnything() throws {
+        let (store, _) = try makeStore(plans: false)
+        let a = ProjectRecord(code: "S1", laoCode: "03630601", planYear: 2560, nameTH: "ก", kind: .water, budget: 10, funding: .own)
+        try store.insertProjects([a])
+        XCTAssertEqual(try store.project(code: "S1")?.recordedOn?.count, 10, "recorded_on is an ISO date")
+        XCTAssertThrowsError(try store.insertProjects([ProjectRecord(code: "S2", laoCode: "03630601", planYear: 2560, nameTH: "ข", kind: .road), a])) { e in
+            XCTAssertEqual((e as? ProjectStoreError)?.kind, .duplicateCode("S1"))
+        }
+        XCTAssertThrowsError(try store.insertProjects([ProjectRecord(code: "S3", laoCode: "99999999", planYear: 2560, nameTH: "ค", kind: .road)])) { e in
+            XCTAssertEqual((e as? ProjectStoreError)?.kind, .unknownLAO("99999999"))
+        }
+        XCTAssertThrowsError(try store.insertProjects([ProjectRecord(code: "S4", laoCode: "03630601", planYear: 2560, nameTH: "ง", kind: .road,
+                                                                     contractAmount: 5, disbursedAmount: 6)]))
+        XCTAssertEqual(try store.projectCount(), 1, "S2 rolled back with the batch")
+
+        try store.addDevPlan(laoCode: "03630601", firstYear: 2560, lastYear: 2562)
+        XCTAssertThrowsError(try store.addDevPlan(laoCode: "03630601", firstYear: 2562, lastYear: 2564)) { e in
+            XCTAssertEqual((e as? ProjectStoreError)?.kind, .overlappingPlan(lao: "03630601", years: "2560–2562"))
+        }
+        XCTAssertThrowsError(try store.addDevPlan(laoCode: "03630601", firstYear: 2017, lastYear: 2019))
+        XCTAssertThrowsError(try store.addDevPlan(laoCode: "nope", firstYear: 2563, lastYear: 2565))
+        try store.addDevPlan(laoCode: "03630601", firstYear: 2563, lastYear: 2565)
+        XCTAssertEqual(try store.devPlans(laoCode: "03630601").map(\.years), ["2560–2562", "2563–2565"])
+        XCTAssertEqual(try store.devPlan(laoCode: "03630601", covering: 2564)?.firstYear, 2563)
+
+        XCTAssertEqual(try store.projects(filter: ProjectFilter(stage: .planned)).map(\.code), ["S1"])
+        try store.updateStages(code: "S1", changes: [ProjectStageChange(.contractSignedOn, date: "2017-01-05"),
+                                                     ProjectStageChange(.contractAmount, amount: 9)], by: "t")
+        XCTAssertEqual(try store.projects(filter: ProjectFilter(stage: .contractSigned)).map(\.code), ["S1"])
+        XCTAssertEqual(try store.updateStages(code: "S1", changes: [ProjectStageChange(.contractAmount, amount: 9)], by: "t"), [],
+                       "no change, no log row")
+        XCTAssertEqual(try store.stageLog(code: "S1").count, 2)
+    }
 }
