@@ -1,0 +1,342 @@
+import Foundation
+
+/// Something wrong (or worth a word) in one cell or line of a project file.
+public struct ProjectRowProblem: Equatable, Sendable {
+    /// The physical line in the file (the header is line 1).
+    public var line: Int
+    /// The column's header as written in the file; nil for the line as a whole.
+    public var column: String?
+    public var reason: Message
+    /// Errors refuse the line; warnings are only reported.
+    public var isError: Bool
+
+    /// "บรรทัด 5, คอลัมน์ 'งบประมาณ': …"
+    public func text(_ lang: Language = Language.current) -> String {
+        let at: String
+        if let column {
+            at = lang == .th ? "บรรทัด \(line), คอลัมน์ '\(column)'" : "line \(line), column '\(column)'"
+        } else {
+            at = lang == .th ? "บรรทัด \(line)" : "line \(line)"
+        }
+        let tag = isError ? "" : (lang == .th ? "คำเตือน: " : "warning: ")
+        return "\(at): \(tag)\(reason.text(lang))"
+    }
+}
+
+public struct ProjectImportReport: Sendable {
+    public var path: String
+    /// Data lines read (not counting the header and blank lines).
+    public var lines: Int
+    public var inserted: Int
+    public var replaced: Int
+    /// Lines refused (only with skip-bad; otherwise the import throws).
+    public var rejectedLines: Int
+    public var errors: [ProjectRowProblem]
+    public var warnings: [ProjectRowProblem]
+    public var rejectsPath: String?
+}
+
+public enum ProjectImportError: UserFacingError {
+    case unknownColumns(path: String, headers: [String])
+    case missingColumns(path: String, columns: [ProjectColumn])
+    case duplicateColumn(path: String, column: ProjectColumn, headers: [String])
+    case badLines(path: String, problems: [ProjectRowProblem], badLines: Int, lines: Int)
+    case noRows(path: String)
+
+    public var message: Message {
+        switch self {
+        case let .unknownColumns(path, headers):
+            let list = headers.map { "'\($0)'" }.joined(separator: ", ")
+            return Message(th: "\(path): บรรทัด 1: ไม่รู้จักคอลัมน์ \(list) (คอลัมน์ที่รับได้: \(ProjectColumn.allCases.map(\.thai).joined(separator: ", ")) หรือชื่ออังกฤษ; ดู eplan projects template)",
+                           en: "\(path): line 1: unknown column \(list) (accepted: \(ProjectColumn.allCases.map(\.english).joined(separator: ", ")) or the Thai headers; see eplan projects template)")
+        case let .missingColumns(path, columns):
+            return Message(th: "\(path): บรรทัด 1: ขาดคอลัมน์ที่ต้องมี \(columns.map { "'\($0.thai)'" }.joined(separator: ", "))",
+                           en: "\(path): line 1: missing required column \(columns.map { "'\($0.english)'" }.joined(separator: ", "))")
+        case let .duplicateColumn(path, column, headers):
+            return Message(th: "\(path): บรรทัด 1: คอลัมน์ \(headers.map { "'\($0)'" }.joined(separator: " และ ")) เป็นคอลัมน์เดียวกัน (\(column.thai))",
+                           en: "\(path): line 1: columns \(headers.map { "'\($0)'" }.joined(separator: " and ")) are the same column (\(column.english))")
+        case let .badLines(path, problems, bad, lines):
+            let th = problems.map { "  " + $0.text(.th) }.joined(separator: "\n")
+            let en = problems.map { "  " + $0.text(.en) }.joined(separator: "\n")
+            return Message(th: "\(path): ไม่นำเข้าเลย เพราะมี \(bad) จาก \(lines) บรรทัดไม่ถูกต้อง (แก้แล้วนำเข้าใหม่ หรือใช้ --skip-bad เพื่อนำเข้าเฉพาะบรรทัดที่ถูกต้อง):\n\(th)",
+                           en: "\(path): nothing imported: \(bad) of \(lines) lines are bad (fix them and import again, or use --skip-bad to import the good lines only):\n\(en)")
+        case .noRows(let path):
+            return Message(th: "\(path): ไม่มีข้อมูลโครงการ (มีแต่หัวตาราง)", en: "\(path): no project lines (header only)")
+        }
+    }
+}
+
+/// Reads a development-plan project CSV as offices export it and stores it all or nothing.
+public struct ProjectImporter {
+    public let store: Store
+    public init(store: Store) { self.store = store }
+
+    /// "plan.csv" → "plan.rejects.csv".
+    public static func defaultRejectsPath(for path: String) -> String {
+        let ns = path as NSString
+        let ext = ns.pathExtension.lowercased() == "csv" ? ns.deletingPathExtension : path
+        return ext + ".rejects.csv"
+    }
+
+    /// Imports `path`. Every bad line is reported (line, column, reason); without
+    /// `skipBad` any bad line refuses the whole file and the store stays as it was. With
+    /// `skipBad` the good lines are stored and the bad ones written to `rejectsPath`
+    /// (default FILE.rejects.csv) with a reason column.
+    public func importFile(path: String, skipBad: Bool = false, rejectsPath: String? = nil, replace: Bool = false,
+                           by: String = "import") throws -> ProjectImportReport {
+        let table = try CSVTable.read(path: path)
+        let columns = try ProjectImporter.mapHeader(table.header, path: path)
+        if table.rows.isEmpty { throw ProjectImportError.noRows(path: path) }
+        return try store.database.transaction {
+            let (good, problems) = try check(table, columns: columns, replace: replace)
+            let errors = problems.filter(\.isError)
+            let badLines = Set(errors.map(\.line))
+            if !badLines.isEmpty && !skipBad {
+                throw ProjectImportError.badLines(path: path, problems: errors, badLines: badLines.count, lines: table.rows.count)
+            }
+            let replaced = try store.insertProjects(good.map(\.1), replace: replace, by: by)
+            var report = ProjectImportReport(path: path, lines: table.rows.count, inserted: good.count - replaced,
+                                             replaced: replaced, rejectedLines: badLines.count, errors: errors,
+                                             warnings: problems.filter { !$0.isError && !badLines.contains($0.line) },
+                                             rejectsPath: nil)
+            if !badLines.isEmpty {
+                let out = rejectsPath ?? ProjectImporter.defaultRejectsPath(for: path)
+                try writeRejects(table, errors: errors, to: out)
+                report.rejectsPath = out
+            }
+            return report
+        }
+    }
+
+    /// The column each header names; unknown, duplicate and missing columns refuse the file.
+    public static func mapHeader(_ header: CSVRecord, path: String) throws -> [ProjectColumn?] {
+        var columns: [ProjectColumn?] = []
+        var unknown: [String] = []
+        var seen: [ProjectColumn: String] = [:]
+        for h in header.fields {
+            let trimmed = h.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { columns.append(nil); continue }  // an empty trailing header cell
+            guard let c = ProjectColumn(header: trimmed) else { unknown.append(trimmed); columns.append(nil); continue }
+            if let other = seen[c] { throw ProjectImportError.duplicateColumn(path: path, column: c, headers: [other, trimmed]) }
+            seen[c] = trimmed
+            columns.append(c)
+        }
+        if !unknown.isEmpty { throw ProjectImportError.unknownColumns(path: path, headers: unknown) }
+        let missing = ProjectColumn.allCases.filter { $0.isRequired && seen[$0] == nil }
+        if !missing.isEmpty { throw ProjectImportError.missingColumns(path: path, columns: missing) }
+        return columns
+    }
+
+    /// Parses and checks every line against the store; returns the good records and every problem.
+    func check(_ table: CSVTable, columns: [ProjectColumn?], replace: Bool) throws
+        -> (good: [(CSVRecord, ProjectRecord)], problems: [ProjectRowProblem]) {
+        var laos: Set<String> = []
+        try store.database.query("SELECT code FROM lao") { laos.insert($0.string(0) ?? "") }
+        var plans: [String: [DevPlan]] = [:]
+        for p in try store.devPlans() { plans[p.laoCode, default: []].append(p) }
+        var stored: Set<String> = []
+        try store.database.query("SELECT code FROM project") { stored.insert($0.string(0) ?? "") }
+
+        var headerOf: [ProjectColumn: String] = [:]
+        for (i, c) in columns.enumerated() { if let c { headerOf[c] = table.header.fields[i].trimmingCharacters(in: .whitespaces) } }
+        var firstLine: [String: Int] = [:]
+        var good: [(CSVRecord, ProjectRecord)] = []
+        var problems: [ProjectRowProblem] = []
+
+        for row in table.rows {
+            var rowProblems: [ProjectRowProblem] = []
+            func err(_ c: ProjectColumn?, _ th: String, _ en: String) {
+                rowProblems.append(ProjectRowProblem(line: row.line, column: c.flatMap { headerOf[$0] }, reason: Message(th: th, en: en), isError: true))
+            }
+            func warn(_ c: ProjectColumn?, _ th: String, _ en: String) {
+                rowProblems.append(ProjectRowProblem(line: row.line, column: c.flatMap { headerOf[$0] }, reason: Message(th: th, en: en), isError: false))
+            }
+            if row.fields.count > columns.count,
+               row.fields[columns.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                err(nil, "มี \(row.fields.count) ช่อง แต่หัวตารางมี \(columns.count) คอลัมน์ (มีจุลภาคในข้อความที่ไม่ได้ใส่เครื่องหมายคำพูด?)",
+                    "has \(row.fields.count) fields but the header has \(columns.count) columns (a comma in unquoted text?)")
+            }
+            var cells: [ProjectColumn: String] = [:]
+            for (i, c) in columns.enumerated() {
+                guard let c, i < row.fields.count else { continue }
+                let v = ThaiText.normalized(row.fields[i])
+                if !v.isEmpty && v != "-" { cells[c] = v }
+            }
+            func required(_ c: ProjectColumn) -> String? {
+                if let v = cells[c] { return v }
+                err(c, "ว่าง ต้องมีค่า", "is empty; a value is required")
+                return nil
+            }
+            func amount(_ c: ProjectColumn) -> Double? {
+                guard let raw = cells[c] else { return nil }
+                guard let v = ThaiText.number(raw) else {
+                    err(c, "'\(raw)' ไม่ใช่จำนวนเงิน (เช่น 1,250,000.00 หรือ ๑๒๕๐๐๐๐ บาท)",
+                        "'\(raw)' is not an amount (e.g. 1,250,000.00 or ๑๒๕๐๐๐๐ บาท)")
+                    return nil
+                }
+                if v < 0 { err(c, "ติดลบไม่ได้ (\(raw))", "cannot be negative (\(raw))"); return nil }
+                return v
+            }
+            func date(_ c: ProjectColumn) -> CalendarDate? {
+                guard let raw = cells[c] else { return nil }
+                guard let d = CalendarDate.parseLenient(raw) else {
+                    err(c, "'\(raw)' ไม่ใช่วันที่ (เช่น 03/10/2559, 3 ต.ค. 2559 หรือ 2016-10-03)",
+                        "'\(raw)' is not a date (e.g. 03/10/2559, 3 ต.ค. 2559 or 2016-10-03)")
+                    return nil
+                }
+                return d
+            }
+
+            let code = required(.code).map(ThaiText.asciiDigits)
+            let laoCode = required(.laoCode).map(ThaiText.asciiDigits)
+            var year: Int? = nil
+            if let raw = required(.planYear) {
+                switch PlanYear.parse(raw) {
+                case .year(let y): year = y
+                case .christianEra(let y):
+                    err(.planYear, "\(raw) เป็นปี ค.ศ. ปีงบประมาณต้องเป็น พ.ศ. (หมายถึง \(y + 543) หรือไม่?)",
+                        "\(raw) is a Christian-era year; plan years are Buddhist era (did you mean \(y + 543)?)")
+                case .invalid:
+                    err(.planYear, "'\(raw)' ไม่ใช่ปี พ.ศ. 4 หลัก (เช่น 2560)", "'\(raw)' is not a 4-digit Buddhist-era year (e.g. 2560)")
+                }
+            }
+            let name = required(.name)
+            var kind: ProjectKind? = nil
+            if let raw = required(.kind) {
+                kind = ProjectKind(label: raw)
+                if kind == nil {
+                    err(.kind, "ไม่รู้จักประเภทงาน '\(raw)' (ใช้ ถนน, อาคาร, แหล่งน้ำ หรือ อื่น ๆ)",
+                        "unknown kind of work '\(raw)' (use road, building, water or other)")
+                }
+            }
+            let budgetCell = required(.budget)
+            let budget = budgetCell == nil ? nil : amount(.budget)
+            var funding: FundingSource? = nil
+            if let raw = cells[.funding] {
+                funding = FundingSource(label: raw)
+                if funding == nil {
+                    err(.funding, "ไม่รู้จักแหล่งเงิน '\(raw)' (ใช้ เงินรายได้, เงินอุดหนุนทั่วไป หรือ เงินอุดหนุนเฉพาะกิจ)",
+                        "unknown funding source '\(raw)' (use own, general or specific)")
+                }
+            }
+            let planApproved = date(.planApprovedOn), budgetApproved = date(.budgetApprovedOn)
+            let contractSigned = date(.contractSignedOn), disbursedOn = date(.disbursedOn), completed = date(.completedOn)
+            let contract = amount(.contractAmount), disbursed = amount(.disbursedAmount)
+            var progress: Double? = nil
+            if let raw = cells[.progress] {
+                if let p = ThaiText.number(raw), (0...100).contains(p) { progress = p }
+                else { err(.progress, "'\(raw)' ไม่ใช่ร้อยละ 0–100", "'\(raw)' is not a percentage 0–100") }
+            }
+            var synthetic = false
+            if let raw = cells[.synthetic] {
+                switch raw.lowercased() {
+                case "ใช่", "yes", "y", "true", "1", "จริง", "สมมุติ", "synthetic", "demo", "สาธิต": synthetic = true
+                case "ไม่", "ไม่ใช่", "no", "n", "false", "0": synthetic = false
+                default: err(.synthetic, "'\(raw)' ต้องเป็น ใช่ หรือ ไม่", "'\(raw)' must be yes or no")
+                }
+            }
+
+            // Across cells and against the store.
+            if let code {
+                if let first = firstLine[code] {
+                    err(.code, "รหัสโครงการ \(code) ซ้ำกับบรรทัด \(first)", "project code \(code) repeats line \(first)")
+                } else {
+                    firstLine[code] = row.line
+                    if stored.contains(code) && !replace {
+                        err(.code, "มีโครงการรหัส \(code) ในฐานข้อมูลแล้ว (ใช้ --replace เพื่อแทนที่)",
+                            "project \(code) is already in the store (use --replace to replace it)")
+                    }
+                }
+            }
+            if let laoCode {
+                if !laos.contains(laoCode) {
+                    err(.laoCode, "ไม่พบ อปท. รหัส \(laoCode) ในฐานข้อมูล (นำเข้าทะเบียน อปท. ก่อน)",
+                        "no LAO with code \(laoCode) in the store (import the LAO registry first)")
+                } else if let year {
+                    let own = plans[laoCode] ?? []
+                    if own.isEmpty {
+                        err(.planYear, "อปท. \(laoCode) ยังไม่มีแผนพัฒนา (เพิ่มด้วย eplan plans add \(laoCode) --years \(year)-\(year + 2))",
+                            "LAO \(laoCode) has no development plan (add one with eplan plans add \(laoCode) --years \(year)-\(year + 2))")
+                    } else if !own.contains(where: { $0.contains(year) }) {
+                        let list = own.map(\.years).joined(separator: ", ")
+                        err(.planYear, "ปี \(year) ไม่อยู่ในแผนพัฒนาของ อปท. \(laoCode) (\(list))",
+                            "year \(year) is outside LAO \(laoCode)'s development plans (\(list))")
+                    }
+                }
+            }
+            if let d = disbursed, let c = contract, d > c {
+                err(.disbursedAmount, "เบิกจ่าย \(ThaiText.baht(d)) บาท เกินวงเงินสัญญา \(ThaiText.baht(c)) บาท",
+                    "disbursed \(ThaiText.baht(d)) baht exceeds the contract amount \(ThaiText.baht(c)) baht")
+            }
+            if let c = contract, let b = budget, c > b {
+                warn(.contractAmount, "วงเงินสัญญา \(ThaiText.baht(c)) บาท เกินงบประมาณ \(ThaiText.baht(b)) บาท",
+                     "contract amount \(ThaiText.baht(c)) baht exceeds the budget \(ThaiText.baht(b)) baht")
+            }
+            if let d = disbursed, contract == nil, let b = budget, d > b {
+                warn(.disbursedAmount, "เบิกจ่าย \(ThaiText.baht(d)) บาท เกินงบประมาณ \(ThaiText.baht(b)) บาท",
+                     "disbursed \(ThaiText.baht(d)) baht exceeds the budget \(ThaiText.baht(b)) baht")
+            }
+            if let s = contractSigned, let b = budgetApproved, s < b {
+                warn(.contractSignedOn, "ลงนามสัญญา (\(s.thai)) ก่อนอนุมัติงบประมาณ (\(b.thai))",
+                     "contract signed (\(s.iso)) before the budget was approved (\(b.iso))")
+            }
+            if let b = budgetApproved, let p = planApproved, b < p {
+                warn(.budgetApprovedOn, "อนุมัติงบประมาณ (\(b.thai)) ก่อนอนุมัติแผน (\(p.thai))",
+                     "budget approved (\(b.iso)) before the plan was approved (\(p.iso))")
+            }
+            if let c = completed, let s = contractSigned, c < s {
+                warn(.completedOn, "แล้วเสร็จ (\(c.thai)) ก่อนลงนามสัญญา (\(s.thai))",
+                     "completed (\(c.iso)) before the contract was signed (\(s.iso))")
+            }
+            if completed != nil, let p = progress, p < 100 {
+                warn(.progress, "มีวันแล้วเสร็จ แต่ความก้าวหน้า \(JSONText.number(p, decimals: 2))%",
+                     "has a completion date but progress is \(JSONText.number(p, decimals: 2))%")
+            }
+            let today = CalendarDate.today()
+            for (c, d) in [(ProjectColumn.planApprovedOn, planApproved), (.budgetApprovedOn, budgetApproved),
+                           (.contractSignedOn, contractSigned), (.disbursedOn, disbursedOn), (.completedOn, completed)] {
+                if let d, d > today {
+                    warn(c, "วันที่ \(d.thai) อยู่ในอนาคต", "date \(d.iso) is in the future")
+                }
+            }
+
+            problems += rowProblems
+            if rowProblems.contains(where: \.isError) { continue }
+            guard let code, let laoCode, let year, let name, let kind else { continue }
+            good.append((row, ProjectRecord(
+                code: code, laoCode: laoCode, planYear: year, nameTH: name, strategy: cells[.strategy], kind: kind,
+                budget: budget, funding: funding, planApprovedOn: planApproved?.iso, budgetApprovedOn: budgetApproved?.iso,
+                contractSignedOn: contractSigned?.iso, contractAmount: contract, disbursedAmount: disbursed,
+                disbursedOn: disbursedOn?.iso, progress: progress, completedOn: completed?.iso, synthetic: synthetic)))
+        }
+        return (good, problems)
+    }
+
+    /// The refused lines as they were, each with its reasons in an added last column.
+    func writeRejects(_ table: CSVTable, errors: [ProjectRowProblem], to path: String) throws {
+        var reasons: [Int: [String]] = [:]
+        for e in errors {
+            let at = e.column.map { Language.current == .th ? "คอลัมน์ '\($0)': " : "column '\($0)': " } ?? ""
+            reasons[e.line, default: []].append(at + e.reason.text())
+        }
+        var out = table.hadBOM ? "\u{FEFF}" : ""
+        out += table.header.raw + "," + CSVTable.quote(Language.current == .th ? "เหตุที่ไม่นำเข้า" : "reason") + "\r\n"
+        for row in table.rows {
+            guard let r = reasons[row.line] else { continue }
+            out += row.raw + "," + CSVTable.quote(r.joined(separator: "; ")) + "\r\n"
+        }
+        do {
+            try out.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw ProjectFileError(path: path, reason: Message(th: "เขียนไฟล์ไม่ได้: \(error.localizedDescription)",
+                                                               en: "cannot write the file: \(error.localizedDescription)"))
+        }
+    }
+}
+
+public struct ProjectFileError: UserFacingError {
+    public let path: String
+    public let reason: Message
+    public init(path: String, reason: Message) { self.path = path; self.reason = reason }
+    public var message: Message { Message(th: "\(path): \(reason.th)", en: "\(path): \(reason.en)") }
+}

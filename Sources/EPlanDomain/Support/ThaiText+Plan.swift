@@ -1,0 +1,96 @@
+import Foundation
+
+/// Money, plan years and Thai month names, as development-plan files carry them.
+extension ThaiText {
+    /// 1250000 → "1,250,000"; 1250000.5 → "1,250,000.50" (satang shown only when present).
+    public static func baht(_ v: Double) -> String {
+        let cents = (v * 100).rounded()
+        let whole = grouped(Int64((abs(cents) / 100).rounded(.down)))
+        let frac = Int64(abs(cents).truncatingRemainder(dividingBy: 100))
+        return (cents < 0 ? "-" : "") + whole + (frac == 0 ? "" : String(format: ".%02lld", frac))
+    }
+
+    /// 1250000 → "1,250,000".
+    public static func grouped(_ n: Int64) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// Western digits → Thai digits (๐–๙), for text shown in Thai.
+    public static func thaiDigits(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if u.value >= 0x30 && u.value <= 0x39 { out.append(Unicode.Scalar(u.value - 0x30 + 0x0E50)!) } else { out.append(u) }
+        }
+        return String(out)
+    }
+}
+
+/// A Buddhist-era plan year as typed ("2560", "๒๕๖๐", "พ.ศ. 2560").
+public enum PlanYear {
+    public enum Parsed: Equatable, Sendable {
+        case year(Int)          // BE
+        case christianEra(Int)  // looked like CE: the BE year is this + 543
+        case invalid
+    }
+
+    public static func parse(_ raw: String) -> Parsed {
+        var s = ThaiText.asciiDigits(raw).trimmingCharacters(in: .whitespaces)
+        for prefix in ["พ.ศ.", "พ.ศ", "BE", "B.E."] where s.hasPrefix(prefix) {
+            s = String(s.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        }
+        guard s.count == 4, s.allSatisfy({ $0.isASCII && $0.isNumber }), let y = Int(s) else { return .invalid }
+        if (2400...2800).contains(y) { return .year(y) }
+        if (1857...2257).contains(y) { return .christianEra(y) }
+        return .invalid
+    }
+
+    /// "2560-2562", "2560–2562", "๒๕๖๐-๒๕๖๒" or one year "2560".
+    public static func parseRange(_ raw: String) -> (Parsed, Parsed) {
+        let s = ThaiText.asciiDigits(raw)
+        let parts = s.split(whereSeparator: { $0 == "-" || $0 == "–" || $0 == "—" }).map(String.init)
+        if parts.count == 1 { let y = parse(parts[0]); return (y, y) }
+        guard parts.count == 2 else { return (.invalid, .invalid) }
+        return (parse(parts[0]), parse(parts[1]))
+    }
+}
+
+extension CalendarDate {
+    static let thaiMonths: [[String]] = [
+        ["มกราคม", "ม.ค."], ["กุมภาพันธ์", "ก.พ."], ["มีนาคม", "มี.ค."], ["เมษายน", "เม.ย."],
+        ["พฤษภาคม", "พ.ค."], ["มิถุนายน", "มิ.ย."], ["กรกฎาคม", "ก.ค."], ["สิงหาคม", "ส.ค."],
+        ["กันยายน", "ก.ย."], ["ตุลาคม", "ต.ค."], ["พฤศจิกายน", "พ.ย."], ["ธันวาคม", "ธ.ค."],
+    ]
+
+    /// Everything `parse` reads, and also Thai month names as letters carry them:
+    /// "3 ต.ค. 2559", "3 ตุลาคม พ.ศ. 2559", "๓ ต.ค. ๕๙" is refused (two-digit year).
+    public static func parseLenient(_ raw: String) -> CalendarDate? {
+        if let d = parse(raw) { return d }
+        let s = ThaiText.asciiDigits(raw).precomposedStringWithCanonicalMapping
+            .replacingOccurrences(of: "พ.ศ.", with: " ")
+        let words = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        guard words.count == 3, let d = Int(words[0]), let y = Int(words[2]), words[2].count == 4 else { return nil }
+        let m = words[1].replacingOccurrences(of: " ", with: "")
+        guard let month = thaiMonths.firstIndex(where: { names in
+            names.contains(m) || names[1].replacingOccurrences(of: ".", with: "") == m.replacingOccurrences(of: ".", with: "")
+        }) else { return nil }
+        return CalendarDate(year: y > 2400 ? y - 543 : y, month: month + 1, day: d)
+    }
+
+    /// "3 ต.ค. 2559" in Thai, "2016-10-03" in English.
+    public func display(_ lang: Language = Language.current) -> String {
+        lang == .th ? "\(day) \(CalendarDate.thaiMonths[month - 1][1]) \(year + 543)" : iso
+    }
+
+    /// From stored ISO text.
+    public init?(iso: String) {
+        let p = iso.split(separator: "-")
+        guard p.count == 3, p[0].count == 4, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+}
