@@ -52,16 +52,4 @@ extension Store {
             """, [.text(p.laoCode), SQLValue(p.firstYear), SQLValue(p.lastYear), SQLValue(p.approved),
                   SQLValue(p.approvedOn), .text(String(today))])
     }
-
-    /// The LAO's plans, oldest first.
-    public func devPlans(laoCode: String) throws -> [DevPlanRecord] {
-        var out: [DevPlanRecord] = []
-        try database.query("""
-            SELECT first_year, last_year, approved, approved_on FROM dev_plan WHERE lao_code = ? ORDER BY first_year
-            """, [.text(laoCode)]) { r in
-            out.append(DevPlanRecord(laoCode: laoCode, firstYear: Int(r.int64(0)), lastYear: Int(r.int64(1)),
-                                     approved: r.int64(2) != 0, approvedOn: r.string(3)))
-        }
-        return out
-    }
 }

@@ -238,6 +238,8 @@ public struct DevPlan: Equatable, Sendable {
     public var lastYear: Int
     public var approvedOn: String?
     public var recordedOn: String
+    /// Approved, whether or not the date is known (the seed has an approval without one).
+    public var approved: Bool
     public func contains(_ year: Int) -> Bool { (firstYear...lastYear).contains(year) }
     /// "2560–2562"
     public var years: String { firstYear == lastYear ? "\(firstYear)" : "\(firstYear)–\(lastYear)" }
@@ -485,11 +487,11 @@ extension Store {
         var out: [DevPlan] = []
         let whereSQL = laoCode == nil ? "" : "WHERE lao_code = ?"
         try database.query("""
-            SELECT id, lao_code, first_year, last_year, approved_on, recorded_on FROM dev_plan \(whereSQL)
+            SELECT id, lao_code, first_year, last_year, approved_on, recorded_on, approved FROM dev_plan \(whereSQL)
             ORDER BY lao_code, first_year
             """, laoCode.map { [.text($0)] } ?? []) { row in
             out.append(DevPlan(id: row.int64(0), laoCode: row.string(1) ?? "", firstYear: row.int(2), lastYear: row.int(3),
-                               approvedOn: row.string(4), recordedOn: row.string(5) ?? ""))
+                               approvedOn: row.string(4), recordedOn: row.string(5) ?? "", approved: row.int64(6) != 0))
         }
         return out
     }
@@ -508,11 +510,11 @@ extension Store {
                 throw ProjectStoreError(.overlappingPlan(lao: laoCode, years: o.years))
             }
             try database.execute("""
-                INSERT INTO dev_plan (lao_code, first_year, last_year, approved_on, recorded_on) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO dev_plan (lao_code, first_year, last_year, approved_on, recorded_on, approved) VALUES (?, ?, ?, ?, ?, ?)
                 """, [.text(laoCode), .integer(Int64(firstYear)), .integer(Int64(lastYear)), SQLValue(approvedOn),
-                      .text(Store.todayTH())])
+                      .text(Store.todayTH()), SQLValue(approvedOn != nil)])
             return DevPlan(id: database.lastInsertRowID, laoCode: laoCode, firstYear: firstYear, lastYear: lastYear,
-                           approvedOn: approvedOn, recordedOn: Store.todayTH())
+                           approvedOn: approvedOn, recordedOn: Store.todayTH(), approved: approvedOn != nil)
         }
     }
 

@@ -74,8 +74,10 @@ final class LAORegistryTests: CLITestCase {
         XCTAssertEqual(containing.map(\.code), ["02630000", "03630601"])
 
         // Facts from the seed: vision flag, plan 2560-2562, approval with and without a date.
-        XCTAssertEqual(try store.devPlans(laoCode: "04630101"),
-                       [DevPlanRecord(laoCode: "04630101", firstYear: 2560, lastYear: 2562, approved: true, approvedOn: "2016-06-29")])
+        let takTown = try store.devPlans(laoCode: "04630101")
+        XCTAssertEqual(takTown.map { [$0.firstYear, $0.lastYear] }, [[2560, 2562]])
+        XCTAssertEqual(takTown.first?.approved, true)
+        XCTAssertEqual(takTown.first?.approvedOn, "2016-06-29")
         XCTAssertEqual(try store.devPlans(laoCode: "06630605").first?.approved, true)
         XCTAssertNil(try store.devPlans(laoCode: "06630605").first?.approvedOn, "แม่กาษา: approved, date unknown")
         XCTAssertEqual(try store.laoVision(code: "03630601"), true)
@@ -152,13 +154,14 @@ final class LAORegistryTests: CLITestCase {
                        accuracy: Metric.area(tambon.geometry) * 1e-6)
     }
 
-    func testCSVReaderQuotingAndLines() throws {
-        let rows = try CSVReader.parse("\u{FEFF}a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\n\nlast,\n")
-        XCTAssertEqual(rows, [CSVReader.Row(line: 1, fields: ["a", "b"]),
-                              CSVReader.Row(line: 2, fields: ["x, \"y\"", "two\nlines"]),
-                              CSVReader.Row(line: 5, fields: ["last", ""])])
-        XCTAssertThrowsError(try CSVReader.parse("a,\"b\nc\n", path: "f.csv")) { e in
-            XCTAssertTrue("\(e)".contains("f.csv") && "\(e)".contains("2"), "\(e)")
+    func testCSVTableQuotingAndLines() throws {
+        let table = try CSVTable.parse(Array("\u{FEFF}a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\n\nlast,\n".utf8), path: "t.csv")
+        XCTAssertEqual(table.header.fields, ["a", "b"])
+        XCTAssertTrue(table.hadBOM)
+        XCTAssertEqual(table.nonBlankRows.map(\.line), [2, 5])
+        XCTAssertEqual(table.nonBlankRows.map(\.fields), [["x, \"y\"", "two\nlines"], ["last", ""]])
+        XCTAssertThrowsError(try CSVTable.parse(Array("a,\"b\nc\n".utf8), path: "f.csv")) { e in
+            XCTAssertTrue("\(e)".contains("f.csv") && "\(e)".contains("1"), "\(e)")
         }
     }
 

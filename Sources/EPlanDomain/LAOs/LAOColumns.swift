@@ -60,7 +60,7 @@ struct LAOColumns {
         }
     }
 
-    func entry(_ row: CSVReader.Row, path: String, gazetteer: Gazetteer, at explicit: Message? = nil) throws -> LAORegistryImporter.Entry {
+    func entry(_ row: CSVRecord, path: String, gazetteer: Gazetteer, at explicit: Message? = nil) throws -> LAORegistryImporter.Entry {
         let at = explicit ?? Message(th: "\(path) บรรทัด \(row.line)", en: "\(path) line \(row.line)")
         func cell(_ name: String) -> String? {
             guard let i = index[name], i < row.fields.count else { return nil }

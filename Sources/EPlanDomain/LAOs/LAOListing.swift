@@ -10,7 +10,7 @@ public struct LAOSummary: Sendable {
     /// Tambon code → names, for the tambons it covers.
     public var tambonNames: [String: (th: String, en: String)]
     public var vision: Bool
-    public var plans: [DevPlanRecord]
+    public var plans: [DevPlan]
 
     /// "พื้นที่สังเคราะห์ ไม่ใช่เขตจริง": said wherever a synthetic area is shown.
     public static let syntheticNote = Message(th: "พื้นที่สังเคราะห์ ไม่ใช่เขตจริง", en: "synthetic area, not the real boundary")

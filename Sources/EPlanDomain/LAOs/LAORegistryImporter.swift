@@ -48,13 +48,15 @@ public struct LAORegistryImporter {
     // MARK: - CSV
 
     public func importCSV(path: String, areasPath: String? = nil, replace: Bool = false) throws -> LAORegistryReport {
-        let rows = try CSVReader.numberedRows(path: path)
-        guard let header = rows.first else { throw LAOImportError.emptyFile(path: path) }
-        let columns = try LAOColumns(header: header.fields, path: path)
+        let table: CSVTable
+        do { table = try CSVTable.read(path: path) } catch let e as CSVError where e.kind == .empty {
+            throw LAOImportError.emptyFile(path: path)
+        }
+        let columns = try LAOColumns(header: table.header.fields, path: path)
         let gazetteer = try Gazetteer(store: store)
         var entries: [Entry] = []
         var seen: [String: Int] = [:]
-        for row in rows.dropFirst() {
+        for row in table.nonBlankRows {
             let entry = try columns.entry(row, path: path, gazetteer: gazetteer)
             if let first = seen[entry.record.code] {
                 throw LAOImportError.duplicateInFile(at: entry.at, code: entry.record.code, firstAt: "\(first)")
@@ -84,7 +86,7 @@ public struct LAORegistryImporter {
             if let b = properties["synthetic"] as? Bool, let s = columns.index["synthetic"] { fields[s] = b ? "yes" : "no" }
             let at = Message(th: "\(path): feature ที่ \(i + 1)", en: "\(path): feature \(i + 1)")
             fields[columns.index["coverage"]!] = "polygon"  // the feature's own polygon is its jurisdiction
-            var entry = try columns.entry(CSVReader.Row(line: i + 1, fields: fields), path: path,
+            var entry = try columns.entry(CSVRecord(line: i + 1, fields: fields, raw: ""), path: path,
                                           gazetteer: gazetteer, at: at)
             if let first = seen[entry.record.code] {
                 throw LAOImportError.duplicateInFile(at: at, code: entry.record.code, firstAt: "feature \(first)")

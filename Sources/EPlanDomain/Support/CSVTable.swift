@@ -9,11 +9,13 @@ public struct CSVRecord: Equatable, Sendable {
 }
 
 /// A CSV file read whole (RFC 4180: quoted fields, doubled quotes, CRLF or LF, line
-/// breaks inside quotes), after checking it is UTF-8. Named `CSVTable` to stay apart from
-/// the registry's `CSVReader`.
+/// breaks inside quotes), after checking it is UTF-8. Every CSV import (LAO registry,
+/// projects) reads through it.
 public struct CSVTable: Sendable {
     public var header: CSVRecord
     public var rows: [CSVRecord]
+    /// The rows that hold something (a blank line is one empty field).
+    public var nonBlankRows: [CSVRecord] { rows.filter { !($0.fields.count == 1 && $0.fields[0].isEmpty) } }
     /// The file began with a UTF-8 byte order mark (Excel's "CSV UTF-8").
     public var hadBOM: Bool
 
