@@ -67,8 +67,8 @@ public final class PinValidator {
                 outcome: warnings.isEmpty ? .accepted : .warning, lao: ref, geometryType: g.type, toleranceM: toleranceM,
                 distanceOutsideM: 0, outsideFraction: isPoint(g) ? nil : 0,
                 found: try place(at: try representative(shape), projectLAO: lao, inside: true),
-                summary: Message(th: "ยอมรับ: \(noun.th)อยู่ในเขต \(ref.displayTH)",
-                                 en: "accepted: the \(noun.en) lies inside \(ref.displayEN)"))
+                summary: Message(th: "ยอมรับ\(warnings.isEmpty ? "" : " (มีคำเตือน)"): \(noun.th)อยู่ในเขต \(ref.displayTH)",
+                                 en: "accepted\(warnings.isEmpty ? "" : " with a warning"): the \(noun.en) lies inside \(ref.displayEN)"))
             verdict.warnings = warnings
             return verdict
         }
@@ -96,11 +96,15 @@ public final class PinValidator {
             share = Message(th: " \(PinText.percent(f)) (\(amount(o, .th)) จาก \(amount(t, .th))) ไกลสุด",
                             en: " \(PinText.percent(f)) of it (\(amount(o, .en)) of \(amount(t, .en))), at most")
         }
-        let whereTH = isPoint(g) ? "จุดนี้อยู่ใน" : "ส่วนที่อยู่นอกเขตอยู่ใน"
-        let whereEN = isPoint(g) ? "this point lies in" : "the part outside lies in"
+        var whereTH = (isPoint(g) ? "จุดนี้อยู่ใน " : "ส่วนที่อยู่นอกเขตอยู่ใน ") + found.text.th
+        var whereEN = (isPoint(g) ? "this point lies in " : "the part outside lies in ") + found.text.en
+        if found.isEmpty {
+            whereTH = (isPoint(g) ? "จุดนี้" : "ส่วนที่อยู่นอกเขต") + "ไม่อยู่ในตำบลใดในฐานข้อมูล"
+            whereEN = (isPoint(g) ? "this point" : "the part outside") + " lies in no tambon of the store"
+        }
         verdict.summary = Message(
-            th: "ปฏิเสธ: \(noun.th)อยู่นอกเขต \(ref.displayTH)\(share.th) \(far.th) (ยอมให้คลาดเคลื่อน \(tol.th)) — \(whereTH) \(found.text.th)",
-            en: "refused: the \(noun.en) lies outside \(ref.displayEN)\(share.en) \(far.en) (tolerance \(tol.en)) — \(whereEN) \(found.text.en)")
+            th: "ปฏิเสธ: \(noun.th)อยู่นอกเขต \(ref.displayTH)\(share.th) \(far.th) (ยอมให้คลาดเคลื่อน \(tol.th)) — \(whereTH)",
+            en: "refused: the \(noun.en) lies outside \(ref.displayEN)\(share.en) \(far.en) (tolerance \(tol.en)) — \(whereEN)")
         verdict.suggestions = try suggestions(candidate, laoCode: lao.code)
         return verdict
     }
@@ -128,7 +132,7 @@ public final class PinValidator {
         throw PinInputError(text)
     }
 
-    static func suggestSwap(_ swapped: Geometry) -> Message {
+    public static func suggestSwap(_ swapped: Geometry) -> Message {
         var firsts: [String] = []
         swapped.forEachCoordinate { if firsts.count < 3 { firsts.append(PinText.latLon($0)) } }
         let list = firsts.joined(separator: "; ") + (swapped.coordinateCount > 3 ? "; …" : "")

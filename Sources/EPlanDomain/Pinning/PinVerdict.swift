@@ -8,6 +8,8 @@ public struct FoundPlace: Sendable, Equatable {
     /// The point the answer is for (lon/lat): the pin itself, or a point of its outside part.
     public var at: Coordinate
 
+    public var isEmpty: Bool { lao == nil && tambon == nil && amphoe == nil }
+
     /// "ตำบลแม่สอด อำเภอแม่สอด เขต ทน.แม่สอด (03630601)".
     public var text: Message {
         var th: [String] = [], en: [String] = []
