@@ -1,3 +1,4 @@
+import CSQLite
 import EPlanGeometry
 import Foundation
 
@@ -130,6 +131,16 @@ extension Store {
             return Store.defaultPinToleranceM
         }
         return v
+    }
+
+    /// For a one-shot writer such as `eplan pin`: commits are atomic and survive a crash of
+    /// the process but are not fsynced one by one (WAL, synchronous=NORMAL), and closing
+    /// leaves the WAL for the next writer's automatic checkpoint instead of checkpointing
+    /// (two more fsyncs) on the way out. A power cut may lose the last commits, never
+    /// corrupt the file. Costs ~10-25 ms less per process on this machine's disk.
+    public func useQuickCommits() throws {
+        try database.execute("PRAGMA synchronous = NORMAL")
+        _ = csqlite_no_checkpoint_on_close(database.handle, 1)
     }
 
     // MARK: pins

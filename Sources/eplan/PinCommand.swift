@@ -91,6 +91,8 @@ struct PinCommand: ParsableCommand {
 
         var stored: PinRecord? = nil
         if !dryRun && (!verdict.isRefused || force) {
+            // Atomic and crash-safe, not fsynced per pin: see Store.useQuickCommits.
+            try store.useQuickCommits()
             stored = try store.addPin(verdict.record(for: candidate, project: ref, by: by ?? Self.osUser()))
         }
         switch format {
@@ -362,6 +364,9 @@ struct Settings: ParsableCommand {
     }
 
     struct Get: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: t("แสดงค่าตั้ง (ทั้งหมด หรือค่าที่ระบุ)", "show the settings (all, or the one named)"))
+        }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("ชื่อค่าตั้ง", "setting name"))) var key: String?
         func run() throws {
@@ -382,6 +387,9 @@ struct Settings: ParsableCommand {
     }
 
     struct Set: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: t("ตั้งค่า เช่น pin.tolerance_m 50", "set a value, e.g. pin.tolerance_m 50"))
+        }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("ชื่อค่าตั้ง", "setting name"))) var key: String
         @Argument(help: ArgumentHelp(t("ค่า", "value"))) var value: String

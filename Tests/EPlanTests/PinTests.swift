@@ -74,6 +74,11 @@ final class PinTests: CLITestCase {
         XCTAssertFalse(history[1].pinnedBy.isEmpty, "defaults to the OS user")
         XCTAssertEqual(try store.currentPin(projectCode: "P1")?.version, 2)
 
+        // Pins commit without a checkpoint on close (Store.useQuickCommits): another program
+        // still reads them from the WAL.
+        let cli = try run("sqlite3", [db, "SELECT group_concat(version) FROM pin WHERE project_code = 'P1'"])
+        XCTAssertEqual(cli.out.trimmingCharacters(in: .whitespacesAndNewlines), "1,2", cli.err)
+
         let h = try eplan(["pins", "history", "--db", db, "P1"])
         XCTAssertEqual(h.status, 0, h.err)
         XCTAssertTrue(h.out.contains("รุ่น 1 ") && h.out.contains("รุ่น 2 (ปัจจุบัน)"), h.out)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a location really lies: the LAO, tambon and amphoe around it.
 public struct FoundPlace: Sendable, Equatable {
@@ -73,9 +76,7 @@ public struct PinVerdict: Sendable {
 
     /// The record to store for this verdict.
     public func record(for candidate: PinCandidate, project: ProjectRef, by: String, at: Date = Date()) -> PinRecord {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return PinRecord(projectCode: project.code, pinnedAt: f.string(from: at), pinnedBy: by,
+        PinRecord(projectCode: project.code, pinnedAt: PinText.timestamp(at), pinnedBy: by,
                          rawInput: candidate.rawInput, inputCRS: candidate.inputCRS.epsg, status: status,
                          toleranceM: toleranceM, distanceOutsideM: distanceOutsideM, outsideFraction: outsideFraction,
                          foundLAOCode: found?.lao?.code, foundTambonCode: found?.tambon?.code,
@@ -113,6 +114,22 @@ public enum PinText {
     public static func percent(_ f: Double) -> String {
         let p = f * 100
         return p < 10 ? String(format: "%.1f%%", p) : String(format: "%.0f%%", p)
+    }
+
+    /// ISO 8601 UTC with milliseconds, "2026-11-26T13:10:33.439Z". Written by hand:
+    /// ISO8601DateFormatter initialises ICU, which costs milliseconds at every `eplan pin`.
+    public static func timestamp(_ date: Date) -> String {
+        let t = date.timeIntervalSince1970
+        var secs = time_t(t.rounded(.down))
+        let ms = min(999, Int(((t - Double(secs)) * 1000).rounded(.down)))
+        var tm = tm()
+        gmtime_r(&secs, &tm)
+        func pad(_ v: Int, _ n: Int) -> String {
+            let s = String(v)
+            return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
+        }
+        return "\(pad(Int(tm.tm_year) + 1900, 4))-\(pad(Int(tm.tm_mon) + 1, 2))-\(pad(Int(tm.tm_mday), 2))T"
+            + "\(pad(Int(tm.tm_hour), 2)):\(pad(Int(tm.tm_min), 2)):\(pad(Int(tm.tm_sec), 2)).\(pad(ms, 3))Z"
     }
 
     /// "16.7167, 98.5667" (lat, lon) with up to 7 decimals.
