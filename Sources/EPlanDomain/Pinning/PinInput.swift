@@ -63,9 +63,11 @@ public struct PinInput {
         let raw = points.map(\.raw).joined(separator: "; ")
         var wgs: [Coordinate] = []
         for p in points { wgs.append(p.crs == .wgs84 ? p.native : try p.toWGS84(using: try proj())) }
-        let crs = points.first?.crs ?? .wgs84
-        // Mixed forms (e.g. one UTM and one lat/lon point) are fine: each was transformed.
-        let native: [Coordinate] = points.allSatisfy({ $0.crs == crs }) ? points.map(\.native) : wgs
+        // Mixed forms (e.g. one UTM and one lat/lon point) are fine: each was transformed,
+        // and the pin is recorded as given in WGS 84 (each point's own text stays in the raw input).
+        let same = points.allSatisfy({ $0.crs == points.first?.crs })
+        let crs = same ? (points.first?.crs ?? .wgs84) : .wgs84
+        let native: [Coordinate] = same ? points.map(\.native) : wgs
         func distinctCount(_ cs: [Coordinate]) -> Int { Set(cs).count }
         if polygon {
             guard distinctCount(wgs) >= 3 else {
