@@ -2,6 +2,7 @@
 // workload of eplan's own code and prints one JSON object; scripts/bench runs the
 // reference tool on the same data in the same run and prints the ratios.
 import EPlanDomain
+import Dispatch
 import Foundation
 
 func fail(_ s: String) -> Never {
@@ -71,11 +72,60 @@ func pointInPolygon(_ args: [String]) throws {
     print("{\"seconds\":\(best),\"build_seconds\":\(buildBest),\"points\":\(n),\"inside\":\(inside),\"mismatches\":\(mismatches),\"threads\":\(ProcessInfo.processInfo.activeProcessorCount)}")
 }
 
+/// pins POLYGONS.wkb PAIRS.f64 [EXPECTED.u8]: bulk pin validation. Each pair (LAO index,
+/// lon, lat) asks "does this LAO's jurisdiction contain this point?", as `eplan pin`'s
+/// fast path does; one PolygonLocator over every jurisdiction, pairs split over every core.
+/// Timed: index build + all the checks (best of 3). EPLAN_BENCH_CELLS sets the grid density.
+func pinValidation(_ args: [String]) throws {
+    let context = GEOSContext()
+    let polygons = try readWKBRecords(args[0], context: context)
+    let raw = readDoubles(args[1])
+    let n = raw.count / 3
+    var lao = [Int32](repeating: 0, count: n), xs = [Double](repeating: 0, count: n), ys = xs
+    for i in 0..<n { lao[i] = Int32(raw[3 * i]); xs[i] = raw[3 * i + 1]; ys[i] = raw[3 * i + 2] }
+    let threads = ProcessInfo.processInfo.activeProcessorCount
+    let cellsPerPolygon = Double(ProcessInfo.processInfo.environment["EPLAN_BENCH_CELLS"] ?? "") ?? 160
+    var best = Double.infinity, buildBest = Double.infinity
+    var answer = [UInt8](repeating: 0, count: n)
+    for _ in 0..<3 {
+        let t0 = now()
+        let locator = PolygonLocator(polygons: polygons, cellsPerPolygon: cellsPerPolygon)
+        let t1 = now()
+        let chunk = max(4096, (n + threads * 8 - 1) / (threads * 8))
+        let chunks = (n + chunk - 1) / chunk
+        answer.withUnsafeMutableBufferPointer { out in
+            let o = out.baseAddress!
+            lao.withUnsafeBufferPointer { lb in
+                xs.withUnsafeBufferPointer { xb in
+                    ys.withUnsafeBufferPointer { yb in
+                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                            for i in (c * chunk)..<min(n, (c + 1) * chunk) {
+                                o[i] = locator.contains(polygon: Int(lb[i]), x: xb[i], y: yb[i]) ? 1 : 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let t2 = now()
+        best = min(best, t2 - t0)
+        buildBest = min(buildBest, t1 - t0)
+    }
+    let inside = answer.reduce(0) { $0 + Int($1) }
+    var mismatches = -1
+    if args.count > 2 {
+        let expected = readFile(args[2])
+        mismatches = zip(expected, answer).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) }
+    }
+    print("{\"seconds\":\(best),\"build_seconds\":\(buildBest),\"pairs\":\(n),\"inside\":\(inside),\"mismatches\":\(mismatches),\"threads\":\(threads)}")
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first else { fail("usage: eplan-bench pip POLYGONS.wkb POINTS.f64 [EXPECTED.idx]") }
+guard let command = args.first else { fail("usage: eplan-bench pip POLYGONS.wkb POINTS.f64 [EXPECTED.idx] | pins POLYGONS.wkb PAIRS.f64 [EXPECTED.u8]") }
 do {
     switch command {
     case "pip": try pointInPolygon(Array(args.dropFirst()))
+    case "pins": try pinValidation(Array(args.dropFirst()))
     default: fail("unknown benchmark \(command)")
     }
 } catch {

@@ -77,6 +77,23 @@ public struct PolygonLocator: Sendable {
         }
     }
 
+    /// Whether polygon `index` contains the point (the same edge rule as the other queries):
+    /// one grid cell, then that polygon's edge bands only if the cell is not wholly inside it.
+    @inline(__always)
+    public func contains(polygon index: Int, x: Double, y: Double) -> Bool {
+        guard let cell = grid.cell(x: x, y: y) else { return false }
+        let whole = Int32(~index), partial = Int32(index)
+        var i = Int(cellStart[cell])
+        let end = Int(cellStart[cell + 1])
+        while i < end {
+            let e = cellEntries[i]
+            if e == whole { return true }
+            if e == partial { return bands[index].contains(x: x, y: y) }
+            i += 1
+        }
+        return false
+    }
+
     /// The containing polygon's index for each point (-1 for none), on `threads` threads.
     public func locate(xs: [Double], ys: [Double], threads: Int = 0) -> [Int32] {
         precondition(xs.count == ys.count, "xs and ys differ in length")

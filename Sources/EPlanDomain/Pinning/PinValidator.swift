@@ -1,0 +1,283 @@
+import Foundation
+
+/// Checks a candidate pin against its project, in order:
+/// 1. the geometry is valid (else a `PinInputError` with GEOS's reason and where, lat/lon);
+/// 2. its kind fits the project's kind of work (a warning, never a refusal);
+/// 3. it lies inside the LAO's jurisdiction, allowing `toleranceM` metres for GPS error.
+///
+/// Fast path: a geometry the (prepared) jurisdiction covers needs no metres, so PROJ is not
+/// opened. Otherwise distances are measured in the UTM zone of the pin (47 or 48) with GEOS.
+/// Jurisdictions stay prepared across calls (one `PinValidator` can check many pins).
+/// Not thread-safe (one GEOS context): use one validator per thread.
+public final class PinValidator {
+    public let store: Store
+    public let geos: GEOSContext
+    private let projProvider: () throws -> PROJContext
+    private var jurisdictions: [String: (LAORecord, PreparedGeometry)] = [:]
+
+    public init(store: Store, geos: GEOSContext = GEOSContext(), proj: @escaping () throws -> PROJContext) {
+        self.store = store; self.geos = geos; self.projProvider = proj
+    }
+
+    public static func unknownProject(_ code: String) -> PinInputError {
+        PinInputError(th: "ไม่พบโครงการรหัส '\(code)' ในฐานข้อมูล", en: "no project with code '\(code)' in the store")
+    }
+
+    /// The project's LAO and its prepared jurisdiction, kept for later calls.
+    public func jurisdiction(laoCode: String) throws -> (LAORecord, PreparedGeometry) {
+        if let j = jurisdictions[laoCode] { return j }
+        guard let lao = try store.lao(code: laoCode) else {
+            throw PinInputError(th: "ไม่พบ อปท. รหัส '\(laoCode)' ของโครงการ", en: "the project's LAO '\(laoCode)' is not in the store")
+        }
+        guard let g = lao.jurisdiction, !g.isEmpty else {
+            throw PinInputError(th: "\(lao.displayTH) (\(lao.code)) ยังไม่มีขอบเขตพื้นที่ จึงตรวจหมุดไม่ได้",
+                                en: "\(lao.nameEN ?? lao.displayTH) (\(lao.code)) has no jurisdiction yet, so pins cannot be checked")
+        }
+        let prepared = try PreparedGeometry(try GEOSGeometry(g, context: geos))
+        jurisdictions[laoCode] = (lao, prepared)
+        return (lao, prepared)
+    }
+
+    /// Whether the LAO's jurisdiction covers `g` (lon/lat), without tolerance.
+    public func covers(_ g: Geometry, laoCode: String) throws -> Bool {
+        guard g.envelope.map({ abs($0.minY) <= 90 && abs($0.maxY) <= 90 && abs($0.minX) <= 180 && abs($0.maxX) <= 180 }) ?? false else {
+            return false
+        }
+        return try jurisdiction(laoCode: laoCode).1.covers(try GEOSGeometry(g, context: geos))
+    }
+
+    public func validate(_ candidate: PinCandidate, project: ProjectRef, toleranceM: Double) throws -> PinVerdict {
+        let g = candidate.geometry
+        try checkRange(candidate, project: project)
+        let shape: GEOSGeometry
+        do { shape = try GEOSGeometry(g, context: geos) } catch let e as GEOSError {
+            throw PinInputError(th: "รูปเรขาคณิตไม่ถูกต้อง: \(e.message.th)", en: "invalid geometry: \(e.message.en)")
+        }
+        // 1. validity
+        let v = shape.validity()
+        if !v.isValid { throw invalid(v, candidate) }
+        // 2. kind of work
+        let warnings = kindWarnings(project: project, type: g.type)
+        // 3. jurisdiction
+        let (lao, prepared) = try jurisdiction(laoCode: project.laoCode)
+        let ref = LAORef(lao)
+        let noun = PinText.noun(g.type)
+        if try prepared.covers(shape) {
+            var verdict = PinVerdict(
+                outcome: warnings.isEmpty ? .accepted : .warning, lao: ref, geometryType: g.type, toleranceM: toleranceM,
+                distanceOutsideM: 0, outsideFraction: isPoint(g) ? nil : 0,
+                found: try place(at: try representative(shape), projectLAO: lao, inside: true),
+                summary: Message(th: "ยอมรับ\(warnings.isEmpty ? "" : " (มีคำเตือน)"): \(noun.th)อยู่ในเขต \(ref.displayTH)",
+                                 en: "accepted\(warnings.isEmpty ? "" : " with a warning"): the \(noun.en) lies inside \(ref.displayEN)"))
+            verdict.warnings = warnings
+            return verdict
+        }
+        // Outside the exact boundary: measure in metres, in the pin's UTM zone.
+        let m = try measure(shape, g, lao)
+        let found = try place(at: m.farthest, projectLAO: lao, inside: false)
+        var verdict = PinVerdict(
+            outcome: .refused, lao: ref, geometryType: g.type, toleranceM: toleranceM,
+            distanceOutsideM: m.distance, outsideFraction: m.fraction, outsideAmount: m.outside, totalAmount: m.total,
+            found: found, summary: Message(th: "", en: ""))
+        verdict.warnings = warnings
+        let tol = Message(th: PinText.metres(toleranceM, .th), en: PinText.metres(toleranceM, .en))
+        let far = Message(th: PinText.metres(m.distance, .th), en: PinText.metres(m.distance, .en))
+        if m.distance <= toleranceM {
+            verdict.outcome = warnings.isEmpty ? .accepted : .warning
+            verdict.summary = Message(th: "ยอมรับ: \(noun.th)อยู่ในเขต \(ref.displayTH) (คลาดเคลื่อน \(far.th) ไม่เกินที่ยอมให้ \(tol.th))",
+                                      en: "accepted: the \(noun.en) lies inside \(ref.displayEN) (off by \(far.en), within the \(tol.en) tolerance)")
+            verdict.notes.append(Message(th: "\(noun.th)อยู่นอกเส้นเขต \(far.th) ซึ่งอยู่ในระยะคลาดเคลื่อนของ GPS ที่ยอมให้ (\(tol.th))",
+                                         en: "the \(noun.en) is \(far.en) past the boundary line, within the GPS tolerance (\(tol.en))"))
+            return verdict
+        }
+        var share = Message(th: "", en: "")
+        if let f = m.fraction, let o = m.outside, let t = m.total {
+            let amount: (Double, Language) -> String = isLine(g) ? PinText.metres : PinText.squareMetres
+            share = Message(th: " \(PinText.percent(f)) (\(amount(o, .th)) จาก \(amount(t, .th))) ไกลสุด",
+                            en: " \(PinText.percent(f)) of it (\(amount(o, .en)) of \(amount(t, .en))), at most")
+        }
+        var whereTH = (isPoint(g) ? "จุดนี้อยู่ใน " : "ส่วนที่อยู่นอกเขตอยู่ใน ") + found.text.th
+        var whereEN = (isPoint(g) ? "this point lies in " : "the part outside lies in ") + found.text.en
+        if found.isEmpty {
+            whereTH = (isPoint(g) ? "จุดนี้" : "ส่วนที่อยู่นอกเขต") + "ไม่อยู่ในตำบลใดในฐานข้อมูล"
+            whereEN = (isPoint(g) ? "this point" : "the part outside") + " lies in no tambon of the store"
+        }
+        verdict.summary = Message(
+            th: "ปฏิเสธ: \(noun.th)อยู่นอกเขต \(ref.displayTH)\(share.th) \(far.th) (ยอมให้คลาดเคลื่อน \(tol.th)) — \(whereTH)",
+            en: "refused: the \(noun.en) lies outside \(ref.displayEN)\(share.en) \(far.en) (tolerance \(tol.en)) — \(whereEN)")
+        verdict.suggestions = try suggestions(candidate, laoCode: lao.code)
+        return verdict
+    }
+
+    // MARK: - checks
+
+    private func isPoint(_ g: Geometry) -> Bool { g.type == .point || g.type == .multiPoint }
+    private func isLine(_ g: Geometry) -> Bool { g.type == .lineString || g.type == .multiLineString }
+
+    /// Latitude beyond ±90 or longitude beyond ±180: bad input, with "did you mean" when the
+    /// same point with x and y swapped falls inside the LAO.
+    private func checkRange(_ c: PinCandidate, project: ProjectRef) throws {
+        var bad: Coordinate? = nil
+        c.geometry.forEachCoordinate { p in
+            if bad == nil, abs(p.y) > 90 || abs(p.x) > 180 || !p.isFinite { bad = p }
+        }
+        guard let b = bad else { return }
+        var text = Message(th: "พิกัด (ลองจิจูด \(JSONText.number(b.x, decimals: 7)), ละติจูด \(JSONText.number(b.y, decimals: 7))) อยู่นอกช่วงที่เป็นไปได้",
+                           en: "coordinate (longitude \(JSONText.number(b.x, decimals: 7)), latitude \(JSONText.number(b.y, decimals: 7))) is out of range")
+        let swapped = c.geometry.mapCoordinates { Coordinate($0.y, $0.x) }
+        if try covers(swapped, laoCode: project.laoCode) {
+            let s = Self.suggestSwap(swapped)
+            text = Message(th: text.th + " — " + s.th, en: text.en + " — " + s.en)
+        }
+        throw PinInputError(text)
+    }
+
+    public static func suggestSwap(_ swapped: Geometry) -> Message {
+        var firsts: [String] = []
+        swapped.forEachCoordinate { if firsts.count < 3 { firsts.append(PinText.latLon($0)) } }
+        let list = firsts.joined(separator: "; ") + (swapped.coordinateCount > 3 ? "; …" : "")
+        return Message(th: "ละติจูดกับลองจิจูดสลับกันหรือไม่? หมายถึง \(list) ใช่ไหม (ละติจูด, ลองจิจูด)",
+                       en: "are latitude and longitude swapped? did you mean \(list)? (lat, lon)")
+    }
+
+    private func invalid(_ v: Validity, _ c: PinCandidate) -> PinInputError {
+        let reason = v.reason ?? "invalid"
+        var at = Message(th: "", en: "")
+        if let l = v.location {
+            var near = ""
+            var nearEN = ""
+            // For a ring typed point by point, name the sides that cross.
+            if c.form == .coordinates, c.points.count >= 3, case .polygon(let p) = c.geometry {
+                let ring = p.exterior
+                var hits: [Int] = []
+                for i in 0..<(ring.count - 1) where segmentDistance(l, ring[i], ring[i + 1]) < 1e-9 { hits.append(i) }
+                let n = c.points.count
+                let sides = hits.prefix(4).map { "\($0 + 1)–\(($0 + 1) % n + 1)" }
+                if sides.count >= 2 {
+                    near = " (ด้านระหว่างพิกัดที่ \(sides.joined(separator: " กับ ")) ตัดกัน)"
+                    nearEN = " (the sides between coordinates \(sides.joined(separator: " and ")) cross)"
+                }
+            }
+            at = Message(th: " ที่ \(PinText.latLon(l)) (ละติจูด, ลองจิจูด)\(near)", en: " at \(PinText.latLon(l)) (lat, lon)\(nearEN)")
+        }
+        return PinInputError(th: "รูปเรขาคณิตไม่ถูกต้อง: \(reason)\(at.th)", en: "invalid geometry: \(reason)\(at.en)")
+    }
+
+    private func segmentDistance(_ p: Coordinate, _ a: Coordinate, _ b: Coordinate) -> Double {
+        let dx = b.x - a.x, dy = b.y - a.y
+        let len2 = dx * dx + dy * dy
+        var t = len2 == 0 ? 0 : ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2
+        t = max(0, min(1, t))
+        let qx = a.x + t * dx - p.x, qy = a.y + t * dy - p.y
+        return (qx * qx + qy * qy).squareRoot()
+    }
+
+    /// Roads are lines; buildings points or footprints; water works and others any shape.
+    func kindWarnings(project: ProjectRef, type: GeometryType) -> [Message] {
+        let line = type == .lineString || type == .multiLineString
+        switch project.kind {
+        case "road" where !line:
+            let noun = PinText.noun(type)
+            return [Message(th: "คำเตือน: โครงการถนนมักปักเป็นเส้น (แนวถนน) แต่ได้\(noun.th)",
+                            en: "warning: a road project is usually pinned as a line (its route), got a \(noun.en)")]
+        case "building" where line:
+            return [Message(th: "คำเตือน: โครงการอาคารมักปักเป็นจุดหรือรูปหลายเหลี่ยม แต่ได้เส้น",
+                            en: "warning: a building project is usually pinned as a point or a polygon, got a line")]
+        default:
+            return []
+        }
+    }
+
+    private func representative(_ shape: GEOSGeometry) throws -> Coordinate {
+        if let c = try shape.pointOnSurface { return c }
+        return shape.envelope?.center ?? Coordinate(0, 0)
+    }
+
+    /// The tambon, amphoe and LAO at `c`. Inside, the LAO is the project's own; outside, the
+    /// LAO covering the point, local tier (municipality, อบต.) before the province's อบจ.
+    private func place(at c: Coordinate, projectLAO: LAORecord, inside: Bool) throws -> FoundPlace {
+        let lookup = PlaceLookup(store: store, geos: geos)
+        var found = FoundPlace(lao: nil, tambon: try lookup.containing(c, level: .tambon).map(AdminUnit.init),
+                               amphoe: try lookup.containing(c, level: .amphoe).map(AdminUnit.init), at: c)
+        if inside {
+            found.lao = LAORef(projectLAO)
+            return found
+        }
+        let point = try GEOSGeometry(.point(c), context: geos)
+        var best: LAORecord? = nil
+        for lao in try store.laoCandidates(containing: c) where lao.code != projectLAO.code {
+            guard let j = lao.jurisdiction, try GEOSGeometry(j, context: geos).covers(point) else { continue }
+            if best == nil || lao.type.tier > best!.type.tier { best = lao }
+        }
+        found.lao = best.map(LAORef.init)
+        return found
+    }
+
+    private struct Measure {
+        var distance: Double
+        var fraction: Double?
+        var outside: Double?
+        var total: Double?
+        /// lon/lat of a point of the part outside (the farthest vertex for a point).
+        var farthest: Coordinate
+    }
+
+    /// Metres outside (the farthest part), and for lines and polygons the share outside.
+    private func measure(_ shape: GEOSGeometry, _ g: Geometry, _ lao: LAORecord) throws -> Measure {
+        let proj = try projProvider()
+        let center = g.envelope?.center ?? Coordinate(100, 15)
+        let utmCRS = UTMZone.crs(forLongitude: center.x)
+        let toUTM = try proj.transform(from: .wgs84, to: utmCRS)
+        let jurU = try PreparedGeometry(try GEOSGeometry(try toUTM.transform(lao.jurisdiction!), context: geos))
+        let gU = try GEOSGeometry(try toUTM.transform(g), context: geos)
+        if isPoint(g) {
+            let d = try jurU.distance(to: gU)
+            var c = Coordinate(0, 0)
+            g.forEachCoordinate { c = $0 }
+            return Measure(distance: d, farthest: c)
+        }
+        let outsideU = try gU.difference(with: jurU.base)
+        let total = isLine(g) ? try gU.length : try gU.area
+        let out = isLine(g) ? try outsideU.length : try outsideU.area
+        // The farthest point of the part outside, from its vertices densified every few metres.
+        var maxD = 0.0
+        if !outsideU.isEmpty {
+            let step = max(5, (try outsideU.length) / 5000)
+            let dense = try outsideU.densify(tolerance: step).toGeometry()
+            var probe: [Coordinate] = []
+            dense.forEachCoordinate { probe.append($0) }
+            for c in probe {
+                let d = try jurU.distance(to: try GEOSGeometry(.point(c), context: geos))
+                if d > maxD { maxD = d }
+            }
+        }
+        // A point of the part outside, in lon/lat, for "where it really lies".
+        var at = center
+        let outsideDeg = try shape.difference(with: try GEOSGeometry(lao.jurisdiction!, context: geos))
+        if !outsideDeg.isEmpty, let c = try outsideDeg.pointOnSurface { at = c }
+        return Measure(distance: maxD, fraction: total > 0 ? out / total : 0, outside: out, total: total, farthest: at)
+    }
+
+    /// "Did you mean …?" for a refused pin: x and y swapped, or the other UTM zone.
+    private func suggestions(_ c: PinCandidate, laoCode: String) throws -> [Message] {
+        var out: [Message] = []
+        if c.inputCRS == .wgs84 {
+            let swapped = c.geometry.mapCoordinates { Coordinate($0.y, $0.x) }
+            if try covers(swapped, laoCode: laoCode) { out.append(Self.suggestSwap(swapped)) }
+        }
+        if let zone = c.inputCRS.utmZone, let other = CRS.utm(zone: zone == 47 ? 48 : 47, datum: c.inputCRS.datum) {
+            let t = try projProvider().transform(from: other, to: .wgs84)
+            if let moved = try? t.transform(c.native), try covers(moved, laoCode: laoCode) {
+                let otherZone = other.utmZone!
+                var example = ""
+                if case .point(let p) = c.native {
+                    example = " '\(otherZone)N \(JSONText.number(p.x, decimals: 2)) \(JSONText.number(p.y, decimals: 2))'"
+                }
+                out.append(Message(
+                    th: "พิกัดนี้ให้ไว้เป็น UTM โซน \(zone) แต่ถ้าอ่านเป็นโซน \(otherZone) จะอยู่ในเขตพอดี: หมายถึงโซน \(otherZone)\(example) ใช่ไหม",
+                    en: "this was given in UTM zone \(zone), but read as zone \(otherZone) it lies inside: did you mean zone \(otherZone)\(example)?"))
+            }
+        }
+        return out
+    }
+}

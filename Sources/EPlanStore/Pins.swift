@@ -1,0 +1,272 @@
+import CSQLite
+import EPlanGeometry
+import Foundation
+
+/// How a pin fared against its LAO's jurisdiction when it was stored.
+public enum PinStatus: String, Sendable, CaseIterable {
+    /// Inside the jurisdiction, or within the tolerance of it.
+    case valid
+    /// Accepted with a warning (e.g. a point for a road).
+    case warning
+    /// Outside: stored only when forced, for an analyst to review.
+    case outside
+}
+
+/// One version of a project's pin. Versions are never changed once stored: a new pin is a
+/// new row, and the previous one merely stops being current.
+public struct PinRecord: Equatable, Sendable {
+    public var projectCode: String
+    /// 1, 2, …; assigned by `Store.addPin` (the value passed in is ignored).
+    public var version: Int
+    public var isCurrent: Bool
+    /// ISO 8601 (UTC).
+    public var pinnedAt: String
+    public var pinnedBy: String
+    /// The input exactly as typed (coordinate texts, WKT, GeoJSON or a file's text).
+    public var rawInput: String
+    /// EPSG code of the CRS the input came in.
+    public var inputCRS: Int
+    public var status: PinStatus
+    public var toleranceM: Double
+    /// Metres outside the jurisdiction (0 or nil when inside).
+    public var distanceOutsideM: Double?
+    /// For lines (by length) and polygons (by area): the share outside, 0…1.
+    public var outsideFraction: Double?
+    public var foundLAOCode: String?
+    public var foundTambonCode: String?
+    public var foundAmphoeCode: String?
+    /// The validation's messages, both languages.
+    public var messages: [Message]
+    /// EPSG:4326 (x = lon, y = lat).
+    public var geometry: Geometry
+
+    public init(projectCode: String, version: Int = 0, isCurrent: Bool = true, pinnedAt: String, pinnedBy: String,
+                rawInput: String, inputCRS: Int, status: PinStatus, toleranceM: Double,
+                distanceOutsideM: Double? = nil, outsideFraction: Double? = nil, foundLAOCode: String? = nil,
+                foundTambonCode: String? = nil, foundAmphoeCode: String? = nil, messages: [Message] = [],
+                geometry: Geometry) {
+        self.projectCode = projectCode; self.version = version; self.isCurrent = isCurrent
+        self.pinnedAt = pinnedAt; self.pinnedBy = pinnedBy; self.rawInput = rawInput; self.inputCRS = inputCRS
+        self.status = status; self.toleranceM = toleranceM; self.distanceOutsideM = distanceOutsideM
+        self.outsideFraction = outsideFraction; self.foundLAOCode = foundLAOCode
+        self.foundTambonCode = foundTambonCode; self.foundAmphoeCode = foundAmphoeCode
+        self.messages = messages; self.geometry = geometry
+    }
+}
+
+/// The few project fields pinning needs (the full project API lives with the project import).
+public struct ProjectRef: Equatable, Sendable {
+    public var code: String
+    public var laoCode: String
+    /// road, building, water or other.
+    public var kind: String
+    /// Buddhist-era plan year.
+    public var planYear: Int
+    public var nameTH: String
+
+    public init(code: String, laoCode: String, kind: String, planYear: Int, nameTH: String) {
+        self.code = code; self.laoCode = laoCode; self.kind = kind; self.planYear = planYear; self.nameTH = nameTH
+    }
+}
+
+/// Which current pins (or unpinned projects) to list; nil fields do not filter.
+public struct PinFilter: Equatable, Sendable {
+    public var laoCode: String?
+    /// Matches the LAO's amphoe, or the amphoe the pin was found in.
+    public var amphoeCode: String?
+    /// Buddhist-era plan year.
+    public var planYear: Int?
+    public var status: PinStatus?
+
+    public init(laoCode: String? = nil, amphoeCode: String? = nil, planYear: Int? = nil, status: PinStatus? = nil) {
+        self.laoCode = laoCode; self.amphoeCode = amphoeCode; self.planYear = planYear; self.status = status
+    }
+}
+
+/// A current pin with the project it belongs to.
+public struct PinListing: Equatable, Sendable {
+    public var project: ProjectRef
+    public var pin: PinRecord
+}
+
+extension Store {
+    /// The default tolerance (metres) for GPS error at borders when the store sets none.
+    public static let defaultPinToleranceM = 30.0
+    public static let pinToleranceKey = "pin.tolerance_m"
+
+    public func projectRef(code: String) throws -> ProjectRef? {
+        var out: ProjectRef?
+        try database.query("SELECT code, lao_code, kind, plan_year, name_th FROM project WHERE code = ?", [.text(code)]) { row in
+            out = ProjectRef(code: row.string(0) ?? "", laoCode: row.string(1) ?? "", kind: row.string(2) ?? "other",
+                             planYear: row.int(3), nameTH: row.string(4) ?? "")
+        }
+        return out
+    }
+
+    // MARK: settings
+
+    public func setting(_ key: String) throws -> String? {
+        try database.scalar("SELECT value FROM setting WHERE key = ?", [.text(key)]).string
+    }
+
+    /// Sets `key` to `value`, or removes it when `value` is nil.
+    public func setSetting(_ key: String, _ value: String?) throws {
+        if let value {
+            try database.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                 [.text(key), .text(value)])
+        } else {
+            try database.execute("DELETE FROM setting WHERE key = ?", [.text(key)])
+        }
+    }
+
+    public func settings() throws -> [(key: String, value: String)] {
+        var out: [(String, String)] = []
+        try database.query("SELECT key, value FROM setting ORDER BY key") { out.append(($0.string(0) ?? "", $0.string(1) ?? "")) }
+        return out
+    }
+
+    /// The store's pin tolerance, or the default when unset or unreadable.
+    public func pinToleranceM() throws -> Double {
+        guard let s = try setting(Store.pinToleranceKey), let v = Double(s), v.isFinite, v >= 0 else {
+            return Store.defaultPinToleranceM
+        }
+        return v
+    }
+
+    /// For one-shot writers (`eplan pin`): the commit itself is durable (WAL with
+    /// synchronous=FULL syncs the log at commit), but closing does not also checkpoint the
+    /// WAL into the database file (two more fsyncs); the next writer's automatic
+    /// checkpoint folds it in. Readers (sqlite3, spatialite, QGIS) read the WAL as usual.
+    public func skipCheckpointOnClose() throws {
+        try database.execute("PRAGMA synchronous = FULL")
+        _ = csqlite_no_checkpoint_on_close(database.handle, 1)
+    }
+
+    // MARK: pins
+
+    static let pinColumns = """
+        project_code, version, is_current, pinned_at, pinned_by, raw_input, input_crs, status, tolerance_m,
+        distance_outside_m, outside_fraction, found_lao_code, found_tambon_code, found_amphoe_code, messages, geom
+        """
+
+    /// Stores a new version in ONE transaction: the previous current pin (if any) stops being
+    /// current, the new row gets version max+1 and is current. Older rows are never otherwise
+    /// touched. Returns the record as stored.
+    @discardableResult
+    public func addPin(_ pin: PinRecord) throws -> PinRecord {
+        let db = database
+        return try db.transaction {
+            let next = Int(try db.scalar("SELECT coalesce(max(version), 0) + 1 FROM pin WHERE project_code = ?",
+                                         [.text(pin.projectCode)]).int64 ?? 1)
+            try db.execute("UPDATE pin SET is_current = 0 WHERE project_code = ? AND is_current = 1", [.text(pin.projectCode)])
+            var stored = pin
+            stored.version = next
+            stored.isCurrent = true
+            let blob = SpatiaLiteBlob.encode(pin.geometry, srid: Store.srid)
+            try db.execute("INSERT INTO pin (\(Store.pinColumns)) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                .text(pin.projectCode), .integer(Int64(next)), .text(pin.pinnedAt), .text(pin.pinnedBy),
+                .text(pin.rawInput), .integer(Int64(pin.inputCRS)), .text(pin.status.rawValue), .real(pin.toleranceM),
+                SQLValue(pin.distanceOutsideM), SQLValue(pin.outsideFraction), SQLValue(pin.foundLAOCode),
+                SQLValue(pin.foundTambonCode), SQLValue(pin.foundAmphoeCode), SQLValue(Store.encodeMessages(pin.messages)),
+                SQLValue(blob)])
+            return stored
+        }
+    }
+
+    /// Every version of a project's pin, oldest first.
+    public func pinHistory(projectCode: String) throws -> [PinRecord] {
+        try fetchPins("SELECT \(Store.pinColumns) FROM pin WHERE project_code = ? ORDER BY version", [.text(projectCode)])
+    }
+
+    public func currentPin(projectCode: String) throws -> PinRecord? {
+        try fetchPins("SELECT \(Store.pinColumns) FROM pin WHERE project_code = ? AND is_current = 1", [.text(projectCode)]).first
+    }
+
+    public func pinCount() throws -> Int {
+        Int(try database.scalar("SELECT count(*) FROM pin").int64 ?? 0)
+    }
+
+    /// Current pins with their projects, by project code.
+    public func currentPins(_ filter: PinFilter = PinFilter()) throws -> [PinListing] {
+        var (clauses, args) = projectClauses(filter)
+        clauses.insert("pin.is_current = 1", at: 0)
+        if let a = filter.amphoeCode {
+            clauses.append("(lao.amphoe_code = ? OR pin.found_amphoe_code = ?)"); args += [.text(a), .text(a)]
+        }
+        if let s = filter.status { clauses.append("pin.status = ?"); args.append(.text(s.rawValue)) }
+        let cols = Store.pinColumns.split(separator: ",").map { "pin." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let sql = """
+            SELECT \(cols.joined(separator: ", ")), project.code, project.lao_code, project.kind, project.plan_year, project.name_th
+            FROM pin JOIN project ON project.code = pin.project_code LEFT JOIN lao ON lao.code = project.lao_code
+            WHERE \(clauses.joined(separator: " AND ")) ORDER BY project.code
+            """
+        var out: [PinListing] = []
+        try database.query(sql, args) { row in
+            let pin = try Store.pinRecord(row)
+            let p = ProjectRef(code: row.string(16) ?? "", laoCode: row.string(17) ?? "", kind: row.string(18) ?? "",
+                               planYear: row.int(19), nameTH: row.string(20) ?? "")
+            out.append(PinListing(project: p, pin: pin))
+        }
+        return out
+    }
+
+    /// Projects without a current pin (status in the filter is ignored), by code.
+    public func unpinnedProjects(_ filter: PinFilter = PinFilter()) throws -> [ProjectRef] {
+        var (clauses, args) = projectClauses(filter)
+        clauses.insert("NOT EXISTS (SELECT 1 FROM pin WHERE pin.project_code = project.code AND pin.is_current = 1)", at: 0)
+        if let a = filter.amphoeCode { clauses.append("lao.amphoe_code = ?"); args.append(.text(a)) }
+        var out: [ProjectRef] = []
+        try database.query("""
+            SELECT project.code, project.lao_code, project.kind, project.plan_year, project.name_th
+            FROM project LEFT JOIN lao ON lao.code = project.lao_code
+            WHERE \(clauses.joined(separator: " AND ")) ORDER BY project.code
+            """, args) { row in
+            out.append(ProjectRef(code: row.string(0) ?? "", laoCode: row.string(1) ?? "", kind: row.string(2) ?? "",
+                                  planYear: row.int(3), nameTH: row.string(4) ?? ""))
+        }
+        return out
+    }
+
+    private func projectClauses(_ f: PinFilter) -> ([String], [SQLValue]) {
+        var clauses: [String] = [], args: [SQLValue] = []
+        if let l = f.laoCode { clauses.append("project.lao_code = ?"); args.append(.text(l)) }
+        if let y = f.planYear { clauses.append("project.plan_year = ?"); args.append(.integer(Int64(y))) }
+        return (clauses, args)
+    }
+
+    private func fetchPins(_ sql: String, _ args: [SQLValue]) throws -> [PinRecord] {
+        var out: [PinRecord] = []
+        try database.query(sql, args) { out.append(try Store.pinRecord($0)) }
+        return out
+    }
+
+    static func pinRecord(_ row: Row) throws -> PinRecord {
+        let geometry: Geometry = try row.withBlob(15) { bytes in
+            guard let bytes, !bytes.isEmpty else { return .multiPoint([]) }
+            return try SpatiaLiteBlob.decode(bytes).geometry
+        }
+        return PinRecord(
+            projectCode: row.string(0) ?? "", version: row.int(1), isCurrent: row.int64(2) != 0,
+            pinnedAt: row.string(3) ?? "", pinnedBy: row.string(4) ?? "", rawInput: row.string(5) ?? "",
+            inputCRS: row.int(6), status: PinStatus(rawValue: row.string(7) ?? "") ?? .outside,
+            toleranceM: row.double(8), distanceOutsideM: row.optionalDouble(9), outsideFraction: row.optionalDouble(10),
+            foundLAOCode: row.string(11), foundTambonCode: row.string(12), foundAmphoeCode: row.string(13),
+            messages: decodeMessages(row.string(14)), geometry: geometry)
+    }
+
+    /// Messages as a JSON array of {"th": …, "en": …}.
+    static func encodeMessages(_ messages: [Message]) -> String? {
+        if messages.isEmpty { return nil }
+        let array = messages.map { ["th": $0.th, "en": $0.en] }
+        guard let data = try? JSONSerialization.data(withJSONObject: array, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeMessages(_ text: String?) -> [Message] {
+        guard let text, let data = text.data(using: .utf8),
+              let array = try? JSONSerialization.jsonObject(with: data) as? [[String: String]] else {
+            return text.map { [Message(th: $0, en: $0)] } ?? []
+        }
+        return array.map { Message(th: $0["th"] ?? "", en: $0["en"] ?? "") }
+    }
+}

@@ -1,0 +1,411 @@
+import ArgumentParser
+import EPlanDomain
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `eplan pin PROJECT COORDINATE…`: check a project's location and store it as a new version.
+///
+/// Exit: 0 stored (or, with --dry-run, would be accepted); 1 bad input (the message names the
+/// coordinate, option or file; an invalid geometry gives GEOS's reason and where); 4 refused:
+/// outside the LAO's jurisdiction beyond the tolerance, nothing stored. `--force` stores a
+/// refused pin with status `outside` for an analyst to review, still prints the refusal, and
+/// exits 0 (the pin was stored). `--force` never stores an invalid geometry.
+struct PinCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "pin",
+            abstract: t("ปักหมุดตำแหน่งโครงการ (จุด เส้น หรือรูปหลายเหลี่ยม) ตรวจกับเขต อปท. แล้วบันทึกเป็นรุ่นใหม่",
+                        "pin a project's location (point, line or polygon), check it against the LAO's area and store it as a new version"),
+            discussion: t("""
+                พิกัดหนึ่งค่า = จุด; หลายค่า = เส้น (ถนน) หรือรูปหลายเหลี่ยมเมื่อใส่ --polygon
+                หรือใส่ WKT/GeoJSON เป็นข้อความเดียว, --wkt, --geojson, --file
+                ออกด้วยรหัส 4 เมื่ออยู่นอกเขตเกินระยะคลาดเคลื่อน (ไม่บันทึก); --force บันทึกไว้ให้ตรวจสอบ (สถานะ outside, ออกด้วย 0)
+                """, """
+                One coordinate = a point; several = a line (a road), or a polygon with --polygon;
+                or WKT/GeoJSON as one argument, --wkt, --geojson or --file.
+                Exits 4 when outside beyond the tolerance (nothing stored); --force stores it for review (status outside, exit 0)
+                """))
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var coordinateOptions: CoordinateOptions
+
+    @Argument(help: ArgumentHelp(t("รหัสโครงการ", "project code")))
+    var project: String
+
+    @Argument(help: ArgumentHelp(t("พิกัด (หนึ่งจุดต่อหนึ่งค่า) หรือ WKT/GeoJSON", "coordinates (one point each) or WKT/GeoJSON")))
+    var coordinate: [String] = []
+
+    @Flag(name: .long, help: ArgumentHelp(t("พิกัดหลายค่าเป็นรูปหลายเหลี่ยม (ปิดวงให้เอง)", "several coordinates make a polygon (the ring is closed for you)")))
+    var polygon = false
+
+    @Option(name: .long, help: ArgumentHelp(t("รูปเรขาคณิตแบบ WKT", "the geometry as WKT")))
+    var wkt: String?
+
+    @Option(name: .long, help: ArgumentHelp(t("รูปเรขาคณิตแบบ GeoJSON", "the geometry as GeoJSON")))
+    var geojson: String?
+
+    @Option(name: .long, help: ArgumentHelp(t("ไฟล์ GeoJSON หรือ WKT", "a GeoJSON or WKT file")))
+    var file: String?
+
+    @Option(name: .long, help: ArgumentHelp(t("ระยะคลาดเคลื่อนที่ยอมให้ (เมตร) ค่าเริ่มต้นจาก settings หรือ 30",
+                                               "tolerance in metres (default: the store's pin.tolerance_m, else 30)")))
+    var tolerance: String?
+
+    @Flag(name: .long, help: ArgumentHelp(t("ตรวจอย่างเดียว ไม่บันทึก", "check only, store nothing")))
+    var dryRun = false
+
+    @Flag(name: .long, help: ArgumentHelp(t("บันทึกแม้อยู่นอกเขต (สถานะ outside ให้ผู้ตรวจสอบ)", "store even when outside (status outside, for review)")))
+    var force = false
+
+    @Option(name: .long, help: ArgumentHelp(t("ผู้ปักหมุด (ค่าเริ่มต้น ผู้ใช้ของระบบ)", "who pins (default: the OS user)")))
+    var by: String?
+
+    @Option(name: .long, help: ArgumentHelp(t("รูปแบบผลลัพธ์: text หรือ json", "output format: text or json")))
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        let sources = [!coordinate.isEmpty, wkt != nil, geojson != nil, file != nil].filter { $0 }.count
+        if sources == 0 {
+            throw ValidationError(t("ต้องระบุตำแหน่ง: พิกัด, --wkt, --geojson หรือ --file", "give a location: coordinates, --wkt, --geojson or --file"))
+        }
+        if sources > 1 {
+            throw ValidationError(t("ระบุตำแหน่งได้ทางเดียว: พิกัด, --wkt, --geojson หรือ --file", "give the location one way only: coordinates, --wkt, --geojson or --file"))
+        }
+    }
+
+    func run() throws {
+        var projContext: PROJContext? = nil
+        let proj: () throws -> PROJContext = {
+            if projContext == nil { projContext = try PROJContext() }
+            return projContext!
+        }
+        let store = try global.openStore(readOnly: dryRun)
+        guard let ref = try store.projectRef(code: project) else { throw PinValidator.unknownProject(project) }
+        let toleranceM = try tolerance.map(Self.parseTolerance) ?? store.pinToleranceM()
+        let validator = PinValidator(store: store, geos: GEOSContext(), proj: proj)
+        let candidate = try readInput(proj: proj, validator: validator, project: ref)
+        let verdict = try validator.validate(candidate, project: ref, toleranceM: toleranceM)
+
+        var stored: PinRecord? = nil
+        if !dryRun && (!verdict.isRefused || force) {
+            // Durable commit, no checkpoint on exit: see Store.skipCheckpointOnClose.
+            try store.skipCheckpointOnClose()
+            stored = try store.addPin(verdict.record(for: candidate, project: ref, by: by ?? Self.osUser()))
+        }
+        switch format {
+        case .text: print(PinOutput.text(verdict, project: ref, candidate: candidate, stored: stored, dryRun: dryRun, forced: force))
+        case .json: print(PinOutput.json(verdict, project: ref, candidate: candidate, stored: stored))
+        }
+        if verdict.isRefused && stored == nil { throw EPlanExit(status: .outside) }
+    }
+
+    private func readInput(proj: @escaping () throws -> PROJContext, validator: PinValidator, project: ProjectRef) throws -> PinCandidate {
+        let parser = try coordinateOptions.parser()
+        let input = PinInput(parser: parser, polygon: polygon, proj: proj)
+        if let wkt { return try input.wkt(wkt, crs: parser.crs) }
+        if let geojson { return try input.geoJSON(geojson, crs: parser.crs) }
+        if let file { return try input.file(file, crs: parser.crs) }
+        if coordinate.count == 1 {
+            let text = coordinate[0].trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.hasPrefix("{") { return try input.geoJSON(text, crs: parser.crs) }
+            let upper = text.uppercased()
+            if ["POINT", "LINESTRING", "POLYGON", "MULTI"].contains(where: { upper.hasPrefix($0) }) {
+                return try input.wkt(text, crs: parser.crs)
+            }
+        }
+        do {
+            return try input.coordinates(coordinate)
+        } catch let e as CoordinateParseError where e.kind == .latitudeOutOfRange || e.kind == .longitudeOutOfRange {
+            // Latitude and longitude swapped? Read the other way round; if that lies inside
+            // the project's LAO, say so.
+            var flipped = parser
+            flipped.longitudeFirst.toggle()
+            guard let other = try? PinInput(parser: flipped, polygon: polygon, proj: proj).coordinates(coordinate),
+                  (try? validator.covers(other.geometry, laoCode: project.laoCode)) == true else { throw e }
+            let s = PinValidator.suggestSwap(other.geometry)
+            throw PinInputError(th: e.message.th + " — " + s.th, en: e.message.en + " — " + s.en)
+        }
+    }
+
+    static func parseTolerance(_ s: String) throws -> Double {
+        guard let v = ThaiText.number(s), v >= 0, v <= 100_000 else {
+            throw CLIError(Message(th: "--tolerance ต้องเป็นระยะเป็นเมตร 0 ถึง 100000 (ได้ '\(s)')",
+                                   en: "--tolerance must be a distance in metres, 0 to 100000 (got '\(s)')"))
+        }
+        return v
+    }
+
+    static func osUser() -> String {
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name {
+            let s = String(cString: name)
+            if !s.isEmpty { return s }
+        }
+        return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+    }
+}
+
+enum PinOutput {
+    static func text(_ v: PinVerdict, project: ProjectRef, candidate: PinCandidate, stored: PinRecord?, dryRun: Bool, forced: Bool) -> String {
+        var lines = [v.summary.text()]
+        lines.append(t("  โครงการ \(project.code) \(project.nameTH) (ปี \(project.planYear))",
+                       "  project \(project.code) \(project.nameTH) (plan year \(project.planYear) BE)"))
+        lines.append(t("  ข้อมูลที่ป้อน: \(candidate.rawInput) (\(candidate.inputCRS.name.th))",
+                       "  input: \(candidate.rawInput) (\(candidate.inputCRS.name.en))"))
+        if !v.isRefused, let f = v.found {
+            lines.append(t("  ตำแหน่ง: \(f.text.th)", "  location: \(f.text.en)"))
+        }
+        for m in v.warnings + v.notes + v.suggestions { lines.append("  " + m.text()) }
+        if let s = stored {
+            if v.isRefused {
+                lines.append(t("บันทึกไว้ให้ตรวจสอบ (--force) เป็นรุ่นที่ \(s.version) สถานะ outside",
+                               "stored for review (--force) as version \(s.version), status outside"))
+            } else {
+                lines.append(t("บันทึกหมุดรุ่นที่ \(s.version)" + (s.version > 1 ? " (รุ่นก่อนหน้ายังเก็บไว้ในประวัติ)" : ""),
+                               "stored as version \(s.version)" + (s.version > 1 ? " (earlier versions kept in the history)" : "")))
+            }
+        } else if dryRun {
+            lines.append(t("ตรวจอย่างเดียว (--dry-run): ไม่ได้บันทึก", "checked only (--dry-run): nothing stored"))
+        } else {
+            lines.append(t("ไม่ได้บันทึก", "nothing stored"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ v: PinVerdict, project: ProjectRef, candidate: PinCandidate, stored: PinRecord?) -> String {
+        func unit(_ u: AdminUnit?) -> String {
+            guard let u else { return "null" }
+            return "{\"code\":\(JSONText.string(u.code)),\"name_th\":\(JSONText.string(u.nameTH)),\"name_en\":\(JSONText.string(u.nameEN))}"
+        }
+        var found = "null"
+        if let f = v.found {
+            let lao = f.lao.map { "{\"code\":\(JSONText.string($0.code)),\"name_th\":\(JSONText.string($0.displayTH)),\"name_en\":\(JSONText.string($0.displayEN))}" } ?? "null"
+            found = "{\"lao\":\(lao),\"tambon\":\(unit(f.tambon)),\"amphoe\":\(unit(f.amphoe))}"
+        }
+        let fields = [
+            "\"project\":\(JSONText.string(project.code))",
+            "\"lao\":\(JSONText.string(v.lao.code))",
+            "\"outcome\":\"\(v.outcome.rawValue)\"",
+            "\"status\":\"\(v.status.rawValue)\"",
+            "\"stored\":\(stored != nil)",
+            "\"version\":\(stored.map { String($0.version) } ?? "null")",
+            "\"geometry_type\":\"\(v.geometryType.rawValue)\"",
+            "\"input\":\(JSONText.string(candidate.rawInput))",
+            "\"input_crs\":\"EPSG:\(candidate.inputCRS.epsg)\"",
+            "\"tolerance_m\":\(JSONText.number(v.toleranceM, decimals: 2))",
+            "\"distance_outside_m\":\(JSONText.number(v.distanceOutsideM, decimals: 2))",
+            "\"outside_fraction\":\(v.outsideFraction.map { JSONText.number($0, decimals: 6) } ?? "null")",
+            "\"found\":\(found)",
+            "\"messages\":[\(v.messages.map { JSONText.string($0.text()) }.joined(separator: ","))]",
+            "\"geometry\":\(GeoJSONGeometry.encode(candidate.geometry))",
+        ]
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+}
+
+/// `eplan pins history|list`.
+struct Pins: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: t("หมุดของโครงการ: ประวัติทุกรุ่น และรายการหมุดปัจจุบัน", "project pins: every version, and lists of current pins"),
+                             subcommands: [History.self, List.self])
+    }
+
+    struct History: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: t("ทุกรุ่นของหมุดโครงการ (ใคร เมื่อไร ป้อนอะไร ผลตรวจ)", "every version of a project's pin (who, when, what was typed, the check's result)"))
+        }
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(t("รหัสโครงการ", "project code"))) var project: String
+        @Option(name: .long, help: ArgumentHelp(t("รูปแบบผลลัพธ์: text หรือ json", "output format: text or json")))
+        var format: OutputFormat = .text
+
+        func run() throws {
+            let store = try global.openStore(readOnly: true)
+            guard let ref = try store.projectRef(code: project) else { throw PinValidator.unknownProject(project) }
+            let history = try store.pinHistory(projectCode: project)
+            switch format {
+            case .json:
+                print("[" + history.map(PinsOutput.json).joined(separator: ",") + "]")
+            case .text:
+                if history.isEmpty {
+                    print(t("โครงการ \(ref.code) ยังไม่มีหมุด", "project \(ref.code) has no pin yet"))
+                    return
+                }
+                print(t("ประวัติหมุดโครงการ \(ref.code) \(ref.nameTH): \(history.count) รุ่น",
+                        "pin history of project \(ref.code) \(ref.nameTH): \(history.count) version(s)"))
+                for p in history {
+                    let mark = p.isCurrent ? t(" (ปัจจุบัน)", " (current)") : ""
+                    print(t("รุ่น \(p.version)\(mark) \(p.pinnedAt) โดย \(p.pinnedBy) สถานะ \(p.status.rawValue) \(p.geometry.type.rawValue)",
+                            "version \(p.version)\(mark) \(p.pinnedAt) by \(p.pinnedBy) status \(p.status.rawValue) \(p.geometry.type.rawValue)"))
+                    print(t("  ป้อน: \(p.rawInput) (EPSG:\(p.inputCRS))", "  input: \(p.rawInput) (EPSG:\(p.inputCRS))"))
+                    if let d = p.distanceOutsideM, d > 0 {
+                        print(t("  นอกเส้นเขต \(PinText.metres(d, .th)) (ยอมให้ \(PinText.metres(p.toleranceM, .th)))",
+                                "  \(PinText.metres(d, .en)) past the boundary (tolerance \(PinText.metres(p.toleranceM, .en)))"))
+                    }
+                    for m in p.messages { print("  " + m.text()) }
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: t("รายการหมุดปัจจุบัน หรือโครงการที่ยังไม่ปักหมุด (--unpinned)", "current pins, or projects not pinned yet (--unpinned)"))
+        }
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .long, help: ArgumentHelp(t("รหัส อปท.", "LAO code"))) var lao: String?
+        @Option(name: .long, help: ArgumentHelp(t("รหัสอำเภอ", "amphoe code"))) var amphoe: String?
+        @Option(name: .long, help: ArgumentHelp(t("ปีงบประมาณ (พ.ศ.; ค.ศ. ก็ได้)", "plan year (BE; CE is converted)"))) var year: Int?
+        @Option(name: .long, help: ArgumentHelp(t("สถานะ: valid, warning หรือ outside", "status: valid, warning or outside"))) var status: String?
+        @Flag(name: .long, help: ArgumentHelp(t("โครงการที่ยังไม่มีหมุด", "projects with no pin"))) var unpinned = false
+        @Option(name: .long, help: ArgumentHelp(t("รูปแบบผลลัพธ์: text, json หรือ csv", "output format: text, json or csv")))
+        var format: ListFormat = .text
+
+        enum ListFormat: String, ExpressibleByArgument { case text, json, csv }
+
+        func run() throws {
+            var filter = PinFilter(laoCode: lao, amphoeCode: amphoe, planYear: year.map { $0 < 2400 ? $0 + 543 : $0 })
+            if let status {
+                guard let s = PinStatus(rawValue: status) else {
+                    throw CLIError(Message(th: "--status ต้องเป็น valid, warning หรือ outside (ได้ '\(status)')",
+                                           en: "--status must be valid, warning or outside (got '\(status)')"))
+                }
+                filter.status = s
+            }
+            let store = try global.openStore(readOnly: true)
+            if unpinned {
+                let projects = try store.unpinnedProjects(filter)
+                switch format {
+                case .json:
+                    print("[" + projects.map { PinsOutput.projectJSON($0) }.joined(separator: ",") + "]")
+                case .csv:
+                    print("project,lao_code,plan_year,kind,name_th")
+                    for p in projects { print([p.code, p.laoCode, String(p.planYear), p.kind, p.nameTH].map(PinsOutput.csv).joined(separator: ",")) }
+                case .text:
+                    print(t("โครงการที่ยังไม่ปักหมุด: \(projects.count)", "projects not pinned: \(projects.count)"))
+                    for p in projects { print("  \(p.code)  \(p.laoCode)  \(p.planYear)  \(p.kind)  \(p.nameTH)") }
+                }
+                return
+            }
+            let pins = try store.currentPins(filter)
+            switch format {
+            case .json:
+                print("[" + pins.map { "{\"project\":\(PinsOutput.projectJSON($0.project)),\"pin\":\(PinsOutput.json($0.pin))}" }.joined(separator: ",") + "]")
+            case .csv:
+                print("project,lao_code,plan_year,kind,version,status,pinned_at,pinned_by,input_crs,distance_outside_m,outside_fraction,found_lao,found_tambon,found_amphoe,geometry")
+                for l in pins {
+                    let p = l.pin
+                    print([l.project.code, l.project.laoCode, String(l.project.planYear), l.project.kind, String(p.version),
+                           p.status.rawValue, p.pinnedAt, p.pinnedBy, String(p.inputCRS),
+                           p.distanceOutsideM.map { JSONText.number($0, decimals: 2) } ?? "",
+                           p.outsideFraction.map { JSONText.number($0, decimals: 6) } ?? "",
+                           p.foundLAOCode ?? "", p.foundTambonCode ?? "", p.foundAmphoeCode ?? "",
+                           GeoJSONGeometry.encode(p.geometry)].map(PinsOutput.csv).joined(separator: ","))
+                }
+            case .text:
+                print(t("หมุดปัจจุบัน: \(pins.count)", "current pins: \(pins.count)"))
+                for l in pins {
+                    let p = l.pin
+                    print("  \(l.project.code)  \(l.project.laoCode)  \(l.project.planYear)  v\(p.version)  \(p.status.rawValue)  \(p.geometry.type.rawValue)  \(p.foundTambonCode ?? "-")  \(p.pinnedAt)  \(p.pinnedBy)")
+                }
+            }
+        }
+    }
+}
+
+enum PinsOutput {
+    static func json(_ p: PinRecord) -> String {
+        let fields = [
+            "\"project\":\(JSONText.string(p.projectCode))",
+            "\"version\":\(p.version)",
+            "\"current\":\(p.isCurrent)",
+            "\"pinned_at\":\(JSONText.string(p.pinnedAt))",
+            "\"pinned_by\":\(JSONText.string(p.pinnedBy))",
+            "\"input\":\(JSONText.string(p.rawInput))",
+            "\"input_crs\":\"EPSG:\(p.inputCRS)\"",
+            "\"status\":\"\(p.status.rawValue)\"",
+            "\"tolerance_m\":\(JSONText.number(p.toleranceM, decimals: 2))",
+            "\"distance_outside_m\":\(p.distanceOutsideM.map { JSONText.number($0, decimals: 2) } ?? "null")",
+            "\"outside_fraction\":\(p.outsideFraction.map { JSONText.number($0, decimals: 6) } ?? "null")",
+            "\"found_lao\":\(p.foundLAOCode.map(JSONText.string) ?? "null")",
+            "\"found_tambon\":\(p.foundTambonCode.map(JSONText.string) ?? "null")",
+            "\"found_amphoe\":\(p.foundAmphoeCode.map(JSONText.string) ?? "null")",
+            "\"messages\":[\(p.messages.map { JSONText.string($0.text()) }.joined(separator: ","))]",
+            "\"geometry\":\(GeoJSONGeometry.encode(p.geometry))",
+        ]
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func projectJSON(_ p: ProjectRef) -> String {
+        "{\"code\":\(JSONText.string(p.code)),\"lao\":\(JSONText.string(p.laoCode)),\"plan_year\":\(p.planYear),\"kind\":\(JSONText.string(p.kind)),\"name_th\":\(JSONText.string(p.nameTH))}"
+    }
+
+    static func csv(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+/// `eplan settings get|set`: the store's settings (`pin.tolerance_m`).
+struct Settings: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(abstract: t("ค่าตั้งของฐานข้อมูล (pin.tolerance_m)", "the store's settings (pin.tolerance_m)"),
+                             subcommands: [Get.self, Set.self])
+    }
+
+    static let known = [Store.pinToleranceKey]
+
+    static func check(_ key: String) throws {
+        guard known.contains(key) else {
+            throw CLIError(Message(th: "ไม่รู้จักค่าตั้ง '\(key)': ใช้ได้ \(known.joined(separator: ", "))",
+                                   en: "unknown setting '\(key)': known settings are \(known.joined(separator: ", "))"))
+        }
+    }
+
+    struct Get: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: t("แสดงค่าตั้ง (ทั้งหมด หรือค่าที่ระบุ)", "show the settings (all, or the one named)"))
+        }
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(t("ชื่อค่าตั้ง", "setting name"))) var key: String?
+        func run() throws {
+            let store = try global.openStore(readOnly: true)
+            if let key {
+                try Settings.check(key)
+                if key == Store.pinToleranceKey {
+                    print(JSONText.number(try store.pinToleranceM(), decimals: 3))
+                } else {
+                    print(try store.setting(key) ?? "")
+                }
+                return
+            }
+            let stored = Dictionary(try store.settings().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+            print("\(Store.pinToleranceKey)=\(stored[Store.pinToleranceKey] ?? JSONText.number(Store.defaultPinToleranceM, decimals: 3))"
+                  + (stored[Store.pinToleranceKey] == nil ? t(" (ค่าเริ่มต้น)", " (default)") : ""))
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(abstract: t("ตั้งค่า เช่น pin.tolerance_m 50", "set a value, e.g. pin.tolerance_m 50"))
+        }
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(t("ชื่อค่าตั้ง", "setting name"))) var key: String
+        @Argument(help: ArgumentHelp(t("ค่า", "value"))) var value: String
+        func run() throws {
+            try Settings.check(key)
+            var v = value
+            if key == Store.pinToleranceKey {
+                guard let d = ThaiText.number(value), d >= 0, d <= 100_000 else {
+                    throw CLIError(Message(th: "\(key) ต้องเป็นระยะเป็นเมตร 0 ถึง 100000 (ได้ '\(value)')",
+                                           en: "\(key) must be a distance in metres, 0 to 100000 (got '\(value)')"))
+                }
+                v = JSONText.number(d, decimals: 3)
+            }
+            let store = try global.openStore()
+            try store.setSetting(key, v)
+            print("\(key)=\(v)")
+        }
+    }
+}
