@@ -74,8 +74,9 @@ func pointInPolygon(_ args: [String]) throws {
 
 /// pins POLYGONS.wkb PAIRS.f64 [EXPECTED.u8]: bulk pin validation. Each pair (LAO index,
 /// lon, lat) asks "does this LAO's jurisdiction contain this point?", as `eplan pin`'s
-/// fast path does; one PolygonLocator over every jurisdiction, pairs split over every core.
-/// Timed: index build + all the checks (best of 3). EPLAN_BENCH_CELLS sets the grid density.
+/// fast path does; one PolygonEdgeIndex over every jurisdiction (a pair names its polygon,
+/// so no grid is needed), pairs split over every core. Timed: index build + all the checks
+/// (best of 3).
 func pinValidation(_ args: [String]) throws {
     let context = GEOSContext()
     let polygons = try readWKBRecords(args[0], context: context)
@@ -84,12 +85,11 @@ func pinValidation(_ args: [String]) throws {
     var lao = [Int32](repeating: 0, count: n), xs = [Double](repeating: 0, count: n), ys = xs
     for i in 0..<n { lao[i] = Int32(raw[3 * i]); xs[i] = raw[3 * i + 1]; ys[i] = raw[3 * i + 2] }
     let threads = ProcessInfo.processInfo.activeProcessorCount
-    let cellsPerPolygon = Double(ProcessInfo.processInfo.environment["EPLAN_BENCH_CELLS"] ?? "") ?? 160
     var best = Double.infinity, buildBest = Double.infinity
     var answer = [UInt8](repeating: 0, count: n)
     for _ in 0..<3 {
         let t0 = now()
-        let locator = PolygonLocator(polygons: polygons, cellsPerPolygon: cellsPerPolygon)
+        let locator = PolygonEdgeIndex(polygons: polygons)
         let t1 = now()
         let chunk = max(4096, (n + threads * 8 - 1) / (threads * 8))
         let chunks = (n + chunk - 1) / chunk

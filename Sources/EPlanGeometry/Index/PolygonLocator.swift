@@ -196,6 +196,26 @@ public struct PolygonLocator: Sendable {
 import Glibc
 #endif
 
+/// "Is this point inside polygon i?" for many (polygon, point) pairs, as bulk pin
+/// validation asks: only each polygon's edge bands, no grid (a pair names its polygon,
+/// so there is nothing to search for, and skipping the grid halves the build).
+public struct PolygonEdgeIndex: Sendable {
+    private let bands: [EdgeBands]
+    public var count: Int { bands.count }
+
+    public init(polygons: [Geometry], threads: Int = 0) {
+        let workers = threads > 0 ? threads : max(1, PolygonLocator.processorCount)
+        bands = PolygonLocator.parallelMap(polygons.count, workers: workers) { EdgeBands(geometry: polygons[$0]) }
+    }
+
+    /// Even-odd rule, as `PolygonLocator`; false for an index out of range.
+    @inline(__always)
+    public func contains(polygon index: Int, x: Double, y: Double) -> Bool {
+        guard index >= 0 && index < bands.count else { return false }
+        return bands[index].contains(x: x, y: y)
+    }
+}
+
 /// A uniform grid of square-ish cells over an envelope.
 struct Grid: Sendable {
     let minX: Double, minY: Double
