@@ -10,6 +10,14 @@ public enum PinStatus: String, Sendable, CaseIterable {
     case warning
     /// Outside: stored only when forced, for an analyst to review.
     case outside
+
+    public var label: Message {
+        switch self {
+        case .valid: return Message(th: "ถูกต้อง", en: "valid")
+        case .warning: return Message(th: "มีคำเตือน", en: "warning")
+        case .outside: return Message(th: "นอกเขต", en: "outside")
+        }
+    }
 }
 
 /// One version of a project's pin. Versions are never changed once stored: a new pin is a

@@ -237,8 +237,8 @@ struct Pins: ParsableCommand {
                         "pin history of project \(ref.code) \(ref.nameTH): \(history.count) version(s)"))
                 for p in history {
                     let mark = p.isCurrent ? t(" (ปัจจุบัน)", " (current)") : ""
-                    print(t("รุ่น \(p.version)\(mark) \(p.pinnedAt) โดย \(p.pinnedBy) สถานะ \(p.status.rawValue) \(p.geometry.type.rawValue)",
-                            "version \(p.version)\(mark) \(p.pinnedAt) by \(p.pinnedBy) status \(p.status.rawValue) \(p.geometry.type.rawValue)"))
+                    print(t("รุ่น \(p.version)\(mark) \(LocalTime.display(iso: p.pinnedAt)) โดย \(p.pinnedBy) สถานะ \(p.status.label.th) \(p.geometry.type.rawValue)",
+                            "version \(p.version)\(mark) \(LocalTime.display(iso: p.pinnedAt)) by \(p.pinnedBy) status \(p.status.label.en) \(p.geometry.type.rawValue)"))
                     print(t("  ป้อน: \(p.rawInput) (EPSG:\(p.inputCRS))", "  input: \(p.rawInput) (EPSG:\(p.inputCRS))"))
                     if let d = p.distanceOutsideM, d > 0 {
                         print(t("  นอกเส้นเขต \(PinText.metres(d, .th)) (ยอมให้ \(PinText.metres(p.toleranceM, .th)))",
@@ -306,9 +306,16 @@ struct Pins: ParsableCommand {
                 }
             case .text:
                 print(t("หมุดปัจจุบัน: \(pins.count)", "current pins: \(pins.count)"))
-                for l in pins {
+                let header = [t("โครงการ", "project"), t("อปท.", "LAO"), t("ปี", "year"), t("รุ่น", "ver."), t("สถานะ", "status"),
+                              t("รูปร่าง", "shape"), t("ตำบลที่พบ", "tambon"), t("เวลา", "time"), t("โดย", "by")]
+                let rows = pins.map { l -> [String] in
                     let p = l.pin
-                    print("  \(l.project.code)  \(l.project.laoCode)  \(l.project.planYear)  v\(p.version)  \(p.status.rawValue)  \(p.geometry.type.rawValue)  \(p.foundTambonCode ?? "-")  \(p.pinnedAt)  \(p.pinnedBy)")
+                    return [l.project.code, l.project.laoCode, String(l.project.planYear), String(p.version), p.status.label.text(),
+                            p.geometry.type.rawValue, p.foundTambonCode ?? "-", LocalTime.display(iso: p.pinnedAt), p.pinnedBy]
+                }
+                let widths = header.indices.map { c in ([header] + rows).map { TextWidth.of($0[c]) }.max() ?? 0 }
+                for row in [header] + rows {
+                    print("  " + row.indices.map { TextWidth.pad(row[$0], to: widths[$0]) }.joined(separator: "  "))
                 }
             }
         }

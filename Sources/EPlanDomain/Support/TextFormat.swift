@@ -69,3 +69,24 @@ public enum JSONText {
         return s
     }
 }
+
+/// Timestamps as people in Thailand read them: local time (UTC+7), Buddhist-era year in
+/// Thai ("26/11/2569 20:31 น."), ISO with the offset in English. Files keep ISO UTC.
+public enum LocalTime {
+    public static func display(iso: String, _ lang: Language = Language.current) -> String {
+        // "2026-11-26T13:31:08.381Z": parse the fields ourselves (no Foundation formatter
+        // at start-up: it costs milliseconds).
+        let digits = iso.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        guard digits.count >= 5, iso.hasSuffix("Z") || iso.count <= 19 else { return iso }
+        var (y, mo, d, h, mi) = (digits[0], digits[1], digits[2], digits[3], digits[4])
+        h += 7
+        if h >= 24 {
+            h -= 24
+            d += 1
+            if d > CalendarDate.daysIn(month: mo, year: y) { d = 1; mo += 1; if mo > 12 { mo = 1; y += 1 } }
+        }
+        return lang == .th
+            ? String(format: "%02d/%02d/%04d %02d:%02d น.", d, mo, y + 543, h, mi)
+            : String(format: "%04d-%02d-%02d %02d:%02d (UTC+7)", y, mo, d, h, mi)
+    }
+}
