@@ -314,7 +314,7 @@ struct Pins: ParsableCommand {
                             p.geometry.type.rawValue, p.foundTambonCode ?? "-", LocalTime.display(iso: p.pinnedAt), p.pinnedBy]
                 }
                 let widths = header.indices.map { c in ([header] + rows).map { TextWidth.of($0[c]) }.max() ?? 0 }
-                for row in [header] + rows {
+                for row in rows.isEmpty ? [] : [header] + rows {
                     print("  " + row.indices.map { TextWidth.pad(row[$0], to: widths[$0]) }.joined(separator: "  "))
                 }
             }
