@@ -98,17 +98,15 @@ final class StoreBlobTests: XCTestCase {
         XCTAssertTrue(e.message.en.contains("byte 10"), e.message.en)
     }
 
-    func testEncodeIsFastEnough() throws {
+    func testLargeGeometryRoundTrips() throws {
         // 200k coordinates: a large province outline is ~50k.
         let ring = (0..<200_000).map { i -> Coordinate in
             let a = Double(i) / 200_000 * 2 * .pi
             return Coordinate(100 + cos(a), 13 + sin(a))
         }
         let g = Geometry.multiPolygon([Polygon(exterior: ring + [ring[0]])])
-        let start = Date()
         let blob = try XCTUnwrap(SpatiaLiteBlob.encode(g, srid: 4326))
         let back = try SpatiaLiteBlob.decode(blob).geometry
-        XCTAssertEqual(back.coordinateCount, 200_001)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2.0)  // debug build; release is far faster
+        XCTAssertEqual(back, g)
     }
 }
