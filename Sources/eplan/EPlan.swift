@@ -21,7 +21,7 @@ struct EPlan: ParsableCommand {
             abstract: t("บริการพิกัดโครงการ e-Plan: ปักหมุดโครงการ ตรวจกับเขตพื้นที่ ส่งออก GeoJSON",
                         "e-Plan project-coordinate service: pin projects, check them against boundaries, export GeoJSON"),
             version: EPlanVersion.string,
-            subcommands: [Init.self, Boundaries.self, Where.self, Version.self])
+            subcommands: [Init.self, Boundaries.self, Where.self, Export.self, Version.self])
     }
 
     static func main() {

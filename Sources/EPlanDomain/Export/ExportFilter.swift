@@ -1,0 +1,205 @@
+import Foundation
+
+/// What `eplan export` writes.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// RFC 7946 GeoJSON: one FeatureCollection.
+    case geojson
+    /// RFC 8142 GeoJSON text sequence: RS, one Feature, LF, per project.
+    case geojsonseq
+    /// RFC 4180 CSV, UTF-8 with a BOM (Excel), geometry as WKT in the last column `wkt`.
+    case csv
+}
+
+/// A project's furthest stage, from its budget attributes (the first rule that holds, in this order):
+///
+/// | stage | holds when |
+/// |---|---|
+/// | `completed` | `completed_on` is set, or `progress` ≥ 100 |
+/// | `disbursed` | `disbursed_on` is set, or `disbursed_amount` > 0 |
+/// | `contracted` | `contract_signed_on` or `contract_amount` is set |
+/// | `budget-approved` | `budget_approved_on` is set |
+/// | `plan-approved` | `plan_approved_on` is set |
+/// | `planned` | none of the above: the project is only in the plan |
+public enum ProjectStage: String, Sendable, CaseIterable {
+    case planned
+    case planApproved = "plan-approved"
+    case budgetApproved = "budget-approved"
+    case contracted
+    case disbursed
+    case completed
+
+    /// The stage as SQL over `project` aliased `p` (kept in step with the table above).
+    static let sqlExpression = """
+        CASE WHEN p.completed_on IS NOT NULL OR p.progress >= 100 THEN 'completed' \
+        WHEN p.disbursed_on IS NOT NULL OR p.disbursed_amount > 0 THEN 'disbursed' \
+        WHEN p.contract_signed_on IS NOT NULL OR p.contract_amount IS NOT NULL THEN 'contracted' \
+        WHEN p.budget_approved_on IS NOT NULL THEN 'budget-approved' \
+        WHEN p.plan_approved_on IS NOT NULL THEN 'plan-approved' \
+        ELSE 'planned' END
+        """
+
+    public var labelTH: String {
+        switch self {
+        case .planned: return "อยู่ในแผน"
+        case .planApproved: return "อนุมัติแผนแล้ว"
+        case .budgetApproved: return "อนุมัติงบประมาณแล้ว"
+        case .contracted: return "ลงนามสัญญาแล้ว"
+        case .disbursed: return "เบิกจ่ายแล้ว"
+        case .completed: return "แล้วเสร็จ"
+        }
+    }
+
+    /// The English key ("plan-approved", also "plan_approved"), or a Thai label.
+    public init?(label: String) {
+        let s = ThaiText.normalized(label).lowercased().replacingOccurrences(of: "_", with: "-")
+        if let v = ProjectStage(rawValue: s) { self = v; return }
+        switch s.replacingOccurrences(of: " ", with: "") {
+        case "อยู่ในแผน", "ในแผน", "แผน": self = .planned
+        case "อนุมัติแผน", "อนุมัติแผนแล้ว": self = .planApproved
+        case "อนุมัติงบ", "อนุมัติงบประมาณ", "อนุมัติงบประมาณแล้ว", "อนุมัติงบแล้ว": self = .budgetApproved
+        case "ลงนามสัญญา", "ลงนามสัญญาแล้ว", "ทำสัญญา", "ทำสัญญาแล้ว": self = .contracted
+        case "เบิกจ่าย", "เบิกจ่ายแล้ว": self = .disbursed
+        case "แล้วเสร็จ", "เสร็จ", "เสร็จสิ้น", "ดำเนินการแล้วเสร็จ": self = .completed
+        default: return nil
+        }
+    }
+}
+
+/// Where a project's money comes from (`project.funding`).
+public enum FundingSource: String, Sendable, CaseIterable {
+    case own        // เงินรายได้ของ อปท.
+    case general    // เงินอุดหนุนทั่วไป
+    case specific   // เงินอุดหนุนเฉพาะกิจ
+
+    public var labelTH: String {
+        switch self {
+        case .own: return "เงินรายได้"
+        case .general: return "เงินอุดหนุนทั่วไป"
+        case .specific: return "เงินอุดหนุนเฉพาะกิจ"
+        }
+    }
+
+    /// own|general|specific, or the Thai labels ("เงินรายได้", "อุดหนุนทั่วไป", "เงินอุดหนุนเฉพาะกิจ").
+    public init?(label: String) {
+        let s = ThaiText.normalized(label).lowercased()
+        if let v = FundingSource(rawValue: s) { self = v; return }
+        switch s.replacingOccurrences(of: " ", with: "") {
+        case "เงินรายได้", "รายได้", "เงินรายได้ของอปท.", "เงินรายได้อปท.", "รายได้ของอปท.": self = .own
+        case "เงินอุดหนุนทั่วไป", "อุดหนุนทั่วไป": self = .general
+        case "เงินอุดหนุนเฉพาะกิจ", "อุดหนุนเฉพาะกิจ": self = .specific
+        default: return nil
+        }
+    }
+}
+
+/// Which projects to export, as typed (codes or names); `ProjectExporter.resolve` checks it
+/// against the store before any output is produced.
+public struct ExportFilter: Sendable, Equatable {
+    /// A province code ("63") or name ("ตาก", "Tak").
+    public var province: String?
+    /// An amphoe code ("6301") or name.
+    public var amphoe: String?
+    /// An LAO code.
+    public var lao: String?
+    /// A plan year: BE (2568), or CE (2025) which is taken as BE − 543.
+    public var year: Int?
+    public var stage: ProjectStage?
+    public var funding: FundingSource?
+    /// Pinned projects whose geometry's box meets this box (lon/lat); through the R*Tree.
+    public var bbox: Envelope?
+    /// Also projects with no current pin (null geometry). They have no location, so `bbox`
+    /// does not apply to them; every other filter does.
+    public var includeUnpinned: Bool
+
+    public init(province: String? = nil, amphoe: String? = nil, lao: String? = nil, year: Int? = nil,
+                stage: ProjectStage? = nil, funding: FundingSource? = nil, bbox: Envelope? = nil,
+                includeUnpinned: Bool = false) {
+        self.province = province; self.amphoe = amphoe; self.lao = lao; self.year = year
+        self.stage = stage; self.funding = funding; self.bbox = bbox; self.includeUnpinned = includeUnpinned
+    }
+
+    /// "minLon,minLat,maxLon,maxLat" (spaces and Thai digits allowed). Refuses anything but four
+    /// finite numbers, a minimum above its maximum, and values beyond ±180 / ±90.
+    public static func parseBBox(_ raw: String) throws -> Envelope {
+        let parts = ThaiText.asciiDigits(raw).split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = parts.compactMap { Double($0) }.filter(\.isFinite)
+        guard parts.count == 4, values.count == 4 else { throw ExportError(.bboxMalformed(raw)) }
+        let e = Envelope(minX: values[0], minY: values[1], maxX: values[2], maxY: values[3])
+        guard e.minX <= e.maxX, e.minY <= e.maxY else { throw ExportError(.bboxInverted(raw)) }
+        guard [e.minX, e.maxX].allSatisfy({ (-180...180).contains($0) }),
+              [e.minY, e.maxY].allSatisfy({ (-90...90).contains($0) }) else { throw ExportError(.bboxOutOfRange(raw)) }
+        return e
+    }
+
+    /// A plan year as typed: BE (2400–2800), or CE (1857–2257, converted); Thai digits allowed.
+    public static func parseYear(_ raw: String) throws -> Int {
+        let s = ThaiText.asciiDigits(raw).trimmingCharacters(in: .whitespaces)
+        guard let y = Int(s) else { throw ExportError(.badYear(raw)) }
+        if (2400...2800).contains(y) { return y }
+        if (1857...2257).contains(y) { return y + 543 }
+        throw ExportError(.badYear(raw))
+    }
+}
+
+public struct ExportError: UserFacingError, Equatable {
+    public enum Kind: Equatable, Sendable {
+        case unknownProvince(String)
+        case unknownAmphoe(String)
+        case ambiguousAmphoe(String, [String])
+        case amphoeNotInProvince(amphoe: String, province: String)
+        case unknownLAO(String)
+        case badYear(String)
+        case noPlanForYear(Int)
+        case bboxMalformed(String)
+        case bboxInverted(String)
+        case bboxOutOfRange(String)
+        case badPrecision(Int)
+        case cannotWrite(path: String, reason: String)
+        case writeFailed(path: String, reason: String)
+        case badGeometry(project: String)
+    }
+    public let kind: Kind
+    public init(_ kind: Kind) { self.kind = kind }
+
+    public var message: Message {
+        switch kind {
+        case .unknownProvince(let p):
+            return Message(th: "ไม่พบจังหวัด '\(p)' (ใช้รหัสหรือชื่อจังหวัดที่มีในฐานข้อมูล)",
+                           en: "no province '\(p)' in the store (give a code or name it holds)")
+        case .unknownAmphoe(let a):
+            return Message(th: "ไม่พบอำเภอ '\(a)' (ใช้รหัสหรือชื่ออำเภอที่มีในฐานข้อมูล)",
+                           en: "no amphoe '\(a)' in the store (give a code or name it holds)")
+        case let .ambiguousAmphoe(a, codes):
+            return Message(th: "ชื่ออำเภอ '\(a)' ซ้ำกันหลายแห่ง (\(codes.joined(separator: ", "))) กรุณาใช้รหัส",
+                           en: "amphoe name '\(a)' matches several (\(codes.joined(separator: ", "))); give its code")
+        case let .amphoeNotInProvince(a, p):
+            return Message(th: "อำเภอ \(a) ไม่อยู่ในจังหวัด \(p)", en: "amphoe \(a) is not in province \(p)")
+        case .unknownLAO(let c):
+            return Message(th: "ไม่พบ อปท. รหัส \(c)", en: "no LAO with code \(c)")
+        case .badYear(let y):
+            return Message(th: "ปีแผน '\(y)' ไม่ถูกต้อง (ใช้ปี พ.ศ. เช่น 2568)",
+                           en: "plan year '\(y)' is not valid (give a Buddhist-era year such as 2568)")
+        case .noPlanForYear(let y):
+            return Message(th: "ไม่มีแผนพัฒนาที่ครอบคลุมปี พ.ศ. \(y) ในขอบเขตที่เลือก",
+                           en: "no development plan covers year \(y) BE (\(y - 543) CE) in the selection")
+        case .bboxMalformed(let b):
+            return Message(th: "--bbox '\(b)' ต้องเป็นตัวเลข 4 ค่า: ลองจิจูดต่ำสุด,ละติจูดต่ำสุด,ลองจิจูดสูงสุด,ละติจูดสูงสุด",
+                           en: "--bbox '\(b)' must be four numbers: minLon,minLat,maxLon,maxLat")
+        case .bboxInverted(let b):
+            return Message(th: "--bbox '\(b)': ค่าต่ำสุดมากกว่าค่าสูงสุด", en: "--bbox '\(b)': a minimum exceeds its maximum")
+        case .bboxOutOfRange(let b):
+            return Message(th: "--bbox '\(b)': ลองจิจูดต้องอยู่ใน ±180 และละติจูดใน ±90",
+                           en: "--bbox '\(b)': longitudes must lie within ±180 and latitudes within ±90")
+        case .badPrecision(let p):
+            return Message(th: "--precision ต้องอยู่ระหว่าง 0 ถึง 15 (ได้ \(p))", en: "--precision must be 0 to 15 (got \(p))")
+        case let .cannotWrite(path, reason):
+            return Message(th: "เขียนไฟล์ \(path) ไม่ได้: \(reason)", en: "cannot write \(path): \(reason)")
+        case let .writeFailed(path, reason):
+            return Message(th: "เขียนไฟล์ \(path) ไม่สำเร็จ (ไม่ได้สร้างไฟล์): \(reason)",
+                           en: "writing \(path) failed (no file was made): \(reason)")
+        case .badGeometry(let p):
+            return Message(th: "รูปทรงของหมุดโครงการ \(p) ในฐานข้อมูลเสียหาย", en: "the pin geometry of project \(p) in the store is corrupt")
+        }
+    }
+}
