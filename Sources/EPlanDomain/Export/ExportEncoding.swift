@@ -1,5 +1,6 @@
 // Byte-level writers for the exporter: numbers, JSON and CSV strings, and geometries read
 // straight from SpatiaLite BLOBs (no Geometry values, no Strings per row).
+import Foundation
 
 /// Plain decimals (never exponent notation) with at most `precision` fraction digits,
 /// trailing zeros trimmed; `keepPoint` writes "12.0" for whole values (so readers such as
@@ -28,16 +29,8 @@ struct DecimalWriter {
         }
         let mag = Swift.abs(scaled)
         if mag >= 1.8e19 {
-            // Beyond UInt64 (no budget or coordinate gets here): whole digits through Foundation-free printing.
-            var whole = v.rounded()
-            if whole < 0 { out.append(UInt8(ascii: "-")); whole = -whole }
-            var digits: [UInt8] = []
-            while whole >= 1 {
-                let q = (whole / 10).rounded(.down)
-                digits.append(UInt8(ascii: "0") + UInt8(whole - q * 10))
-                whole = q
-            }
-            out.append(contentsOf: digits.reversed())
+            // Beyond UInt64 (no budget or coordinate gets here): whole digits, still no exponent.
+            out.append(contentsOf: String(format: "%.0f", v).utf8)
             if keepPoint { out.append(contentsOf: ".0".utf8) }
             return
         }
