@@ -2,7 +2,7 @@ import CSQLite
 
 extension Statement {
     /// Reads a TEXT column's UTF-8 bytes in place (no String is made); nil for NULL.
-    /// The buffer is valid only inside `body`. For writers that stream millions of rows.
+    /// The buffer is valid only inside `body`.
     @inline(__always)
     public func withText<T>(_ i: Int32, _ body: (UnsafeRawBufferPointer?) throws -> T) rethrows -> T {
         guard let p = sqlite3_column_text(handle, i) else { return try body(nil) }
@@ -10,7 +10,7 @@ extension Statement {
         return try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(p), count: n))
     }
 
-    /// The column's storage class without reading it (SQLITE_NULL, SQLITE_INTEGER, …).
-    @inline(__always)
-    public func columnType(_ i: Int32) -> Int32 { sqlite3_column_type(handle, i) }
+    /// The `sqlite3_stmt*`, for loops that read millions of rows with the C API directly
+    /// (the export). It stays owned by this statement: never finalize it.
+    public var rawHandle: OpaquePointer { handle }
 }

@@ -398,7 +398,7 @@ final class ExportTests: CLITestCase {
     func testDiscardedOutputRemovesItsTemporaryFile() throws {
         let target = path("partial.geojson")
         let output = try ExportOutput.atomicFile(target)
-        output.buffer.append(contentsOf: Array(repeating: UInt8(ascii: "x"), count: 3 * ExportOutput.chunkSize))
+        output.write(Array(repeating: UInt8(ascii: "x"), count: 3 * ExportOutput.chunkSize))
         try output.flush()
         XCTAssertEqual(try leftovers().count, 1, "the temporary file exists while writing")
         XCTAssertFalse(FileManager.default.fileExists(atPath: target))
@@ -428,11 +428,13 @@ final class ExportTests: CLITestCase {
         let geos = GEOSContext()
         for g in samples {
             let blob = SpatiaLiteBlob.encode(g, srid: 4326)!
-            var json: [UInt8] = [], wkt: [UInt8] = []
+            var jw = ByteWriter(capacity: 16), ww = ByteWriter(capacity: 16)
+            defer { jw.deallocate(); ww.deallocate() }
             try blob.withUnsafeBytes {
-                try BlobGeometryWriter(syntax: .geoJSON, precision: 7).write($0, into: &json)
-                try BlobGeometryWriter(syntax: .wkt, precision: 7).write($0, into: &wkt)
+                try BlobGeometryWriter(syntax: .geoJSON, precision: 7).write($0, into: &jw)
+                try BlobGeometryWriter(syntax: .wkt, precision: 7).write($0, into: &ww)
             }
+            let json = jw.array, wkt = ww.array
             let text = String(decoding: json, as: UTF8.self)
             let doc = #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":"# + text + #","properties":{}}]}"#
             XCTAssertEqual(RFC7946.violations(doc, maxDecimals: 7), [], text)
@@ -445,15 +447,14 @@ final class ExportTests: CLITestCase {
         // A corrupt BLOB is refused, not written.
         var bad = SpatiaLiteBlob.encode(.lineString([c(0, 0), c(1, 1)]), srid: 4326)!
         bad[43] = 99
-        var out: [UInt8] = []
+        var out = ByteWriter(capacity: 16)
+        defer { out.deallocate() }
         XCTAssertThrowsError(try bad.withUnsafeBytes { try BlobGeometryWriter(syntax: .geoJSON, precision: 7).write($0, into: &out) })
     }
 
     func testNumbersArePlain() {
         func s(_ v: Double, _ p: Int, keep: Bool = false) -> String {
-            var out: [UInt8] = []
-            DecimalWriter(precision: p, keepPoint: keep).write(v, into: &out)
-            return String(decoding: out, as: UTF8.self)
+            DecimalWriter(precision: p, keepPoint: keep).string(v)
         }
         XCTAssertEqual(s(1e15, 6, keep: true), "1000000000000000.0")
         XCTAssertEqual(s(1_250_000, 6, keep: true), "1250000.0")

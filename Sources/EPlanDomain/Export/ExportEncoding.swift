@@ -1,6 +1,59 @@
 // Byte-level writers for the exporter: numbers, JSON and CSV strings, and geometries read
-// straight from SpatiaLite BLOBs (no Geometry values, no Strings per row).
+// straight from SpatiaLite BLOBs (no Geometry values, no Strings, no Swift arrays per row).
 import Foundation
+
+/// A growable byte buffer over raw memory: appends are a capacity check and a store, with no
+/// reference counting or uniqueness checks (the row loop appends a few hundred times per
+/// feature). The owner calls `deallocate()`.
+public struct ByteWriter {
+    public internal(set) var base: UnsafeMutablePointer<UInt8>
+    public internal(set) var count = 0
+    public private(set) var capacity: Int
+
+    public init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    public func deallocate() { base.deallocate() }
+
+    @inline(__always) mutating func reserve(_ n: Int) {
+        if count &+ n > capacity { grow(n) }
+    }
+
+    @inline(never) mutating func grow(_ n: Int) {
+        let newCapacity = max(capacity * 2, count + n)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        p.update(from: base, count: count)
+        base.deallocate()
+        base = p
+        capacity = newCapacity
+    }
+
+    @inline(__always) public mutating func byte(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count &+= 1
+    }
+
+    @inline(__always) mutating func bytes(_ p: UnsafeRawPointer, _ n: Int) {
+        reserve(n)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: p, byteCount: n)
+        count &+= n
+    }
+
+    @inline(__always) mutating func literal(_ s: StaticString) {
+        bytes(UnsafeRawPointer(s.utf8Start), s.utf8CodeUnitCount)
+    }
+
+    public mutating func append(_ a: [UInt8]) {
+        a.withUnsafeBytes { if let b = $0.baseAddress { bytes(b, $0.count) } }
+    }
+
+    public mutating func removeAll() { count = 0 }
+
+    public var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+}
 
 /// Plain decimals (never exponent notation) with at most `precision` fraction digits,
 /// trailing zeros trimmed; `keepPoint` writes "12.0" for whole values (so readers such as
@@ -9,6 +62,7 @@ struct DecimalWriter {
     let precision: Int
     let keepPoint: Bool
     private let scale: Double
+    private let unit: UInt64
     private static let powers: [Double] = (0...15).map { p in (0..<p).reduce(1.0) { acc, _ in acc * 10 } }
     private static let limit = 9_007_199_254_740_992.0 // 2^53
 
@@ -16,107 +70,143 @@ struct DecimalWriter {
         self.precision = min(max(precision, 0), 15)
         self.keepPoint = keepPoint
         self.scale = DecimalWriter.powers[self.precision]
+        self.unit = UInt64(self.scale)
     }
 
     @inline(__always)
-    func write(_ v: Double, into out: inout [UInt8]) {
-        guard v.isFinite else { out.append(contentsOf: "null".utf8); return }
-        var p = precision
-        var scaled = (v * scale).rounded()
-        while Swift.abs(scaled) >= DecimalWriter.limit && p > 0 {
-            p -= 1
-            scaled = (v * DecimalWriter.powers[p]).rounded()
+    func write(_ v: Double, into w: inout ByteWriter) {
+        let scaled = (v * scale).rounded()
+        if v.isFinite && Swift.abs(scaled) < DecimalWriter.limit {
+            fast(scaled, precision, unit, &w)
+        } else {
+            slow(v, &w)
         }
+    }
+
+    @inline(__always)
+    private func fast(_ scaled: Double, _ p: Int, _ unit: UInt64, _ w: inout ByteWriter) {
         let mag = Swift.abs(scaled)
-        if mag >= 1.8e19 {
-            // Beyond UInt64 (no budget or coordinate gets here): whole digits, still no exponent.
-            out.append(contentsOf: String(format: "%.0f", v).utf8)
-            if keepPoint { out.append(contentsOf: ".0".utf8) }
-            return
-        }
-        if scaled < 0 && mag != 0 { out.append(UInt8(ascii: "-")) }
+        if scaled < 0 && mag != 0 { w.byte(UInt8(ascii: "-")) }
         let u = UInt64(mag)
-        if p == 0 {
-            writeDigits(u, minDigits: 1, into: &out)
-            if keepPoint { out.append(contentsOf: ".0".utf8) }
-            return
-        }
-        let unit = UInt64(DecimalWriter.powers[p])
-        writeDigits(u / unit, minDigits: 1, into: &out)
+        writeDigits(u / unit, minDigits: 1, into: &w)
         var frac = u % unit
         if frac == 0 {
-            if keepPoint { out.append(contentsOf: ".0".utf8) }
+            if keepPoint { w.byte(UInt8(ascii: ".")); w.byte(UInt8(ascii: "0")) }
             return
         }
         var digits = p
         while frac % 10 == 0 { frac /= 10; digits -= 1 }
-        out.append(UInt8(ascii: "."))
-        writeDigits(frac, minDigits: digits, into: &out)
+        w.byte(UInt8(ascii: "."))
+        writeDigits(frac, minDigits: digits, into: &w)
+    }
+
+    @inline(never)
+    private func slow(_ v: Double, _ w: inout ByteWriter) {
+        guard v.isFinite else { w.literal("null"); return }
+        var p = precision
+        var scaled = (v * DecimalWriter.powers[p]).rounded()
+        while Swift.abs(scaled) >= DecimalWriter.limit && p > 0 {
+            p -= 1
+            scaled = (v * DecimalWriter.powers[p]).rounded()
+        }
+        if Swift.abs(scaled) < DecimalWriter.limit {
+            fast(scaled, p, UInt64(DecimalWriter.powers[p]), &w)
+            return
+        }
+        // Beyond 2^53 (no budget or coordinate gets here): whole digits, still no exponent.
+        var s = String(format: "%.0f", v)
+        if keepPoint { s += ".0" }
+        w.append(Array(s.utf8))
+    }
+
+    /// For tests and small callers.
+    func string(_ v: Double) -> String {
+        var w = ByteWriter(capacity: 64)
+        defer { w.deallocate() }
+        write(v, into: &w)
+        return String(decoding: w.array, as: UTF8.self)
     }
 }
 
-/// Decimal digits of `v`, left-padded with zeros to `minDigits` (at most 20).
+/// Decimal digits of `v`, left-padded with zeros to `minDigits`, written in place.
 @inline(__always)
-func writeDigits(_ v: UInt64, minDigits: Int, into out: inout [UInt8]) {
-    var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    withUnsafeMutableBytes(of: &tmp) { raw in
-        var i = raw.count, v = v
-        repeat {
-            i -= 1
-            raw[i] = UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0")
-            v /= 10
-        } while v != 0 || raw.count - i < minDigits
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i...]))
+func writeDigits(_ v: UInt64, minDigits: Int, into w: inout ByteWriter) {
+    var n = 1
+    var t = v
+    while t >= 10 { t /= 10; n &+= 1 }
+    if n < minDigits { n = minDigits }
+    w.reserve(n)
+    var p = w.base + w.count + n
+    var v = v
+    for _ in 0..<n {
+        p -= 1
+        p.pointee = UInt8(truncatingIfNeeded: v % 10) &+ 48
+        v /= 10
     }
+    w.count &+= n
 }
 
 @inline(__always)
-func writeInteger(_ v: Int64, into out: inout [UInt8]) {
-    if v < 0 { out.append(UInt8(ascii: "-")) }
-    writeDigits(v.magnitude, minDigits: 1, into: &out)
+func writeInteger(_ v: Int64, into w: inout ByteWriter) {
+    if v < 0 { w.byte(UInt8(ascii: "-")) }
+    writeDigits(v.magnitude, minDigits: 1, into: &w)
 }
 
-private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+private let hexDigits: StaticString = "0123456789abcdef"
 
 /// A JSON string from UTF-8 bytes: quotes, backslashes and control characters escaped,
 /// everything else (Thai included) copied as is.
 @inline(__always)
-func writeJSONString(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
+func writeJSONString(_ p: UnsafePointer<UInt8>, _ n: Int, into w: inout ByteWriter) {
     var clean = true
-    for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { clean = false; break }
+    for i in 0..<n {
+        let b = p[i]
+        if b < 0x20 || b == 0x22 || b == 0x5C { clean = false; break }
+    }
+    w.reserve(n &+ 2)
+    w.base[w.count] = 0x22
+    w.count &+= 1
     if clean {
-        out.append(contentsOf: bytes)
+        w.bytes(p, n)
     } else {
-        for b in bytes {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-            case 0x09: out.append(contentsOf: #"\t"#.utf8)
-            case 0..<0x20:
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 15)])
-            default: out.append(b)
-            }
+        writeEscaped(p, n, &w)
+    }
+    w.byte(0x22)
+}
+
+@inline(never)
+private func writeEscaped(_ p: UnsafePointer<UInt8>, _ n: Int, _ w: inout ByteWriter) {
+    for i in 0..<n {
+        let b = p[i]
+        switch b {
+        case 0x22: w.literal(#"\""#)
+        case 0x5C: w.literal(#"\\"#)
+        case 0x0A: w.literal(#"\n"#)
+        case 0x0D: w.literal(#"\r"#)
+        case 0x09: w.literal(#"\t"#)
+        case 0..<0x20:
+            w.literal(#"\u00"#)
+            w.byte(hexDigits.utf8Start[Int(b >> 4)]); w.byte(hexDigits.utf8Start[Int(b & 15)])
+        default: w.byte(b)
         }
     }
-    out.append(UInt8(ascii: "\""))
 }
 
 /// One CSV field (RFC 4180): quoted only when it holds a comma, quote, CR or LF.
 @inline(__always)
-func writeCSVField(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+func writeCSVField(_ p: UnsafePointer<UInt8>, _ n: Int, into w: inout ByteWriter) {
     var plain = true
-    for b in bytes where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D { plain = false; break }
-    if plain { out.append(contentsOf: bytes); return }
-    out.append(UInt8(ascii: "\""))
-    for b in bytes {
-        if b == UInt8(ascii: "\"") { out.append(b) }
-        out.append(b)
+    for i in 0..<n {
+        let b = p[i]
+        if b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { plain = false; break }
     }
-    out.append(UInt8(ascii: "\""))
+    if plain { w.bytes(p, n); return }
+    w.byte(0x22)
+    for i in 0..<n {
+        if p[i] == 0x22 { w.byte(0x22) }
+        w.byte(p[i])
+    }
+    w.byte(0x22)
 }
 
 /// Writes a SpatiaLite geometry BLOB as a GeoJSON geometry object or as WKT, reading the
@@ -142,7 +232,7 @@ struct BlobGeometryWriter {
         return Envelope(minX: try r.double(), minY: try r.double(), maxX: try r.double(), maxY: try r.double())
     }
 
-    func write(_ blob: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
+    func write(_ blob: UnsafeRawBufferPointer, into out: inout ByteWriter) throws {
         var r = try Reader(blob)
         r.offset = 39
         let (type, dims) = try r.classType()
@@ -150,51 +240,65 @@ struct BlobGeometryWriter {
         guard r.offset == blob.count - 1 else { throw Malformed() }
     }
 
-    private static let names: [UInt32: (json: String, wkt: String)] = [
-        1: ("Point", "POINT"), 2: ("LineString", "LINESTRING"), 3: ("Polygon", "POLYGON"),
-        4: ("MultiPoint", "MULTIPOINT"), 5: ("MultiLineString", "MULTILINESTRING"),
-        6: ("MultiPolygon", "MULTIPOLYGON"), 7: ("GeometryCollection", "GEOMETRYCOLLECTION"),
-    ]
-
-    private func geometry(_ type: UInt32, _ dims: Int, _ r: inout Reader, _ out: inout [UInt8]) throws {
-        guard let name = BlobGeometryWriter.names[type] else { throw Malformed() }
-        switch syntax {
-        case .geoJSON:
-            out.append(contentsOf: #"{"type":""#.utf8)
-            out.append(contentsOf: name.json.utf8)
-            out.append(contentsOf: type == 7 ? #"","geometries":"#.utf8 : #"","coordinates":"#.utf8)
-        case .wkt:
-            out.append(contentsOf: name.wkt.utf8)
-            out.append(UInt8(ascii: " "))
+    private static func jsonHead(_ t: UInt32) -> StaticString? {
+        switch t {
+        case 1: return #"{"type":"Point","coordinates":"#
+        case 2: return #"{"type":"LineString","coordinates":"#
+        case 3: return #"{"type":"Polygon","coordinates":"#
+        case 4: return #"{"type":"MultiPoint","coordinates":"#
+        case 5: return #"{"type":"MultiLineString","coordinates":"#
+        case 6: return #"{"type":"MultiPolygon","coordinates":"#
+        case 7: return #"{"type":"GeometryCollection","geometries":"#
+        default: return nil
         }
-        try body(type, dims, &r, &out)
-        if syntax == .geoJSON { out.append(UInt8(ascii: "}")) }
     }
 
-    @inline(__always) private func open(_ out: inout [UInt8]) { out.append(syntax == .geoJSON ? UInt8(ascii: "[") : UInt8(ascii: "(")) }
-    @inline(__always) private func close(_ out: inout [UInt8]) { out.append(syntax == .geoJSON ? UInt8(ascii: "]") : UInt8(ascii: ")")) }
-    @inline(__always) private func separator(_ out: inout [UInt8]) {
-        out.append(UInt8(ascii: ","))
-        if syntax == .wkt { out.append(UInt8(ascii: " ")) }
+    private static func wktHead(_ t: UInt32) -> StaticString? {
+        switch t {
+        case 1: return "POINT "
+        case 2: return "LINESTRING "
+        case 3: return "POLYGON "
+        case 4: return "MULTIPOINT "
+        case 5: return "MULTILINESTRING "
+        case 6: return "MULTIPOLYGON "
+        case 7: return "GEOMETRYCOLLECTION "
+        default: return nil
+        }
+    }
+
+    private func geometry(_ type: UInt32, _ dims: Int, _ r: inout Reader, _ out: inout ByteWriter) throws {
+        guard let head = syntax == .geoJSON ? BlobGeometryWriter.jsonHead(type) : BlobGeometryWriter.wktHead(type) else {
+            throw Malformed()
+        }
+        out.literal(head)
+        try body(type, dims, &r, &out)
+        if syntax == .geoJSON { out.byte(UInt8(ascii: "}")) }
+    }
+
+    @inline(__always) private func open(_ out: inout ByteWriter) { out.byte(syntax == .geoJSON ? UInt8(ascii: "[") : UInt8(ascii: "(")) }
+    @inline(__always) private func close(_ out: inout ByteWriter) { out.byte(syntax == .geoJSON ? UInt8(ascii: "]") : UInt8(ascii: ")")) }
+    @inline(__always) private func separator(_ out: inout ByteWriter) {
+        out.byte(UInt8(ascii: ","))
+        if syntax == .wkt { out.byte(UInt8(ascii: " ")) }
     }
 
     /// A position: [x,y] in GeoJSON, "x y" in WKT (bare, inside a list).
     @inline(__always)
-    private func position(_ x: Double, _ y: Double, _ out: inout [UInt8]) {
+    private func position(_ x: Double, _ y: Double, _ out: inout ByteWriter) {
         if syntax == .geoJSON {
-            out.append(UInt8(ascii: "["))
+            out.byte(UInt8(ascii: "["))
             number.write(x, into: &out)
-            out.append(UInt8(ascii: ","))
+            out.byte(UInt8(ascii: ","))
             number.write(y, into: &out)
-            out.append(UInt8(ascii: "]"))
+            out.byte(UInt8(ascii: "]"))
         } else {
             number.write(x, into: &out)
-            out.append(UInt8(ascii: " "))
+            out.byte(UInt8(ascii: " "))
             number.write(y, into: &out)
         }
     }
 
-    private func body(_ type: UInt32, _ dims: Int, _ r: inout Reader, _ out: inout [UInt8]) throws {
+    private func body(_ type: UInt32, _ dims: Int, _ r: inout Reader, _ out: inout ByteWriter) throws {
         switch type {
         case 1:
             let x = try r.double(), y = try r.double()
@@ -233,7 +337,7 @@ struct BlobGeometryWriter {
         }
     }
 
-    private func polygon(_ dims: Int, _ r: inout Reader, _ out: inout [UInt8]) throws {
+    private func polygon(_ dims: Int, _ r: inout Reader, _ out: inout ByteWriter) throws {
         let n = try r.count(minBytesEach: 4)
         open(&out)
         for i in 0..<n {
@@ -246,7 +350,7 @@ struct BlobGeometryWriter {
     enum RingRole { case exterior, hole }
 
     /// A list of positions; a ring is reversed when its winding breaks the right-hand rule.
-    private func points(_ dims: Int, _ r: inout Reader, _ out: inout [UInt8], ring: RingRole?) throws {
+    private func points(_ dims: Int, _ r: inout Reader, _ out: inout ByteWriter, ring: RingRole?) throws {
         let stride = 16 + dims
         let n = try r.count(minBytesEach: stride)
         let start = r.offset

@@ -8,13 +8,13 @@ import Glibc
 /// target. Until `commit` the target is untouched; `discard` (or an interrupting signal)
 /// removes the temporary file, so a failed export leaves no partial file behind.
 ///
-/// Bytes are gathered in `buffer` (reused) and handed to `write(2)` in chunks of about
+/// Bytes are gathered in `writer` (reused) and handed to `write(2)` in chunks of about
 /// `chunkSize`: memory stays flat however many features pass through.
 public final class ExportOutput {
     public static let chunkSize = 1 << 20
 
-    /// The bytes not yet written; writers append here and call `flushIfFull()`.
-    public var buffer: [UInt8]
+    /// The bytes not yet written; writers append here and flush once it holds `chunkSize`.
+    public var writer: ByteWriter
     public let path: String?
     public private(set) var bytesWritten = 0
     private var fd: Int32
@@ -60,34 +60,36 @@ public final class ExportOutput {
 
     private init(fd: Int32, path: String?, tempPath: String?) {
         self.fd = fd; self.path = path; self.tempPath = tempPath
-        buffer = []
-        buffer.reserveCapacity(ExportOutput.chunkSize + 64 * 1024)
+        writer = ByteWriter(capacity: ExportOutput.chunkSize + 256 * 1024)
     }
 
-    deinit { discard() }
-
-    /// Writes the buffer out once it holds a chunk.
-    @inline(__always)
-    public func flushIfFull() throws {
-        if buffer.count >= ExportOutput.chunkSize { try flush() }
+    deinit {
+        discard()
+        writer.deallocate()
     }
 
-    /// Writes everything buffered (retrying short writes and EINTR), keeping the capacity.
+    /// Appends bytes (for small writes; the exporter appends to `writer` directly).
+    public func write(_ bytes: [UInt8]) { writer.append(bytes) }
+
+    /// Writes everything buffered (retrying short writes and EINTR), keeping the memory.
     public func flush() throws {
-        if buffer.isEmpty { return }
-        try buffer.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw failure(String(cString: strerror(errno)))
-                }
-                off += n
+        try flush(&writer)
+    }
+
+    /// Writes out and empties `w`: the exporter's local copy of `writer` (copy it back after,
+    /// as it may have grown).
+    public func flush(_ w: inout ByteWriter) throws {
+        var off = 0
+        while off < w.count {
+            let n = Glibc.write(fd, w.base + off, w.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure(String(cString: strerror(errno)))
             }
+            off += n
         }
-        bytesWritten += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        bytesWritten += w.count
+        w.removeAll()
     }
 
     private func failure(_ reason: String) -> ExportError {
@@ -115,7 +117,7 @@ public final class ExportOutput {
     public func discard() {
         guard !finished else { return }
         finished = true
-        buffer.removeAll()
+        writer.removeAll()
         guard let tempPath else { return }
         if fd >= 0 { close(fd); fd = -1 }
         unlink(tempPath)

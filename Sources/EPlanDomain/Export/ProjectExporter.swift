@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// Streams projects with their current pins and budget attributes as GeoJSON (RFC 7946),
@@ -48,6 +49,39 @@ public final class ProjectExporter {
         Column(key: "pinned_by", sql: "g.pinned_by", kind: .text),
         Column(key: "synthetic", sql: "p.synthetic", kind: .boolean),
     ]
+
+    /// The properties that describe the project's LAO (lao_code … province_th).
+    static let laoBlock = 1...7
+
+    /// Each LAO's block of properties, encoded once (JSON members or CSV fields, each with its
+    /// leading comma), by LAO rowid: the LAO joined with its amphoe and province names.
+    func laoFragments(json: Bool) throws -> (bytes: [UInt8], ranges: [Int64: Range<Int>]) {
+        let cols = ProjectExporter.columns[ProjectExporter.laoBlock]
+        var w = ByteWriter(capacity: 1 << 16)
+        defer { w.deallocate() }
+        var ranges: [Int64: Range<Int>] = [:]
+        let stmt = try store.database.prepare("""
+            SELECT l.id, l.code, \(cols.dropFirst().map(\.sql).joined(separator: ", "))
+            FROM lao l LEFT JOIN amphoe a ON a.code = l.amphoe_code LEFT JOIN province v ON v.code = l.province_code
+            """)
+        let h = stmt.rawHandle
+        while try stmt.step() {
+            let start = w.count
+            for (i, c) in cols.enumerated() {
+                let col = Int32(i + 1)
+                w.byte(UInt8(ascii: ","))
+                if json { w.append(Array("\"\(c.key)\":".utf8)) }
+                if let p = sqlite3_column_text(h, col) {
+                    let n = Int(sqlite3_column_bytes(h, col))
+                    if json { writeJSONString(p, n, into: &w) } else { writeCSVField(p, n, into: &w) }
+                } else if json {
+                    w.literal("null")
+                }
+            }
+            ranges[sqlite3_column_int64(h, 0)] = start..<w.count
+        }
+        return (w.array, ranges)
+    }
 
     /// The filter checked against the store: codes only, every value known to exist.
     public struct Resolved: Equatable, Sendable {
@@ -160,12 +194,13 @@ public final class ProjectExporter {
             ? "project p LEFT JOIN pin g ON g.project_code = p.code AND g.is_current = 1"
             : "pin g JOIN project p ON p.code = g.project_code"
         if !r.includeUnpinned { clauses.insert("g.is_current = 1", at: 0) }
+        // The LAO block (lao_code … province_th) comes from `laoFragments`, keyed by l.id: the
+        // names repeat for every project of an LAO, so they are encoded once, not joined per row.
+        let selected = [columns[0].sql, "l.id", "p.lao_code"] + columns[(laoBlock.upperBound + 1)...].map(\.sql)
         let sql = """
-            SELECT \(columns.map(\.sql).joined(separator: ", ")), g.geom
+            SELECT \(selected.joined(separator: ", ")), g.geom
             FROM \(from)
             LEFT JOIN lao l ON l.code = p.lao_code
-            LEFT JOIN amphoe a ON a.code = l.amphoe_code
-            LEFT JOIN province v ON v.code = l.province_code
             \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
             ORDER BY p.code
             """
@@ -180,115 +215,152 @@ public final class ProjectExporter {
         let (sql, args) = ProjectExporter.query(r)
         let stmt = try store.database.prepare(sql)
         try stmt.bind(args)
+        let h = stmt.rawHandle
         let columns = ProjectExporter.columns
-        let geomIndex = Int32(columns.count)
+        let columnCount = Int32(columns.count)
+        let restStart = ProjectExporter.laoBlock.upperBound + 1      // first property after the LAO block
+        let shift = Int32(restStart - 3)                              // its result column is 3
+        let geomIndex = columnCount - shift
         let geometry = BlobGeometryWriter(syntax: format == .csv ? .wkt : .geoJSON, precision: precision)
         let real = DecimalWriter(precision: 6, keepPoint: true)
         let bbox = r.bbox
+        let json = format != .csv
 
-        // Constant pieces, encoded once.
-        let keys: [[UInt8]] = columns.enumerated().map { i, c in Array(((i == 0 ? "" : ",") + "\"\(c.key)\":").utf8) }
-        let kinds = columns.map(\.kind)
-        let featureStart = Array(#"{"type":"Feature","id":"#.utf8)
-        let geometryKey = Array(#","geometry":"#.utf8)
-        let propertiesKey = Array(#","properties":{"#.utf8)
-        let null = Array("null".utf8)
+        // Constant pieces, encoded once: the keys (",\"key\":") end to end, with their ends.
+        var keyBytes: [UInt8] = [], keyEnds: [Int] = []
+        for (i, c) in columns.enumerated() {
+            keyBytes += Array(((i == 0 ? "" : ",") + "\"\(c.key)\":").utf8)
+            keyEnds.append(keyBytes.count)
+        }
+        let kinds: [UInt8] = columns.map {
+            switch $0.kind { case .text: return 0; case .integer: return 1; case .real: return 2; case .boolean: return 3 }
+        }
+
+        let (fragmentBytes, fragments) = try laoFragments(json: json)
+        var lastLAO: Int64 = -1, lastRange = 0..<0
 
         var summary = Summary(features: 0, pinned: 0, bytes: 0)
-        var buf = output.buffer
-        output.buffer = []
-        defer { output.buffer = buf }
+        var w = output.writer
+        defer { output.writer = w }
 
         switch format {
-        case .geojson: buf.append(contentsOf: #"{"type":"FeatureCollection","features":["#.utf8)
+        case .geojson: w.literal(#"{"type":"FeatureCollection","features":["#)
         case .geojsonseq: break
         case .csv:
-            buf.append(contentsOf: [0xEF, 0xBB, 0xBF])
-            buf.append(contentsOf: (columns.map(\.key) + ["wkt"]).joined(separator: ",").utf8)
-            buf.append(contentsOf: [0x0D, 0x0A])
+            w.append([0xEF, 0xBB, 0xBF])
+            w.append(Array((columns.map(\.key) + ["wkt"]).joined(separator: ",").utf8))
+            w.literal("\r\n")
         }
 
-        while try stmt.step() {
-            // The exact envelope test for --bbox (NULL geometry only reaches here with --include-unpinned).
-            if let bbox {
-                let keep = try stmt.withBlob(geomIndex) { blob -> Bool in
-                    guard let blob, !blob.isEmpty else { return true }
-                    guard let e = try? BlobGeometryWriter.envelope(blob) else { return true }
-                    return e.intersects(bbox)
-                }
-                if !keep { continue }
-            }
-            let mark = buf.count
-            do {
-                switch format {
-                case .geojson, .geojsonseq:
-                    if format == .geojsonseq { buf.append(0x1E) } else { buf.append(contentsOf: summary.features == 0 ? [0x0A] : [0x2C, 0x0A]) }
-                    buf.append(contentsOf: featureStart)
-                    stmt.withText(0) { t in
-                        if let t { writeJSONString(t, into: &buf) } else { buf.append(contentsOf: null) }
-                    }
-                    buf.append(contentsOf: geometryKey)
-                    let pinned = try stmt.withBlob(geomIndex) { blob -> Bool in
-                        guard let blob, !blob.isEmpty else { buf.append(contentsOf: null); return false }
-                        try geometry.write(blob, into: &buf)
-                        return true
-                    }
-                    if pinned { summary.pinned += 1 }
-                    buf.append(contentsOf: propertiesKey)
-                    for i in 0..<columns.count {
-                        let c = Int32(i)
-                        buf.append(contentsOf: keys[i])
-                        if stmt.isNull(c) { buf.append(contentsOf: null); continue }
-                        switch kinds[i] {
-                        case .text: stmt.withText(c) { writeJSONString($0!, into: &buf) }
-                        case .integer: writeInteger(stmt.int64(c), into: &buf)
-                        case .real: real.write(stmt.double(c), into: &buf)
-                        case .boolean: buf.append(contentsOf: stmt.int64(c) != 0 ? "true".utf8 : "false".utf8)
+        try keyBytes.withUnsafeBufferPointer { keyBase in
+            try keyEnds.withUnsafeBufferPointer { keyEnd in
+                try kinds.withUnsafeBufferPointer { kind in
+                  try fragmentBytes.withUnsafeBufferPointer { fragment in
+                    /// The LAO block from the cache; when the LAO row is missing, its code and nulls.
+                    func laoBlock(_ w: inout ByteWriter) {
+                        if sqlite3_column_type(h, 1) != SQLITE_NULL {
+                            let id = sqlite3_column_int64(h, 1)
+                            if id != lastLAO, let r = fragments[id] { lastLAO = id; lastRange = r }
+                            if id == lastLAO {
+                                w.bytes(fragment.baseAddress! + lastRange.lowerBound, lastRange.count)
+                                return
+                            }
+                        }
+                        for i in ProjectExporter.laoBlock {
+                            if json {
+                                w.bytes(keyBase.baseAddress! + keyEnd[i - 1], keyEnd[i] - keyEnd[i - 1])
+                                if i == ProjectExporter.laoBlock.lowerBound { text(h, 2, &w) } else { w.literal("null") }
+                            } else {
+                                w.byte(UInt8(ascii: ","))
+                                if i == ProjectExporter.laoBlock.lowerBound, let p = sqlite3_column_text(h, 2) {
+                                    writeCSVField(p, Int(sqlite3_column_bytes(h, 2)), into: &w)
+                                }
+                            }
                         }
                     }
-                    buf.append(contentsOf: "}}".utf8)
-                    if format == .geojsonseq { buf.append(0x0A) }
-                case .csv:
-                    for i in 0..<columns.count {
-                        let c = Int32(i)
-                        if i > 0 { buf.append(UInt8(ascii: ",")) }
-                        if stmt.isNull(c) { continue }
-                        switch kinds[i] {
-                        case .text: stmt.withText(c) { writeCSVField($0!, into: &buf) }
-                        case .integer: writeInteger(stmt.int64(c), into: &buf)
-                        case .real: real.write(stmt.double(c), into: &buf)
-                        case .boolean: buf.append(contentsOf: stmt.int64(c) != 0 ? "true".utf8 : "false".utf8)
+                    while try stmt.step() {
+                        let blob = sqlite3_column_blob(h, geomIndex)
+                        let blobCount = Int(sqlite3_column_bytes(h, geomIndex))
+                        let geom: UnsafeRawBufferPointer? = blob == nil || blobCount == 0
+                            ? nil : UnsafeRawBufferPointer(start: blob, count: blobCount)
+                        // The exact envelope test for --bbox (no geometry: only with --include-unpinned).
+                        if let bbox, let geom, let e = try? BlobGeometryWriter.envelope(geom), !e.intersects(bbox) { continue }
+                        let mark = w.count
+                        do {
+                            if json {
+                                if format == .geojsonseq { w.byte(0x1E) } else if summary.features == 0 { w.byte(0x0A) } else { w.literal(",\n") }
+                                w.literal(#"{"type":"Feature","id":"#)
+                                text(h, 0, &w)
+                                w.literal(#","geometry":"#)
+                                if let geom { try geometry.write(geom, into: &w); summary.pinned += 1 } else { w.literal("null") }
+                                w.literal(#","properties":{"#)
+                                w.bytes(keyBase.baseAddress!, keyEnd[0])
+                                text(h, 0, &w)
+                                laoBlock(&w)
+                                for i in restStart..<Int(columnCount) {
+                                    let c = Int32(i) - shift
+                                    w.bytes(keyBase.baseAddress! + keyEnd[i - 1], keyEnd[i] - keyEnd[i - 1])
+                                    let k = kind[i]
+                                    if k == 0 { text(h, c, &w); continue }
+                                    if sqlite3_column_type(h, c) == SQLITE_NULL { w.literal("null"); continue }
+                                    switch k {
+                                    case 1: writeInteger(sqlite3_column_int64(h, c), into: &w)
+                                    case 2: real.write(sqlite3_column_double(h, c), into: &w)
+                                    default: if sqlite3_column_int64(h, c) != 0 { w.literal("true") } else { w.literal("false") }
+                                    }
+                                }
+                                w.literal("}}")
+                                if format == .geojsonseq { w.byte(0x0A) }
+                            } else {
+                                if let p = sqlite3_column_text(h, 0) { writeCSVField(p, Int(sqlite3_column_bytes(h, 0)), into: &w) }
+                                laoBlock(&w)
+                                for i in restStart..<Int(columnCount) {
+                                    let c = Int32(i) - shift
+                                    w.byte(UInt8(ascii: ","))
+                                    if sqlite3_column_type(h, c) == SQLITE_NULL { continue }
+                                    switch kind[i] {
+                                    case 0:
+                                        let p = sqlite3_column_text(h, c)!
+                                        writeCSVField(p, Int(sqlite3_column_bytes(h, c)), into: &w)
+                                    case 1: writeInteger(sqlite3_column_int64(h, c), into: &w)
+                                    case 2: real.write(sqlite3_column_double(h, c), into: &w)
+                                    default: if sqlite3_column_int64(h, c) != 0 { w.literal("true") } else { w.literal("false") }
+                                    }
+                                }
+                                w.byte(UInt8(ascii: ","))
+                                if let geom {
+                                    // WKT holds ", " between positions: always quoted.
+                                    w.byte(0x22)
+                                    try geometry.write(geom, into: &w)
+                                    w.byte(0x22)
+                                    summary.pinned += 1
+                                }
+                                w.literal("\r\n")
+                            }
+                        } catch is BlobGeometryWriter.Malformed {
+                            w.count = mark
+                            throw ExportError(.badGeometry(project: stmt.string(0) ?? "?"))
                         }
+                        summary.features += 1
+                        if w.count >= ExportOutput.chunkSize { try output.flush(&w) }
                     }
-                    buf.append(UInt8(ascii: ","))
-                    let pinned = try stmt.withBlob(geomIndex) { blob -> Bool in
-                        guard let blob, !blob.isEmpty else { return false }
-                        // WKT holds ", " between positions: always quoted.
-                        buf.append(UInt8(ascii: "\""))
-                        try geometry.write(blob, into: &buf)
-                        buf.append(UInt8(ascii: "\""))
-                        return true
-                    }
-                    if pinned { summary.pinned += 1 }
-                    buf.append(contentsOf: [0x0D, 0x0A])
+                  }
                 }
-            } catch is BlobGeometryWriter.Malformed {
-                buf.removeSubrange(mark...)
-                throw ExportError(.badGeometry(project: stmt.string(0) ?? "?"))
-            }
-            summary.features += 1
-            if buf.count >= ExportOutput.chunkSize {
-                swap(&buf, &output.buffer)
-                try output.flush()
-                swap(&buf, &output.buffer)
             }
         }
-        if format == .geojson { buf.append(contentsOf: summary.features == 0 ? "]}\n".utf8 : "\n]}\n".utf8) }
-        swap(&buf, &output.buffer)
-        try output.flush()
-        swap(&buf, &output.buffer)
+        if format == .geojson {
+            if summary.features == 0 { w.literal("]}\n") } else { w.literal("\n]}\n") }
+        }
+        try output.flush(&w)
         summary.bytes = output.bytesWritten
         return summary
+    }
+
+    /// A TEXT column as a JSON string (NULL as null).
+    @inline(__always)
+    private func text(_ h: OpaquePointer, _ c: Int32, _ w: inout ByteWriter) {
+        guard let p = sqlite3_column_text(h, c) else { w.literal("null"); return }
+        writeJSONString(p, Int(sqlite3_column_bytes(h, c)), into: &w)
     }
 
     /// Resolves, opens the output (a temporary file beside `path`, or standard output when
