@@ -407,6 +407,42 @@ final class ExportTests: CLITestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: target))
     }
 
+    func testCorruptPinGeometryFailsWithoutFile() throws {
+        let db = try makeStore()
+        let store = try Store(path: db)
+        var blob = SpatiaLiteBlob.encode(.point(c(98.5667, 16.7167)), srid: 4326)!
+        blob[39] = 99   // an unknown class type; the header and its MBR stay readable
+        try store.database.execute("UPDATE pin SET geom = ? WHERE project_code = 'B1' AND is_current = 1", [.blob(blob)])
+        let out = path("corrupt.geojson")
+        let r = try export(db, ["--out", out, "--lang", "en"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("project B1"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        XCTAssertEqual(try leftovers(), [])
+    }
+
+    func testProjectOfAnUnknownLAOKeepsItsCode() throws {
+        let db = try makeStore()
+        let store = try Store(path: db)
+        try store.database.execute("PRAGMA foreign_keys = OFF")
+        try store.database.execute("""
+            INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at)
+            VALUES ('Z1', '9999999', 2568, 'ไม่มี อปท.', 'other', '2024-01-01', '2024-01-01')
+            """)
+        let text = try exportFile(db, ["--include-unpinned"])
+        XCTAssertEqual(RFC7946.violations(text, maxDecimals: 7), [])
+        let z = try XCTUnwrap(try features(text).first { $0["id"] as? String == "Z1" })
+        let p = z["properties"] as! [String: Any]
+        XCTAssertEqual(p["lao_code"] as? String, "9999999")
+        for k in ["lao_name_th", "lao_name_en", "amphoe_code", "amphoe_th", "province_code", "province_th"] {
+            XCTAssertTrue(p[k] is NSNull, k)
+        }
+        let csv = CSV.parse(try exportFile(db, ["--include-unpinned", "--format", "csv"], name: "z.csv"))
+        let row = try XCTUnwrap(csv.first { $0.first == "Z1" })
+        XCTAssertEqual(Array(row[1...7]), ["9999999", "", "", "", "", "", ""])
+        XCTAssertEqual(row.count, csv[0].count)
+    }
+
     func leftovers() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("eplan-tmp") }
     }
