@@ -630,3 +630,23 @@ enum CSV {
         return rows
     }
 }
+
+final class ExportEscapeTests: XCTestCase {
+    /// The word-at-a-time test agrees with the byte-by-byte one at every position and byte.
+    func testEscapeScanAgreesWithBytewise() {
+        let thai = Array("ถนนคอนกรีตเสริมเหล็ก".utf8)
+        for len in 0...24 {
+            var bytes = Array((thai + thai).prefix(len))
+            bytes.withUnsafeBufferPointer { XCTAssertFalse(needsJSONEscape($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, len)) }
+            for pos in 0..<len {
+                for special: UInt8 in [0x00, 0x0A, 0x1F, 0x22, 0x5C, 0x20, 0x21, 0x5B, 0x7F, 0xFF] {
+                    let saved = bytes[pos]
+                    bytes[pos] = special
+                    let expect = special < 0x20 || special == 0x22 || special == 0x5C
+                    bytes.withUnsafeBufferPointer { XCTAssertEqual(needsJSONEscape($0.baseAddress!, len), expect, "\(len) \(pos) \(special)") }
+                    bytes[pos] = saved
+                }
+            }
+        }
+    }
+}

@@ -158,20 +158,39 @@ private let hexDigits: StaticString = "0123456789abcdef"
 /// everything else (Thai included) copied as is.
 @inline(__always)
 func writeJSONString(_ p: UnsafePointer<UInt8>, _ n: Int, into w: inout ByteWriter) {
-    var clean = true
-    for i in 0..<n {
-        let b = p[i]
-        if b < 0x20 || b == 0x22 || b == 0x5C { clean = false; break }
-    }
     w.reserve(n &+ 2)
     w.base[w.count] = 0x22
     w.count &+= 1
-    if clean {
+    if !needsJSONEscape(p, n) {
         w.bytes(p, n)
     } else {
         writeEscaped(p, n, &w)
     }
     w.byte(0x22)
+}
+
+/// Whether any byte is a control character, a quote or a backslash; eight bytes at a time
+/// (the exact "has a byte less than / equal to" word tests), as names are mostly Thai.
+@inline(__always)
+func needsJSONEscape(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    let raw = UnsafeRawPointer(p)
+    var i = 0
+    while i &+ 8 <= n {
+        let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        let control = (v &- ones &* 0x20) & ~v & highs
+        let q = v ^ (ones &* 0x22), b = v ^ (ones &* 0x5C)
+        let quote = (q &- ones) & ~q & highs
+        let backslash = (b &- ones) & ~b & highs
+        if control | quote | backslash != 0 { return true }
+        i &+= 8
+    }
+    while i < n {
+        let c = p[i]
+        if c < 0x20 || c == 0x22 || c == 0x5C { return true }
+        i &+= 1
+    }
+    return false
 }
 
 @inline(never)
