@@ -20,21 +20,18 @@ struct ExportGeoJSON: ParsableCommand {
             commandName: "geojson",
             abstract: t("เขียน GeoJSON (RFC 7946), GeoJSON sequence (RFC 8142) หรือ CSV พร้อม WKT",
                         "write GeoJSON (RFC 7946), GeoJSON text sequences (RFC 8142) or CSV with WKT"),
-            discussion: t("""
-                หนึ่งฟีเจอร์ต่อโครงการ: id คือรหัสโครงการ พิกัดลองจิจูด/ละติจูด (EPSG:4326)
-                ขั้นของโครงการ (--stage) คือขั้นที่ไปถึงไกลที่สุด: completed (มีวันแล้วเสร็จหรือความก้าวหน้า 100%),
-                disbursed (มีวันหรือยอดเบิกจ่าย), contracted (มีวันลงนามหรือวงเงินสัญญา), budget-approved,
-                plan-approved, planned
-                --bbox เลือกโครงการที่กรอบของหมุดตัดกับกรอบที่ให้ (ผ่าน R*Tree)
-                ไฟล์ผลลัพธ์เขียนแบบ atomic: ถ้าเกิดข้อผิดพลาดจะไม่มีไฟล์ค้างอยู่
-                """, """
-                One feature per project: id is the project code; lon/lat (EPSG:4326).
-                A project's stage (--stage) is the furthest it has reached: completed (a completion
-                date or 100% progress), disbursed (a disbursement date or amount), contracted (a
-                signing date or contract amount), budget-approved, plan-approved, planned.
-                --bbox selects projects whose pin's box meets the box (through the R*Tree).
-                The output file is written atomically: after an error no partial file is left.
-                """))
+            discussion: t(
+                "หนึ่งฟีเจอร์ต่อโครงการ: id คือรหัสโครงการ พิกัดลองจิจูด/ละติจูด (EPSG:4326)\n\n"
+                + "ขั้นของโครงการ (--stage) คือขั้นที่ไปถึงไกลที่สุด: completed (มีวันแล้วเสร็จหรือความก้าวหน้า 100%), "
+                + "disbursed (มีวันหรือยอดเบิกจ่าย), contracted (มีวันลงนามหรือวงเงินสัญญา), budget-approved, plan-approved, planned\n\n"
+                + "--bbox เลือกโครงการที่กรอบของหมุดตัดกับกรอบที่ให้ (ผ่าน R*Tree)\n\n"
+                + "ไฟล์ผลลัพธ์เขียนแบบ atomic: ถ้าเกิดข้อผิดพลาดจะไม่มีไฟล์ค้างอยู่",
+                "One feature per project: id is the project code; lon/lat (EPSG:4326).\n\n"
+                + "A project's stage (--stage) is the furthest it has reached: completed (a completion date or 100% progress), "
+                + "disbursed (a disbursement date or amount), contracted (a signing date or contract amount), "
+                + "budget-approved, plan-approved, planned.\n\n"
+                + "--bbox selects projects whose pin's box meets the box (through the R*Tree).\n\n"
+                + "The output file is written atomically: after an error no partial file is left."))
     }
 
     @OptionGroup var global: GlobalOptions
