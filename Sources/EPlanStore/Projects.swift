@@ -80,9 +80,47 @@ public enum FundingSource: String, Sendable, CaseIterable {
 }
 
 /// How far a project has got, from its stage columns.
+///
+/// | stage | holds when (the first that holds, in this order) |
+/// |---|---|
+/// | `completed` | `completed_on` is set, or `progress` ≥ 100 |
+/// | `disbursed` | `disbursed_on` is set, or `disbursed_amount` > 0 |
+/// | `contracted` | `contract_signed_on` or `contract_amount` is set |
+/// | `budget-approved` | `budget_approved_on` is set |
+/// | `plan-approved` | `plan_approved_on` is set |
+/// | `planned` | none of the above: the project is only in the plan |
 public enum ProjectStage: String, Sendable, CaseIterable, Comparable {
     case planned, planApproved = "plan-approved", budgetApproved = "budget-approved",
-         contractSigned = "contract-signed", disbursing = "disbursing", completed
+         contractSigned = "contracted", disbursing = "disbursed", completed
+
+    /// The same rule in SQL over `project` aliased `alias` (kept in step with `ProjectRecord.stage`).
+    public static func sqlExpression(_ alias: String = "p") -> String {
+        let p = alias
+        return "CASE WHEN \(p).completed_on IS NOT NULL OR \(p).progress >= 100 THEN 'completed' "
+            + "WHEN \(p).disbursed_on IS NOT NULL OR \(p).disbursed_amount > 0 THEN 'disbursed' "
+            + "WHEN \(p).contract_signed_on IS NOT NULL OR \(p).contract_amount IS NOT NULL THEN 'contracted' "
+            + "WHEN \(p).budget_approved_on IS NOT NULL THEN 'budget-approved' "
+            + "WHEN \(p).plan_approved_on IS NOT NULL THEN 'plan-approved' ELSE 'planned' END"
+    }
+
+    /// The English key ("plan-approved", "plan_approved"; also "contract-signed", "disbursing"),
+    /// or a Thai label.
+    public init?(label: String) {
+        let s = label.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces)
+            .lowercased().replacingOccurrences(of: "_", with: "-")
+        if let v = ProjectStage(rawValue: s) { self = v; return }
+        switch s.replacingOccurrences(of: " ", with: "") {
+        case "contract-signed", "signed": self = .contractSigned
+        case "disbursing": self = .disbursing
+        case "อยู่ในแผน", "ในแผน", "แผน": self = .planned
+        case "อนุมัติแผน", "อนุมัติแผนแล้ว": self = .planApproved
+        case "อนุมัติงบ", "อนุมัติงบประมาณ", "อนุมัติงบประมาณแล้ว", "อนุมัติงบแล้ว": self = .budgetApproved
+        case "ลงนามสัญญา", "ลงนามสัญญาแล้ว", "ทำสัญญา", "ทำสัญญาแล้ว": self = .contractSigned
+        case "เบิกจ่าย", "เบิกจ่ายแล้ว": self = .disbursing
+        case "แล้วเสร็จ", "เสร็จ", "เสร็จสิ้น", "ดำเนินการแล้วเสร็จ": self = .completed
+        default: return nil
+        }
+    }
 
     public var labelTH: String {
         switch self {
@@ -149,8 +187,8 @@ public struct ProjectRecord: Equatable, Sendable {
     /// The furthest stage reached.
     public var stage: ProjectStage {
         if completedOn != nil || (progress ?? 0) >= 100 { return .completed }
-        if (disbursedAmount ?? 0) > 0 { return .disbursing }
-        if contractSignedOn != nil { return .contractSigned }
+        if disbursedOn != nil || (disbursedAmount ?? 0) > 0 { return .disbursing }
+        if contractSignedOn != nil || contractAmount != nil { return .contractSigned }
         if budgetApprovedOn != nil { return .budgetApproved }
         if planApprovedOn != nil { return .planApproved }
         return .planned

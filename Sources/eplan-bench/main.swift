@@ -120,12 +120,110 @@ func pinValidation(_ args: [String]) throws {
     print("{\"seconds\":\(best),\"build_seconds\":\(buildBest),\"pairs\":\(n),\"inside\":\(inside),\"mismatches\":\(mismatches),\"threads\":\(threads)}")
 }
 
+/// SplitMix64: a small deterministic generator, so every run builds the same store.
+struct SplitMix64 {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+/// export-fixture DB N: adds to a store made by `eplan init` (Tak) one LAO per amphoe (and the
+/// อบจ.), a development plan each, and N projects with budget attributes and a current point
+/// pin at a random place in Tak's box — SQL inserts in one transaction.
+func exportFixture(_ args: [String]) throws {
+    guard args.count == 2, let n = Int(args[1]) else { fail("usage: eplan-bench export-fixture DB N") }
+    let store = try Store(path: args[0], create: false)
+    let db = store.database
+    var amphoes: [(code: String, province: String, name: String)] = []
+    try db.query("SELECT code, province_code, name_th FROM amphoe ORDER BY code") { row in
+        amphoes.append((row.string(0) ?? "", row.string(1) ?? "", row.string(2) ?? ""))
+    }
+    guard !amphoes.isEmpty else { fail("the store has no amphoe: run eplan init first") }
+    var box = Envelope(minX: 97.3, minY: 15.0, maxX: 99.3, maxY: 17.8)   // Tak, when the province row is absent
+    try db.query("SELECT geom FROM province WHERE code = ?", [.text(amphoes[0].province)]) { row in
+        try row.withBlob(0) { if let b = $0, let e = try SpatiaLiteBlob.envelope(of: b) { box = e } }
+    }
+    var rng = SplitMix64(state: 20161003)
+    let t0 = now()
+    let stamp = "2025-01-15T09:00:00+07:00"
+    try db.transaction {
+        var laos: [String] = []
+        let lao = try db.prepare("""
+            INSERT INTO lao (code, type, name_th, name_en, amphoe_code, province_code, coverage, synthetic, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+            """)
+        let plan = try db.prepare("INSERT INTO dev_plan (lao_code, first_year, last_year, approved_on, recorded_on) VALUES (?, 2566, 2570, '2022-06-30', ?)")
+        let pao = "60\(amphoes[0].province)0000"
+        try lao.execute([.text(pao), "pao", .text("องค์การบริหารส่วนจังหวัด"), "Provincial Administrative Organization",
+                         .null, .text(amphoes[0].province), "province", .text(stamp)])
+        laos.append(pao)
+        for (i, a) in amphoes.enumerated() {
+            let code = "6\(a.code)\(String(format: "%02d", i + 1))"
+            try lao.execute([.text(code), "sao", .text("อบต.\(a.name)"), .text("SAO \(a.code)"), .text(a.code),
+                             .text(a.province), "whole", .text(stamp)])
+            laos.append(code)
+        }
+        for l in laos { try plan.execute([.text(l), .text(stamp)]) }
+
+        let project = try db.prepare("""
+            INSERT INTO project (code, lao_code, plan_year, name_th, strategy, kind, budget, funding,
+                plan_approved_on, budget_approved_on, contract_signed_on, contract_amount, disbursed_amount,
+                disbursed_on, progress, completed_on, synthetic, recorded_on, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+            """)
+        let pin = try db.prepare("""
+            INSERT INTO pin (project_code, version, is_current, pinned_at, pinned_by, raw_input, input_crs, status,
+                tolerance_m, found_lao_code, geom) VALUES (?, 1, 1, ?, ?, ?, 4326, ?, 50, ?, ?)
+            """)
+        let kinds = ["road", "building", "water", "other"]
+        let works = ["ก่อสร้างถนนคอนกรีตเสริมเหล็ก", "ก่อสร้างอาคารอเนกประสงค์", "ขยายเขตประปาหมู่บ้าน", "ปรับปรุงภูมิทัศน์"]
+        let fundings = ["own", "general", "specific"]
+        for i in 0..<n {
+            let code = String(format: "P%07d", i + 1)
+            let k = rng.int(4)
+            let laoCode = laos[rng.int(laos.count)]
+            let budget = Double(50_000 + rng.int(5_000_000)) + (rng.int(4) == 0 ? 0.5 : 0)
+            let stage = rng.int(6)
+            let contract: Double? = stage >= 3 ? (budget * (0.85 + 0.1 * rng.unit())).rounded() : nil
+            let disbursed: Double? = stage >= 4 ? (contract! * (0.3 + 0.7 * rng.unit())).rounded() : nil
+            let values: [SQLValue] = [
+                .text(code), .text(laoCode), .integer(Int64(2566 + rng.int(5))),
+                .text("\(works[k]) หมู่ที่ \(1 + rng.int(15)) บ้าน\(["ห้วยยะอุ", "แม่ระมาด", "ท่าสองยาง"][rng.int(3)])"),
+                .text("ยุทธศาสตร์ที่ \(1 + rng.int(6)) การพัฒนาโครงสร้างพื้นฐาน"), .text(kinds[k]), .real(budget),
+                .text(fundings[rng.int(3)]),
+                stage >= 1 ? "2024-06-30" : .null, stage >= 2 ? "2024-09-15" : .null, stage >= 3 ? "2024-12-01" : .null,
+                SQLValue(contract), SQLValue(disbursed), stage >= 4 ? "2025-03-31" : .null,
+                stage >= 4 ? .real(stage == 5 ? 100 : (rng.unit() * 9000).rounded() / 100) : .null,
+                stage == 5 ? "2025-05-20" : .null, .text(stamp), .text(stamp),
+            ]
+            try project.execute(values)
+            let x = box.minX + rng.unit() * box.width, y = box.minY + rng.unit() * box.height
+            let blob = SpatiaLiteBlob.encode(.point(Coordinate(x, y)), srid: 4326)!
+            try pin.bind([.text(code), .text(stamp), .text("engineer\(rng.int(50))"),
+                          .text(String(format: "%.6f, %.6f", y, x)), .text(rng.int(20) == 0 ? "warning" : "valid"),
+                          .text(laoCode)])
+            try blob.withUnsafeBytes { try pin.bindBlob($0, at: 7) }
+            try pin.step()
+            pin.reset()
+        }
+    }
+    print("{\"projects\":\(n),\"laos\":\(amphoes.count + 1),\"seconds\":\(now() - t0)}")
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first else { fail("usage: eplan-bench pip POLYGONS.wkb POINTS.f64 [EXPECTED.idx] | pins POLYGONS.wkb PAIRS.f64 [EXPECTED.u8]") }
+guard let command = args.first else { fail("usage: eplan-bench pip POLYGONS.wkb POINTS.f64 [EXPECTED.idx] | pins POLYGONS.wkb PAIRS.f64 [EXPECTED.u8] | export-fixture DB N") }
 do {
     switch command {
     case "pip": try pointInPolygon(Array(args.dropFirst()))
     case "pins": try pinValidation(Array(args.dropFirst()))
+    case "export-fixture": try exportFixture(Array(args.dropFirst()))
     default: fail("unknown benchmark \(command)")
     }
 } catch {

@@ -80,7 +80,7 @@ struct Projects: ParsableCommand {
                                        provinceCode: province.map(ThaiText.asciiDigits))
             if let year { filter.planYear = try parseYear(year, option: "--year") }
             if let stage {
-                guard let s = ProjectStage(rawValue: stage) else {
+                guard let s = ProjectStage(label: stage) else {
                     throw CLIError(Message(th: "--stage ต้องเป็น \(ProjectStage.allCases.map(\.rawValue).joined(separator: ", ")) (ได้ '\(stage)')",
                                            en: "--stage must be \(ProjectStage.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(stage)')"))
                 }
