@@ -169,25 +169,27 @@ final class StoreDatabaseTests: StoreTestCase {
 
     func testMigrationsAreIdempotentAndAtomic() throws {
         var runs = 0
-        let steps = Store.migrations + [Migration(version: 2, name: "extra") { db in
+        // Relative to the latest shipped step, so appending a step keeps this test meaningful.
+        let latest = Store.latestVersion
+        let steps = Store.migrations + [Migration(version: latest + 1, name: "extra") { db in
             runs += 1
             try db.execute("CREATE TABLE extra (x)")
         }]
         _ = try Store(path: path(), readOnly: false, create: true, migrations: steps)
         _ = try Store(path: path(), readOnly: false, create: true, migrations: steps)
         XCTAssertEqual(runs, 1)
-        XCTAssertEqual(try Store(path: path(), readOnly: true, create: false, migrations: steps).schemaVersion(), 2)
+        XCTAssertEqual(try Store(path: path(), readOnly: true, create: false, migrations: steps).schemaVersion(), latest + 1)
 
         // A failing step leaves the file as it was, version included.
-        let broken = steps + [Migration(version: 3, name: "broken", sql: "CREATE TABLE y (a); SELEC")]
+        let broken = steps + [Migration(version: latest + 2, name: "broken", sql: "CREATE TABLE y (a); SELEC")]
         XCTAssertThrowsError(try Store(path: path(), readOnly: false, create: true, migrations: broken))
         let db = try Database(path: path())
-        XCTAssertEqual(try db.userVersion(), 2)
+        XCTAssertEqual(try db.userVersion(), latest + 1)
         XCTAssertEqual(try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'y'"), .integer(0))
 
         // A file from a newer program is refused, not damaged.
         let e = try XCTUnwrap(expectError(try Store(path: path())) as? StoreError)
-        XCTAssertEqual(e.kind, .schemaTooNew(found: 2, known: 1))
+        XCTAssertEqual(e.kind, .schemaTooNew(found: latest + 1, known: latest))
     }
 
     func testMbrFunctionsReadTheHeader() throws {
