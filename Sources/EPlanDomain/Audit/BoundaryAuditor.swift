@@ -50,6 +50,9 @@ public struct BoundaryAuditInput: Sendable {
 public struct BoundaryAuditor {
     public var minArea: Double
     public var threads: Int
+    /// Skip pairs the area bounds clear (default); false intersects every touching pair
+    /// (for cross-checking the bounds).
+    public var useBounds = true
 
     /// An upper bound of m² per degree² anywhere (equator, with UTM scale): converts the
     /// minimum area into degrees² conservatively, to skip projecting what is surely smaller.
@@ -599,6 +602,7 @@ final class AuditRun: @unchecked Sendable {
 
     /// Whether the bounds already show the pair overlaps by less than the minimum area.
     func cleared(_ a: Int, _ b: Int) -> Bool {
+        guard auditor.useBounds else { return false }
         guard let bound = overlapBound(a, b) else { return false }
         return bound < minArea
     }
