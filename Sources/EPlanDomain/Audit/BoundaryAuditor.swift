@@ -378,7 +378,7 @@ final class AuditRun: @unchecked Sendable {
         }
         let area = try gg.area
         let validity = gg.validity()
-        if area == 0 && gg.type != .point && gg.type != .lineString {
+        if area < Self.degenerateDeg2 && gg.type != .point && gg.type != .lineString {
             if report {
                 let at = validity.location ?? BoundaryAuditor.firstCoordinate(g)
                 let why = validity.reason.map { " (\($0))" } ?? ""
@@ -406,6 +406,9 @@ final class AuditRun: @unchecked Sendable {
         let fixedArea = try GEOSGeometry(fixedValue, context: w.geos).area
         return fixedValue.isEmpty ? (nil, 0) : (fixedValue, fixedArea)
     }
+
+    /// Below this (≈ 1e-6 m²) a polygon has no area: collinear or repeated points.
+    static let degenerateDeg2 = 1e-16
 
     static func m2(_ v: Double) -> String { String(format: "%.1f", v) }
 
