@@ -71,11 +71,44 @@ func pointInPolygon(_ args: [String]) throws {
     print("{\"seconds\":\(best),\"build_seconds\":\(buildBest),\"points\":\(n),\"inside\":\(inside),\"mismatches\":\(mismatches),\"threads\":\(ProcessInfo.processInfo.activeProcessorCount)}")
 }
 
+/// audit TAMBON.wkb AMPHOE.wkb TAMBON.geojson AMPHOE.geojson: the boundary audit of the
+/// (densified) tambons against their amphoes: validity, overlaps, gaps, children outside.
+func boundaryAudit(_ args: [String]) throws {
+    guard args.count >= 4 else { fail("usage: eplan-bench audit TAMBON.wkb AMPHOE.wkb TAMBON.geojson AMPHOE.geojson") }
+    let context = GEOSContext()
+    func units(_ wkb: String, _ geojson: String, _ level: BoundaryLevel) throws -> [AuditUnit] {
+        let geometries = try readWKBRecords(wkb, context: context)
+        let features = try GeoJSONFile.readFeatureCollection(path: geojson).features
+        guard features.count == geometries.count else { fail("\(wkb) and \(geojson) differ in length") }
+        let f = BoundaryFields.defaults(for: level)
+        return zip(features, geometries).map { ft, g in
+            let p = ft["properties"] as? [String: Any] ?? [:]
+            return AuditUnit(table: level.table, code: GeoJSONFile.stringProperty(p[f.code]) ?? "",
+                             parentCode: f.parentCode.flatMap { GeoJSONFile.stringProperty(p[$0]) },
+                             provinceCode: GeoJSONFile.stringProperty(p[f.provinceCode]) ?? "", nameTH: "", geometry: g)
+        }
+    }
+    let tambons = try units(args[0], args[2], .tambon), amphoes = try units(args[1], args[3], .amphoe)
+    let vertices = tambons.reduce(0) { $0 + ($1.geometry?.coordinateCount ?? 0) }
+    let input = BoundaryAuditInput(levels: [.tambon: tambons, .amphoe: amphoes], report: [.tambon, .amphoe])
+    var best = Double.infinity
+    var report: AuditReport? = nil
+    for _ in 0..<3 {
+        let t0 = now()
+        report = try BoundaryAuditor(minArea: 1).audit(input)
+        best = min(best, now() - t0)
+    }
+    let r = report!
+    let counts = r.counts.map { "\"\($0.0.rawValue)\":\($0.1)" }.joined(separator: ",")
+    print("{\"seconds\":\(best),\"tambons\":\(tambons.count),\"amphoes\":\(amphoes.count),\"vertices\":\(vertices),\"findings\":\(r.findings.count),\"counts\":{\(counts)},\"parents_exact\":\(r.counters["parents_exact"] ?? 0),\"parents_geos\":\(r.counters["parents_geos"] ?? 0),\"pairs_intersected\":\(r.counters["pairs_intersected"] ?? 0),\"threads\":\(ProcessInfo.processInfo.activeProcessorCount)}")
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 guard let command = args.first else { fail("usage: eplan-bench pip POLYGONS.wkb POINTS.f64 [EXPECTED.idx]") }
 do {
     switch command {
     case "pip": try pointInPolygon(Array(args.dropFirst()))
+    case "audit": try boundaryAudit(Array(args.dropFirst()))
     default: fail("unknown benchmark \(command)")
     }
 } catch {

@@ -94,6 +94,9 @@ final class BoundaryAuditTests: CLITestCase {
         let r = try audit(try tak())
         XCTAssertTrue(r.isClean, AuditOutput.text(r, .en))
         XCTAssertEqual(r.unitsChecked, 73)
+        // Shared edges match exactly: every parent is cleared by edge cancellation, no pair needs GEOS.
+        XCTAssertEqual(r.counters["parents_exact"], 10)
+        XCTAssertEqual(r.counters["parents_geos"], 0)
         XCTAssertTrue(try auditTambonFile { _ in }.isClean)
     }
 
@@ -370,5 +373,6 @@ final class BoundaryAuditTests: CLITestCase {
         let r = try BoundaryAuditor(minArea: 1).audit(BoundaryAuditInput(levels: levels, report: Set(BoundaryLevel.allCases)))
         XCTAssertTrue(r.isClean, AuditOutput.text(r, .en))
         XCTAssertEqual(r.unitsChecked, 77 + 928 + 7425)
+        print("national audit: \(r.counters), \(String(format: "%.2f", r.seconds)) s")
     }
 }

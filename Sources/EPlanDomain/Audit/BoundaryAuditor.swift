@@ -168,9 +168,11 @@ public struct BoundaryAuditor {
         let run = AuditRun(auditor: self, input: input)
         try run.run()
         let checked = input.report.reduce(0) { $0 + (input.levels[$1]?.count ?? 0) } + input.laoTiers.reduce(0) { $0 + $1.count }
-        return AuditReport(subject: "boundaries", scope: Message(th: "ตรวจขอบเขต", en: "boundary audit"),
-                           findings: run.allFindings(), unitsChecked: checked, minAreaM2: minArea,
-                           seconds: Self.now() - start)
+        var report = AuditReport(subject: "boundaries", scope: Message(th: "ตรวจขอบเขต", en: "boundary audit"),
+                                 findings: run.allFindings(), unitsChecked: checked, minAreaM2: minArea,
+                                 seconds: Self.now() - start)
+        report.counters = ["parents_exact": run.parentsExact, "parents_geos": run.parentsGEOS, "pairs_intersected": run.pairsIntersected]
+        return report
     }
 
     static func now() -> Double {
@@ -265,12 +267,15 @@ final class AuditRun: @unchecked Sendable {
     let workers: [AuditWorker]
     /// Per child id: the parent id it was verified to lie in (outside < prune area).
     var confinedTo: [Int?] = []
+    /// Per confined child: an upper bound (m²) of its area outside that parent.
+    var outsideBound: [Double] = []
     /// Parent ids whose children's area sum exceeds their union's: pairs among them need testing.
     var suspectParents = Set<Int>()
     /// Overlap areas (m²) of pairs tested, by the ordered id pair.
     var pairOverlap: [Pair: Double] = [:]
     /// wrong-parent children: child id → actual parent id.
     var reassigned: [Int: Int] = [:]
+    var parentsExact = 0, parentsGEOS = 0, pairsIntersected = 0
 
     struct Pair: Hashable { let a: Int, b: Int; init(_ x: Int, _ y: Int) { a = min(x, y); b = max(x, y) } }
 
@@ -292,6 +297,7 @@ final class AuditRun: @unchecked Sendable {
         envelopes = Array(repeating: nil, count: units.count)
         areaDeg2 = Array(repeating: 0, count: units.count)
         confinedTo = Array(repeating: nil, count: units.count)
+        outsideBound = Array(repeating: 0, count: units.count)
     }
 
     func allFindings() -> [Finding] { workers.flatMap(\.findings) }
@@ -438,7 +444,7 @@ final class AuditRun: @unchecked Sendable {
         }
         let parentList = parents.filter { working[$0] != nil }
         // Per parent: union, gap, children outside. Results per parent index.
-        struct ParentResult { var suspect = false; var confined: [(Int, Int)] = []; var reassigned: [(Int, Int)] = [] }
+        struct ParentResult { var exact = false; var suspect = false; var confined: [(Int, Int, Double)] = []; var reassigned: [(Int, Int)] = [] }
         var results = [ParentResult](repeating: ParentResult(), count: parentList.count)
         try results.withUnsafeMutableBufferPointer { out in
             let out = out
@@ -449,6 +455,13 @@ final class AuditRun: @unchecked Sendable {
                 guard let pg = try w.geometry(p, working) else { return }
                 if kids.isEmpty {
                     if reportParents { try gapFindings(w, parent: p, gap: pg) }
+                    out[i] = r
+                    return
+                }
+                // Fast exact path: the children's boundary chains add up to the parent's.
+                if auditor.useBounds, Self.chainsCancel(parent: working[p]!, children: kids.map { working[$0]! }) {
+                    r.confined = kids.map { ($0, p, 0) }
+                    r.exact = true
                     out[i] = r
                     return
                 }
@@ -464,12 +477,12 @@ final class AuditRun: @unchecked Sendable {
                 if reportParents { try gapFindings(w, parent: p, gap: try pg.difference(with: union)) }
                 let outside = try union.difference(with: pg)
                 if try outside.area < pruneDeg2 {
-                    r.confined = kids.map { ($0, p) }
+                    r.confined = kids.map { ($0, p, minArea / 4) }
                 } else {
                     for c in kids {
                         let (confined, actual) = try checkChild(w, child: c, parent: p, parents: parentList,
                                                                 report: reportChildren, parentLevel: parentLevel)
-                        if confined { r.confined.append((c, p)) }
+                        if confined { r.confined.append((c, p, minArea / 4)) }
                         if let a = actual { r.reassigned.append((c, a)) }
                     }
                 }
@@ -479,7 +492,8 @@ final class AuditRun: @unchecked Sendable {
         var regap = Set<Int>()
         for (i, r) in results.enumerated() {
             if r.suspect { suspectParents.insert(parentList[i]) }
-            for (c, p) in r.confined { confinedTo[c] = p }
+            if r.exact { parentsExact += 1 } else { parentsGEOS += 1 }
+            for (c, p, out) in r.confined { confinedTo[c] = p; outsideBound[c] = out }
             for (c, a) in r.reassigned { reassigned[c] = a; regap.insert(a) }
         }
         guard !regap.isEmpty, reportParents else { return }
@@ -497,6 +511,51 @@ final class AuditRun: @unchecked Sendable {
             let union = try GEOSGeometry(.multiPolygon(kids.flatMap { Self.polygons(working[$0]!) }), context: w.geos).unaryUnion()
             try gapFindings(w, parent: p, gap: try pg.difference(with: union))
         }
+    }
+
+    struct EdgeKey: Hashable { let x1, y1, x2, y2: Int64 }
+    struct GridPoint: Equatable, Comparable {
+        let x, y: Int64
+        static func < (a: GridPoint, b: GridPoint) -> Bool { (a.x, a.y) < (b.x, b.y) }
+    }
+
+    /// Whether the children tile the parent exactly: with every ring oriented (shells
+    /// counter-clockwise, holes clockwise), the children's directed edges minus the
+    /// parent's cancel out. The winding number is linear in the boundary chain and equals
+    /// a valid polygon's indicator, so then Σ 1(child) = 1(parent) almost everywhere: no
+    /// overlap, no gap, nothing outside. Coordinates are compared on a 1e-9° grid (0.1 mm);
+    /// anything that does not cancel (T-junctions, differing vertices, real defects) goes
+    /// the GEOS way (union, differences).
+    static func chainsCancel(parent: Geometry, children: [Geometry]) -> Bool {
+        var counts: [EdgeKey: Int32] = [:]
+        counts.reserveCapacity(parent.coordinateCount * 3)
+        @inline(__always) func q(_ c: Coordinate) -> GridPoint {
+            GridPoint(x: Int64((c.x * 1e9).rounded()), y: Int64((c.y * 1e9).rounded()))
+        }
+        func add(_ g: Geometry, _ sign: Int32) {
+            for poly in polygons(g) {
+                for (ri, ring) in poly.rings.enumerated() where ring.count > 1 {
+                    var twice = 0.0
+                    for k in 1..<ring.count { twice += (ring[k - 1].x - ring[0].x) * (ring[k].y - ring[0].y) - (ring[k].x - ring[0].x) * (ring[k - 1].y - ring[0].y) }
+                    let d: Int32 = ((twice > 0) == (ri == 0)) ? sign : -sign
+                    var prev = q(ring[0])
+                    for k in 1..<ring.count {
+                        let cur = q(ring[k])
+                        if cur == prev { continue }
+                        if prev < cur {
+                            counts[EdgeKey(x1: prev.x, y1: prev.y, x2: cur.x, y2: cur.y), default: 0] += d
+                        } else {
+                            counts[EdgeKey(x1: cur.x, y1: cur.y, x2: prev.x, y2: prev.y), default: 0] -= d
+                        }
+                        prev = cur
+                    }
+                }
+            }
+        }
+        for c in children { add(c, 1) }
+        add(parent, -1)
+        for v in counts.values where v != 0 { return false }
+        return true
     }
 
     static func polygons(_ g: Geometry) -> [Polygon] {
@@ -599,8 +658,8 @@ final class AuditRun: @unchecked Sendable {
         if !ea.intersects(eb) { return 0 }
         guard let pa = confinedTo[a], let pb = confinedTo[b] else { return nil }
         if pa == pb { return suspectParents.contains(pa) ? nil : minArea / 4 }
-        // Children of different parents: overlap ≤ their outside parts (< min/4 each) + the parents' overlap.
-        return overlapBound(pa, pb).map { $0 + minArea / 2 }
+        // Children of different parents: overlap ≤ their outside parts + the parents' overlap.
+        return overlapBound(pa, pb).map { $0 + outsideBound[a] + outsideBound[b] }
     }
 
     /// Whether the bounds already show the pair overlaps by less than the minimum area.
@@ -636,6 +695,7 @@ final class AuditRun: @unchecked Sendable {
             }
         }
         for (i, p) in pairs.enumerated() { pairOverlap[Pair(p.0, p.1)] = areas[i] }
+        pairsIntersected += pairs.count
     }
 }
 

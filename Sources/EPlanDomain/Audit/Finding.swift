@@ -97,6 +97,8 @@ public struct AuditReport: Sendable {
     public var unitsChecked: Int
     public var minAreaM2: Double
     public var seconds: Double
+    /// How the work went, e.g. parents checked by exact edge cancellation vs GEOS overlay.
+    public var counters: [String: Int] = [:]
 
     public init(subject: String, scope: Message, findings: [Finding], unitsChecked: Int, minAreaM2: Double, seconds: Double = 0) {
         self.subject = subject; self.scope = scope
