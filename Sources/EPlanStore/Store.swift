@@ -28,6 +28,8 @@ public struct StoreError: UserFacingError {
         case missingParent(code: String, level: BoundaryLevel)
         /// A record of one level was handed to another level's import.
         case wrongLevel(code: String, expected: BoundaryLevel, found: BoundaryLevel)
+        /// No unit of that level has the code.
+        case unknownBoundary(code: String, level: BoundaryLevel)
     }
     public let kind: Kind
     public init(_ kind: Kind) { self.kind = kind }
@@ -49,6 +51,8 @@ public struct StoreError: UserFacingError {
         case let .wrongLevel(code, expected, found):
             return Message(th: "ขอบเขต \(code) เป็นระดับ \(found.nameTH) ไม่ใช่ \(expected.nameTH)",
                            en: "boundary \(code) is a \(found.rawValue), not a \(expected.rawValue)")
+        case let .unknownBoundary(code, level):
+            return Message(th: "ไม่พบ\(level.nameTH)รหัส \(code)", en: "no \(level.rawValue) with code \(code)")
         }
     }
 }
@@ -80,6 +84,7 @@ public final class Store {
         },
         PlanSchema.migration,
         LAOFactsSchema.migration,
+        RepairSchema.migration,
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }

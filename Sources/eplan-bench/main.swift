@@ -217,13 +217,50 @@ func exportFixture(_ args: [String]) throws {
     print("{\"projects\":\(n),\"laos\":\(amphoes.count + 1),\"seconds\":\(now() - t0)}")
 }
 
+/// audit TAMBON.wkb AMPHOE.wkb TAMBON.geojson AMPHOE.geojson: the boundary audit of the
+/// (densified) tambons against their amphoes: validity, overlaps, gaps, children outside.
+func boundaryAudit(_ args: [String]) throws {
+    guard args.count >= 4 else { fail("usage: eplan-bench audit TAMBON.wkb AMPHOE.wkb TAMBON.geojson AMPHOE.geojson") }
+    let context = GEOSContext()
+    func units(_ wkb: String, _ geojson: String, _ level: BoundaryLevel) throws -> [AuditUnit] {
+        let geometries = try readWKBRecords(wkb, context: context)
+        let features = try GeoJSONFile.readFeatureCollection(path: geojson).features
+        guard features.count == geometries.count else { fail("\(wkb) and \(geojson) differ in length") }
+        let f = BoundaryFields.defaults(for: level)
+        return zip(features, geometries).map { ft, g in
+            let p = ft["properties"] as? [String: Any] ?? [:]
+            return AuditUnit(table: level.table, code: GeoJSONFile.stringProperty(p[f.code]) ?? "",
+                             parentCode: f.parentCode.flatMap { GeoJSONFile.stringProperty(p[$0]) },
+                             provinceCode: GeoJSONFile.stringProperty(p[f.provinceCode]) ?? "", nameTH: "", geometry: g)
+        }
+    }
+    let tambons = try units(args[0], args[2], .tambon), amphoes = try units(args[1], args[3], .amphoe)
+    let vertices = tambons.reduce(0) { $0 + ($1.geometry?.coordinateCount ?? 0) }
+    let report: Set<BoundaryLevel> = ProcessInfo.processInfo.environment["AUDIT_AMPHOES"] == "1" ? [.tambon, .amphoe] : [.tambon]
+    let parentOverlaps = ProcessInfo.processInfo.environment["AUDIT_PARENT_OVERLAPS"] != "0"
+    let input = BoundaryAuditInput(levels: [.tambon: tambons, .amphoe: amphoes], report: report)
+    var best = Double.infinity
+    var result: AuditReport? = nil
+    for _ in 0..<3 {
+        let t0 = now()
+        var auditor = BoundaryAuditor(minArea: 1)
+        auditor.parentOverlaps = parentOverlaps
+        result = try auditor.audit(input)
+        best = min(best, now() - t0)
+    }
+    let r = result!
+    let counts = r.counts.map { "\"\($0.0.rawValue)\":\($0.1)" }.joined(separator: ",")
+    print("{\"seconds\":\(best),\"tambons\":\(tambons.count),\"amphoes\":\(amphoes.count),\"vertices\":\(vertices),\"findings\":\(r.findings.count),\"counts\":{\(counts)},\"parents_exact\":\(r.counters["parents_exact"] ?? 0),\"parents_geos\":\(r.counters["parents_geos"] ?? 0),\"pairs_intersected\":\(r.counters["pairs_intersected"] ?? 0),\"ms\":{\"units\":\(r.counters["ms_units"] ?? 0),\"parents\":\(r.counters["ms_parents"] ?? 0),\"overlaps\":\(r.counters["ms_overlaps"] ?? 0)},\"threads\":\(ProcessInfo.processInfo.activeProcessorCount)}")
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first else { fail("usage: eplan-bench pip POLYGONS.wkb POINTS.f64 [EXPECTED.idx] | pins POLYGONS.wkb PAIRS.f64 [EXPECTED.u8] | export-fixture DB N") }
+guard let command = args.first else { fail("usage: eplan-bench pip POLYGONS.wkb POINTS.f64 [EXPECTED.idx] | pins POLYGONS.wkb PAIRS.f64 [EXPECTED.u8] | export-fixture DB N | audit TAMBON.wkb AMPHOE.wkb TAMBON.geojson AMPHOE.geojson") }
 do {
     switch command {
     case "pip": try pointInPolygon(Array(args.dropFirst()))
     case "pins": try pinValidation(Array(args.dropFirst()))
     case "export-fixture": try exportFixture(Array(args.dropFirst()))
+    case "audit": try boundaryAudit(Array(args.dropFirst()))
     default: fail("unknown benchmark \(command)")
     }
 } catch {

@@ -5,7 +5,7 @@ import Foundation
 struct Boundaries: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: t("ขอบเขตการปกครอง (จังหวัด อำเภอ ตำบล)", "administrative boundaries (province, amphoe, tambon)"),
-                             subcommands: [Import.self])
+                             subcommands: [Import.self, Repair.self])
     }
 
     struct Import: ParsableCommand {

@@ -10,6 +10,7 @@ enum ExitStatus: Int32 {
     case inputError = 1        // a bad coordinate, file, field or value
     case storeError = 3        // the database cannot be opened, read or written
     case outside = 4           // the location lies outside (where: outside every unit)
+    case findings = 5          // an audit found problems
     case internalError = 70
 }
 
@@ -22,7 +23,7 @@ struct EPlan: ParsableCommand {
                         "e-Plan project-coordinate service: pin projects, check them against boundaries, export GeoJSON"),
             version: EPlanVersion.string,
             subcommands: [Init.self, Boundaries.self, Laos.self, Plans.self, Projects.self, PinCommand.self, Pins.self,
-                          Where.self, Export.self, Settings.self, Version.self])
+                          Where.self, Export.self, Audit.self, Settings.self, Version.self])
     }
 
     static func main() {

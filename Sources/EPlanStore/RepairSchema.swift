@@ -1,0 +1,75 @@
+import EPlanGeometry
+import Foundation
+
+/// Schema step 5: originals of repaired boundaries. A repair (e.g. `eplan boundaries
+/// repair --make-valid`) never loses data: the geometry it replaces is kept here first.
+enum RepairSchema {
+    static let migration = Migration(version: 4, name: "originals of repaired boundaries") { db in
+        try db.execute("""
+            CREATE TABLE boundary_original (
+                id INTEGER PRIMARY KEY,
+                level TEXT NOT NULL CHECK (level IN ('province', 'amphoe', 'tambon')),
+                code TEXT NOT NULL,
+                geom BLOB,
+                is_valid INTEGER,
+                invalid_reason TEXT,
+                repair TEXT NOT NULL,
+                replaced_at TEXT NOT NULL);
+            CREATE INDEX boundary_original_unit ON boundary_original (level, code);
+            """)
+    }
+}
+
+/// A boundary geometry as it was before a repair.
+public struct BoundaryOriginal: Equatable, Sendable {
+    public var level: BoundaryLevel
+    public var code: String
+    public var geometry: Geometry
+    public var invalidReason: String?
+    public var repair: String
+    public var replacedAt: String
+}
+
+extension Store {
+    /// Replaces one unit's geometry with a repaired (valid) one, keeping the original in
+    /// `boundary_original`, in one transaction. Throws when the unit does not exist.
+    public func replaceBoundaryGeometry(level: BoundaryLevel, code: String, with geometry: Geometry,
+                                        repair: String) throws {
+        let multi: Geometry
+        switch geometry {
+        case .polygon, .multiPolygon: multi = geometry.asMulti
+        default: throw StoreError(.notPolygonal(code: code, type: geometry.type))
+        }
+        let db = database
+        let now = ISO8601DateFormatter().string(from: Date())
+        try db.transaction {
+            try db.execute("""
+                INSERT INTO boundary_original (level, code, geom, is_valid, invalid_reason, repair, replaced_at)
+                SELECT ?, code, geom, is_valid, invalid_reason, ?, ? FROM \(level.table) WHERE code = ?
+                """, [.text(level.rawValue), .text(repair), .text(now), .text(code)])
+            guard db.changes == 1 else { throw StoreError(.unknownBoundary(code: code, level: level)) }
+            try db.execute("""
+                UPDATE \(level.table) SET geom = ?, is_valid = 1, invalid_reason = NULL, invalid_x = NULL, invalid_y = NULL
+                WHERE code = ?
+                """, [SQLValue(SpatiaLiteBlob.encode(multi, srid: Store.srid)), .text(code)])
+        }
+    }
+
+    /// The originals kept by repairs, oldest first.
+    public func boundaryOriginals(level: BoundaryLevel? = nil) throws -> [BoundaryOriginal] {
+        var out: [BoundaryOriginal] = []
+        let filter = level == nil ? "" : "WHERE level = ?"
+        try database.query("""
+            SELECT level, code, geom, invalid_reason, repair, replaced_at FROM boundary_original \(filter) ORDER BY id
+            """, level.map { [.text($0.rawValue)] } ?? []) { row in
+            let g: Geometry = try row.withBlob(2) { bytes in
+                guard let bytes, !bytes.isEmpty else { return .multiPolygon([]) }
+                return try SpatiaLiteBlob.decode(bytes).geometry
+            }
+            out.append(BoundaryOriginal(level: BoundaryLevel(rawValue: row.string(0) ?? "") ?? .tambon,
+                                        code: row.string(1) ?? "", geometry: g, invalidReason: row.string(3),
+                                        repair: row.string(4) ?? "", replacedAt: row.string(5) ?? ""))
+        }
+        return out
+    }
+}

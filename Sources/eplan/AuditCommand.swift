@@ -1,0 +1,97 @@
+import ArgumentParser
+import EPlanDomain
+import Foundation
+
+/// `eplan audit …`: read-only checks; findings end with exit status 5.
+struct Audit: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            abstract: t("ตรวจคุณภาพข้อมูล (อ่านอย่างเดียว ไม่แก้ไขข้อมูล)", "audit the data (read-only: never changes it)"),
+            discussion: t("รหัสออก 0 = ไม่พบปัญหา, 5 = พบปัญหา, 1 = ข้อมูลนำเข้าผิด",
+                          "exit status 0 = nothing found, 5 = findings, 1 = bad input"),
+            subcommands: [AuditBoundaries.self])   // pins: later
+    }
+}
+
+enum AuditFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, geojson
+}
+
+struct AuditBoundaries: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "boundaries",
+            abstract: t("ตรวจขอบเขต: รูปเรขาคณิตไม่ถูกต้อง ทับซ้อน ช่องว่าง ล้ำ/ผิดหน่วยแม่ รหัสซ้ำหรือขาด",
+                        "audit boundaries: invalid geometry, overlaps, gaps, outside/wrong parent, duplicate or missing codes"))
+    }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp(t("ระดับ: province, amphoe, tambon หรือ all (ค่าเริ่มต้น all)",
+                                               "level: province, amphoe, tambon or all (default all)")))
+    var level: String = "all"
+
+    @Option(name: .long, help: ArgumentHelp(t("เฉพาะจังหวัดรหัสนี้ เช่น 63", "only the province with this code, e.g. 63")))
+    var province: String?
+
+    @Option(name: .long, help: ArgumentHelp(t("ไม่นับพื้นที่ทับซ้อน/ช่องว่างเล็กกว่านี้ (ตร.ม., ค่าเริ่มต้น 1)",
+                                               "ignore overlaps and gaps smaller than this (m², default 1)")))
+    var minArea: Double = 1
+
+    @Option(name: .long, help: ArgumentHelp(t("ตรวจไฟล์ GeoJSON ก่อนนำเข้า (ต้องระบุ --level)",
+                                               "audit a GeoJSON file before import (needs --level)")))
+    var file: String?
+
+    @Option(name: .long, help: ArgumentHelp(t("รูปแบบผลลัพธ์: text, json หรือ geojson", "output format: text, json or geojson")))
+    var format: AuditFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp(t("เขียนผลลัพธ์ลงไฟล์แทนหน้าจอ", "write the output to this file instead of standard output")))
+    var out: String?
+
+    @Option(name: .long, help: ArgumentHelp(t("จำนวนเธรด (ค่าเริ่มต้น ทุกคอร์)", "threads (default: every core)")))
+    var threads: Int = 0
+
+    func run() throws {
+        guard minArea.isFinite, minArea >= 0 else {
+            throw CLIError(Message(th: "--min-area ต้องเป็นจำนวนไม่ติดลบ (ได้ \(minArea))",
+                                   en: "--min-area must be a non-negative number (got \(minArea))"))
+        }
+        let levels: Set<BoundaryLevel>
+        if level == "all" { levels = Set(BoundaryLevel.allCases) } else {
+            guard let l = BoundaryLevel(rawValue: level) else {
+                throw CLIError(Message(th: "--level ต้องเป็น province, amphoe, tambon หรือ all (ได้ '\(level)')",
+                                       en: "--level must be province, amphoe, tambon or all (got '\(level)')"))
+            }
+            levels = [l]
+        }
+        let auditor = BoundaryAuditor(minArea: minArea, threads: threads)
+        let report: AuditReport
+        if let file {
+            guard levels.count == 1, let l = levels.first else {
+                throw CLIError(Message(th: "--file ต้องระบุ --level province, amphoe หรือ tambon",
+                                       en: "--file needs --level province, amphoe or tambon"))
+            }
+            report = try auditor.audit(file: file, level: l)
+        } else {
+            let store = try global.openStore(readOnly: true)
+            report = try auditor.audit(store: store, levels: levels, provinceCode: province, includeLAOs: level == "all")
+        }
+        let text: String
+        switch format {
+        case .text: text = AuditOutput.text(report)
+        case .json: text = AuditOutput.json(report)
+        case .geojson: text = AuditOutput.geoJSON(report)
+        }
+        if let out {
+            do { try (text + "\n").write(toFile: out, atomically: true, encoding: .utf8) } catch {
+                throw FileError.unwritable(path: out, detail: (error as NSError).localizedDescription)
+            }
+            printNote(report.isClean
+                      ? t("ไม่พบปัญหา เขียนผลลงใน \(out)", "no findings; written to \(out)")
+                      : t("พบ \(report.findings.count) รายการ เขียนผลลงใน \(out)", "\(report.findings.count) findings written to \(out)"))
+        } else {
+            print(text)
+        }
+        if !report.isClean { throw EPlanExit(status: .findings) }
+    }
+}
