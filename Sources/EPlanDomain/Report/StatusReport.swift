@@ -173,7 +173,9 @@ extension StatusReport {
                                 AND substr(datetime(q.pinned_at, '+7 hours'), 1, 10) <= ?1)
             """, [.text(d), p, y]) { r in
             let code = r.string(0) ?? "", at = r.string(2) ?? ""
-            let stale = at < (updatedAt[code] ?? "") || at < boundariesAt
+            // To the second ("…T13:38:35Z" and "…T13:38:35.123Z" are the same second).
+            let second = at.prefix(19)
+            let stale = second < (updatedAt[code] ?? "").prefix(19) || second < boundariesAt.prefix(19)
             let bad = r.string(1) == PinStatus.outside.rawValue || stale
             var c = pins[code] ?? (0, 0)
             c.pinned += 1
