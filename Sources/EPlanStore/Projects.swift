@@ -399,7 +399,9 @@ extension Store {
                 guard seen.insert(r.code).inserted else { throw ProjectStoreError(.duplicateCode(r.code)) }
                 if let v = r.violations().first { throw v }
                 guard try laoExists(r.laoCode) else { throw ProjectStoreError(.unknownLAO(r.laoCode)) }
-                if let old = try project(code: r.code) {
+                // A cheap existence check first: only a stored project is read in full.
+                if try !db.scalar("SELECT 1 FROM project WHERE code = ?", [.text(r.code)]).isNull,
+                   let old = try project(code: r.code) {
                     guard replace else { throw ProjectStoreError(.duplicateCode(r.code)) }
                     let values = projectValues(r, recordedOn: old.recordedOn ?? today, now: now)
                     try db.execute("""

@@ -23,7 +23,7 @@ struct EPlan: ParsableCommand {
                         "e-Plan project-coordinate service: pin projects, check them against boundaries, export GeoJSON"),
             version: EPlanVersion.string,
             subcommands: [Init.self, Boundaries.self, Laos.self, Plans.self, Projects.self, PinCommand.self, Pins.self,
-                          Where.self, Export.self, Audit.self, Settings.self, Version.self])
+                          Where.self, Export.self, Report.self, Audit.self, Settings.self, Version.self])
     }
 
     static func main() {

@@ -22,6 +22,10 @@ struct Init: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(t("โฟลเดอร์ข้อมูลตั้งต้น", "folder of the default data")))
     var geodata: String?
 
+    @Flag(name: .long, help: ArgumentHelp(t("ไม่โหลดแผนพัฒนา 2560–2562 (ข้อมูลสังเคราะห์) ของ อปท. จังหวัดตาก",
+                                            "do not load Tak's (synthetic) 2560–2562 development-plan projects")))
+    var noPlan = false
+
     func run() throws {
         let path = global.databasePath
         if FileManager.default.fileExists(atPath: path) {
@@ -47,6 +51,12 @@ struct Init: ParsableCommand {
         let report = try LAORegistryImporter(store: store, geos: GEOSContext())
             .importFile(path: laos.registry, areasPath: laos.areas)
         printLAOImportSummary(report)
+        // Their 2560–2562 plan (synthetic projects, the seed's counts), through the public import.
+        if !noPlan {
+            let plan = try ProjectImporter(store: store).importFile(path: DefaultData.planFile(in: dir), by: "init")
+            print(t("นำเข้าโครงการ \(ThaiText.grouped(Int64(plan.inserted))) โครงการ (ข้อมูลสังเคราะห์ จำนวนตามรายงาน ณ 03/10/2559) จาก \(plan.path)",
+                    "imported \(ThaiText.grouped(Int64(plan.inserted))) projects (synthetic; the counts of the 03/10/2559 report) from \(plan.path)"))
+        }
     }
 }
 

@@ -6,7 +6,7 @@ struct Laos: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(commandName: "laos",
                              abstract: t("ทะเบียน อปท. (อบจ. เทศบาล อบต.) และเขตพื้นที่", "the LAO registry (อบจ., municipalities, อบต.) and jurisdictions"),
-                             subcommands: [Import.self, List.self, Show.self])
+                             subcommands: [Import.self, List.self, Show.self, SetFacts.self])
     }
 
     struct Import: ParsableCommand {

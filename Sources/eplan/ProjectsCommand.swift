@@ -246,6 +246,7 @@ enum ProjectOutput {
                 case .disbursedOn: return p.disbursedOn ?? ""
                 case .progress: return num(p.progress)
                 case .completedOn: return p.completedOn ?? ""
+                case .recordedOn: return p.recordedOn ?? ""
                 case .synthetic: return p.synthetic ? t("ใช่", "yes") : ""
                 case .note: return ""
                 }

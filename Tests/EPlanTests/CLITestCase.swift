@@ -55,10 +55,11 @@ class CLITestCase: StoreTestCase {
         return (p.terminationStatus, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
     }
 
-    /// A store made by `eplan init` (Tak by default).
-    func initStore(_ extra: [String] = []) throws -> String {
+    /// A store made by `eplan init` (Tak by default), without the default plan's 27,239
+    /// synthetic projects unless `plan` (they take seconds to load in a debug build).
+    func initStore(_ extra: [String] = [], plan: Bool = false) throws -> String {
         let db = path()
-        let r = try eplan(["init", "--db", db] + extra)
+        let r = try eplan(["init", "--db", db] + extra + (plan ? [] : ["--no-plan"]))
         XCTAssertEqual(r.status, 0, r.err)
         return db
     }

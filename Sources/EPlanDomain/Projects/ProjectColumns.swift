@@ -8,7 +8,7 @@ public enum ProjectColumn: String, CaseIterable, Sendable {
     case planApprovedOn = "plan_approved_on", budgetApprovedOn = "budget_approved_on"
     case contractSignedOn = "contract_signed_on", contractAmount = "contract_amount"
     case disbursedAmount = "disbursed_amount", disbursedOn = "disbursed_on", progress
-    case completedOn = "completed_on", synthetic, note
+    case completedOn = "completed_on", recordedOn = "recorded_on", synthetic, note
 
     /// The English header (template with --lang en).
     public var english: String { rawValue }
@@ -32,6 +32,7 @@ public enum ProjectColumn: String, CaseIterable, Sendable {
         case .disbursedOn: return "วันเบิกจ่าย"
         case .progress: return "ความก้าวหน้า (%)"
         case .completedOn: return "แล้วเสร็จ"
+        case .recordedOn: return "วันบันทึก"
         case .synthetic: return "ข้อมูลสมมุติ"
         case .note: return "หมายเหตุ"
         }
@@ -56,6 +57,7 @@ public enum ProjectColumn: String, CaseIterable, Sendable {
         case .disbursedOn: return ["disbursed date"]
         case .progress: return ["ความก้าวหน้า", "progress_pct", "percent complete"]
         case .completedOn: return ["วันแล้วเสร็จ", "เสร็จ", "completed", "completion date"]
+        case .recordedOn: return ["วันที่บันทึก", "บันทึกเมื่อ", "recorded", "recorded date"]
         case .synthetic: return ["สมมุติ", "ข้อมูลสาธิต", "demo"]
         case .note: return ["notes", "remark", "remarks"]
         }

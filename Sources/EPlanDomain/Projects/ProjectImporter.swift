@@ -221,6 +221,7 @@ public struct ProjectImporter {
             }
             let planApproved = date(.planApprovedOn), budgetApproved = date(.budgetApprovedOn)
             let contractSigned = date(.contractSignedOn), disbursedOn = date(.disbursedOn), completed = date(.completedOn)
+            let recordedOn = date(.recordedOn)
             let contract = amount(.contractAmount), disbursed = amount(.disbursedAmount)
             var progress: Double? = nil
             if let raw = cells[.progress] {
@@ -294,7 +295,8 @@ public struct ProjectImporter {
             }
             let today = CalendarDate.today()
             for (c, d) in [(ProjectColumn.planApprovedOn, planApproved), (.budgetApprovedOn, budgetApproved),
-                           (.contractSignedOn, contractSigned), (.disbursedOn, disbursedOn), (.completedOn, completed)] {
+                           (.contractSignedOn, contractSigned), (.disbursedOn, disbursedOn), (.completedOn, completed),
+                           (.recordedOn, recordedOn)] {
                 if let d, d > today {
                     warn(c, "วันที่ \(d.thai) อยู่ในอนาคต", "date \(d.iso) is in the future")
                 }
@@ -307,7 +309,8 @@ public struct ProjectImporter {
                 code: code, laoCode: laoCode, planYear: year, nameTH: name, strategy: cells[.strategy], kind: kind,
                 budget: budget, funding: funding, planApprovedOn: planApproved?.iso, budgetApprovedOn: budgetApproved?.iso,
                 contractSignedOn: contractSigned?.iso, contractAmount: contract, disbursedAmount: disbursed,
-                disbursedOn: disbursedOn?.iso, progress: progress, completedOn: completed?.iso, synthetic: synthetic)))
+                disbursedOn: disbursedOn?.iso, progress: progress, completedOn: completed?.iso, synthetic: synthetic,
+                recordedOn: recordedOn?.iso)))
         }
         return (good, problems)
     }

@@ -17,7 +17,15 @@ public enum ThaiText {
 
     /// NFC, trimmed, inner runs of white space folded to one space: for comparing names.
     public static func normalized(_ s: String) -> String {
-        s.precomposedStringWithCanonicalMapping
+        // Fast path (most cells of a large import: codes, numbers, dates): printable ASCII
+        // with no leading, trailing or doubled space is already normal.
+        var previous: UInt8 = 0x20, plain = true
+        for b in s.utf8 {
+            if b < 0x20 || b >= 0x7F || (b == 0x20 && previous == 0x20) { plain = false; break }
+            previous = b
+        }
+        if plain && previous != 0x20 { return s }
+        return s.precomposedStringWithCanonicalMapping
             .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
@@ -93,6 +101,17 @@ public struct CalendarDate: Comparable, Hashable, Sendable, CustomStringConverti
     /// also with '-' or '.'), Thai digits too. A year above 2400 is Buddhist era.
     /// Nil when the text is no date.
     public static func parse(_ raw: String) -> CalendarDate? {
+        // Fast path: ISO "yyyy-mm-dd" in ASCII digits (large imports).
+        let u = Array(raw.utf8)
+        if u.count == 10, u[4] == 0x2D, u[7] == 0x2D {
+            var n = [Int](repeating: 0, count: 3), ok = true
+            for (i, b) in u.enumerated() where i != 4 && i != 7 {
+                guard (0x30...0x39).contains(b) else { ok = false; break }
+                let k = i < 4 ? 0 : i < 7 ? 1 : 2
+                n[k] = n[k] * 10 + Int(b - 0x30)
+            }
+            if ok { return CalendarDate(year: n[0] > 2400 ? n[0] - 543 : n[0], month: n[1], day: n[2]) }
+        }
         let s = ThaiText.asciiDigits(raw).trimmingCharacters(in: .whitespaces)
         let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }),
