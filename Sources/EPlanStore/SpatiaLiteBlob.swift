@@ -17,7 +17,7 @@ import EPlanGeometry
 public enum SpatiaLiteBlob {
     static let headerSize = 43  // through the class type
     static let mbrMarker: UInt8 = 0x7C
-    static let entityMarker: UInt8 = 0x69
+    public static let entityMarker: UInt8 = 0x69
     static let endMarker: UInt8 = 0xFE
 
     // MARK: Encoding
@@ -135,7 +135,7 @@ public enum SpatiaLiteBlob {
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> (geometry: Geometry, srid: Int32) {
         var r = try Reader(checkingHeaderOf: bytes)
         let srid = Int32(bitPattern: r.srid)
-        r.offset = headerSize - 4
+        r.seekToBody()
         let (base, dims) = try r.classType()
         let g: Geometry
         switch base {
@@ -192,16 +192,26 @@ public enum SpatiaLiteBlob {
         Int32(bitPattern: try Reader(checkingHeaderOf: bytes).srid)
     }
 
-    struct Dims: Equatable { var z: Bool; var m: Bool; var extra: Int { (z ? 8 : 0) + (m ? 8 : 0) } }
+    /// Which extra ordinates (Z, M) each position carries; `extra` is their bytes.
+    public struct Dims: Equatable, Sendable {
+        public var z: Bool
+        public var m: Bool
+        public var extra: Int { (z ? 8 : 0) + (m ? 8 : 0) }
+    }
 
-    private struct Reader {
-        let buffer: UnsafeRawBufferPointer
-        var little = true
-        var offset = 0
+    /// Bounds-checked reads over one BLOB: the one reader of the format, used by `decode`
+    /// and by writers that stream a BLOB straight to text (the GeoJSON export).
+    public struct Reader {
+        public let buffer: UnsafeRawBufferPointer
+        @usableFromInline var little = true
+        public internal(set) var offset = 0
         var srid: UInt32 = 0
 
+        /// Where the body begins: after the header and the class type's own 4 bytes.
+        public static let bodyOffset = SpatiaLiteBlob.headerSize - 4
+
         /// Checks the fixed markers (start, endian, MBR marker, end) before anything is read.
-        init(checkingHeaderOf bytes: UnsafeRawBufferPointer) throws {
+        public init(checkingHeaderOf bytes: UnsafeRawBufferPointer) throws {
             buffer = bytes
             guard bytes.count >= SpatiaLiteBlob.headerSize + 1 else { throw error(.truncated, at: bytes.count) }
             guard bytes[0] == 0x00 else { throw error(.badStart, at: 0) }
@@ -216,7 +226,7 @@ public enum SpatiaLiteBlob {
             srid = try uint32()
         }
 
-        func error(_ reason: SpatiaLiteBlobError.Reason, at offset: Int) -> SpatiaLiteBlobError {
+        public func error(_ reason: SpatiaLiteBlobError.Reason, at offset: Int) -> SpatiaLiteBlobError {
             SpatiaLiteBlobError(reason: reason, offset: offset)
         }
 
@@ -225,27 +235,43 @@ public enum SpatiaLiteBlob {
             if offset + n > buffer.count - 1 { throw error(.truncated, at: offset) }
         }
 
-        mutating func byte() throws -> UInt8 {
+        /// Moves to the class type that starts the body (after the header and MBR).
+        public mutating func seekToBody() { offset = Reader.bodyOffset }
+
+        /// Skips `n` bytes (e.g. Z and M ordinates), checked.
+        public mutating func skip(_ n: Int) throws { try need(n); offset += n }
+
+        /// Whether the body was read to its end (just before the final 0xFE).
+        public var isAtEnd: Bool { offset == buffer.count - 1 }
+
+        /// A double at an absolute offset, unchecked: callers have checked the range (a
+        /// `count(minBytesEach:)` does for a whole list of positions).
+        @inlinable public func double(at o: Int) -> Double {
+            let v = buffer.loadUnaligned(fromByteOffset: o, as: UInt64.self)
+            return Double(bitPattern: little ? UInt64(littleEndian: v) : UInt64(bigEndian: v))
+        }
+
+        public mutating func byte() throws -> UInt8 {
             try need(1)
             defer { offset += 1 }
             return buffer[offset]
         }
 
-        mutating func uint32() throws -> UInt32 {
+        public mutating func uint32() throws -> UInt32 {
             try need(4)
             let v = buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
             offset += 4
             return little ? UInt32(littleEndian: v) : UInt32(bigEndian: v)
         }
 
-        mutating func double() throws -> Double {
+        public mutating func double() throws -> Double {
             try need(8)
             let v = buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
             offset += 8
             return Double(bitPattern: little ? UInt64(littleEndian: v) : UInt64(bigEndian: v))
         }
 
-        mutating func classType() throws -> (GeometryType, Dims) {
+        public mutating func classType() throws -> (GeometryType, Dims) {
             let at = offset
             let code = try uint32()
             if code >= 1_000_000 { throw error(.compressed(code), at: at) }
@@ -258,7 +284,7 @@ public enum SpatiaLiteBlob {
 
         /// A count, refused when the remaining bytes cannot hold that many items
         /// (a corrupt count must not allocate gigabytes).
-        mutating func count(minBytesEach: Int) throws -> Int {
+        public mutating func count(minBytesEach: Int) throws -> Int {
             let at = offset
             let n = Int(try uint32())
             if n * minBytesEach > buffer.count - 1 - offset { throw error(.truncated, at: at) }

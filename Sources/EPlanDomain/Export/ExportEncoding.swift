@@ -242,54 +242,50 @@ struct BlobGeometryWriter {
         self.number = DecimalWriter(precision: precision)
     }
 
-    struct Malformed: Error {}
+    typealias Reader = SpatiaLiteBlob.Reader
 
     /// The MBR in the BLOB header (exact doubles), for the envelope check after the R*Tree.
     static func envelope(_ blob: UnsafeRawBufferPointer) throws -> Envelope {
-        var r = try Reader(blob)
-        r.offset = 6
+        var r = try Reader(checkingHeaderOf: blob)  // leaves the reader just after the SRID
         return Envelope(minX: try r.double(), minY: try r.double(), maxX: try r.double(), maxY: try r.double())
     }
 
+    /// Streams the BLOB's geometry as text, reading it through the store's one BLOB reader
+    /// (no `Geometry` value is built: this runs once per exported feature).
     func write(_ blob: UnsafeRawBufferPointer, into out: inout ByteWriter) throws {
-        var r = try Reader(blob)
-        r.offset = 39
+        var r = try Reader(checkingHeaderOf: blob)
+        r.seekToBody()
         let (type, dims) = try r.classType()
-        try geometry(type, dims, &r, &out)
-        guard r.offset == blob.count - 1 else { throw Malformed() }
+        try geometry(type, dims.extra, &r, &out)
+        guard r.isAtEnd else { throw r.error(.trailingBytes, at: r.offset) }
     }
 
-    private static func jsonHead(_ t: UInt32) -> StaticString? {
+    private static func jsonHead(_ t: GeometryType) -> StaticString {
         switch t {
-        case 1: return #"{"type":"Point","coordinates":"#
-        case 2: return #"{"type":"LineString","coordinates":"#
-        case 3: return #"{"type":"Polygon","coordinates":"#
-        case 4: return #"{"type":"MultiPoint","coordinates":"#
-        case 5: return #"{"type":"MultiLineString","coordinates":"#
-        case 6: return #"{"type":"MultiPolygon","coordinates":"#
-        case 7: return #"{"type":"GeometryCollection","geometries":"#
-        default: return nil
+        case .point: return #"{"type":"Point","coordinates":"#
+        case .lineString: return #"{"type":"LineString","coordinates":"#
+        case .polygon: return #"{"type":"Polygon","coordinates":"#
+        case .multiPoint: return #"{"type":"MultiPoint","coordinates":"#
+        case .multiLineString: return #"{"type":"MultiLineString","coordinates":"#
+        case .multiPolygon: return #"{"type":"MultiPolygon","coordinates":"#
+        case .geometryCollection: return #"{"type":"GeometryCollection","geometries":"#
         }
     }
 
-    private static func wktHead(_ t: UInt32) -> StaticString? {
+    private static func wktHead(_ t: GeometryType) -> StaticString {
         switch t {
-        case 1: return "POINT "
-        case 2: return "LINESTRING "
-        case 3: return "POLYGON "
-        case 4: return "MULTIPOINT "
-        case 5: return "MULTILINESTRING "
-        case 6: return "MULTIPOLYGON "
-        case 7: return "GEOMETRYCOLLECTION "
-        default: return nil
+        case .point: return "POINT "
+        case .lineString: return "LINESTRING "
+        case .polygon: return "POLYGON "
+        case .multiPoint: return "MULTIPOINT "
+        case .multiLineString: return "MULTILINESTRING "
+        case .multiPolygon: return "MULTIPOLYGON "
+        case .geometryCollection: return "GEOMETRYCOLLECTION "
         }
     }
 
-    private func geometry(_ type: UInt32, _ dims: Int, _ r: inout Reader, _ out: inout ByteWriter) throws {
-        guard let head = syntax == .geoJSON ? BlobGeometryWriter.jsonHead(type) : BlobGeometryWriter.wktHead(type) else {
-            throw Malformed()
-        }
-        out.literal(head)
+    private func geometry(_ type: GeometryType, _ dims: Int, _ r: inout Reader, _ out: inout ByteWriter) throws {
+        out.literal(syntax == .geoJSON ? BlobGeometryWriter.jsonHead(type) : BlobGeometryWriter.wktHead(type))
         try body(type, dims, &r, &out)
         if syntax == .geoJSON { out.byte(UInt8(ascii: "}")) }
     }
@@ -317,42 +313,42 @@ struct BlobGeometryWriter {
         }
     }
 
-    private func body(_ type: UInt32, _ dims: Int, _ r: inout Reader, _ out: inout ByteWriter) throws {
+    private func body(_ type: GeometryType, _ dims: Int, _ r: inout Reader, _ out: inout ByteWriter) throws {
         switch type {
-        case 1:
+        case .point:
             let x = try r.double(), y = try r.double()
             try r.skip(dims)
             if syntax == .wkt { open(&out) }
             position(x, y, &out)
             if syntax == .wkt { close(&out) }
-        case 2:
+        case .lineString:
             try points(dims, &r, &out, ring: nil)
-        case 3:
+        case .polygon:
             try polygon(dims, &r, &out)
-        case 4, 5, 6, 7:
+        case .multiPoint, .multiLineString, .multiPolygon, .geometryCollection:
             let n = try r.count(minBytesEach: 5)
             open(&out)
             for i in 0..<n {
                 if i > 0 { separator(&out) }
-                guard try r.byte() == 0x69 else { throw Malformed() }
+                let at = r.offset
+                guard try r.byte() == SpatiaLiteBlob.entityMarker else { throw r.error(.badEntityMarker, at: at) }
                 let (t, d) = try r.classType()
-                guard d == dims else { throw Malformed() }
+                guard d.extra == dims else { throw r.error(.badEntityType, at: at + 1) }
                 switch (type, t) {
-                case (4, 1):
+                case (.multiPoint, .point):
                     let x = try r.double(), y = try r.double()
                     try r.skip(dims)
                     if syntax == .wkt { open(&out) }
                     position(x, y, &out)
                     if syntax == .wkt { close(&out) }
-                case (5, 2): try points(dims, &r, &out, ring: nil)
-                case (6, 3): try polygon(dims, &r, &out)
-                case (7, 1), (7, 2), (7, 3): try geometry(t, d, &r, &out)
-                default: throw Malformed()
+                case (.multiLineString, .lineString): try points(dims, &r, &out, ring: nil)
+                case (.multiPolygon, .polygon): try polygon(dims, &r, &out)
+                case (.geometryCollection, .point), (.geometryCollection, .lineString), (.geometryCollection, .polygon):
+                    try geometry(t, d.extra, &r, &out)
+                default: throw r.error(.badEntityType, at: at + 1)
                 }
             }
             close(&out)
-        default:
-            throw Malformed()
         }
     }
 
@@ -373,7 +369,7 @@ struct BlobGeometryWriter {
         let stride = 16 + dims
         let n = try r.count(minBytesEach: stride)
         let start = r.offset
-        r.offset += n * stride
+        try r.skip(n * stride)
         var reverse = false
         if let ring, n >= 4 {
             // Twice the signed area (shoelace), relative to the first vertex for precision.
@@ -396,56 +392,5 @@ struct BlobGeometryWriter {
             position(r.double(at: o), r.double(at: o + 8), &out)
         }
         close(&out)
-    }
-
-    /// Bounds-checked reads over the BLOB (the body ends before the final 0xFE).
-    struct Reader {
-        let buffer: UnsafeRawBufferPointer
-        let little: Bool
-        var offset = 0
-
-        init(_ b: UnsafeRawBufferPointer) throws {
-            guard b.count >= 44, b[0] == 0x00, b[38] == 0x7C, b[b.count - 1] == 0xFE, b[1] <= 1 else { throw Malformed() }
-            buffer = b
-            little = b[1] == 1
-        }
-
-        @inline(__always) private func need(_ n: Int) throws {
-            if offset + n > buffer.count - 1 { throw Malformed() }
-        }
-        mutating func byte() throws -> UInt8 {
-            try need(1)
-            defer { offset += 1 }
-            return buffer[offset]
-        }
-        mutating func uint32() throws -> UInt32 {
-            try need(4)
-            let v = buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
-            offset += 4
-            return little ? UInt32(littleEndian: v) : UInt32(bigEndian: v)
-        }
-        mutating func double() throws -> Double {
-            try need(8)
-            defer { offset += 8 }
-            return double(at: offset)
-        }
-        /// Unchecked: callers have checked the range (`count` does for a whole list).
-        @inline(__always) func double(at o: Int) -> Double {
-            let v = buffer.loadUnaligned(fromByteOffset: o, as: UInt64.self)
-            return Double(bitPattern: little ? UInt64(littleEndian: v) : UInt64(bigEndian: v))
-        }
-        mutating func skip(_ n: Int) throws { try need(n); offset += n }
-        /// Base type (1…7) and the bytes of Z/M per position.
-        mutating func classType() throws -> (UInt32, Int) {
-            let code = try uint32()
-            let d = code / 1000
-            guard d <= 3 else { throw Malformed() }
-            return (code % 1000, (d == 1 || d == 2) ? 8 : d == 3 ? 16 : 0)
-        }
-        mutating func count(minBytesEach: Int) throws -> Int {
-            let n = Int(try uint32())
-            if n * minBytesEach > buffer.count - 1 - offset { throw Malformed() }
-            return n
-        }
     }
 }

@@ -341,7 +341,7 @@ public final class ProjectExporter {
                                 }
                                 w.literal("\r\n")
                             }
-                        } catch is BlobGeometryWriter.Malformed {
+                        } catch is SpatiaLiteBlobError {
                             w.count = mark
                             throw ExportError(.badGeometry(project: stmt.string(0) ?? "?"))
                         }
