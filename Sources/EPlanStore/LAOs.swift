@@ -238,9 +238,12 @@ extension Store {
                 visionRecordedOn: row.string(10), strategies: row.isNull(11) ? nil : Int(row.int64(11))))
         }
         if out.isEmpty { return out }
-        // Tambon lists in one query rather than one per LAO.
+        // Tambon lists in one query rather than one per LAO (for one LAO, only its own rows:
+        // `eplan pin` looks up one LAO per process).
         var tambons: [String: [LAOTambon]] = [:]
-        try database.query("SELECT lao_code, tambon_code, whole FROM lao_tambon ORDER BY lao_code, tambon_code") { row in
+        let only = out.count == 1 ? "WHERE lao_code = ?" : ""
+        try database.query("SELECT lao_code, tambon_code, whole FROM lao_tambon \(only) ORDER BY lao_code, tambon_code",
+                           out.count == 1 ? [.text(out[0].code)] : []) { row in
             tambons[row.string(0) ?? "", default: []].append(LAOTambon(code: row.string(1) ?? "", whole: row.int64(2) != 0))
         }
         for i in out.indices { out[i].tambons = tambons[out[i].code] ?? [] }
