@@ -63,7 +63,11 @@ public enum AuditOutput {
             "\"area_m2\":\(f.areaM2.map { JSONText.number($0, decimals: 2) } ?? "null")",
         ]
         if let n = f.feature { m.append("\"feature\":\(n)") }
-        for x in f.measures { m.append("\(JSONText.string(x.name)):\(JSONText.number(x.value, decimals: 4))") }
+        for x in f.measures {
+            // Coordinates (…_lat, …_lon) as precisely as locations; other numbers to 4 decimals.
+            let decimals = x.name.hasSuffix("_lat") || x.name.hasSuffix("_lon") ? 7 : 4
+            m.append("\(JSONText.string(x.name)):\(JSONText.number(x.value, decimals: decimals))")
+        }
         for x in f.labels { m.append("\(JSONText.string(x.name)):\(JSONText.string(x.value))") }
         return m
     }
