@@ -305,6 +305,45 @@ final class PinAuditTests: CLITestCase {
         }
     }
 
+    // MARK: - outside Thailand with the national boundaries
+
+    /// With only Tak loaded, a pin in the sea off Thailand's west coast (inside Thailand's box)
+    /// is merely outside its LAO; once the store holds 77 provinces it is outside Thailand.
+    /// A pin inside Tak is never outside Thailand.
+    func testInNoProvinceIsOutsideThailandOnlyWithAllProvinces() throws {
+        let db = try initStore()
+        let store = try Store(path: db)
+        try store.database.execute("""
+            INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at) VALUES
+              ('A', '06630108', 2560, 'อาคาร', 'building', '2025-01-01', '2025-01-01'),
+              ('B', '06630108', 2560, 'อาคาร', 'building', '2025-01-01', '2025-01-01')
+            """)
+        let inside = try XCTUnwrap(try spots(store, "06630108").first)
+        let sea = Coordinate(97.5, 8.0)
+        try addPin(db, "A", .point(inside))
+        try addPin(db, "B", .point(sea))
+        var o = PinAuditOptions(provinceCode: "63")
+        o.completeness = false
+        let takOnly = try PinAuditor(store: try Store(path: db, readOnly: true)).audit(o)
+        XCTAssertEqual(takOnly.findings.map(\.kind), [.pinOutsideJurisdiction], AuditOutput.text(takOnly, .en))
+        XCTAssertEqual(takOnly.counters["national"], 0)
+
+        let tak = try XCTUnwrap(try store.boundary(level: .province, code: "63"))
+        let others = (0..<76).map { i -> BoundaryRecord in
+            let x = 102.0 + Double(i % 10) * 0.02, y = 14.0 + Double(i / 10) * 0.02
+            let ring = [Coordinate(x, y), Coordinate(x + 0.01, y), Coordinate(x + 0.01, y + 0.01), Coordinate(x, y + 0.01), Coordinate(x, y)]
+            return BoundaryRecord(level: .province, code: String(format: "%02d", i + 10 < 63 ? i + 10 : i + 11), parentCode: nil,
+                                  provinceCode: "x", nameTH: "จังหวัดสมมุติ", nameEN: nil,
+                                  geometry: .multiPolygon([Polygon(exterior: ring)]))
+        }
+        try store.replaceBoundaries(level: .province, records: [tak] + others, source: "test")
+        let national = try PinAuditor(store: try Store(path: db, readOnly: true)).audit(o)
+        XCTAssertEqual(national.counters["national"], 1)
+        XCTAssertEqual(national.findings.map(\.kind), [.pinOutsideThailand], AuditOutput.text(national, .en))
+        XCTAssertEqual(national.findings.first?.codes, ["B"])
+        XCTAssertEqual(national.findings.first?.location, sea)
+    }
+
     // MARK: - bad input
 
     func testUnknownFiltersAndBadValuesAreBadInput() throws {
