@@ -9,7 +9,7 @@ struct Audit: ParsableCommand {
             abstract: t("ตรวจคุณภาพข้อมูล (อ่านอย่างเดียว ไม่แก้ไขข้อมูล)", "audit the data (read-only: never changes it)"),
             discussion: t("รหัสออก 0 = ไม่พบปัญหา, 5 = พบปัญหา, 1 = ข้อมูลนำเข้าผิด",
                           "exit status 0 = nothing found, 5 = findings, 1 = bad input"),
-            subcommands: [AuditBoundaries.self])   // pins: later
+            subcommands: [AuditBoundaries.self, AuditPins.self])
     }
 }
 
@@ -76,22 +76,80 @@ struct AuditBoundaries: ParsableCommand {
             let store = try global.openStore(readOnly: true)
             report = try auditor.audit(store: store, levels: levels, provinceCode: province, includeLAOs: level == "all")
         }
-        let text: String
-        switch format {
-        case .text: text = AuditOutput.text(report)
-        case .json: text = AuditOutput.json(report)
-        case .geojson: text = AuditOutput.geoJSON(report)
+        try writeAudit(report, format: format, out: out)
+    }
+}
+
+/// Writes a report in the chosen form (to `out` or standard output); findings end with exit status 5.
+func writeAudit(_ report: AuditReport, format: AuditFormat, out: String?) throws {
+    let text: String
+    switch format {
+    case .text: text = AuditOutput.text(report)
+    case .json: text = AuditOutput.json(report)
+    case .geojson: text = AuditOutput.geoJSON(report)
+    }
+    if let out {
+        do { try (text + "\n").write(toFile: out, atomically: true, encoding: .utf8) } catch {
+            throw FileError.unwritable(path: out, detail: (error as NSError).localizedDescription)
         }
-        if let out {
-            do { try (text + "\n").write(toFile: out, atomically: true, encoding: .utf8) } catch {
-                throw FileError.unwritable(path: out, detail: (error as NSError).localizedDescription)
-            }
-            printNote(report.isClean
-                      ? t("ไม่พบปัญหา เขียนผลลงใน \(out)", "no findings; written to \(out)")
-                      : t("พบ \(report.findings.count) รายการ เขียนผลลงใน \(out)", "\(report.findings.count) findings written to \(out)"))
-        } else {
-            print(text)
-        }
-        if !report.isClean { throw EPlanExit(status: .findings) }
+        printNote(report.isClean
+                  ? t("ไม่พบปัญหา เขียนผลลงใน \(out)", "no findings; written to \(out)")
+                  : t("พบ \(report.findings.count) รายการ เขียนผลลงใน \(out)", "\(report.findings.count) findings written to \(out)"))
+    } else {
+        print(text)
+    }
+    if !report.isClean { throw EPlanExit(status: .findings) }
+}
+
+struct AuditPins: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "pins",
+            abstract: t("ตรวจหมุด: นอกเขต อปท. ที่ (0,0) นอกประเทศ ละติจูด/ลองจิจูดสลับ ซ้อนกัน ที่จุดกึ่งกลาง ถนนสั้น/ยาวผิดปกติ โครงการยังไม่ปักหมุด",
+                        "audit pins: outside the LAO, at (0,0), outside Thailand, lat/lon swapped, stacked, at a centroid, roads too short/long, unpinned projects"))
+    }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp(t("เฉพาะ อปท. ในจังหวัดรหัสนี้ เช่น 63", "only LAOs of the province with this code, e.g. 63")))
+    var province: String?
+
+    @Option(name: .long, help: ArgumentHelp(t("เฉพาะ อปท. รหัสนี้", "only the LAO with this code")))
+    var lao: String?
+
+    @Option(name: .long, help: ArgumentHelp(t("เฉพาะปีงบประมาณ (พ.ศ.)", "only this plan year (Buddhist era)")))
+    var year: Int?
+
+    @Option(name: .long, help: ArgumentHelp(t("หมุดซ้อนกันตั้งแต่กี่โครงการจึงรายงาน (ค่าเริ่มต้น 3)", "report stacks of at least this many projects (default 3)")))
+    var stackMin: Int = 3
+
+    @Option(name: .long, help: ArgumentHelp(t("ระยะ (ม.) ที่ถือว่าซ้อนกัน (ค่าเริ่มต้น 5)", "distance (m) within which pins are stacked (default 5)")))
+    var stackRadius: Double = 5
+
+    @Option(name: .long, help: ArgumentHelp(t("ระยะ (ม.) จากจุดกึ่งกลางเขตหรือตำบล (ค่าเริ่มต้น 1)", "distance (m) from an LAO's or tambon's centroid (default 1)")))
+    var centroidRadius: Double = 1
+
+    @Option(name: .long, help: ArgumentHelp(t("ถนนสั้นกว่านี้ (ม.) ผิดปกติ (ค่าเริ่มต้น 10)", "roads shorter than this (m) are suspect (default 10)")))
+    var roadMin: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp(t("ระยะคลาดเคลื่อนที่ยอมให้ (ม.) ค่าเริ่มต้นตาม pin.tolerance_m", "tolerance (m); default the store's pin.tolerance_m")))
+    var tolerance: Double?
+
+    @Flag(name: .long, help: ArgumentHelp(t("ไม่รายงานโครงการที่ยังไม่ปักหมุด", "do not report unpinned projects")))
+    var noCompleteness = false
+
+    @Option(name: .long, help: ArgumentHelp(t("รูปแบบผลลัพธ์: text, json หรือ geojson", "output format: text, json or geojson")))
+    var format: AuditFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp(t("เขียนผลลัพธ์ลงไฟล์แทนหน้าจอ", "write the output to this file instead of standard output")))
+    var out: String?
+
+    func run() throws {
+        var o = PinAuditOptions(provinceCode: province, laoCode: lao, planYear: year)
+        o.stackMin = stackMin; o.stackRadiusM = stackRadius; o.centroidRadiusM = centroidRadius; o.roadMinM = roadMin
+        o.toleranceM = tolerance; o.completeness = !noCompleteness
+        let store = try global.openStore(readOnly: true)
+        let report = try PinAuditor(store: store).audit(o)
+        try writeAudit(report, format: format, out: out)
     }
 }

@@ -8,9 +8,11 @@ public enum AuditOutput {
         let th = lang == .th
         var lines: [String] = [r.scope.text(lang)]
         let minArea = String(format: "%g", r.minAreaM2)
+        let pins = r.subject == "pins"
+        let checked = pins ? (th ? "ตรวจ \(r.unitsChecked) หมุด" : "\(r.unitsChecked) pins checked")
+                           : (th ? "ตรวจ \(r.unitsChecked) หน่วย, ไม่นับพื้นที่เล็กกว่า \(minArea) ตร.ม." : "\(r.unitsChecked) units checked, areas under \(minArea) m² ignored")
         if r.findings.isEmpty {
-            lines.append(th ? "ไม่พบปัญหา (ตรวจ \(r.unitsChecked) หน่วย, ไม่นับพื้นที่เล็กกว่า \(minArea) ตร.ม.)"
-                            : "no findings (\(r.unitsChecked) units checked, areas under \(minArea) m² ignored)")
+            lines.append(th ? "ไม่พบปัญหา (\(checked))" : "no findings (\(checked))")
             return lines.joined(separator: "\n")
         }
         let header = th ? ["#", "ประเภท", "ระดับ", "รหัส", "พื้นที่ (ตร.ม.)", "ตำแหน่ง (ละติจูด, ลองจิจูด)", "รายละเอียด"]
@@ -36,8 +38,8 @@ public enum AuditOutput {
             if n == 0 { lines.append(widths.dropLast().map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "  ──────") }
         }
         let summary = r.counts.map { "\($0.0.label.text(lang)) \($0.1)" }.joined(separator: ", ")
-        lines.append(th ? "พบ \(r.findings.count) รายการ: \(summary) (ตรวจ \(r.unitsChecked) หน่วย, ไม่นับพื้นที่เล็กกว่า \(minArea) ตร.ม.)"
-                        : "\(r.findings.count) findings: \(summary) (\(r.unitsChecked) units checked, areas under \(minArea) m² ignored)")
+        lines.append(th ? "พบ \(r.findings.count) รายการ: \(summary) (\(checked))"
+                        : "\(r.findings.count) findings: \(summary) (\(checked))")
         return lines.joined(separator: "\n")
     }
 
@@ -61,7 +63,12 @@ public enum AuditOutput {
             "\"area_m2\":\(f.areaM2.map { JSONText.number($0, decimals: 2) } ?? "null")",
         ]
         if let n = f.feature { m.append("\"feature\":\(n)") }
-        for x in f.measures { m.append("\(JSONText.string(x.name)):\(JSONText.number(x.value, decimals: 4))") }
+        for x in f.measures {
+            // Coordinates (…_lat, …_lon) as precisely as locations; other numbers to 4 decimals.
+            let decimals = x.name.hasSuffix("_lat") || x.name.hasSuffix("_lon") ? 7 : 4
+            m.append("\(JSONText.string(x.name)):\(JSONText.number(x.value, decimals: decimals))")
+        }
+        for x in f.labels { m.append("\(JSONText.string(x.name)):\(JSONText.string(x.value))") }
         return m
     }
 

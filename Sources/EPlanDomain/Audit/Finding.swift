@@ -13,6 +13,16 @@ public enum FindingKind: String, Sendable, CaseIterable, Comparable {
     case gap
     case outsideParent = "outside_parent"
     case wrongParent = "wrong_parent"
+    // Pin kinds (`eplan audit pins`), appended: raw values are stable names.
+    case pinNullIsland = "pin_null_island"
+    case pinSwapped = "pin_swapped"
+    case pinOutsideThailand = "pin_outside_thailand"
+    case pinOutsideJurisdiction = "pin_outside_jurisdiction"
+    case pinStacked = "pin_stacked"
+    case pinAtCentroid = "pin_at_centroid"
+    case roadTooShort = "road_too_short"
+    case roadTooLong = "road_too_long"
+    case unpinnedProjects = "unpinned_projects"
 
     public var label: Message {
         switch self {
@@ -26,6 +36,15 @@ public enum FindingKind: String, Sendable, CaseIterable, Comparable {
         case .gap: return Message(th: "ช่องว่าง", en: "gap")
         case .outsideParent: return Message(th: "ล้ำออกนอกหน่วยแม่", en: "outside its parent")
         case .wrongParent: return Message(th: "อยู่ผิดหน่วยแม่", en: "wrong parent")
+        case .pinNullIsland: return Message(th: "หมุดที่พิกัด (0, 0)", en: "pin at (0, 0)")
+        case .pinSwapped: return Message(th: "ละติจูด/ลองจิจูดสลับกัน", en: "latitude/longitude swapped")
+        case .pinOutsideThailand: return Message(th: "หมุดอยู่นอกประเทศไทย", en: "pin outside Thailand")
+        case .pinOutsideJurisdiction: return Message(th: "หมุดอยู่นอกเขต อปท.", en: "pin outside its LAO")
+        case .pinStacked: return Message(th: "หมุดซ้อนกันหลายโครงการ", en: "stacked pins")
+        case .pinAtCentroid: return Message(th: "หมุดที่จุดกึ่งกลางพื้นที่", en: "pin at a centroid")
+        case .roadTooShort: return Message(th: "ถนนสั้นผิดปกติ", en: "road too short")
+        case .roadTooLong: return Message(th: "ถนนยาวเกินเขต อปท.", en: "road longer than its LAO")
+        case .unpinnedProjects: return Message(th: "โครงการยังไม่ปักหมุด", en: "unpinned projects")
         }
     }
 
@@ -53,6 +72,14 @@ public struct Finding: Sendable, Equatable {
     public var geometry: Geometry?
     /// The feature number (1-based) in a file audit.
     public var feature: Int?
+    /// Further text values by name (pin findings: lao_code, plan_year…), JSON strings.
+    public var labels: [Label] = []
+
+    public struct Label: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+    }
 
     public struct Measure: Sendable, Equatable {
         public var name: String
@@ -67,6 +94,7 @@ public struct Finding: Sendable, Equatable {
     }
 
     public func measure(_ name: String) -> Double? { measures.first { $0.name == name }?.value }
+    public func label(_ name: String) -> String? { labels.first { $0.name == name }?.value }
 
     /// Deterministic order: kind, table, codes, feature, location.
     static func ordered(_ a: Finding, _ b: Finding) -> Bool {
