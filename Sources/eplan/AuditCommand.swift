@@ -89,9 +89,7 @@ func writeAudit(_ report: AuditReport, format: AuditFormat, out: String?) throws
     case .geojson: text = AuditOutput.geoJSON(report)
     }
     if let out {
-        do { try (text + "\n").write(toFile: out, atomically: true, encoding: .utf8) } catch {
-            throw FileError.unwritable(path: out, detail: (error as NSError).localizedDescription)
-        }
+        try AtomicFile.write(text + "\n", to: out)
         printNote(report.isClean
                   ? t("ไม่พบปัญหา เขียนผลลงใน \(out)", "no findings; written to \(out)")
                   : t("พบ \(report.findings.count) รายการ เขียนผลลงใน \(out)", "\(report.findings.count) findings written to \(out)"))

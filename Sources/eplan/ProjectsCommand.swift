@@ -51,9 +51,7 @@ struct Projects: ParsableCommand {
         func run() throws {
             let text = ProjectColumn.template(Language.current)
             if let out {
-                do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
-                    throw ProjectFileError(path: out, reason: Message(th: "เขียนไฟล์ไม่ได้", en: "cannot write the file"))
-                }
+                try AtomicFile.write(text, to: out)
                 printNote(t("เขียน \(out) แล้ว", "wrote \(out)"))
             } else {
                 FileHandle.standardOutput.write(text.data(using: .utf8)!)

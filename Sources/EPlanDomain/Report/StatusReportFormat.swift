@@ -162,39 +162,3 @@ public enum StatusReportFormat {
         return page
     }
 }
-
-/// Writes a file all at once: to a temporary file beside it, then renamed over it, so a
-/// failure leaves no partial file (and the old file, if any, as it was).
-public enum AtomicFile {
-    public static func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try Data(text.utf8).write(to: tmp)
-            if rename(tmp.path, url.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: tmp)
-                throw ReportFileError(path: path, detail: reason)
-            }
-        } catch let e as ReportFileError {
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            var isDir: ObjCBool = false
-            let dir = url.deletingLastPathComponent().path
-            let detail = !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue
-                ? "no such folder: \(dir)" : "cannot write there (\((error as NSError).localizedDescription))"
-            throw ReportFileError(path: path, detail: detail)
-        }
-    }
-}
-
-public struct ReportFileError: UserFacingError {
-    public let path: String
-    public let detail: String
-    public var message: Message {
-        Message(th: "เขียนไฟล์ \(path) ไม่ได้: \(detail) (ไม่มีไฟล์ถูกสร้าง)",
-                en: "cannot write \(path): \(detail) (no file was left)")
-    }
-}
