@@ -191,9 +191,7 @@ enum LAOOutput {
     }
 
     static func csv(_ list: [LAOSummary]) -> String {
-        func q(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
+        let q = CSVTable.quote
         var out = "code,type,name_th,short_th,name_en,amphoe_code,province_code,tambons,coverage,area_km2,synthetic\n"
         for s in list {
             let r = s.record

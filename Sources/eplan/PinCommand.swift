@@ -282,7 +282,7 @@ struct Pins: ParsableCommand {
                     print("[" + projects.map { PinsOutput.projectJSON($0) }.joined(separator: ",") + "]")
                 case .csv:
                     print("project,lao_code,plan_year,kind,name_th")
-                    for p in projects { print([p.code, p.laoCode, String(p.planYear), p.kind, p.nameTH].map(PinsOutput.csv).joined(separator: ",")) }
+                    for p in projects { print([p.code, p.laoCode, String(p.planYear), p.kind, p.nameTH].map(CSVTable.quote).joined(separator: ",")) }
                 case .text:
                     print(t("โครงการที่ยังไม่ปักหมุด: \(projects.count)", "projects not pinned: \(projects.count)"))
                     for p in projects { print("  \(p.code)  \(p.laoCode)  \(p.planYear)  \(p.kind)  \(p.nameTH)") }
@@ -302,7 +302,7 @@ struct Pins: ParsableCommand {
                            p.distanceOutsideM.map { JSONText.number($0, decimals: 2) } ?? "",
                            p.outsideFraction.map { JSONText.number($0, decimals: 6) } ?? "",
                            p.foundLAOCode ?? "", p.foundTambonCode ?? "", p.foundAmphoeCode ?? "",
-                           GeoJSONGeometry.encode(p.geometry)].map(PinsOutput.csv).joined(separator: ","))
+                           GeoJSONGeometry.encode(p.geometry)].map(CSVTable.quote).joined(separator: ","))
                 }
             case .text:
                 print(t("หมุดปัจจุบัน: \(pins.count)", "current pins: \(pins.count)"))
@@ -349,9 +349,6 @@ enum PinsOutput {
         "{\"code\":\(JSONText.string(p.code)),\"lao\":\(JSONText.string(p.laoCode)),\"plan_year\":\(p.planYear),\"kind\":\(JSONText.string(p.kind)),\"name_th\":\(JSONText.string(p.nameTH))}"
     }
 
-    static func csv(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
 }
 
 /// `eplan settings get|set`: the store's settings (`pin.tolerance_m`).
