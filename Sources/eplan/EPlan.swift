@@ -41,7 +41,13 @@ struct EPlan: ParsableCommand {
         } catch let error as EPlanExit {
             Foundation.exit(error.status.rawValue)
         } catch {
-            exit(withError: error)
+            // The parser's own words (unknown option, missing argument) are English; in
+            // Thai mode say in Thai what went wrong and where to look, keeping its detail.
+            let code = exitCode(for: error)
+            guard Language.current == .th, code != .success else { exit(withError: error) }
+            let detail = message(for: error)
+            printError("บรรทัดคำสั่งไม่ถูกต้อง: \(detail)\nดูวิธีใช้: eplan --help หรือ eplan <คำสั่ง> --help")
+            Foundation.exit(code.rawValue)
         }
     }
 

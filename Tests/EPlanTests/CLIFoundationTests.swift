@@ -86,6 +86,17 @@ final class CLIFoundationTests: CLITestCase {
         XCTAssertEqual(try Store(path: db).count(level: .tambon), 0)
     }
 
+    func testCommandLineMistakesExit64InThai() throws {
+        let r = try eplan(["where", "--bogus", "16.7, 98.5"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.err.hasPrefix("ข้อผิดพลาด: บรรทัดคำสั่งไม่ถูกต้อง"), r.err)
+        XCTAssertTrue(r.err.contains("--bogus"), r.err)
+        let en = try eplan(["--lang", "en", "where", "--bogus", "16.7, 98.5"])
+        XCTAssertEqual(en.status, 64)
+        XCTAssertTrue(en.err.contains("Unknown option '--bogus'"), en.err)
+        XCTAssertEqual(try eplan(["where", "--help"]).status, 0)
+    }
+
     func testVersionNamesTheLibraries() throws {
         let r = try eplan(["version"])
         XCTAssertEqual(r.status, 0)
