@@ -3,6 +3,12 @@ import Foundation
 /// The three forms of an audit report: a terminal table, JSON for scripts, and GeoJSON
 /// (one feature per finding) for a map in QGIS.
 public enum AuditOutput {
+    /// A finding's codes for a table cell: all of a few, else the first three and how many more.
+    static func shortList(_ codes: [String]) -> String {
+        codes.count <= 3 ? codes.joined(separator: " ")
+            : codes.prefix(3).joined(separator: " ") + " … (+\(codes.count - 3))"
+    }
+
     /// An aligned table, in the current language, with a summary line.
     public static func text(_ r: AuditReport, _ lang: Language = Language.current) -> String {
         let th = lang == .th
@@ -23,7 +29,7 @@ public enum AuditOutput {
                 String(i + 1),
                 f.kind.label.text(lang),
                 tableLabel(f.table, lang),
-                f.codes.isEmpty ? (f.feature.map { "#\($0)" } ?? "—") : f.codes.joined(separator: " "),
+                f.codes.isEmpty ? (f.feature.map { "#\($0)" } ?? "—") : shortList(f.codes),
                 f.areaM2.map { String(format: "%.1f", $0) } ?? "",
                 f.location.map { String(format: "%.6f, %.6f", $0.y, $0.x) } ?? "",
                 f.message.text(lang),
@@ -85,6 +91,7 @@ public enum AuditOutput {
 
     /// RFC 7946 FeatureCollection: the problem's shape (or its point), properties as in JSON
     /// with the codes also joined as text (QGIS shows arrays poorly).
+    /// (The terminal table shows at most three codes of a finding: JSON and GeoJSON carry all.)
     public static func geoJSON(_ r: AuditReport) -> String {
         var out = "{\"type\":\"FeatureCollection\",\"features\":[\n"
         out += r.findings.map { f -> String in
