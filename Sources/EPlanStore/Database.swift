@@ -109,7 +109,10 @@ public final class Database {
 
     /// Runs one statement with arguments through the statement cache.
     public func execute(_ sql: String, _ args: [SQLValue]) throws {
-        try cached(sql).execute(args)
+        // A cached statement keeps the last caller's bindings: start from none.
+        let statement = try cached(sql)
+        statement.clearBindings()
+        try statement.execute(args)
     }
 
     /// A new statement owned by the caller.

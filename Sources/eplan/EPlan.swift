@@ -43,8 +43,15 @@ struct EPlan: ParsableCommand {
         } catch let error as EPlanExit {
             Foundation.exit(error.status.rawValue)
         } catch {
-            // The parser's own words (unknown option, missing argument) are English; in
-            // Thai mode say in Thai what went wrong and where to look, keeping its detail.
+            // Anything else that is not the parser's own (help, unknown option, missing
+            // argument) is a bug of ours: say so, with exit 70 as the README promises.
+            guard isParserError(error) else {
+                printError(t("ข้อผิดพลาดภายในโปรแกรม (โปรดแจ้งผู้พัฒนา): \(error)",
+                             "internal error (please report it): \(error)"))
+                Foundation.exit(ExitStatus.internalError.rawValue)
+            }
+            // The parser's words are English; in Thai mode say in Thai what went wrong and
+            // where to look, keeping its detail.
             let code = exitCode(for: error)
             guard Language.current == .th, code != .success else { exit(withError: error) }
             let detail = message(for: error)
@@ -55,7 +62,19 @@ struct EPlan: ParsableCommand {
 
     static func exitCode(for error: UserFacingError) -> ExitStatus {
         if error is DatabaseError { return .storeError }
+        if let e = error as? StoreError {
+            switch e.kind {
+            case .schemaTooNew, .needsMigration: return .storeError
+            default: return .inputError
+            }
+        }
         return .inputError
+    }
+
+    /// Errors swift-argument-parser raises itself (its command errors are internal types).
+    static func isParserError(_ error: Error) -> Bool {
+        error is ValidationError || error is CleanExit || error is ExitCode
+            || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
 

@@ -28,18 +28,36 @@ struct Init: ParsableCommand {
 
     func run() throws {
         let path = global.databasePath
-        if FileManager.default.fileExists(atPath: path) {
-            guard force else {
-                throw CLIError(Message(th: "มีฐานข้อมูล \(path) อยู่แล้ว ใช้ --force เพื่อสร้างใหม่ (ข้อมูลเดิมจะถูกลบ)",
-                                       en: "\(path) already exists; use --force to create it anew (its data will be deleted)"))
-            }
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let exists = FileManager.default.fileExists(atPath: path)
+        if exists && !force {
+            throw CLIError(Message(th: "มีฐานข้อมูล \(path) อยู่แล้ว ใช้ --force เพื่อสร้างใหม่ (ข้อมูลเดิมจะถูกลบ)",
+                                   en: "\(path) already exists; use --force to create it anew (its data will be deleted)"))
         }
-        let store = try global.openStore(create: true)
-        print(t("สร้างฐานข้อมูล \(path) (schema รุ่น \(try store.schemaVersion()))",
-                "created \(path) (schema version \(try store.schemaVersion()))"))
-        if empty { return }
-        let dir = try DefaultData.locate(explicit: geodata)
+        // Find the data first, and build the new store beside the old one: the old store is
+        // replaced only once the new one is complete, so a failure loses nothing.
+        let dir = empty ? nil : try DefaultData.locate(explicit: geodata)
+        let building = path + ".init-\(getpid())"
+        func removeFiles(_ p: String) { for s in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: p + s) } }
+        removeFiles(building)
+        do {
+            let version = try load(into: building, from: dir)
+            if exists { removeFiles(path) }
+            guard rename(building, path) == 0 else {
+                throw FileError.unwritable(path: path, detail: String(cString: strerror(errno)))
+            }
+            print(t("สร้างฐานข้อมูล \(path) (schema รุ่น \(version))", "created \(path) (schema version \(version))"))
+        } catch {
+            removeFiles(building)
+            throw error
+        }
+    }
+
+    /// Creates the store at `path` and loads the default data through the public importers;
+    /// returns the schema version. The store is closed (WAL folded in) when this returns.
+    private func load(into path: String, from dir: String?) throws -> Int {
+        let store = try Store(path: path, readOnly: false, create: true)
+        let version = try store.schemaVersion()
+        guard let dir else { return version }
         let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: try PROJContext())
         for (level, file) in DefaultData.boundaryFiles(in: dir, national: national) {
             let report = try importer.importFile(path: file, level: level, progress: Progress.reporter(level: level))
@@ -57,6 +75,7 @@ struct Init: ParsableCommand {
             print(t("นำเข้าโครงการ \(ThaiText.grouped(Int64(plan.inserted))) โครงการ (ข้อมูลสังเคราะห์ จำนวนตามรายงาน ณ 03/10/2559) จาก \(plan.path)",
                     "imported \(ThaiText.grouped(Int64(plan.inserted))) projects (synthetic; the counts of the 03/10/2559 report) from \(plan.path)"))
         }
+        return version
     }
 }
 
@@ -65,7 +84,7 @@ func printImportSummary(_ report: BoundaryImportReport) {
             "imported \(report.featureCount) \(report.level.label.en) units from \(report.source)"))
     for f in report.invalid {
         let loc = f.location.map { String(format: " @ %.6f, %.6f", $0.x, $0.y) } ?? ""
-        print(t("  ⚠ รูปเรขาคณิตไม่ถูกต้อง #\(f.featureIndex + 1) รหัส \(f.code): \(f.reason)\(loc) (นำเข้าและทำเครื่องหมายไว้)",
+        print(t("  ⚠ รูปเรขาคณิตไม่ถูกต้อง #\(f.featureIndex + 1) รหัส \(f.code): \(ValidityReason.message(f.reason).th)\(loc) (นำเข้าและทำเครื่องหมายไว้)",
                 "  ⚠ invalid geometry #\(f.featureIndex + 1) code \(f.code): \(f.reason)\(loc) (imported, flagged)"))
     }
 }

@@ -39,7 +39,7 @@ struct Repair: ParsableCommand {
             return
         }
         for r in repairs {
-            print(t("ซ่อม\(r.level.nameTH) \(r.code) (\(r.reason)): พื้นที่ \(String(format: "%.1f", r.areaBefore)) → \(String(format: "%.1f", r.areaAfter)) ตร.ม. (เก็บต้นฉบับไว้ใน boundary_original)",
+            print(t("ซ่อม\(r.level.nameTH) \(r.code) (\(ValidityReason.message(r.reason).th)): พื้นที่ \(String(format: "%.1f", r.areaBefore)) → \(String(format: "%.1f", r.areaAfter)) ตร.ม. (เก็บต้นฉบับไว้ใน boundary_original)",
                     "repaired \(r.level.rawValue) \(r.code) (\(r.reason)): area \(String(format: "%.1f", r.areaBefore)) → \(String(format: "%.1f", r.areaAfter)) m² (original kept in boundary_original)"))
         }
     }

@@ -418,7 +418,7 @@ final class AuditRun: @unchecked Sendable {
             let at = validity.location
             w.findings.append(Finding(kind: .invalidGeometry, table: u.table, codes: codes,
                 message: Message(
-                    th: "\(label): \(reason) — make-valid เปลี่ยนพื้นที่ \(Self.m2(before)) → \(Self.m2(after)) ตร.ม.",
+                    th: "\(label): \(ValidityReason.message(reason).th) — make-valid เปลี่ยนพื้นที่ \(Self.m2(before)) → \(Self.m2(after)) ตร.ม.",
                     en: "\(labelEN): \(reason) — make-valid changes the area \(Self.m2(before)) → \(Self.m2(after)) m²"),
                 location: at, areaM2: before,
                 measures: [.init("area_before_m2", before), .init("area_after_m2", after)],

@@ -143,12 +143,14 @@ public enum ImportError: UserFacingError {
             return Message(th: "\(at.th) (รหัส \(code)): ขอบเขตต้องเป็น Polygon หรือ MultiPolygon ไม่ใช่ \(type)",
                            en: "\(at.en) (code \(code)): a boundary must be a Polygon or MultiPolygon, not \(type)")
         case .invalidGeometries(let path, let invalid):
-            let list = invalid.prefix(20).map { f -> String in
-                let loc = f.location.map { String(format: " @ %.6f, %.6f", $0.x, $0.y) } ?? ""
-                return "  #\(f.featureIndex + 1) \(f.code): \(f.reason)\(loc)"
-            }.joined(separator: "\n")
-            return Message(th: "\(path): ไม่นำเข้า (--strict) เพราะรูปเรขาคณิตไม่ถูกต้อง \(invalid.count) รายการ:\n\(list)",
-                           en: "\(path): refused (--strict): \(invalid.count) invalid geometries:\n\(list)")
+            func list(_ lang: Language) -> String {
+                invalid.prefix(20).map { f -> String in
+                    let loc = f.location.map { String(format: " @ %.6f, %.6f", $0.x, $0.y) } ?? ""
+                    return "  #\(f.featureIndex + 1) \(f.code): \(ValidityReason.message(f.reason).text(lang))\(loc)"
+                }.joined(separator: "\n")
+            }
+            return Message(th: "\(path): ไม่นำเข้า (--strict) เพราะรูปเรขาคณิตไม่ถูกต้อง \(invalid.count) รายการ:\n\(list(.th))",
+                           en: "\(path): refused (--strict): \(invalid.count) invalid geometries:\n\(list(.en))")
         }
     }
 }

@@ -125,7 +125,7 @@ public final class PinValidator {
         var text = Message(th: "พิกัด (ลองจิจูด \(JSONText.number(b.x, decimals: 7)), ละติจูด \(JSONText.number(b.y, decimals: 7))) อยู่นอกช่วงที่เป็นไปได้",
                            en: "coordinate (longitude \(JSONText.number(b.x, decimals: 7)), latitude \(JSONText.number(b.y, decimals: 7))) is out of range")
         let swapped = c.geometry.mapCoordinates { Coordinate($0.y, $0.x) }
-        if try covers(swapped, laoCode: project.laoCode) {
+        if (try? covers(swapped, laoCode: project.laoCode)) == true {
             let s = Self.suggestSwap(swapped)
             text = Message(th: text.th + " — " + s.th, en: text.en + " — " + s.en)
         }
@@ -160,7 +160,8 @@ public final class PinValidator {
             }
             at = Message(th: " ที่ \(PinText.latLon(l)) (ละติจูด, ลองจิจูด)\(near)", en: " at \(PinText.latLon(l)) (lat, lon)\(nearEN)")
         }
-        return PinInputError(th: "รูปเรขาคณิตไม่ถูกต้อง: \(reason)\(at.th)", en: "invalid geometry: \(reason)\(at.en)")
+        let why = ValidityReason.message(reason)
+        return PinInputError(th: "รูปเรขาคณิตไม่ถูกต้อง: \(why.th)\(at.th)", en: "invalid geometry: \(why.en)\(at.en)")
     }
 
     private func segmentDistance(_ p: Coordinate, _ a: Coordinate, _ b: Coordinate) -> Double {

@@ -4,6 +4,8 @@ import Foundation
 extension ThaiText {
     /// 1250000 → "1,250,000"; 1250000.5 → "1,250,000.50" (satang shown only when present).
     public static func baht(_ v: Double) -> String {
+        // Amounts are capped at import (ThaiText.number); anything beyond Int64 is shown plainly.
+        guard v.isFinite, abs(v) < 9e15 else { return String(format: "%.0f", v) }
         let cents = (v * 100).rounded()
         let whole = grouped(Int64((abs(cents) / 100).rounded(.down)))
         let frac = Int64(abs(cents).truncatingRemainder(dividingBy: 100))

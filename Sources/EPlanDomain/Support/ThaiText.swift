@@ -30,7 +30,8 @@ public enum ThaiText {
     }
 
     /// A number with optional thousands separators ("1,250,000.50"), Thai digits, a
-    /// trailing "บาท"/"baht" or "%". Nil when it is not one.
+    /// trailing "บาท"/"baht" or "%". Nil when it is not one, or beyond ±10^15 (no budget
+    /// is that large; larger values would also lose satang in a Double).
     public static func number(_ raw: String) -> Double? {
         var s = asciiDigits(raw).trimmingCharacters(in: .whitespaces)
         for suffix in ["บาท", "baht", "%"] where s.lowercased().hasSuffix(suffix) {
@@ -45,7 +46,7 @@ public enum ThaiText {
             s = groups.joined() + (parts.count > 1 ? "." + parts[1] : "")
         }
         guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }),
-              let v = Double(s), v.isFinite else { return nil }
+              let v = Double(s), v.isFinite, abs(v) <= 1e15 else { return nil }
         return v
     }
 }

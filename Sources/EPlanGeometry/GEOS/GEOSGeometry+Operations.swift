@@ -167,3 +167,25 @@ extension GEOSContext {
         return (a, b)
     }
 }
+
+/// GEOS's validity reasons in Thai, GEOS's own words kept after them (users searching
+/// the web, or reading QGIS, see the English).
+public enum ValidityReason {
+    public static func message(_ reason: String?) -> Message {
+        let en = reason ?? "invalid"
+        let known: [(String, String)] = [
+            ("Ring Self-intersection", "วงขอบตัดกันเอง"),
+            ("Self-intersection", "เส้นขอบตัดกันเอง"),
+            ("Hole lies outside shell", "รูอยู่นอกขอบนอก"),
+            ("Holes are nested", "รูซ้อนอยู่ในรู"),
+            ("Interior is disconnected", "พื้นที่ภายในถูกแบ่งขาดจากกัน"),
+            ("Nested shells", "ขอบนอกซ้อนกัน"),
+            ("Duplicate Rings", "มีวงซ้ำกัน"),
+            ("Too few points", "จุดน้อยเกินไป"),
+            ("Invalid Coordinate", "พิกัดไม่ถูกต้อง"),
+            ("Ring is not closed", "วงไม่ปิด"),
+        ]
+        guard let th = known.first(where: { en.hasPrefix($0.0) })?.1 else { return Message(th: en, en: en) }
+        return Message(th: "\(th) (GEOS: \(en))", en: en)
+    }
+}

@@ -53,7 +53,7 @@ public struct PolygonLocator: Sendable {
     /// The first polygon (lowest index) containing the point, or nil.
     @inline(__always)
     public func firstContaining(x: Double, y: Double) -> Int? {
-        guard let cell = grid.cell(x: x, y: y) else { return nil }
+        guard x.isFinite, y.isFinite, let cell = grid.cell(x: x, y: y) else { return nil }
         var best: Int? = nil
         var i = Int(cellStart[cell])
         let end = Int(cellStart[cell + 1])
@@ -70,7 +70,7 @@ public struct PolygonLocator: Sendable {
 
     /// Every polygon containing the point, appended to `result`.
     public func allContaining(x: Double, y: Double, into result: inout [Int]) {
-        guard let cell = grid.cell(x: x, y: y) else { return }
+        guard x.isFinite, y.isFinite, let cell = grid.cell(x: x, y: y) else { return }
         for i in Int(cellStart[cell])..<Int(cellStart[cell + 1]) {
             let e = cellEntries[i]
             if e < 0 { result.append(Int(~e)) } else if bands[Int(e)].contains(x: x, y: y) { result.append(Int(e)) }
@@ -81,7 +81,7 @@ public struct PolygonLocator: Sendable {
     /// one grid cell, then that polygon's edge bands only if the cell is not wholly inside it.
     @inline(__always)
     public func contains(polygon index: Int, x: Double, y: Double) -> Bool {
-        guard let cell = grid.cell(x: x, y: y) else { return false }
+        guard x.isFinite, y.isFinite, let cell = grid.cell(x: x, y: y) else { return false }
         let whole = Int32(~index), partial = Int32(index)
         var i = Int(cellStart[cell])
         let end = Int(cellStart[cell + 1])
@@ -211,7 +211,7 @@ public struct PolygonEdgeIndex: Sendable {
     /// Even-odd rule, as `PolygonLocator`; false for an index out of range.
     @inline(__always)
     public func contains(polygon index: Int, x: Double, y: Double) -> Bool {
-        guard index >= 0 && index < bands.count else { return false }
+        guard index >= 0 && index < bands.count, x.isFinite, y.isFinite else { return false }
         return bands[index].contains(x: x, y: y)
     }
 }
