@@ -87,7 +87,13 @@ public struct ProjectImporter {
         let table = try CSVTable.read(path: path)
         let columns = try ProjectImporter.mapHeader(table.header, path: path)
         if table.rows.isEmpty { throw ProjectImportError.noRows(path: path) }
-        return try store.database.transaction {
+        // With --skip-bad the reject file is opened first (an unwritable path refuses the
+        // import before anything is stored), filled inside the transaction, and put in
+        // place only once the rows are committed: file and store never disagree.
+        let rejectsTarget = rejectsPath ?? ProjectImporter.defaultRejectsPath(for: path)
+        let rejects = skipBad ? try ExportOutput.atomicFile(rejectsTarget) : nil
+        defer { rejects?.discard() }
+        let report: ProjectImportReport = try store.database.transaction {
             let (good, problems) = try check(table, columns: columns, replace: replace)
             let errors = problems.filter(\.isError)
             let badLines = Set(errors.map(\.line))
@@ -99,13 +105,14 @@ public struct ProjectImporter {
                                              replaced: replaced, rejectedLines: badLines.count, errors: errors,
                                              warnings: problems.filter { !$0.isError && !badLines.contains($0.line) },
                                              rejectsPath: nil)
-            if !badLines.isEmpty {
-                let out = rejectsPath ?? ProjectImporter.defaultRejectsPath(for: path)
-                try writeRejects(table, errors: errors, to: out)
-                report.rejectsPath = out
+            if !badLines.isEmpty, let rejects {
+                rejects.writer.append(Array(rejectsText(table, errors: errors).utf8))
+                report.rejectsPath = rejectsTarget
             }
             return report
         }
+        if report.rejectsPath != nil { try rejects?.commit() }
+        return report
     }
 
     /// The column each header names; unknown, duplicate and missing columns refuse the file.
@@ -316,7 +323,8 @@ public struct ProjectImporter {
     }
 
     /// The refused lines as they were, each with its reasons in an added last column.
-    func writeRejects(_ table: CSVTable, errors: [ProjectRowProblem], to path: String) throws {
+    /// The bad lines as they were, each with a reason column.
+    func rejectsText(_ table: CSVTable, errors: [ProjectRowProblem]) -> String {
         var reasons: [Int: [String]] = [:]
         for e in errors {
             let at = e.column.map { Language.current == .th ? "คอลัมน์ '\($0)': " : "column '\($0)': " } ?? ""
@@ -328,12 +336,7 @@ public struct ProjectImporter {
             guard let r = reasons[row.line] else { continue }
             out += row.raw + "," + CSVTable.quote(r.joined(separator: "; ")) + "\r\n"
         }
-        do {
-            try out.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw ProjectFileError(path: path, reason: Message(th: "เขียนไฟล์ไม่ได้: \(error.localizedDescription)",
-                                                               en: "cannot write the file: \(error.localizedDescription)"))
-        }
+        return out
     }
 }
 
