@@ -257,7 +257,7 @@ struct Pins: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(name: .long, help: ArgumentHelp(t("รหัส อปท.", "LAO code"))) var lao: String?
         @Option(name: .long, help: ArgumentHelp(t("รหัสอำเภอ", "amphoe code"))) var amphoe: String?
-        @Option(name: .long, help: ArgumentHelp(t("ปีงบประมาณ (พ.ศ.; ค.ศ. ก็ได้)", "plan year (BE; CE is converted)"))) var year: Int?
+        @Option(name: .long, help: ArgumentHelp(t("ปีงบประมาณ (พ.ศ.; ค.ศ. ก็ได้)", "plan year (BE; CE is converted)"))) var year: String?
         @Option(name: .long, help: ArgumentHelp(t("สถานะ: valid, warning หรือ outside", "status: valid, warning or outside"))) var status: String?
         @Flag(name: .long, help: ArgumentHelp(t("โครงการที่ยังไม่มีหมุด", "projects with no pin"))) var unpinned = false
         @Option(name: .long, help: ArgumentHelp(t("รูปแบบผลลัพธ์: text, json หรือ csv", "output format: text, json or csv")))
@@ -266,7 +266,7 @@ struct Pins: ParsableCommand {
         enum ListFormat: String, ExpressibleByArgument { case text, json, csv }
 
         func run() throws {
-            var filter = PinFilter(laoCode: lao, amphoeCode: amphoe, planYear: year.map { $0 < 2400 ? $0 + 543 : $0 })
+            var filter = PinFilter(laoCode: lao, amphoeCode: amphoe, planYear: try year.map(ExportFilter.parseYear))
             if let status {
                 guard let s = PinStatus(rawValue: status) else {
                     throw CLIError(Message(th: "--status ต้องเป็น valid, warning หรือ outside (ได้ '\(status)')",
