@@ -75,6 +75,8 @@ public struct ExportError: UserFacingError, Equatable {
         case badPrecision(Int)
         case cannotWrite(path: String, reason: String)
         case writeFailed(path: String, reason: String)
+        /// Standard output broke mid-stream (a closed pipe, a full disk): what was written stays.
+        case stdoutFailed(reason: String)
         case badGeometry(project: String)
     }
     public let kind: Kind
@@ -116,6 +118,9 @@ public struct ExportError: UserFacingError, Equatable {
         case let .writeFailed(path, reason):
             return Message(th: "เขียนไฟล์ \(path) ไม่สำเร็จ (ไม่ได้สร้างไฟล์): \(reason)",
                            en: "writing \(path) failed (no file was made): \(reason)")
+        case .stdoutFailed(let reason):
+            return Message(th: "เขียนออกหน้าจอ (stdout) ไม่สำเร็จ ผลลัพธ์ไม่ครบ: \(reason)",
+                           en: "writing to standard output failed; the output is incomplete: \(reason)")
         case .badGeometry(let p):
             return Message(th: "รูปทรงของหมุดโครงการ \(p) ในฐานข้อมูลเสียหาย", en: "the pin geometry of project \(p) in the store is corrupt")
         }

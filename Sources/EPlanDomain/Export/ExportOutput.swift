@@ -93,7 +93,7 @@ public final class ExportOutput {
     }
 
     private func failure(_ reason: String) -> ExportError {
-        ExportError(.writeFailed(path: path ?? "stdout", reason: reason))
+        ExportError(path == nil ? .stdoutFailed(reason: reason) : .writeFailed(path: path!, reason: reason))
     }
 
     /// Flushes; for a file, fsyncs, renames the temporary file over the target and syncs the directory.
