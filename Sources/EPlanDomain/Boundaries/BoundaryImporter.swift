@@ -22,9 +22,10 @@ public struct BoundaryImportReport: Sendable {
 public struct BoundaryImporter {
     public let store: Store
     public let geos: GEOSContext
-    public let proj: PROJContext
+    /// PROJ is opened only for a file that declares another CRS (most are EPSG:4326).
+    private let proj: () throws -> PROJContext
 
-    public init(store: Store, geos: GEOSContext, proj: PROJContext) {
+    public init(store: Store, geos: GEOSContext, proj: @escaping @autoclosure () throws -> PROJContext) {
         self.store = store; self.geos = geos; self.proj = proj
     }
 
@@ -35,7 +36,7 @@ public struct BoundaryImporter {
         let collection = try GeoJSONFile.readFeatureCollection(path: path)
         let fields = fields ?? .defaults(for: level)
         let sourceCRS = try GeoJSONFile.declaredEPSG(collection.root, path: path) ?? 4326
-        let toWGS84 = sourceCRS == 4326 ? nil : try proj.transform(from: try CRS(epsg: sourceCRS), to: .wgs84)
+        let toWGS84 = sourceCRS == 4326 ? nil : try proj().transform(from: try CRS(epsg: sourceCRS), to: .wgs84)
 
         var records: [BoundaryRecord] = []
         records.reserveCapacity(collection.features.count)
