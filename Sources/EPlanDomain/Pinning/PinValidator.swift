@@ -73,7 +73,13 @@ public final class PinValidator {
             return verdict
         }
         // Outside the exact boundary: measure in metres, in the pin's UTM zone.
-        let m = try measure(shape, g, lao)
+        let m: Measure
+        do { m = try measure(shape, g, lao) } catch let e as GEOSError {
+            // GEOS cannot measure against a broken boundary (a TopologyException): say whose.
+            throw PinInputError(
+                th: "วัดระยะกับเขตของ \(ref.displayTH) (\(lao.code)) ไม่ได้ เพราะรูปเขตไม่ถูกต้อง: \(e.message.th) — ตรวจด้วย eplan audit boundaries --level all แล้วนำเข้าเขต อปท. ใหม่ (eplan laos import … --replace)",
+                en: "cannot measure against the jurisdiction of \(ref.displayEN) (\(lao.code)), which is invalid: \(e.message.en) — check it with eplan audit boundaries --level all, then re-import the LAO (eplan laos import … --replace)")
+        }
         let found = try place(at: m.farthest, projectLAO: lao, inside: false)
         var verdict = PinVerdict(
             outcome: .refused, lao: ref, geometryType: g.type, toleranceM: toleranceM,
