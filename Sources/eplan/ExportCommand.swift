@@ -76,14 +76,7 @@ struct ExportGeoJSON: ParsableCommand {
     func filter() throws -> ExportFilter {
         var f = ExportFilter(province: province, amphoe: amphoe, lao: lao, includeUnpinned: includeUnpinned)
         if let year { f.year = try ExportFilter.parseYear(year) }
-        if let stage {
-            guard let s = ProjectStage(label: stage) else {
-                throw CLIError(Message(
-                    th: "--stage '\(stage)' ไม่รู้จัก (ใช้ \(ProjectStage.allCases.map(\.rawValue).joined(separator: ", ")))",
-                    en: "--stage '\(stage)' is unknown (use \(ProjectStage.allCases.map(\.rawValue).joined(separator: ", ")))"))
-            }
-            f.stage = s
-        }
+        if let stage { f.stage = try parseStage(stage) }
         if let funding {
             guard let v = FundingSource(label: funding) else {
                 throw CLIError(Message(th: "--funding '\(funding)' ไม่รู้จัก (ใช้ own, general, specific หรือ เงินรายได้, เงินอุดหนุนทั่วไป, เงินอุดหนุนเฉพาะกิจ)",

@@ -77,13 +77,7 @@ struct Projects: ParsableCommand {
             var filter = ProjectFilter(laoCode: lao.map(ThaiText.asciiDigits), amphoeCode: amphoe.map(ThaiText.asciiDigits),
                                        provinceCode: province.map(ThaiText.asciiDigits))
             if let year { filter.planYear = try parseYear(year, option: "--year") }
-            if let stage {
-                guard let s = ProjectStage(label: stage) else {
-                    throw CLIError(Message(th: "--stage ต้องเป็น \(ProjectStage.allCases.map(\.rawValue).joined(separator: ", ")) (ได้ '\(stage)')",
-                                           en: "--stage must be \(ProjectStage.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(stage)')"))
-                }
-                filter.stage = s
-            }
+            if let stage { filter.stage = try parseStage(stage) }
             if let kind {
                 guard let k = ProjectKind(label: kind) else {
                     throw CLIError(Message(th: "--kind ต้องเป็น road, building, water หรือ other (ได้ '\(kind)')",
@@ -165,6 +159,15 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable { case text, json, 
 func defaultUser() -> String {
     let env = ProcessInfo.processInfo.environment
     return env["EPLAN_USER"] ?? env["USER"] ?? "eplan"
+}
+
+/// A `--stage` value: the English key or a Thai label.
+func parseStage(_ raw: String) throws -> ProjectStage {
+    guard let s = ProjectStage(label: raw) else {
+        let keys = ProjectStage.allCases.map(\.rawValue).joined(separator: ", ")
+        throw CLIError(Message(th: "--stage '\(raw)' ไม่รู้จัก (ใช้ \(keys))", en: "--stage '\(raw)' is unknown (use \(keys))"))
+    }
+    return s
 }
 
 /// A BE year from an option ("2560", "๒๕๖๐"); a CE year is refused with the BE it likely means.

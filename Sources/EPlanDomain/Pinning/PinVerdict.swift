@@ -100,15 +100,10 @@ public enum PinText {
         return grouped(v.rounded()) + (lang == .th ? " ตร.ม." : " m²")
     }
 
+    /// Whole metres with thousands separators (ThaiText.grouped); beyond Int64, plainly.
     public static func grouped(_ v: Double) -> String {
-        let n = Int64(v)
-        let s = String(abs(n))
-        var out = ""
-        for (i, ch) in s.enumerated() {
-            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return (n < 0 ? "-" : "") + out
+        guard v.isFinite, abs(v) < 9e18 else { return String(format: "%.0f", v) }
+        return ThaiText.grouped(Int64(v))
     }
 
     public static func percent(_ f: Double) -> String {
