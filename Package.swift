@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "eplan", targets: ["eplan"]),
         .library(name: "EPlanDomain", targets: ["EPlanDomain"]),
+        .library(name: "EPlanApp", targets: ["EPlanApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,13 +26,15 @@ let package = Package(
         .target(name: "EPlanCRS", dependencies: ["CPROJ", "EPlanGeometry"]),
         .target(name: "EPlanStore", dependencies: ["CSQLite", "EPlanGeometry"]),
         .target(name: "EPlanDomain", dependencies: ["EPlanGeometry", "EPlanCRS", "EPlanStore"]),
+        // One use case per user action; every front door (CLI, later HTTP) calls these.
+        .target(name: "EPlanApp", dependencies: ["EPlanDomain"]),
         .executableTarget(name: "eplan", dependencies: [
-            "EPlanDomain",
+            "EPlanApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // scripts/bench's driver for eplan's side of each race; not part of the tests.
         .executableTarget(name: "eplan-bench", dependencies: ["EPlanDomain"]),
-        .testTarget(name: "EPlanTests", dependencies: ["EPlanDomain", "eplan"]),
+        .testTarget(name: "EPlanTests", dependencies: ["EPlanDomain", "EPlanApp", "eplan"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -1,16 +1,16 @@
 import EPlanGeometry
 
 /// One step of the schema. `PRAGMA user_version` records the last step applied.
-public struct Migration {
+public struct Migration: Sendable {
     public let version: Int
     public let name: String
-    let apply: (Database) throws -> Void
+    let apply: @Sendable (Database) throws -> Void
 
     public init(version: Int, name: String, sql: String) {
         self.init(version: version, name: name) { try $0.execute(sql) }
     }
 
-    public init(version: Int, name: String, _ apply: @escaping (Database) throws -> Void) {
+    public init(version: Int, name: String, _ apply: @escaping @Sendable (Database) throws -> Void) {
         self.version = version; self.name = name; self.apply = apply
     }
 }

@@ -92,14 +92,14 @@ func pinValidation(_ args: [String]) throws {
         let locator = PolygonEdgeIndex(polygons: polygons)
         let t1 = now()
         let chunk = max(4096, (n + threads * 8 - 1) / (threads * 8))
-        let chunks = (n + chunk - 1) / chunk
         answer.withUnsafeMutableBufferPointer { out in
-            let o = out.baseAddress!
-            lao.withUnsafeBufferPointer { lb in
-                xs.withUnsafeBufferPointer { xb in
-                    ys.withUnsafeBufferPointer { yb in
-                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                            for i in (c * chunk)..<min(n, (c + 1) * chunk) {
+            let o = Parallel.DisjointWrites(out)
+            lao.withUnsafeBufferPointer { laoBuf in
+                xs.withUnsafeBufferPointer { xsBuf in
+                    ys.withUnsafeBufferPointer { ysBuf in
+                        let lb = Parallel.SharedRead(laoBuf), xb = Parallel.SharedRead(xsBuf), yb = Parallel.SharedRead(ysBuf)
+                        Parallel.forEachChunk(n, chunk: chunk) { range in
+                            for i in range {
                                 o[i] = locator.contains(polygon: Int(lb[i]), x: xb[i], y: yb[i]) ? 1 : 0
                             }
                         }

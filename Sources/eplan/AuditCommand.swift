@@ -1,4 +1,5 @@
 import ArgumentParser
+import EPlanApp
 import EPlanDomain
 import Foundation
 
@@ -116,7 +117,7 @@ struct AuditPins: ParsableCommand {
     var lao: String?
 
     @Option(name: .long, help: ArgumentHelp(t("เฉพาะปีงบประมาณ (พ.ศ.)", "only this plan year (Buddhist era)")))
-    var year: Int?
+    var year: String?
 
     @Option(name: .long, help: ArgumentHelp(t("หมุดซ้อนกันตั้งแต่กี่โครงการจึงรายงาน (ค่าเริ่มต้น 3)", "report stacks of at least this many projects (default 3)")))
     var stackMin: Int = 3
@@ -143,7 +144,7 @@ struct AuditPins: ParsableCommand {
     var out: String?
 
     func run() throws {
-        var o = PinAuditOptions(provinceCode: province, laoCode: lao, planYear: year)
+        var o = PinAuditOptions(provinceCode: province, laoCode: lao, planYear: try year.map { try PlanYear.be($0, field: "--year") })
         o.stackMin = stackMin; o.stackRadiusM = stackRadius; o.centroidRadiusM = centroidRadius; o.roadMinM = roadMin
         o.toleranceM = tolerance; o.completeness = !noCompleteness
         let store = try global.openStore(readOnly: true)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EPlanApp
 import EPlanDomain
 #if canImport(Glibc)
 import Glibc
@@ -60,15 +61,13 @@ struct EPlan: ParsableCommand {
         }
     }
 
+    /// The exit code of a failure, from the one classification every front door shares.
     static func exitCode(for error: UserFacingError) -> ExitStatus {
-        if error is DatabaseError { return .storeError }
-        if let e = error as? StoreError {
-            switch e.kind {
-            case .schemaTooNew, .needsMigration: return .storeError
-            default: return .inputError
-            }
+        switch AppError.classify(error).kind {
+        case .store: return .storeError
+        case .internalError: return .internalError
+        case .badInput, .notFound, .forbidden: return .inputError
         }
-        return .inputError
     }
 
     /// Errors swift-argument-parser raises itself (its command errors are internal types).

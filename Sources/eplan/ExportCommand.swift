@@ -1,4 +1,5 @@
 import ArgumentParser
+import EPlanApp
 import EPlanDomain
 import Foundation
 
@@ -75,7 +76,7 @@ struct ExportGeoJSON: ParsableCommand {
 
     func filter() throws -> ExportFilter {
         var f = ExportFilter(province: province, amphoe: amphoe, lao: lao, includeUnpinned: includeUnpinned)
-        if let year { f.year = try ExportFilter.parseYear(year) }
+        if let year { f.year = try PlanYear.be(year, field: "--year") }
         if let stage { f.stage = try parseStage(stage) }
         if let funding {
             guard let v = FundingSource(label: funding) else {
@@ -90,10 +91,9 @@ struct ExportGeoJSON: ParsableCommand {
 
     func run() throws {
         // Everything is checked before any output exists.
-        let f = try filter()
+        let request = ExportRequest(filter: try filter(), format: format, precision: precision, outputPath: out)
         let store = try global.openStore(readOnly: true)
-        let exporter = try ProjectExporter(store: store, format: format, precision: precision)
-        let summary = try exporter.export(f, toPath: out)
+        let summary = try ExportProjects(store: store).run(request)
         if let out {
             printNote(t("ส่งออก \(summary.features) โครงการ (ปักหมุดแล้ว \(summary.pinned)) ไปที่ \(out)",
                         "exported \(summary.features) projects (\(summary.pinned) pinned) to \(out)"))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EPlanApp
 import EPlanDomain
 import Foundation
 

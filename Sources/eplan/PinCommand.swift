@@ -1,4 +1,5 @@
 import ArgumentParser
+import EPlanApp
 import EPlanDomain
 import Foundation
 #if canImport(Glibc)
@@ -77,65 +78,25 @@ struct PinCommand: ParsableCommand {
     }
 
     func run() throws {
-        var projContext: PROJContext? = nil
-        let proj: () throws -> PROJContext = {
-            if projContext == nil { projContext = try PROJContext() }
-            return projContext!
-        }
         let store = try global.openStore(readOnly: dryRun)
-        guard let ref = try store.projectRef(code: project) else { throw PinValidator.unknownProject(project) }
-        let toleranceM = try tolerance.map(Self.parseTolerance) ?? store.pinToleranceM()
-        let validator = PinValidator(store: store, geos: GEOSContext(), proj: proj)
-        let candidate = try readInput(proj: proj, validator: validator, project: ref)
-        let verdict = try validator.validate(candidate, project: ref, toleranceM: toleranceM)
-
-        var stored: PinRecord? = nil
-        if !dryRun && (!verdict.isRefused || force) {
-            // Durable commit, no checkpoint on exit: see Store.skipCheckpointOnClose.
-            try store.skipCheckpointOnClose()
-            stored = try store.addPin(verdict.record(for: candidate, project: ref, by: by ?? Self.osUser()))
-        }
+        let context = RequestContext(actor: try Actor.local(by ?? Self.osUser()), language: Language.current)
+        let result = try PinProject(store: store, context: context).run(request())
         switch format {
-        case .text: print(PinOutput.text(verdict, project: ref, candidate: candidate, stored: stored, dryRun: dryRun, forced: force))
-        case .json: print(PinOutput.json(verdict, project: ref, candidate: candidate, stored: stored))
+        case .text: print(PinOutput.text(result))
+        case .json: print(result.json(Language.current))
         }
-        if verdict.isRefused && stored == nil { throw EPlanExit(status: .outside) }
+        if result.isRefusal { throw EPlanExit(status: .outside) }
     }
 
-    private func readInput(proj: @escaping () throws -> PROJContext, validator: PinValidator, project: ProjectRef) throws -> PinCandidate {
-        let parser = try coordinateOptions.parser()
-        let input = PinInput(parser: parser, polygon: polygon, proj: proj)
-        if let wkt { return try input.wkt(wkt, crs: parser.crs) }
-        if let geojson { return try input.geoJSON(geojson, crs: parser.crs) }
-        if let file { return try input.file(file, crs: parser.crs) }
-        if coordinate.count == 1 {
-            let text = coordinate[0].trimmingCharacters(in: .whitespacesAndNewlines)
-            if text.hasPrefix("{") { return try input.geoJSON(text, crs: parser.crs) }
-            let upper = text.uppercased()
-            if ["POINT", "LINESTRING", "POLYGON", "MULTI"].contains(where: { upper.hasPrefix($0) }) {
-                return try input.wkt(text, crs: parser.crs)
-            }
-        }
-        do {
-            return try input.coordinates(coordinate)
-        } catch let e as CoordinateParseError where e.kind == .latitudeOutOfRange || e.kind == .longitudeOutOfRange {
-            // Latitude and longitude swapped? Read the other way round; if that lies inside
-            // the project's LAO, say so.
-            var flipped = parser
-            flipped.longitudeFirst.toggle()
-            guard let other = try? PinInput(parser: flipped, polygon: polygon, proj: proj).coordinates(coordinate),
-                  (try? validator.covers(other.geometry, laoCode: project.laoCode)) == true else { throw e }
-            let s = PinValidator.suggestSwap(other.geometry)
-            throw PinInputError(th: e.message.th + " — " + s.th, en: e.message.en + " — " + s.en)
-        }
-    }
-
-    static func parseTolerance(_ s: String) throws -> Double {
-        guard let v = ThaiText.number(s), v >= 0, v <= 100_000 else {
-            throw CLIError(Message(th: "--tolerance ต้องเป็นระยะเป็นเมตร 0 ถึง 100000 (ได้ '\(s)')",
-                                   en: "--tolerance must be a distance in metres, 0 to 100000 (got '\(s)')"))
-        }
-        return v
+    /// The arguments as the use case's request; `validate()` has made sure one form is given.
+    func request() throws -> PinRequest {
+        let location: PinRequest.Location
+        if let wkt { location = .wkt(wkt) } else if let geojson { location = .geoJSON(geojson) }
+        else if let file { location = .file(file) } else { location = .typed(coordinate) }
+        return PinRequest(projectCode: project, location: location, polygon: polygon, crs: coordinateOptions.crs,
+                          longitudeFirst: coordinateOptions.lonFirst,
+                          toleranceM: try tolerance.map { try ToleranceMetres.parse($0, field: "--tolerance") },
+                          dryRun: dryRun, force: force)
     }
 
     static func osUser() -> String {
@@ -148,7 +109,8 @@ struct PinCommand: ParsableCommand {
 }
 
 enum PinOutput {
-    static func text(_ v: PinVerdict, project: ProjectRef, candidate: PinCandidate, stored: PinRecord?, dryRun: Bool, forced: Bool) -> String {
+    static func text(_ r: PinResult) -> String {
+        let v = r.verdict, project = r.project, candidate = r.candidate, stored = r.stored, dryRun = r.dryRun
         var lines = [v.summary.text()]
         lines.append(t("  โครงการ \(project.code) \(project.nameTH) (ปี \(project.planYear))",
                        "  project \(project.code) \(project.nameTH) (plan year \(project.planYear) BE)"))
@@ -172,36 +134,6 @@ enum PinOutput {
             lines.append(t("ไม่ได้บันทึก", "nothing stored"))
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func json(_ v: PinVerdict, project: ProjectRef, candidate: PinCandidate, stored: PinRecord?) -> String {
-        func unit(_ u: AdminUnit?) -> String {
-            guard let u else { return "null" }
-            return "{\"code\":\(JSONText.string(u.code)),\"name_th\":\(JSONText.string(u.nameTH)),\"name_en\":\(JSONText.string(u.nameEN))}"
-        }
-        var found = "null"
-        if let f = v.found {
-            let lao = f.lao.map { "{\"code\":\(JSONText.string($0.code)),\"name_th\":\(JSONText.string($0.displayTH)),\"name_en\":\(JSONText.string($0.displayEN))}" } ?? "null"
-            found = "{\"lao\":\(lao),\"tambon\":\(unit(f.tambon)),\"amphoe\":\(unit(f.amphoe))}"
-        }
-        let fields = [
-            "\"project\":\(JSONText.string(project.code))",
-            "\"lao\":\(JSONText.string(v.lao.code))",
-            "\"outcome\":\"\(v.outcome.rawValue)\"",
-            "\"status\":\"\(v.status.rawValue)\"",
-            "\"stored\":\(stored != nil)",
-            "\"version\":\(stored.map { String($0.version) } ?? "null")",
-            "\"geometry_type\":\"\(v.geometryType.rawValue)\"",
-            "\"input\":\(JSONText.string(candidate.rawInput))",
-            "\"input_crs\":\"EPSG:\(candidate.inputCRS.epsg)\"",
-            "\"tolerance_m\":\(JSONText.number(v.toleranceM, decimals: 2))",
-            "\"distance_outside_m\":\(JSONText.number(v.distanceOutsideM, decimals: 2))",
-            "\"outside_fraction\":\(v.outsideFraction.map { JSONText.number($0, decimals: 6) } ?? "null")",
-            "\"found\":\(found)",
-            "\"messages\":[\(v.messages.map { JSONText.string($0.text()) }.joined(separator: ","))]",
-            "\"geometry\":\(GeoJSONGeometry.encode(candidate.geometry))",
-        ]
-        return "{" + fields.joined(separator: ",") + "}"
     }
 }
 
@@ -266,7 +198,7 @@ struct Pins: ParsableCommand {
         enum ListFormat: String, ExpressibleByArgument { case text, json, csv }
 
         func run() throws {
-            var filter = PinFilter(laoCode: lao, amphoeCode: amphoe, planYear: try year.map(ExportFilter.parseYear))
+            var filter = PinFilter(laoCode: lao, amphoeCode: amphoe, planYear: try year.map { try PlanYear.be($0, field: "--year") })
             if let status {
                 guard let s = PinStatus(rawValue: status) else {
                     throw CLIError(Message(th: "--status ต้องเป็น valid, warning หรือ outside (ได้ '\(status)')",

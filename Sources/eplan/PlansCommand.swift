@@ -1,4 +1,5 @@
 import ArgumentParser
+import EPlanApp
 import EPlanDomain
 import Foundation
 
@@ -18,19 +19,7 @@ struct Plans: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp(t("วันอนุมัติแผน", "plan approval date"))) var approved: String?
 
         func run() throws {
-            let (a, b) = PlanYear.parseRange(years)
-            var bounds: [Int] = []
-            for p in [a, b] {
-                switch p {
-                case .year(let y): bounds.append(y)
-                case .christianEra(let y):
-                    throw CLIError(Message(th: "--years: \(years) เป็นปี ค.ศ. ใช้ปี พ.ศ. (หมายถึง \(y + 543) หรือไม่?)",
-                                           en: "--years: \(years) is in the Christian era; use Buddhist-era years (did you mean \(y + 543)?)"))
-                case .invalid:
-                    throw CLIError(Message(th: "--years: '\(years)' ไม่ใช่ช่วงปี พ.ศ. (เช่น 2560-2562)",
-                                           en: "--years: '\(years)' is not a range of BE years (e.g. 2560-2562)"))
-                }
-            }
+            let years = try PlanYear.beRange(self.years, field: "--years")
             var approvedISO: String? = nil
             if let approved {
                 guard let d = CalendarDate.parseLenient(approved) else {
@@ -40,7 +29,7 @@ struct Plans: ParsableCommand {
                 approvedISO = d.iso
             }
             let store = try global.openStore()
-            let plan = try store.addDevPlan(laoCode: ThaiText.asciiDigits(lao), firstYear: bounds[0], lastYear: bounds[1], approvedOn: approvedISO)
+            let plan = try store.addDevPlan(laoCode: ThaiText.asciiDigits(lao), firstYear: years.lowerBound, lastYear: years.upperBound, approvedOn: approvedISO)
             print(t("เพิ่มแผนพัฒนา \(plan.years) ของ อปท. \(plan.laoCode) แล้ว", "added development plan \(plan.years) of LAO \(plan.laoCode)"))
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EPlanApp
 import EPlanDomain
 import Foundation
 
@@ -76,7 +77,7 @@ struct Projects: ParsableCommand {
         func run() throws {
             var filter = ProjectFilter(laoCode: lao.map(ThaiText.asciiDigits), amphoeCode: amphoe.map(ThaiText.asciiDigits),
                                        provinceCode: province.map(ThaiText.asciiDigits))
-            if let year { filter.planYear = try parseYear(year, option: "--year") }
+            if let year { filter.planYear = try PlanYear.be(year, field: "--year") }
             if let stage { filter.stage = try parseStage(stage) }
             if let kind {
                 guard let k = ProjectKind(label: kind) else {
@@ -168,18 +169,6 @@ func parseStage(_ raw: String) throws -> ProjectStage {
         throw CLIError(Message(th: "--stage '\(raw)' ไม่รู้จัก (ใช้ \(keys))", en: "--stage '\(raw)' is unknown (use \(keys))"))
     }
     return s
-}
-
-/// A BE year from an option ("2560", "๒๕๖๐"); a CE year is refused with the BE it likely means.
-func parseYear(_ raw: String, option: String) throws -> Int {
-    switch PlanYear.parse(raw) {
-    case .year(let y): return y
-    case .christianEra(let y):
-        throw CLIError(Message(th: "\(option): \(raw) เป็นปี ค.ศ. ใช้ปี พ.ศ. (หมายถึง \(y + 543) หรือไม่?)",
-                               en: "\(option): \(raw) is a Christian-era year; use Buddhist era (did you mean \(y + 543)?)"))
-    case .invalid:
-        throw CLIError(Message(th: "\(option): '\(raw)' ไม่ใช่ปี พ.ศ. (เช่น 2560)", en: "\(option): '\(raw)' is not a Buddhist-era year (e.g. 2560)"))
-    }
 }
 
 enum ProjectOutput {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EPlanApp
 import EPlanDomain
 import Foundation
 
@@ -9,7 +10,7 @@ struct Report: ParsableCommand {
                              subcommands: [Status.self])
     }
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, csv, html }
+    typealias Format = StatusReportRequest.Format
 
     struct Status: ParsableCommand {
         static var configuration: CommandConfiguration {
@@ -38,33 +39,11 @@ struct Report: ParsableCommand {
         var out: String?
 
         func run() throws {
-            let y: Int
-            switch PlanYear.parse(year) {
-            case .year(let v): y = v
-            case .christianEra(let v):
-                throw CLIError(Message(th: "\(year) เป็นปี ค.ศ. ปีของแผนต้องเป็น พ.ศ. (หมายถึง \(v + 543) หรือไม่?)",
-                                       en: "\(year) is a Christian-era year; plan years are Buddhist era (did you mean \(v + 543)?)"))
-            case .invalid:
-                throw CLIError(Message(th: "'\(year)' ไม่ใช่ปี พ.ศ. 4 หลัก (เช่น 2560)", en: "'\(year)' is not a 4-digit Buddhist-era year (e.g. 2560)"))
-            }
-            var date: CalendarDate? = nil
-            if let raw = asOf {
-                guard let d = CalendarDate.parseLenient(raw) else {
-                    throw CLIError(Message(th: "--as-of '\(raw)' ไม่ใช่วันที่ (เช่น 2559-10-03, 03/10/2559 หรือ 2016-10-03)",
-                                           en: "--as-of '\(raw)' is not a date (e.g. 2559-10-03, 03/10/2559 or 2016-10-03)"))
-                }
-                date = d
-            }
-            let code = ThaiText.asciiDigits(province.trimmingCharacters(in: .whitespaces))
+            let request = StatusReportRequest(provinceCode: province, year: try PlanYear.be(year, field: "--year"),
+                                              asOf: try asOf.map { try StatusReportRequest.asOfDate($0, field: "--as-of") })
             let store = try global.openStore(readOnly: true)
-            let report = try StatusReport.make(store: store, provinceCode: code, year: y, asOf: date)
-            let lang = Language.current
-            let text: String
-            switch format {
-            case .text: text = StatusReportFormat.text(report, lang)
-            case .csv: text = StatusReportFormat.csv(report, lang)
-            case .html: text = StatusReportFormat.html(report, lang)
-            }
+            let report = try MakeStatusReport(store: store).run(request)
+            let text = MakeStatusReport.render(report, as: format, Language.current)
             if let out {
                 try AtomicFile.write(text, to: out)
                 printNote(t("เขียน \(out) แล้ว (\(report.rows.count) อปท.)", "wrote \(out) (\(report.rows.count) LAOs)"))
@@ -74,3 +53,5 @@ struct Report: ParsableCommand {
         }
     }
 }
+
+extension StatusReportRequest.Format: ExpressibleByArgument {}

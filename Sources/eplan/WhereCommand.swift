@@ -1,4 +1,5 @@
 import ArgumentParser
+import EPlanApp
 import EPlanDomain
 import Foundation
 
@@ -26,21 +27,15 @@ struct Where: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let text = coordinate.joined(separator: " ")
-        var projContext: PROJContext? = nil
-        func proj() throws -> PROJContext {
-            if projContext == nil { projContext = try PROJContext() }
-            return projContext!
-        }
-        let parsed = try coordinateOptions.parser().parse(text)
-        let point = parsed.crs == .wgs84 ? parsed.native : try parsed.toWGS84(using: try proj())
         let store = try global.openStore(readOnly: true)
-        let answer = try PlaceLookup(store: store, geos: GEOSContext()).locate(point, proj: proj)
+        let request = WhereRequest(coordinate: coordinate.joined(separator: " "), crs: coordinateOptions.crs,
+                                   longitudeFirst: coordinateOptions.lonFirst)
+        let result = try LocatePlace(store: store).run(request)
         switch format {
-        case .json: print(WhereOutput.json(answer, input: parsed))
-        case .text: print(WhereOutput.text(answer))
+        case .json: print(result.json())
+        case .text: print(WhereOutput.text(result.answer))
         }
-        if !answer.isInside { throw EPlanExit(status: .outside) }
+        if !result.answer.isInside { throw EPlanExit(status: .outside) }
     }
 }
 
@@ -56,10 +51,6 @@ struct CoordinateOptions: ParsableArguments {
 
     @Flag(name: .long, help: ArgumentHelp(t("ป้อนลองจิจูดก่อนละติจูด", "the input gives longitude before latitude")))
     var lonFirst = false
-
-    func parser() throws -> CoordinateParser {
-        CoordinateParser(longitudeFirst: lonFirst, crs: try crs.map { try CRS(parsing: $0) })
-    }
 }
 
 enum WhereOutput {
@@ -84,28 +75,5 @@ enum WhereOutput {
                            "  lies in no unit: the store has no boundaries yet (use eplan init or eplan boundaries import)"))
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func json(_ a: PlaceAnswer, input: ParsedCoordinate) -> String {
-        func unit(_ u: AdminUnit?) -> String {
-            guard let u else { return "null" }
-            return "{\"code\":\(JSONText.string(u.code)),\"name_th\":\(JSONText.string(u.nameTH)),\"name_en\":\(JSONText.string(u.nameEN))}"
-        }
-        var fields = [
-            "\"input\":\(JSONText.string(input.raw))",
-            "\"input_crs\":\"EPSG:\(input.crs.epsg)\"",
-            "\"lon\":\(JSONText.number(a.point.x, decimals: 7))",
-            "\"lat\":\(JSONText.number(a.point.y, decimals: 7))",
-            "\"inside\":\(a.isInside)",
-            "\"province\":\(unit(a.province))",
-            "\"amphoe\":\(unit(a.amphoe))",
-            "\"tambon\":\(unit(a.tambon))",
-        ]
-        if let n = a.nearest {
-            fields.append("\"nearest\":{\"level\":\"\(n.unit.level.rawValue)\",\"unit\":\(unit(n.unit)),\"distance_m\":\(JSONText.number(n.distanceMetres, decimals: 1))}")
-        } else {
-            fields.append("\"nearest\":null")
-        }
-        return "{" + fields.joined(separator: ",") + "}"
     }
 }

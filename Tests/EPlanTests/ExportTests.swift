@@ -229,7 +229,10 @@ final class ExportTests: CLITestCase {
         XCTAssertEqual(try sel(["--lao", "6630101"]), ["A1", "A2", "A3"])
         XCTAssertEqual(try sel(["--lao", "6630000"]), ["C1"])
         XCTAssertEqual(try sel(["--year", "2568"]), ["A1", "A2"])
-        XCTAssertEqual(try sel(["--year", "2025"]), ["A1", "A2"], "a CE year is taken as BE − 543")
+        // One plan-year rule in every command (PlanYear.be): a CE year is refused with its BE.
+        let ce = try export(db, ["--year", "2025", "--lang", "en"])
+        XCTAssertEqual(ce.status, 1)
+        XCTAssertTrue(ce.err.contains("did you mean 2568?"), ce.err)
         XCTAssertEqual(try sel(["--year", "๒๕๖๔"]), ["B1"])
         XCTAssertEqual(try sel(["--year", "2570"]), [], "a plan covers 2570 though no project is in it")
         XCTAssertEqual(try sel(["--stage", "planned", "--include-unpinned"]), ["B2"])

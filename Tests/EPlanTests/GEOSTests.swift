@@ -384,9 +384,9 @@ final class GEOSTests: XCTestCase {
     }
 
     func testOneContextPerThread() {
-        let ok = UnsafeMutablePointer<Int>.allocate(capacity: 4)
-        ok.initialize(repeating: 0, count: 4)
-        defer { ok.deallocate() }
+        var counts = [Int](repeating: 0, count: 4)
+        counts.withUnsafeMutableBufferPointer { buffer in
+        let ok = Parallel.DisjointWrites(buffer)
         DispatchQueue.concurrentPerform(iterations: 4) { t in
             let ctx = GEOSContext()
             for _ in 0..<200 {
@@ -397,6 +397,7 @@ final class GEOSTests: XCTestCase {
                 ok[t] += 1
             }
         }
-        XCTAssertEqual((0..<4).map { ok[$0] }, [200, 200, 200, 200])
+        }
+        XCTAssertEqual(counts, [200, 200, 200, 200])
     }
 }

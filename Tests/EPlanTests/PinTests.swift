@@ -9,27 +9,7 @@ final class PinTests: CLITestCase {
     let insideNamRuem = "16.9199105, 99.2177229"
     let maeSot = Coordinate(98.578715, 16.726455)
 
-    func fixture() throws -> String {
-        let db = try initStore()
-        let store = try Store(path: db)
-        func lao(_ code: String, _ type: LAOType, _ name: String, _ short: String, _ en: String, _ amphoe: String, _ tambon: String) throws -> LAORecord {
-            let t = try XCTUnwrap(try store.boundary(level: .tambon, code: tambon))
-            return LAORecord(code: code, type: type, nameTH: name, shortTH: short, nameEN: en, amphoeCode: amphoe,
-                             provinceCode: "63", coverage: .whole, tambons: [LAOTambon(code: tambon, whole: true)],
-                             jurisdiction: t.geometry)
-        }
-        try store.insertLAOs([
-            try lao("06630108", .sao, "องค์การบริหารส่วนตำบลน้ำรึม", "อบต.น้ำรึม", "Nam Ruem SAO", "6301", "630108"),
-            try lao("03630601", .city, "เทศบาลนครแม่สอด", "ทน.แม่สอด", "Mae Sot City Municipality", "6306", "630601"),
-        ], replace: true)  // `eplan init` loaded the Tak registry; pin the fixtures to whole tambons
-        try store.database.execute("""
-            INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at) VALUES
-              ('P1', '06630108', 2568, 'อาคารอเนกประสงค์', 'building', '2025-01-01', '2025-01-01'),
-              ('R1', '06630108', 2568, 'ถนนคอนกรีตเสริมเหล็ก', 'road', '2025-01-01', '2025-01-01'),
-              ('W1', '03630601', 2569, 'ระบบประปา', 'water', '2025-01-01', '2025-01-01');
-            """)
-        return db
-    }
+    func fixture() throws -> String { try pinFixture() }
 
     func json(_ s: String) throws -> [String: Any] {
         try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any], s)
@@ -267,7 +247,8 @@ final class PinTests: CLITestCase {
         let amphoe = try eplan(["pins", "list", "--db", db, "--amphoe", "6301", "--year", "2568"])
         XCTAssertTrue(amphoe.out.contains("P1") && amphoe.out.contains("R1"), amphoe.out)
         let ce = try eplan(["pins", "list", "--db", db, "--year", "2025", "--format", "json"])
-        XCTAssertTrue(ce.out.contains("\"P1\""), "CE years are read as BE: \(ce.out)")
+        XCTAssertEqual(ce.status, 1, "one plan-year rule: a CE year is refused")
+        XCTAssertTrue(ce.err.contains("2568"), "the message names the BE year: \(ce.err)")
         XCTAssertEqual(try eplan(["pins", "list", "--db", db, "--amphoe", "6306"]).out.split(separator: "\n").count, 1)
         XCTAssertEqual(try eplan(["pins", "list", "--db", db, "--status", "bad"]).status, 1)
     }
@@ -281,4 +262,31 @@ final class PinTests: CLITestCase {
         guard outside.err.contains("libproj") else { throw XCTSkip("LD_DEBUG shows no library loads here") }
         XCTAssertFalse(inside.err.contains("libproj"), "PROJ opened for an inside lat/lon point")
     }
+}
+
+extension CLITestCase {
+    /// A Tak store with two LAOs whose jurisdictions are whole tambons (อบต.น้ำรึม = 630108,
+    /// ทน.แม่สอด = 630601) and three projects: P1 (building) and R1 (road) of น้ำรึม, W1 of แม่สอด.
+    func pinFixture() throws -> String {
+        let db = try initStore()
+        let store = try Store(path: db)
+        func lao(_ code: String, _ type: LAOType, _ name: String, _ short: String, _ en: String, _ amphoe: String, _ tambon: String) throws -> LAORecord {
+            let t = try XCTUnwrap(try store.boundary(level: .tambon, code: tambon))
+            return LAORecord(code: code, type: type, nameTH: name, shortTH: short, nameEN: en, amphoeCode: amphoe,
+                             provinceCode: "63", coverage: .whole, tambons: [LAOTambon(code: tambon, whole: true)],
+                             jurisdiction: t.geometry)
+        }
+        try store.insertLAOs([
+            try lao("06630108", .sao, "องค์การบริหารส่วนตำบลน้ำรึม", "อบต.น้ำรึม", "Nam Ruem SAO", "6301", "630108"),
+            try lao("03630601", .city, "เทศบาลนครแม่สอด", "ทน.แม่สอด", "Mae Sot City Municipality", "6306", "630601"),
+        ], replace: true)  // `eplan init` loaded the Tak registry; pin the fixtures to whole tambons
+        try store.database.execute("""
+            INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at) VALUES
+              ('P1', '06630108', 2568, 'อาคารอเนกประสงค์', 'building', '2025-01-01', '2025-01-01'),
+              ('R1', '06630108', 2568, 'ถนนคอนกรีตเสริมเหล็ก', 'road', '2025-01-01', '2025-01-01'),
+              ('W1', '03630601', 2569, 'ระบบประปา', 'water', '2025-01-01', '2025-01-01');
+            """)
+        return db
+    }
+
 }

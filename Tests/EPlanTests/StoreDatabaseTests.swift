@@ -170,14 +170,14 @@ final class StoreDatabaseTests: StoreTestCase {
     func testMigrationsAreIdempotentAndAtomic() throws {
         // Relative to the shipped schema, so a new step does not break this test.
         let latest = Store.latestVersion
-        var runs = 0
+        let runs = RunCounter()
         let steps = Store.migrations + [Migration(version: latest + 1, name: "extra") { db in
-            runs += 1
+            runs.add()
             try db.execute("CREATE TABLE extra (x)")
         }]
         _ = try Store(path: path(), readOnly: false, create: true, migrations: steps)
         _ = try Store(path: path(), readOnly: false, create: true, migrations: steps)
-        XCTAssertEqual(runs, 1)
+        XCTAssertEqual(runs.count, 1)
         XCTAssertEqual(try Store(path: path(), readOnly: true, create: false, migrations: steps).schemaVersion(), latest + 1)
 
         // A failing step leaves the file as it was, version included.
@@ -201,4 +201,13 @@ final class StoreDatabaseTests: StoreTestCase {
             XCTAssertTrue(r.isNull(4)); XCTAssertTrue(r.isNull(5))
         }
     }
+}
+
+/// Counts a migration step's runs (the step is a @Sendable closure).
+/// @unchecked: the count is only touched under the lock.
+final class RunCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func add() { lock.lock(); value += 1; lock.unlock() }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return value }
 }

@@ -252,6 +252,16 @@ final class AuditWorker {
     func utmArea(_ g: GEOSGeometry) throws -> Double { try utmArea(try g.toGeometry()) }
 }
 
+/// Hands out the start of the next chunk of work to whichever worker asks first.
+/// @unchecked: the counter is only read and written under the lock.
+final class ChunkDealer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private let chunk: Int
+    init(chunk: Int) { self.chunk = chunk }
+    func take() -> Int { lock.lock(); defer { lock.unlock() }; let lo = next; next += chunk; return lo }
+}
+
 /// One audit's state: every unit with an id, working (valid) geometries, results per phase.
 final class AuditRun: @unchecked Sendable {
     let auditor: BoundaryAuditor
@@ -312,14 +322,13 @@ final class AuditRun: @unchecked Sendable {
     }
 
     /// Runs `body` for 0..<n on every worker, items handed out in chunks; rethrows the first error.
-    func parallel(_ n: Int, chunk: Int = 1, _ body: (AuditWorker, Int) throws -> Void) throws {
+    func parallel(_ n: Int, chunk: Int = 1, _ body: @Sendable (AuditWorker, Int) throws -> Void) throws {
         if n == 0 { return }
-        let lock = NSLock()
-        var next = 0
+        let next = ChunkDealer(chunk: chunk)
         DispatchQueue.concurrentPerform(iterations: workers.count) { w in
             let worker = workers[w]
             while worker.error == nil {
-                lock.lock(); let lo = next; next += chunk; lock.unlock()
+                let lo = next.take()
                 if lo >= n { break }
                 for i in lo..<min(n, lo + chunk) {
                     do { try body(worker, i) } catch { worker.error = error; break }
@@ -365,7 +374,7 @@ final class AuditRun: @unchecked Sendable {
     func checkUnits() throws {
         var results = [(Geometry?, Double)](repeating: (nil, 0), count: units.count)
         try results.withUnsafeMutableBufferPointer { out in
-            let out = out
+            let out = Parallel.DisjointWrites(out)
             try parallel(units.count, chunk: 16) { w, id in out[id] = try checkUnit(w, id) }
         }
         for id in units.indices {
@@ -458,14 +467,15 @@ final class AuditRun: @unchecked Sendable {
             }
         }
         let parentList = parents.filter { working[$0] != nil }
+        let childrenByParent = childrenOf
         // Per parent: union, gap, children outside. Results per parent index.
         struct ParentResult { var exact = false; var suspect = false; var confined: [(Int, Int, Double)] = []; var reassigned: [(Int, Int)] = [] }
         var results = [ParentResult](repeating: ParentResult(), count: parentList.count)
         try results.withUnsafeMutableBufferPointer { out in
-            let out = out
+            let out = Parallel.DisjointWrites(out)
             try parallel(parentList.count) { w, i in
                 let p = parentList[i]
-                let kids = childrenOf[p] ?? []
+                let kids = childrenByParent[p] ?? []
                 var r = ParentResult()
                 guard let pg = try w.geometry(p, working) else { return }
                 if kids.isEmpty {
@@ -695,7 +705,7 @@ final class AuditRun: @unchecked Sendable {
         let pairs = candidatePairs(ids).filter { !cleared($0.0, $0.1) }
         var areas = [Double](repeating: 0, count: pairs.count)
         try areas.withUnsafeMutableBufferPointer { out in
-            let out = out
+            let out = Parallel.DisjointWrites(out)
             try parallel(pairs.count, chunk: 8) { w, i in
                 let (a, b) = pairs[i]
                 guard let pa = try w.prepared(a, working), let gb = try w.geometry(b, working) else { return }

@@ -19,7 +19,7 @@ public struct ExportFilter: Sendable, Equatable {
     public var amphoe: String?
     /// An LAO code.
     public var lao: String?
-    /// A plan year: BE (2568), or CE (2025) which is taken as BE − 543.
+    /// A Buddhist-era plan year (see `PlanYear.be`).
     public var year: Int?
     public var stage: ProjectStage?
     public var funding: FundingSource?
@@ -50,14 +50,6 @@ public struct ExportFilter: Sendable, Equatable {
         return e
     }
 
-    /// A plan year as typed: BE (2400–2800), or CE (1857–2257, converted); Thai digits allowed.
-    public static func parseYear(_ raw: String) throws -> Int {
-        let s = ThaiText.asciiDigits(raw).trimmingCharacters(in: .whitespaces)
-        guard let y = Int(s) else { throw ExportError(.badYear(raw)) }
-        if (2400...2800).contains(y) { return y }
-        if (1857...2257).contains(y) { return y + 543 }
-        throw ExportError(.badYear(raw))
-    }
 }
 
 public struct ExportError: UserFacingError, Equatable {
@@ -67,7 +59,6 @@ public struct ExportError: UserFacingError, Equatable {
         case ambiguousAmphoe(String, [String])
         case amphoeNotInProvince(amphoe: String, province: String)
         case unknownLAO(String)
-        case badYear(String)
         case noPlanForYear(Int)
         case bboxMalformed(String)
         case bboxInverted(String)
@@ -97,9 +88,6 @@ public struct ExportError: UserFacingError, Equatable {
             return Message(th: "อำเภอ \(a) ไม่อยู่ในจังหวัด \(p)", en: "amphoe \(a) is not in province \(p)")
         case .unknownLAO(let c):
             return Message(th: "ไม่พบ อปท. รหัส \(c)", en: "no LAO with code \(c)")
-        case .badYear(let y):
-            return Message(th: "ปีแผน '\(y)' ไม่ถูกต้อง (ใช้ปี พ.ศ. เช่น 2568)",
-                           en: "plan year '\(y)' is not valid (give a Buddhist-era year such as 2568)")
         case .noPlanForYear(let y):
             return Message(th: "ไม่มีแผนพัฒนาที่ครอบคลุมปี พ.ศ. \(y) ในขอบเขตที่เลือก",
                            en: "no development plan covers year \(y) BE (\(y - 543) CE) in the selection")

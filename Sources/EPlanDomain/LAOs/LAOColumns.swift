@@ -148,9 +148,10 @@ struct LAOColumns {
         }
         var plan: DevPlanRecord? = nil
         if let s = cell("plan_years") {
-            let parts = ThaiText.asciiDigits(s).split(whereSeparator: { $0 == "-" || $0 == "–" || $0 == " " }).compactMap { Int($0) }
-            let (first, last) = parts.count == 2 ? (parts[0], parts[1]) : parts.count == 1 ? (parts[0], parts[0] + 2) : (0, 0)
-            guard (2400...2800).contains(first), last >= first, last - first < 10 else {
+            // One year names a 3-year plan starting then.
+            let years = try? PlanYear.beRange(s, field: "plan_years")
+            let (first, last) = years.map { $0.count == 1 ? ($0.lowerBound, $0.lowerBound + 2) : ($0.lowerBound, $0.upperBound) } ?? (0, 0)
+            guard years != nil, last - first < 10 else {
                 throw LAOImportError.badValue(at: field("plan_years"), value: s, expected: Message(th: "ปี พ.ศ. เช่น 2560-2562", en: "Buddhist-era years such as 2560-2562"))
             }
             var approved = false

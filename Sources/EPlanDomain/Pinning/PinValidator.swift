@@ -98,7 +98,8 @@ public final class PinValidator {
         }
         var share = Message(th: "", en: "")
         if let f = m.fraction, let o = m.outside, let t = m.total {
-            let amount: (Double, Language) -> String = isLine(g) ? PinText.metres : PinText.squareMetres
+            let line = isLine(g)
+            let amount = { (v: Double, l: Language) -> String in line ? PinText.metres(v, l) : PinText.squareMetres(v, l) }
             share = Message(th: " \(PinText.percent(f)) (\(amount(o, .th)) จาก \(amount(t, .th))) ไกลสุด",
                             en: " \(PinText.percent(f)) of it (\(amount(o, .en)) of \(amount(t, .en))), at most")
         }

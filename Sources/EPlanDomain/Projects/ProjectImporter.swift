@@ -198,14 +198,7 @@ public struct ProjectImporter {
             let laoCode = required(.laoCode).map(ThaiText.asciiDigits)
             var year: Int? = nil
             if let raw = required(.planYear) {
-                switch PlanYear.parse(raw) {
-                case .year(let y): year = y
-                case .christianEra(let y):
-                    err(.planYear, "\(raw) เป็นปี ค.ศ. ปีงบประมาณต้องเป็น พ.ศ. (หมายถึง \(y + 543) หรือไม่?)",
-                        "\(raw) is a Christian-era year; plan years are Buddhist era (did you mean \(y + 543)?)")
-                case .invalid:
-                    err(.planYear, "'\(raw)' ไม่ใช่ปี พ.ศ. 4 หลัก (เช่น 2560)", "'\(raw)' is not a 4-digit Buddhist-era year (e.g. 2560)")
-                }
+                do { year = try PlanYear.be(raw, field: "") } catch { err(.planYear, error.message.th, error.message.en) }
             }
             let name = required(.name)
             var kind: ProjectKind? = nil

@@ -34,6 +34,24 @@ extension ThaiText {
 }
 
 /// A Buddhist-era plan year as typed ("2560", "๒๕๖๐", "พ.ศ. 2560").
+/// A plan year that is not a Buddhist-era year; the message names the field.
+public struct PlanYearError: UserFacingError, Equatable {
+    public let field: String
+    public let raw: String
+    /// For a Christian-era year: the BE year it likely means.
+    public let likelyBE: Int?
+
+    public var message: Message {
+        let prefix = field.isEmpty ? "" : field + ": "
+        if let be = likelyBE {
+            return Message(th: "\(prefix)\(raw) เป็นปี ค.ศ. ปีของแผนต้องเป็น พ.ศ. (หมายถึง \(be) หรือไม่?)",
+                           en: "\(prefix)\(raw) is a Christian-era year; plan years are Buddhist era (did you mean \(be)?)")
+        }
+        return Message(th: "\(prefix)ปีของแผน '\(raw)' ไม่ใช่ปี พ.ศ. 4 หลัก (เช่น 2560)",
+                       en: "\(prefix)plan year '\(raw)' is not a 4-digit Buddhist-era year (e.g. 2560)")
+    }
+}
+
 public enum PlanYear {
     public enum Parsed: Equatable, Sendable {
         case year(Int)          // BE
@@ -50,6 +68,28 @@ public enum PlanYear {
         if (2400...2800).contains(y) { return .year(y) }
         if (1857...2257).contains(y) { return .christianEra(y) }
         return .invalid
+    }
+
+    /// The one reading of a plan year a user typed, for every command, file and (later) the
+    /// HTTP API: a Buddhist-era year 2400–2800, Thai digits and a "พ.ศ." prefix allowed. A
+    /// Christian-era year is refused, naming the BE year it likely means: plan years are BE
+    /// everywhere in e-Plan, and silently converting would hide a mix-up in a file or script.
+    /// - Parameter field: the option, column or parameter name, for the message.
+    public static func be(_ raw: String, field: String) throws(PlanYearError) -> Int {
+        switch parse(raw) {
+        case .year(let y): return y
+        case .christianEra(let y): throw PlanYearError(field: field, raw: raw, likelyBE: y + 543)
+        case .invalid: throw PlanYearError(field: field, raw: raw, likelyBE: nil)
+        }
+    }
+
+    /// A range of plan years as typed ("2560-2562", "๒๕๖๐–๒๕๖๒", or one year), each end read by `be`.
+    public static func beRange(_ raw: String, field: String) throws(PlanYearError) -> ClosedRange<Int> {
+        let parts = ThaiText.asciiDigits(raw).split(whereSeparator: { $0 == "-" || $0 == "–" || $0 == "—" }).map(String.init)
+        guard (1...2).contains(parts.count) else { throw PlanYearError(field: field, raw: raw, likelyBE: nil) }
+        let first = try be(parts[0], field: field), last = try be(parts[parts.count - 1], field: field)
+        guard first <= last else { throw PlanYearError(field: field, raw: raw, likelyBE: nil) }
+        return first...last
     }
 
     /// "2560-2562", "2560–2562", "๒๕๖๐-๒๕๖๒" or one year "2560".

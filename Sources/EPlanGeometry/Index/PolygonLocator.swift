@@ -37,17 +37,8 @@ public struct PolygonLocator: Sendable {
         (cellStart, cellEntries) = PolygonLocator.fillCells(grid: grid, polygons: polygons, bands: edgeBands, workers: workers)
     }
 
-    /// `body(i)` for i in 0..<n on `workers` threads, results in order.
-    static func parallelMap<T>(_ n: Int, workers: Int, _ body: (Int) -> T) -> [T] {
-        var results = [T?](repeating: nil, count: n)
-        results.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
-                var i = w
-                while i < n { (base + i).pointee = body(i); i += workers }
-            }
-        }
-        return results.map { $0! }
+    static func parallelMap<T>(_ n: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        Parallel.map(n, workers: workers, body)
     }
 
     /// The first polygon (lowest index) containing the point, or nil.
@@ -101,15 +92,14 @@ public struct PolygonLocator: Sendable {
         var out = [Int32](repeating: -1, count: n)
         let workers = threads > 0 ? threads : max(1, PolygonLocator.processorCount)
         let chunk = max(4096, (n + workers * 8 - 1) / (workers * 8))
-        let chunks = (n + chunk - 1) / chunk
         out.withUnsafeMutableBufferPointer { outBuf in
-            let outPtr = outBuf.baseAddress
-            xs.withUnsafeBufferPointer { xb in
-                ys.withUnsafeBufferPointer { yb in
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                        let lo = c * chunk, hi = min(n, lo + chunk)
-                        for i in lo..<hi {
-                            if let p = firstContaining(x: xb[i], y: yb[i]) { outPtr![i] = Int32(p) }
+            let outPtr = Parallel.DisjointWrites(outBuf)
+            xs.withUnsafeBufferPointer { xsBuf in
+                ys.withUnsafeBufferPointer { ysBuf in
+                    let xb = Parallel.SharedRead(xsBuf), yb = Parallel.SharedRead(ysBuf)
+                    Parallel.forEachChunk(n, chunk: chunk) { range in
+                        for i in range {
+                            if let p = firstContaining(x: xb[i], y: yb[i]) { outPtr[i] = Int32(p) }
                         }
                     }
                 }

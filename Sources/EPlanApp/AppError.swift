@@ -1,0 +1,50 @@
+import EPlanDomain
+
+/// What kind of failure a use case ended in: the one classification every front door maps
+/// to its own terms (the CLI to an exit code, the HTTP service to a status).
+public enum FailureKind: String, Sendable, CaseIterable {
+    /// A coordinate, file, field or value is wrong; the message names it (CLI 1, HTTP 400).
+    case badInput = "bad_input"
+    /// The project, LAO or other thing named does not exist (CLI 1, HTTP 404).
+    case notFound = "not_found"
+    /// The actor may not do this to that LAO or province (CLI 1, HTTP 403).
+    case forbidden
+    /// The store cannot be opened, read or written (CLI 3, HTTP 503).
+    case store
+    /// A bug of ours (CLI 70, HTTP 500).
+    case internalError = "internal"
+}
+
+/// A use case's failure: its kind, the bilingual message, and the field at fault when known.
+public struct AppError: UserFacingError {
+    public let kind: FailureKind
+    public let message: Message
+    /// The option, parameter or column at fault ("--year", "location"), when one is.
+    public let field: String?
+
+    public init(_ kind: FailureKind, _ message: Message, field: String? = nil) {
+        self.kind = kind; self.message = message; self.field = field
+    }
+
+    /// Sorts any error a use case meets into its kind, keeping the domain's own message.
+    public static func classify(_ error: any Error) -> AppError {
+        if let e = error as? AppError { return e }
+        if let e = error as? PlanYearError { return AppError(.badInput, e.message, field: e.field.isEmpty ? nil : e.field) }
+        if let e = error as? DatabaseError { return AppError(.store, e.message) }
+        if let e = error as? StoreError {
+            switch e.kind {
+            case .schemaTooNew, .needsMigration: return AppError(.store, e.message)
+            case .unknownBoundary: return AppError(.notFound, e.message)
+            default: return AppError(.badInput, e.message)
+            }
+        }
+        if let e = error as? ProjectStoreError, case .unknownProject = e.kind { return AppError(.notFound, e.message) }
+        if let e = error as? UserFacingError { return AppError(.badInput, e.message) }
+        return AppError(.internalError, Message(th: "ข้อผิดพลาดภายในโปรแกรม (โปรดแจ้งผู้พัฒนา): \(error)",
+                                                en: "internal error (please report it): \(error)"))
+    }
+
+    static func unknownProject(_ code: String) -> AppError {
+        AppError(.notFound, PinValidator.unknownProject(code).message, field: "project")
+    }
+}

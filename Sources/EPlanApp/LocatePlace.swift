@@ -1,0 +1,59 @@
+import EPlanDomain
+
+/// `where`: which province, amphoe and tambon a typed coordinate lies in, or the nearest.
+public struct WhereRequest: Sendable {
+    public var coordinate: String
+    public var crs: String?
+    public var longitudeFirst: Bool
+    public init(coordinate: String, crs: String? = nil, longitudeFirst: Bool = false) {
+        self.coordinate = coordinate; self.crs = crs; self.longitudeFirst = longitudeFirst
+    }
+}
+
+public struct WhereResult: Sendable {
+    public let input: ParsedCoordinate
+    public let answer: PlaceAnswer
+}
+
+public struct LocatePlace {
+    let store: Store
+    public init(store: Store) { self.store = store }
+
+    public func run(_ request: WhereRequest) throws -> WhereResult {
+        do {
+            let proj = LazyPROJ()
+            let parser = CoordinateParser(longitudeFirst: request.longitudeFirst, crs: try request.crs.map { try CRS(parsing: $0) })
+            let parsed = try parser.parse(request.coordinate)
+            let point = parsed.crs == .wgs84 ? parsed.native : try parsed.toWGS84(using: try proj.context())
+            let answer = try PlaceLookup(store: store, geos: GEOSContext()).locate(point, proj: proj.context)
+            return WhereResult(input: parsed, answer: answer)
+        } catch { throw AppError.classify(error) }
+    }
+}
+
+extension WhereResult {
+    /// The JSON of `where --format json` and `GET /where`.
+    public func json() -> String {
+        func unit(_ u: AdminUnit?) -> String {
+            guard let u else { return "null" }
+            return "{\"code\":\(JSONText.string(u.code)),\"name_th\":\(JSONText.string(u.nameTH)),\"name_en\":\(JSONText.string(u.nameEN))}"
+        }
+        let a = answer
+        var fields = [
+            "\"input\":\(JSONText.string(input.raw))",
+            "\"input_crs\":\"EPSG:\(input.crs.epsg)\"",
+            "\"lon\":\(JSONText.number(a.point.x, decimals: 7))",
+            "\"lat\":\(JSONText.number(a.point.y, decimals: 7))",
+            "\"inside\":\(a.isInside)",
+            "\"province\":\(unit(a.province))",
+            "\"amphoe\":\(unit(a.amphoe))",
+            "\"tambon\":\(unit(a.tambon))",
+        ]
+        if let n = a.nearest {
+            fields.append("\"nearest\":{\"level\":\"\(n.unit.level.rawValue)\",\"unit\":\(unit(n.unit)),\"distance_m\":\(JSONText.number(n.distanceMetres, decimals: 1))}")
+        } else {
+            fields.append("\"nearest\":null")
+        }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,159 @@
+import EPlanDomain
+import Foundation
+
+/// What an engineer asks when pinning a project, as any front door receives it.
+public struct PinRequest: Sendable {
+    /// Where the location comes from.
+    public enum Location: Sendable, Equatable {
+        /// Coordinate texts as typed, one point each (one text may also be WKT or GeoJSON,
+        /// recognised by how it starts).
+        case typed([String])
+        case wkt(String)
+        case geoJSON(String)
+        /// A GeoJSON or WKT file on this machine (command line only).
+        case file(String)
+    }
+
+    public var projectCode: String
+    public var location: Location
+    /// Several typed points make a polygon (the ring is closed for you) instead of a line.
+    public var polygon: Bool
+    /// The input's CRS as typed ("EPSG:24047"); nil reads each coordinate's own form.
+    public var crs: String?
+    public var longitudeFirst: Bool
+    /// Metres allowed outside the jurisdiction; nil takes the store's `pin.tolerance_m`.
+    public var toleranceM: Double?
+    /// Check only: nothing is stored.
+    public var dryRun: Bool
+    /// Store a refused pin with status `outside`, for an analyst to review.
+    public var force: Bool
+
+    public init(projectCode: String, location: Location, polygon: Bool = false, crs: String? = nil,
+                longitudeFirst: Bool = false, toleranceM: Double? = nil, dryRun: Bool = false, force: Bool = false) {
+        self.projectCode = projectCode; self.location = location; self.polygon = polygon; self.crs = crs
+        self.longitudeFirst = longitudeFirst; self.toleranceM = toleranceM; self.dryRun = dryRun; self.force = force
+    }
+}
+
+/// How a pin request ended: the verdict, and the version stored (if any).
+public struct PinResult: Sendable {
+    public let project: ProjectRef
+    public let candidate: PinCandidate
+    public let verdict: PinVerdict
+    /// The stored version; nil for a dry run or a refusal not forced.
+    public let stored: PinRecord?
+    public let dryRun: Bool
+    public let forced: Bool
+
+    /// Refused and nothing stored: the CLI exits 4, the service answers 422.
+    public var isRefusal: Bool { verdict.isRefused && stored == nil }
+}
+
+/// `pin`: read the location in whatever form it came, check it against the project's LAO
+/// (validity, kind of work, jurisdiction with tolerance), and store it as a new version.
+///
+/// The flow every front door shares: the input form is recognised (coordinates, WKT,
+/// GeoJSON, file); a latitude or longitude out of range is retried swapped, and when the
+/// swapped reading lies inside the LAO the error says so; the wrong UTM zone is suggested
+/// by the validator; a refusal stores nothing unless forced; a dry run never stores.
+public struct PinProject {
+    let store: Store
+    let context: RequestContext
+
+    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+
+    public func run(_ request: PinRequest) throws -> PinResult {
+        do { return try pin(request) } catch { throw AppError.classify(error) }
+    }
+
+    private func pin(_ request: PinRequest) throws -> PinResult {
+        let proj = LazyPROJ()
+        let code = ThaiText.asciiDigits(request.projectCode.trimmingCharacters(in: .whitespaces))
+        guard let ref = try store.projectRef(code: code) else { throw AppError.unknownProject(code) }
+        try authorize(ref, force: request.force)
+        let toleranceM = try request.toleranceM ?? store.pinToleranceM()
+        let validator = PinValidator(store: store, geos: GEOSContext(), proj: proj.context)
+        let candidate = try readLocation(request, proj: proj, validator: validator, project: ref)
+        let verdict = try validator.validate(candidate, project: ref, toleranceM: toleranceM)
+        var stored: PinRecord? = nil
+        if !request.dryRun && (!verdict.isRefused || request.force) {
+            // Durable commit, no checkpoint on exit: see Store.skipCheckpointOnClose.
+            try store.skipCheckpointOnClose()
+            stored = try store.addPin(verdict.record(for: candidate, project: ref, by: context.actor.name))
+        }
+        return PinResult(project: ref, candidate: candidate, verdict: verdict, stored: stored,
+                         dryRun: request.dryRun, forced: request.force)
+    }
+
+    private func authorize(_ ref: ProjectRef, force: Bool) throws {
+        if context.actor.role == .local { return }  // no extra read on the command line's hot path
+        let province = try store.lao(code: ref.laoCode)?.provinceCode
+        guard context.actor.mayPin(laoCode: ref.laoCode, provinceCode: province, force: force) else {
+            throw AppError(.forbidden, Message(th: "บัญชี \(context.actor.name) ไม่มีสิทธิ์ปักหมุดโครงการของ อปท. \(ref.laoCode)" + (force ? " แบบบังคับ (--force)" : ""),
+                                               en: "account \(context.actor.name) may not pin projects of LAO \(ref.laoCode)" + (force ? " with force" : "")))
+        }
+    }
+
+    private func readLocation(_ request: PinRequest, proj: LazyPROJ, validator: PinValidator, project: ProjectRef) throws -> PinCandidate {
+        let parser = CoordinateParser(longitudeFirst: request.longitudeFirst, crs: try request.crs.map { try CRS(parsing: $0) })
+        let input = PinInput(parser: parser, polygon: request.polygon, proj: proj.context)
+        switch request.location {
+        case .wkt(let text): return try input.wkt(text, crs: parser.crs)
+        case .geoJSON(let text): return try input.geoJSON(text, crs: parser.crs)
+        case .file(let path): return try input.file(path, crs: parser.crs)
+        case .typed(let texts):
+            if let form = Self.singleGeometryText(texts) {
+                return form.isGeoJSON ? try input.geoJSON(form.text, crs: parser.crs) : try input.wkt(form.text, crs: parser.crs)
+            }
+            return try readCoordinates(texts, parser: parser, polygon: request.polygon, proj: proj, validator: validator, project: project)
+        }
+    }
+
+    /// One typed text that is WKT or GeoJSON rather than a coordinate.
+    static func singleGeometryText(_ texts: [String]) -> (text: String, isGeoJSON: Bool)? {
+        guard texts.count == 1 else { return nil }
+        let text = texts[0].trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("{") { return (text, true) }
+        let upper = text.uppercased()
+        if ["POINT", "LINESTRING", "POLYGON", "MULTI"].contains(where: { upper.hasPrefix($0) }) { return (text, false) }
+        return nil
+    }
+
+    /// Coordinates; a latitude or longitude out of range is tried the other way round, and
+    /// when that reading lies inside the project's LAO the error says so.
+    private func readCoordinates(_ texts: [String], parser: CoordinateParser, polygon: Bool, proj: LazyPROJ,
+                                 validator: PinValidator, project: ProjectRef) throws -> PinCandidate {
+        do {
+            return try PinInput(parser: parser, polygon: polygon, proj: proj.context).coordinates(texts)
+        } catch let e as CoordinateParseError where e.kind == .latitudeOutOfRange || e.kind == .longitudeOutOfRange {
+            var flipped = parser
+            flipped.longitudeFirst.toggle()
+            guard let other = try? PinInput(parser: flipped, polygon: polygon, proj: proj.context).coordinates(texts),
+                  (try? validator.covers(other.geometry, laoCode: project.laoCode)) == true else { throw e }
+            let s = PinValidator.suggestSwap(other.geometry)
+            throw PinInputError(th: e.message.th + " — " + s.th, en: e.message.en + " — " + s.en)
+        }
+    }
+}
+
+/// Opens PROJ on first need only: a lat/lon pin never loads libproj (start-up time).
+final class LazyPROJ {
+    private var opened: PROJContext?
+    func context() throws -> PROJContext {
+        if let opened { return opened }
+        let c = try PROJContext()
+        opened = c
+        return c
+    }
+}
+
+/// A distance in metres typed for `--tolerance`, `pin.tolerance_m` or `tolerance_m`.
+public enum ToleranceMetres {
+    public static func parse(_ raw: String, field: String) throws -> Double {
+        guard let v = ThaiText.number(raw), v >= 0, v <= 100_000 else {
+            throw AppError(.badInput, Message(th: "\(field) ต้องเป็นระยะเป็นเมตร 0 ถึง 100000 (ได้ '\(raw)')",
+                                              en: "\(field) must be a distance in metres, 0 to 100000 (got '\(raw)')"), field: field)
+        }
+        return v
+    }
+}

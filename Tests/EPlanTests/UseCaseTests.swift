@@ -1,0 +1,160 @@
+import Foundation
+import XCTest
+@testable import EPlanApp
+@testable import EPlanDomain
+
+/// The application layer called directly, without the command line: what the HTTP service
+/// will call. Same store fixtures as the CLI tests, same answers.
+final class UseCaseTests: CLITestCase {
+    let insideNamRuem = "16.9199105, 99.2177229"
+    let engineer = RequestContext(actor: Actor(name: "somchai", role: .engineer, laoCode: "06630108"), language: .th)
+    let local = RequestContext(actor: Actor(name: "cli", role: .local), language: .en)
+
+    func pin(_ db: String, _ request: PinRequest, as context: RequestContext? = nil) throws -> PinResult {
+        try PinProject(store: try Store(path: db), context: context ?? local).run(request)
+    }
+
+    func versions(_ db: String, _ code: String) throws -> [Int] {
+        try Store(path: db, readOnly: true).pinHistory(projectCode: code).map(\.version)
+    }
+
+    func appError(_ body: () throws -> Void) -> AppError? {
+        do { try body(); return nil } catch { return error as? AppError }
+    }
+
+    func testPinInsideIsStoredWithTheActorsName() throws {
+        let db = try pinFixture()
+        let r = try pin(db, PinRequest(projectCode: "P1", location: .typed([insideNamRuem])), as: engineer)
+        XCTAssertEqual(r.verdict.outcome, .accepted)
+        XCTAssertEqual(r.stored?.version, 1)
+        XCTAssertEqual(r.stored?.pinnedBy, "somchai")
+        XCTAssertFalse(r.isRefusal)
+        XCTAssertEqual(r.verdict.found?.tambon?.code, "630108")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.json(.en).utf8)) as? [String: Any])
+        XCTAssertEqual(json["stored"] as? Bool, true)
+        XCTAssertEqual(json["version"] as? Int, 1)
+    }
+
+    func testPinRefusedOutsideStoresNothingAndNamesWhereItLies() throws {
+        let db = try pinFixture()
+        let r = try pin(db, PinRequest(projectCode: "P1", location: .typed(["16.726455, 98.578715"])))
+        XCTAssertTrue(r.isRefusal)
+        XCTAssertNil(r.stored)
+        XCTAssertGreaterThan(r.verdict.distanceOutsideM, 1000)
+        XCTAssertEqual(r.verdict.found?.tambon?.code, "630601", "Mae Sot")
+        XCTAssertEqual(try versions(db, "P1"), [])
+    }
+
+    func testSwappedLatLonIsBadInputWithTheHint() throws {
+        let db = try pinFixture()
+        let e = appError { _ = try pin(db, PinRequest(projectCode: "P1", location: .typed(["99.2177229, 16.9199105"]))) }
+        XCTAssertEqual(e?.kind, .badInput)
+        XCTAssertTrue(e?.message.en.contains("did you mean 16.9199105, 99.2177229?") == true, "\(String(describing: e))")
+        XCTAssertEqual(try versions(db, "P1"), [])
+    }
+
+    func testWrongUTMZoneIsRefusedWithTheZoneHint() throws {
+        let db = try pinFixture()
+        let r = try pin(db, PinRequest(projectCode: "P1", location: .typed(["48N 523185 1870708"])))
+        XCTAssertTrue(r.isRefusal)
+        XCTAssertTrue(r.verdict.messages.contains { $0.en.contains("'47N 523185 1870708'") }, "\(r.verdict.messages)")
+        XCTAssertEqual(try versions(db, "P1"), [])
+    }
+
+    func testDryRunChecksButStoresNothing() throws {
+        let db = try pinFixture()
+        let r = try pin(db, PinRequest(projectCode: "P1", location: .typed([insideNamRuem]), dryRun: true))
+        XCTAssertEqual(r.verdict.outcome, .accepted)
+        XCTAssertNil(r.stored)
+        XCTAssertFalse(r.isRefusal)
+        XCTAssertEqual(try versions(db, "P1"), [])
+    }
+
+    func testForceStoresARefusedPinForReviewButNeverForAnEngineer() throws {
+        let db = try pinFixture()
+        let outside = PinRequest(projectCode: "P1", location: .typed(["16.726455, 98.578715"]), force: true)
+        let forbidden = appError { _ = try pin(db, outside, as: engineer) }
+        XCTAssertEqual(forbidden?.kind, .forbidden, "only the provincial office (or the file's holder) forces")
+        XCTAssertEqual(try versions(db, "P1"), [])
+        let r = try pin(db, outside)
+        XCTAssertEqual(r.stored?.status, .outside)
+        XCTAssertFalse(r.isRefusal)
+        XCTAssertEqual(try versions(db, "P1"), [1])
+    }
+
+    func testAnEngineerPinsOnlyTheirOwnLAOsProjects() throws {
+        let db = try pinFixture()
+        let e = appError { _ = try pin(db, PinRequest(projectCode: "W1", location: .typed(["16.726455, 98.578715"])), as: engineer) }
+        XCTAssertEqual(e?.kind, .forbidden)
+        XCTAssertEqual(try versions(db, "W1"), [])
+    }
+
+    func testUnknownProjectIsNotFoundAndBadToleranceIsBadInput() throws {
+        let db = try pinFixture()
+        XCTAssertEqual(appError { _ = try pin(db, PinRequest(projectCode: "NOPE", location: .typed([insideNamRuem]))) }?.kind, .notFound)
+        let t = appError { _ = try ToleranceMetres.parse("-3", field: "tolerance_m") }
+        XCTAssertEqual(t?.kind, .badInput)
+        XCTAssertEqual(t?.field, "tolerance_m")
+        XCTAssertEqual(appError { _ = try Actor.local("  ") }?.field, "--by")
+    }
+
+    func testWhereAnswersInsideAndNearest() throws {
+        let db = try pinFixture()
+        let inside = try LocatePlace(store: try Store(path: db, readOnly: true)).run(WhereRequest(coordinate: "47N 453809 1848266"))
+        XCTAssertTrue(inside.answer.isInside)
+        XCTAssertEqual(inside.answer.tambon?.code, "630601")
+        let outside = try LocatePlace(store: try Store(path: db, readOnly: true)).run(WhereRequest(coordinate: "13.75, 100.5"))
+        XCTAssertFalse(outside.answer.isInside)
+        XCTAssertNotNil(outside.answer.nearest)
+        XCTAssertEqual(appError { _ = try LocatePlace(store: try Store(path: db, readOnly: true)).run(WhereRequest(coordinate: "nonsense")) }?.kind, .badInput)
+    }
+
+    func testPlanYearIsOneRuleEverywhere() {
+        XCTAssertEqual(try PlanYear.be("๒๕๖๐", field: "--year"), 2560)
+        XCTAssertEqual(try PlanYear.be("พ.ศ. 2561", field: "year"), 2561)
+        XCTAssertThrowsError(try PlanYear.be("2017", field: "--year")) { e in
+            XCTAssertEqual((e as? PlanYearError)?.likelyBE, 2560)
+            XCTAssertTrue((e as? PlanYearError)?.message.en.contains("did you mean 2560?") == true)
+            XCTAssertEqual(AppError.classify(e).field, "--year")
+        }
+        XCTAssertEqual(try PlanYear.beRange("2560-2562", field: "--years"), 2560...2562)
+        XCTAssertThrowsError(try PlanYear.beRange("2562-2560", field: "--years"))
+        XCTAssertThrowsError(try PlanYear.beRange("2017-2019", field: "--years"))
+    }
+
+    func testExportFiltersThroughTheUseCase() throws {
+        let db = try pinFixture()
+        _ = try pin(db, PinRequest(projectCode: "P1", location: .typed([insideNamRuem])))
+        _ = try pin(db, PinRequest(projectCode: "W1", location: .typed(["16.726455, 98.578715"])))
+        try Store(path: db).database.execute("INSERT INTO dev_plan (lao_code, first_year, last_year, recorded_on) VALUES ('06630108', 2566, 2570, '2024-01-01'), ('03630601', 2566, 2570, '2024-01-01')")
+        func codes(_ filter: ExportFilter) throws -> [String] {
+            let out = path("uc-\(UUID().uuidString).geojson")
+            _ = try ExportProjects(store: try Store(path: db, readOnly: true)).run(ExportRequest(filter: filter, outputPath: out))
+            let fc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+            return (fc["features"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }.sorted()
+        }
+        XCTAssertEqual(try codes(ExportFilter()), ["P1", "W1"])
+        XCTAssertEqual(try codes(ExportFilter(amphoe: "6306")), ["W1"])
+        XCTAssertEqual(try codes(ExportFilter(lao: "06630108")), ["P1"])
+        XCTAssertEqual(try codes(ExportFilter(year: 2569)), ["W1"])
+        XCTAssertEqual(try codes(ExportFilter(bbox: Envelope(minX: 99.2, minY: 16.9, maxX: 99.3, maxY: 17.0))), ["P1"])
+        XCTAssertEqual(try codes(ExportFilter(includeUnpinned: true)), ["P1", "R1", "W1"])
+        let unknown = appError { _ = try codes(ExportFilter(province: "99")) }
+        XCTAssertEqual(unknown?.kind, .badInput)
+        XCTAssertTrue(unknown?.message.en.contains("99") == true)
+    }
+
+    func testStatusReportThroughTheUseCaseReproducesTheSeedTotals() throws {
+        let db = try initStore(plan: true)
+        let report = try MakeStatusReport(store: try Store(path: db, readOnly: true))
+            .run(StatusReportRequest(provinceCode: "๖๓", year: 2560, asOf: try StatusReportRequest.asOfDate("03/10/2559", field: "as_of")))
+        XCTAssertEqual(report.rows.count, 69)
+        let csv = MakeStatusReport.render(report, as: .csv, .th)
+        XCTAssertTrue(csv.contains("9,905") || csv.contains("9905"), csv.suffix(400).description)
+        let text = MakeStatusReport.render(report, as: .text, .th)
+        XCTAssertTrue(text.contains("รวม 69 อปท."), text.suffix(400).description)
+        XCTAssertEqual(appError { _ = try StatusReportRequest.asOfDate("31/02/2559", field: "as_of") }?.field, "as_of")
+        let unknown = appError { _ = try MakeStatusReport(store: try Store(path: db, readOnly: true)).run(StatusReportRequest(provinceCode: "99", year: 2560)) }
+        XCTAssertEqual(unknown?.kind, .badInput)
+    }
+}
