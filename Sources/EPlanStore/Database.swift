@@ -71,6 +71,9 @@ public final class Database {
         if path == ":memory:" || path.isEmpty || path.hasPrefix("file:") { return }
         let fm = FileManager.default
         let exists = fm.fileExists(atPath: path)
+        // A FIFO would block the first read for ever; a device or directory is no database.
+        var st = stat()
+        if exists, stat(path, &st) == 0 { try StoreFile.refuseNonRegular(path, mode: st.st_mode) }
         if !exists && !creating {
             throw DatabaseError(kind: .missingFile, code: SQLITE_CANTOPEN, sqliteMessage: "no such file", path: path)
         }
@@ -194,5 +197,14 @@ public final class Database {
 
     public func setUserVersion(_ v: Int) throws {
         try execute("PRAGMA user_version = \(v)")
+    }
+
+    /// `PRAGMA application_id`: which program's file this is (`StoreFile.applicationID` for ours).
+    public func applicationID() throws -> Int32 {
+        Int32(truncatingIfNeeded: try scalar("PRAGMA application_id").int64 ?? 0)
+    }
+
+    public func setApplicationID(_ id: Int32) throws {
+        try execute("PRAGMA application_id = \(id)")
     }
 }

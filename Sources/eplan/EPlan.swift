@@ -64,7 +64,7 @@ struct EPlan: ParsableCommand {
         if error is DatabaseError { return .storeError }
         if let e = error as? StoreError {
             switch e.kind {
-            case .schemaTooNew, .needsMigration: return .storeError
+            case .schemaTooNew, .needsMigration, .notAStore: return .storeError
             default: return .inputError
             }
         }
