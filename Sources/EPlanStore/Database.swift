@@ -33,31 +33,45 @@ public final class Database {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if creating { flags |= SQLITE_OPEN_CREATE }
-        var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
-        guard rc == SQLITE_OK, let db else {
-            let error = DatabaseError(connection: db, code: rc, sql: nil, path: path)
-            sqlite3_close_v2(db)  // sqlite hands back a handle even on failure
-            throw error
-        }
+        let db = try Database.connect(options, flags: flags)
         handle = db
         // From here on deinit closes the handle if a later step throws.
-        sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, options.busyTimeout)
         if !options.readOnly && sqlite3_db_readonly(db, "main") == 1 {
             // SQLite silently falls back to read-only when the file is not writable.
             throw DatabaseError(kind: .readOnly, code: SQLITE_READONLY,
                                 sqliteMessage: "file opened read-only", path: path)
         }
         do {
-            // Reading the schema is the first real read: a non-database file fails here (NOTADB).
-            _ = try scalar("SELECT count(*) FROM sqlite_master")
             try execute("PRAGMA foreign_keys = ON")
             if !options.readOnly { try execute("PRAGMA journal_mode = WAL") }
         } catch let e as DatabaseError {
             throw DatabaseError(kind: e.kind, code: e.code, sqliteMessage: e.sqliteMessage, sql: e.sql, path: path)
         }
         try SpatialFunctions.register(on: db)
+    }
+
+    /// Opens the file and reads its schema (the first real read: a non-database fails here,
+    /// NOTADB). Should the file have been replaced meanwhile (`eplan init --force` renames a
+    /// new store over the path while this open waited for its lock), the connection would
+    /// hold the old file while writing a -wal the new one would find by name: open again.
+    private static func connect(_ options: Options, flags: Int32) throws -> OpaquePointer {
+        var attempt = 0
+        while true {
+            var db: OpaquePointer?
+            var rc = sqlite3_open_v2(options.path, &db, flags, nil)
+            if rc == SQLITE_OK, let db {
+                sqlite3_extended_result_codes(db, 1)
+                sqlite3_busy_timeout(db, options.busyTimeout)
+                rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
+                var moved: Int32 = 0
+                if rc == SQLITE_OK { _ = sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) }
+                if rc == SQLITE_OK && (moved == 0 || attempt == 2) { return db }
+            }
+            let error = DatabaseError(connection: db, code: rc, sql: nil, path: options.path)
+            sqlite3_close_v2(db)  // sqlite hands back a handle even on failure
+            if rc != SQLITE_OK { throw error }
+            attempt += 1
+        }
     }
 
     deinit {
