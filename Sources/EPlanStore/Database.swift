@@ -58,7 +58,7 @@ public final class Database {
         var attempt = 0
         while true {
             var db: OpaquePointer?
-            var rc = sqlite3_open_v2(options.path, &db, flags, nil)
+            var rc = sqlite3_open_v2(Database.fileName(options.path), &db, flags, nil)
             if rc == SQLITE_OK, let db {
                 sqlite3_extended_result_codes(db, 1)
                 sqlite3_busy_timeout(db, options.busyTimeout)
@@ -74,6 +74,13 @@ public final class Database {
         }
     }
 
+    /// The name handed to SQLite. This SQLite reads names starting with "file:" as URIs
+    /// (SQLITE_USE_URI), which could name another file than the one checked or set
+    /// `mode=`/`immutable=`: such a name is made a plain relative path, as SQLite advises.
+    static func fileName(_ path: String) -> String {
+        path.hasPrefix("file:") ? "./" + path : path
+    }
+
     deinit {
         cache.removeAll()  // finalizes the cached statements first
         sqlite3_close_v2(handle)
@@ -82,7 +89,7 @@ public final class Database {
     /// Clear errors for the cases SQLite reports vaguely (CANTOPEN) or not at all
     /// (we run as root in containers, where permission bits are not enforced for us).
     private static func checkFile(_ path: String, writable: Bool, creating: Bool) throws {
-        if path == ":memory:" || path.isEmpty || path.hasPrefix("file:") { return }
+        if path == ":memory:" || path.isEmpty { return }
         let fm = FileManager.default
         let exists = fm.fileExists(atPath: path)
         // A FIFO would block the first read for ever; a device or directory is no database.

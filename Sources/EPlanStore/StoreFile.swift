@@ -44,7 +44,7 @@ public enum StoreFile {
         var st = stat()
         guard stat(path, &st) == 0 else {
             if errno == ENOENT { return .new }  // Database says "not found" when it may not create
-            return .eplan  // another stat failure (permission, ENOTDIR): Database's own open reports it
+            throw DatabaseError(kind: .cannotOpen, code: SQLITE_CANTOPEN, sqliteMessage: String(cString: strerror(errno)), path: path)
         }
         try refuseNonRegular(path, mode: st.st_mode)
         if st.st_size == 0 && sidecarSize(path + "-wal") == 0 {
