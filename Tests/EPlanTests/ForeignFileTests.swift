@@ -88,6 +88,19 @@ final class ForeignFileTests: CLITestCase {
         XCTAssertEqual(try Store(path: empty).database.applicationID(), StoreFile.applicationID)
     }
 
+    /// A store whose marker is still only in its WAL (killed before the first checkpoint):
+    /// the header says application_id 0, the schema read through SQLite says ours.
+    func testStoreWithItsMarkerOnlyInTheWALIsOurs() throws {
+        let db = path("live.sqlite"), copy = path("copy.sqlite")
+        let store = try Store(path: db)
+        XCTAssertEqual(StoreFile.readHeader(db)?.applicationID, 0, "the migration is not checkpointed yet")
+        try FileManager.default.copyItem(atPath: db, toPath: copy)
+        try FileManager.default.copyItem(atPath: db + "-wal", toPath: copy + "-wal")
+        withExtendedLifetime(store) {}
+        XCTAssertEqual(try StoreFile.identify(copy, create: false), .eplan)
+        XCTAssertEqual(try Store(path: copy, readOnly: true, create: false).schemaVersion(), Store.latestVersion)
+    }
+
     /// A store of an eplan from before the marker: application_id 0, its tables.
     func unmarkedStore(version: Int) throws -> String {
         let db = path("old-\(version).sqlite")
