@@ -240,17 +240,29 @@ final class ForeignFileTests: CLITestCase {
         let base = (db as NSString).lastPathComponent
         let deadInit = ["", "-wal", "-shm", "-journal"].map { "\(base).init-\(dead)\($0)" }
         let liveInit = ["", "-wal"].map { "\(base).init-\(live)\($0)" }
-        let deadTmp = ".out.geojson.\(dead).eplan-tmp", liveTmp = ".out.geojson.\(live).eplan-tmp"
-        let unrelated = ["\(base).init-notapid", ".out.geojson.\(dead).other", "\(base).init-\(dead)-x"]
-        for name in deadInit + liveInit + [deadTmp, liveTmp] + unrelated {
+        let deadTmp = [".out.geojson.\(dead).eplan-tmp", ".report.csv.\(dead).eplan-tmp"]
+        let liveTmp = [".out.geojson.\(live).eplan-tmp"]
+        let unrelated = ["\(base).init-notapid", ".out.geojson.\(dead).other", "\(base).init-\(dead)-x",
+                         "out.geojson.\(dead).eplan-tmp", ".x.eplan-tmp", "..eplan-tmp"]
+        for name in deadInit + liveInit + deadTmp + liveTmp + unrelated {
             _ = try writeFile(name, "left by a killed process")
         }
-        // Any command on the store clears what a killed init left; an atomic write, its own temporaries.
+        // Any command on the store clears what a killed init or export left beside it.
         XCTAssertEqual(try eplan(["laos", "list", "--db", db]).status, 0)
-        XCTAssertEqual(try eplan(["export", "--db", db, "--out", path("out.geojson")]).status, 0)
-        let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
-        for gone in deadInit + [deadTmp] { XCTAssertFalse(names.contains(gone), "\(gone) should be removed") }
-        for kept in liveInit + [liveTmp] + unrelated { XCTAssertTrue(names.contains(kept), "\(kept) must stay") }
+        var names = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+        for gone in deadInit + deadTmp { XCTAssertFalse(names.contains(gone), "\(gone) should be removed") }
+        for kept in liveInit + liveTmp + unrelated { XCTAssertTrue(names.contains(kept), "\(kept) must stay") }
+
+        // An atomic write elsewhere clears its directory's dead temporaries too.
+        let other = dir.appendingPathComponent("elsewhere").path
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        let stale = other + "/.plan.csv.\(dead).eplan-tmp", alive = other + "/.plan.csv.\(live).eplan-tmp"
+        for f in [stale, alive] { try "partial".write(toFile: f, atomically: false, encoding: .utf8) }
+        XCTAssertEqual(try eplan(["projects", "template", "--out", other + "/plan.csv"]).status, 0)
+        names = Set(try FileManager.default.contentsOfDirectory(atPath: other))
+        XCTAssertFalse(names.contains((stale as NSString).lastPathComponent))
+        XCTAssertTrue(names.contains((alive as NSString).lastPathComponent))
+        XCTAssertTrue(names.contains("plan.csv"))
     }
 
     func testStaleFileNamesAreReadStrictly() {

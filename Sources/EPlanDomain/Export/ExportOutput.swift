@@ -53,7 +53,7 @@ public final class ExportOutput {
            mode.intValue & 0o222 == 0 || !fm.isWritableFile(atPath: dir) {
             throw refuse("โฟลเดอร์ \(dir) เป็นแบบอ่านอย่างเดียว", "directory \(dir) is read-only")
         }
-        StaleFiles.removeTempLeftovers(of: target)
+        StaleFiles.removeTempLeftovers(besides: target)
         let base = (target as NSString).lastPathComponent
         let temp = (dir as NSString).appendingPathComponent(".\(base).\(getpid()).eplan-tmp")
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)

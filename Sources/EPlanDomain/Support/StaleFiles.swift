@@ -41,11 +41,18 @@ public enum StaleFiles {
         return removeDead(in: dir) { pid(in: $0, prefix: base + ".init-", suffixes: ["", "-wal", "-shm", "-journal"]) }
     }
 
-    /// `.<name>.PID.eplan-tmp`, the temporary file of an atomic write of `target`.
+    /// `.<name>.PID.eplan-tmp`, temporary files of atomic writes (exports, reports, rejects)
+    /// in the directory of `path`, whatever file they were for.
     @discardableResult
-    public static func removeTempLeftovers(of target: String) -> [String] {
-        let (dir, base) = split(target)
-        return removeDead(in: dir) { pid(in: $0, prefix: "." + base + ".", suffixes: [".eplan-tmp"]) }
+    public static func removeTempLeftovers(besides path: String) -> [String] {
+        removeDead(in: split(path).dir) { name in
+            guard name.hasPrefix("."), name.hasSuffix(".eplan-tmp") else { return nil }
+            let stem = name.dropLast(".eplan-tmp".count)
+            guard let dot = stem.lastIndex(of: "."), dot > stem.startIndex else { return nil }
+            let digits = stem[stem.index(after: dot)...]
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return pid_t(digits)
+        }
     }
 
     static func split(_ path: String) -> (dir: String, base: String) {
