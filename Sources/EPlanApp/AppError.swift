@@ -33,7 +33,7 @@ public struct AppError: UserFacingError {
         if let e = error as? DatabaseError { return AppError(.store, e.message) }
         if let e = error as? StoreError {
             switch e.kind {
-            case .schemaTooNew, .needsMigration: return AppError(.store, e.message)
+            case .schemaTooNew, .needsMigration, .notAStore: return AppError(.store, e.message)
             case .unknownBoundary: return AppError(.notFound, e.message)
             default: return AppError(.badInput, e.message)
             }

@@ -33,31 +33,52 @@ public final class Database {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if creating { flags |= SQLITE_OPEN_CREATE }
-        var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
-        guard rc == SQLITE_OK, let db else {
-            let error = DatabaseError(connection: db, code: rc, sql: nil, path: path)
-            sqlite3_close_v2(db)  // sqlite hands back a handle even on failure
-            throw error
-        }
+        let db = try Database.connect(options, flags: flags)
         handle = db
         // From here on deinit closes the handle if a later step throws.
-        sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, options.busyTimeout)
         if !options.readOnly && sqlite3_db_readonly(db, "main") == 1 {
             // SQLite silently falls back to read-only when the file is not writable.
             throw DatabaseError(kind: .readOnly, code: SQLITE_READONLY,
                                 sqliteMessage: "file opened read-only", path: path)
         }
         do {
-            // Reading the schema is the first real read: a non-database file fails here (NOTADB).
-            _ = try scalar("SELECT count(*) FROM sqlite_master")
             try execute("PRAGMA foreign_keys = ON")
             if !options.readOnly { try execute("PRAGMA journal_mode = WAL") }
         } catch let e as DatabaseError {
             throw DatabaseError(kind: e.kind, code: e.code, sqliteMessage: e.sqliteMessage, sql: e.sql, path: path)
         }
         try SpatialFunctions.register(on: db)
+    }
+
+    /// Opens the file and reads its schema (the first real read: a non-database fails here,
+    /// NOTADB). Should the file have been replaced meanwhile (`eplan init --force` renames a
+    /// new store over the path while this open waited for its lock), the connection would
+    /// hold the old file while writing a -wal the new one would find by name: open again.
+    private static func connect(_ options: Options, flags: Int32) throws -> OpaquePointer {
+        var attempt = 0
+        while true {
+            var db: OpaquePointer?
+            var rc = sqlite3_open_v2(Database.fileName(options.path), &db, flags, nil)
+            if rc == SQLITE_OK, let db {
+                sqlite3_extended_result_codes(db, 1)
+                sqlite3_busy_timeout(db, options.busyTimeout)
+                rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
+                var moved: Int32 = 0
+                if rc == SQLITE_OK { _ = sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) }
+                if rc == SQLITE_OK && (moved == 0 || attempt == 2) { return db }
+            }
+            let error = DatabaseError(connection: db, code: rc, sql: nil, path: options.path)
+            sqlite3_close_v2(db)  // sqlite hands back a handle even on failure
+            if rc != SQLITE_OK { throw error }
+            attempt += 1
+        }
+    }
+
+    /// The name handed to SQLite. This SQLite reads names starting with "file:" as URIs
+    /// (SQLITE_USE_URI), which could name another file than the one checked or set
+    /// `mode=`/`immutable=`: such a name is made a plain relative path, as SQLite advises.
+    static func fileName(_ path: String) -> String {
+        path.hasPrefix("file:") ? "./" + path : path
     }
 
     deinit {
@@ -68,9 +89,12 @@ public final class Database {
     /// Clear errors for the cases SQLite reports vaguely (CANTOPEN) or not at all
     /// (we run as root in containers, where permission bits are not enforced for us).
     private static func checkFile(_ path: String, writable: Bool, creating: Bool) throws {
-        if path == ":memory:" || path.isEmpty || path.hasPrefix("file:") { return }
+        if path == ":memory:" || path.isEmpty { return }
         let fm = FileManager.default
         let exists = fm.fileExists(atPath: path)
+        // A FIFO would block the first read for ever; a device or directory is no database.
+        var st = stat()
+        if exists, stat(path, &st) == 0 { try StoreFile.refuseNonRegular(path, mode: st.st_mode) }
         if !exists && !creating {
             throw DatabaseError(kind: .missingFile, code: SQLITE_CANTOPEN, sqliteMessage: "no such file", path: path)
         }
@@ -194,5 +218,14 @@ public final class Database {
 
     public func setUserVersion(_ v: Int) throws {
         try execute("PRAGMA user_version = \(v)")
+    }
+
+    /// `PRAGMA application_id`: which program's file this is (`StoreFile.applicationID` for ours).
+    public func applicationID() throws -> Int32 {
+        Int32(truncatingIfNeeded: try scalar("PRAGMA application_id").int64 ?? 0)
+    }
+
+    public func setApplicationID(_ id: Int32) throws {
+        try execute("PRAGMA application_id = \(id)")
     }
 }

@@ -22,6 +22,9 @@ public struct StoreError: UserFacingError {
         case schemaTooNew(found: Int, known: Int)
         /// A read-only open found a file that still needs migrating.
         case needsMigration(found: Int, known: Int)
+        /// The file is not an eplan store (another program's database, a GeoPackage, a FIFO…);
+        /// it was left exactly as it was.
+        case notAStore(path: String, what: StoreFile.Kind)
         /// A boundary's geometry is not a polygon or multipolygon.
         case notPolygonal(code: String, type: GeometryType)
         /// An amphoe without its province code, or a tambon without its amphoe or province code.
@@ -42,6 +45,13 @@ public struct StoreError: UserFacingError {
         case let .needsMigration(found, known):
             return Message(th: "ฐานข้อมูลต้องปรับสคีมา (\(found) → \(known)) แต่เปิดแบบอ่านอย่างเดียว",
                            en: "database needs a schema upgrade (\(found) → \(known)) but was opened read-only")
+        case let .notAStore(path, what):
+            if what == .noPath {
+                return Message(th: "ไม่ได้ระบุไฟล์ฐานข้อมูล (--db หรือ EPLAN_DB เป็นค่าว่าง)",
+                               en: "no database file named (--db or EPLAN_DB is empty)")
+            }
+            return Message(th: "\(path) \(what.label.th) ไม่ใช่ฐานข้อมูล eplan จึงไม่ได้เปิดใช้และไม่ได้แก้ไขไฟล์",
+                           en: "\(path) is \(what.label.en), not an eplan store; it was left unchanged")
         case let .notPolygonal(code, type):
             return Message(th: "ขอบเขต \(code) ต้องเป็นรูปหลายเหลี่ยม แต่ได้ \(type.wktName)",
                            en: "boundary \(code) must be a polygon, got \(type.wktName)")
@@ -93,18 +103,23 @@ public final class Store {
         try self.init(path: path, readOnly: readOnly, create: create, migrations: Store.migrations)
     }
 
+    /// Refuses a file that is not an eplan store before anything can write to it (see `StoreFile`).
     public init(path: String, readOnly: Bool, create: Bool, migrations: [Migration]) throws {
+        _ = try StoreFile.identify(path, create: create && !readOnly)
         database = try Database(path: path, readOnly: readOnly, create: create)
         try Store.migrate(database, migrations, readOnly: readOnly)
     }
 
-    /// Applies every step above the file's version in ONE transaction: a failing step
-    /// leaves the file exactly as it was. Reopening an up-to-date file does nothing.
+    /// Applies every step above the file's version in ONE transaction, with our marker
+    /// (`StoreFile.applicationID`): a failing step leaves the file exactly as it was.
+    /// Reopening an up-to-date file does nothing; an up-to-date store from before the marker
+    /// is read as it is and marked by the first read-write open.
     static func migrate(_ db: Database, _ migrations: [Migration], readOnly: Bool) throws {
         let known = migrations.map(\.version).max() ?? 0
         let found = try db.userVersion()
         if found > known { throw StoreError(.schemaTooNew(found: found, known: known)) }
-        if found == known { return }
+        let marked = try db.applicationID() == StoreFile.applicationID
+        if found == known && (marked || readOnly) { return }
         if readOnly { throw StoreError(.needsMigration(found: found, known: known)) }
         try db.transaction {
             // Re-read inside the write lock: another process may have migrated meanwhile.
@@ -113,6 +128,7 @@ public final class Store {
                 try m.apply(db)
                 try db.setUserVersion(m.version)
             }
+            try db.setApplicationID(StoreFile.applicationID)
         }
     }
 

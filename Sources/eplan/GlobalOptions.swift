@@ -54,7 +54,13 @@ struct GlobalOptions: ParsableArguments {
         ProcessInfo.processInfo.environment["EPLAN_LANG"].flatMap(Language.init(rawValue:))
     }
 
+    /// Opens the store (a file that is not one is refused unchanged, exit 3), upgrading an
+    /// older one first. Files a killed `eplan init` or export left beside it are removed on the way.
     func openStore(create: Bool = false, readOnly: Bool = false) throws -> Store {
+        if !databasePath.isEmpty, let target = AtomicFile.resolvingLinks(databasePath) {
+            StaleFiles.removeInitLeftovers(of: target)
+            StaleFiles.removeTempLeftovers(besides: target)
+        }
         do {
             return try Store(path: databasePath, readOnly: readOnly, create: create)
         } catch let e as StoreError {

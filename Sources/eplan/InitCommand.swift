@@ -29,28 +29,41 @@ struct Init: ParsableCommand {
 
     func run() throws {
         let path = global.databasePath
-        let exists = FileManager.default.fileExists(atPath: path)
+        let target = try Init.target(of: path)
+        let exists = FileManager.default.fileExists(atPath: target)
         if exists && !force {
             throw CLIError(Message(th: "มีฐานข้อมูล \(path) อยู่แล้ว ใช้ --force เพื่อสร้างใหม่ (ข้อมูลเดิมจะถูกลบ)",
                                    en: "\(path) already exists; use --force to create it anew (its data will be deleted)"))
         }
+        // --force replaces an eplan store (or an empty file), never another program's file.
+        if exists { _ = try StoreFile.identify(target, create: true) }
         // Find the data first, and build the new store beside the old one: the old store is
-        // replaced only once the new one is complete, so a failure loses nothing.
+        // replaced (one rename) only once the new one is complete, so a failure loses nothing
+        // and a concurrent command sees the old store or the new one, never none.
         let dir = empty ? nil : try DefaultData.locate(explicit: geodata)
-        let building = path + ".init-\(getpid())"
-        func removeFiles(_ p: String) { for s in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: p + s) } }
+        StaleFiles.removeInitLeftovers(of: target)
+        let building = target + ".init-\(getpid())"
         removeFiles(building)
         do {
             let version = try load(into: building, from: dir)
-            if exists { removeFiles(path) }
-            guard rename(building, path) == 0 else {
-                throw FileError.unwritable(path: path, detail: String(cString: strerror(errno)))
-            }
+            try StoreSwap.replace(target, with: building)
             print(t("สร้างฐานข้อมูล \(path) (schema รุ่น \(version))", "created \(path) (schema version \(version))"))
         } catch {
             removeFiles(building)
             throw error
         }
+    }
+
+    /// The file `--db` finally names (links followed: the link stays, its target is replaced);
+    /// a directory, device or FIFO is refused as the store is everywhere (exit 3).
+    static func target(of path: String) throws -> String {
+        guard !path.isEmpty else { throw StoreError(.notAStore(path: path, what: .noPath)) }
+        guard let target = AtomicFile.resolvingLinks(path) else {
+            throw FileError.unwritable(path: path, detail: t("ลิงก์สัญลักษณ์วนซ้ำ", "too many levels of symbolic links"))
+        }
+        var st = stat()
+        if stat(target, &st) == 0 { try StoreFile.refuseNonRegular(path, mode: st.st_mode) }
+        return target
     }
 
     /// Creates the store at `path` and loads the default data through the public importers;
@@ -77,6 +90,44 @@ struct Init: ParsableCommand {
                     "imported \(ThaiText.grouped(Int64(plan.inserted))) projects (synthetic; the counts of the 03/10/2559 report) from \(plan.path)"))
         }
         return version
+    }
+}
+
+/// Removes a store file with its SQLite companions.
+private func removeFiles(_ p: String) {
+    for s in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: p + s) }
+}
+
+/// Puts a newly built store in place of the old one with a single rename, so the path
+/// always names a whole store. The old store's WAL must not outlive it: SQLite finds the
+/// -wal by name and would lay the old store's pages over the new file. So the old store is
+/// first checkpointed and switched out of WAL (this needs every other connection closed:
+/// a store in use is refused, exit 3), and kept locked (EXCLUSIVE) until the rename is done.
+enum StoreSwap {
+    static func replace(_ target: String, with built: String) throws {
+        var st = stat()
+        guard stat(target, &st) == 0, st.st_size > 0 else {
+            // No old store: only companions a deleted store left behind, which no one can be using.
+            for s in ["-wal", "-shm", "-journal"] { unlink(target + s) }
+            try move(built, target)
+            return
+        }
+        let old = try Database(path: target, readOnly: false, create: false)
+        let mode = try old.scalar("PRAGMA journal_mode = DELETE").string ?? ""
+        guard mode == "delete" else {
+            throw DatabaseError(kind: .busy, code: 5 /* SQLITE_BUSY */, sqliteMessage: "the old store is open in another process", path: target)
+        }
+        try old.execute("BEGIN EXCLUSIVE; SELECT count(*) FROM sqlite_master")
+        // Rollback mode and our exclusive lock: no connection can be using a -wal or -shm now.
+        for s in ["-wal", "-shm"] { unlink(target + s) }
+        defer { try? old.execute("ROLLBACK") }
+        try move(built, target)
+    }
+
+    private static func move(_ from: String, _ to: String) throws {
+        guard rename(from, to) == 0 else {
+            throw FileError.unwritable(path: to, detail: String(cString: strerror(errno)))
+        }
     }
 }
 

@@ -15,7 +15,10 @@ public final class ExportOutput {
 
     /// The bytes not yet written; writers append here and flush once it holds `chunkSize`.
     public var writer: ByteWriter
+    /// The file as the user named it (for messages).
     public let path: String?
+    /// The file renamed over: `path` with symbolic links followed.
+    private let target: String?
     public private(set) var bytesWritten = 0
     private var fd: Int32
     private let tempPath: String?
@@ -24,19 +27,23 @@ public final class ExportOutput {
     /// Standard output (fd 1); nothing to commit but the last flush.
     public static func standardOutput() -> ExportOutput { ExportOutput(fd: 1, path: nil, tempPath: nil) }
 
-    /// Opens a temporary file beside `path`. Throws `cannotWrite` (and leaves nothing behind)
-    /// when the directory is missing or not writable, or `path` is a directory.
+    /// Opens a temporary file beside the file `path` names (symbolic links followed, so the
+    /// link stays and its target is replaced). Throws `cannotWrite` (and leaves nothing
+    /// behind) when the directory is missing or not writable, or the target is not a regular
+    /// file (a directory, a device such as /dev/null, a FIFO). Temporary files of writers
+    /// killed earlier (their PID is gone) are removed first.
     public static func atomicFile(_ path: String) throws -> ExportOutput {
         func refuse(_ th: String, _ en: String) -> ExportError {
             ExportError(.cannotWrite(path: path, reason: Language.current == .th ? th : en))
         }
+        if path.isEmpty || path.hasSuffix("/") { throw refuse("ไม่ใช่ชื่อไฟล์", "not a file name") }
+        guard let target = AtomicFile.resolvingLinks(path) else {
+            throw refuse("ลิงก์สัญลักษณ์วนซ้ำ", "too many levels of symbolic links")
+        }
+        if let kind = AtomicFile.specialKind(target) { throw refuse(kind.th, kind.en) }
         let fm = FileManager.default
         var isDir: ObjCBool = false
-        if path.isEmpty || path.hasSuffix("/") { throw refuse("ไม่ใช่ชื่อไฟล์", "not a file name") }
-        if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw refuse("เป็นโฟลเดอร์", "it is a directory")
-        }
-        let dirPart = (path as NSString).deletingLastPathComponent
+        let dirPart = (target as NSString).deletingLastPathComponent
         let dir = dirPart.isEmpty ? "." : dirPart
         guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
             throw refuse("ไม่มีโฟลเดอร์ \(dir)", "no directory \(dir)")
@@ -46,20 +53,24 @@ public final class ExportOutput {
            mode.intValue & 0o222 == 0 || !fm.isWritableFile(atPath: dir) {
             throw refuse("โฟลเดอร์ \(dir) เป็นแบบอ่านอย่างเดียว", "directory \(dir) is read-only")
         }
-        let base = (path as NSString).lastPathComponent
+        StaleFiles.removeTempLeftovers(besides: target)
+        let base = (target as NSString).lastPathComponent
         let temp = (dir as NSString).appendingPathComponent(".\(base).\(getpid()).eplan-tmp")
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             throw ExportError(.cannotWrite(path: path, reason: reason))
         }
-        let output = ExportOutput(fd: fd, path: path, tempPath: temp)
+        // A replaced file keeps its permissions (the new one would otherwise get 0666 & umask).
+        var st = stat()
+        if stat(target, &st) == 0 { _ = fchmod(fd, st.st_mode & 0o7777) }
+        let output = ExportOutput(fd: fd, path: path, target: target, tempPath: temp)
         TempFileGuard.arm(temp)
         return output
     }
 
-    private init(fd: Int32, path: String?, tempPath: String?) {
-        self.fd = fd; self.path = path; self.tempPath = tempPath
+    private init(fd: Int32, path: String?, target: String? = nil, tempPath: String?) {
+        self.fd = fd; self.path = path; self.target = target ?? path; self.tempPath = tempPath
         writer = ByteWriter(capacity: ExportOutput.chunkSize + 256 * 1024)
     }
 
@@ -100,15 +111,15 @@ public final class ExportOutput {
     public func commit() throws {
         guard !finished else { return }
         try flush()
-        guard let tempPath, let path else { finished = true; return }
+        guard let tempPath, let target else { finished = true; return }
         if fsync(fd) != 0 { throw failure(String(cString: strerror(errno))) }
         let rc = close(fd)
         fd = -1
         if rc != 0 { throw failure(String(cString: strerror(errno))) }
-        if rename(tempPath, path) != 0 { throw failure(String(cString: strerror(errno))) }
+        if rename(tempPath, target) != 0 { throw failure(String(cString: strerror(errno))) }
         finished = true
         TempFileGuard.disarm()
-        let dirPart = (path as NSString).deletingLastPathComponent
+        let dirPart = (target as NSString).deletingLastPathComponent
         let dfd = open(dirPart.isEmpty ? "." : dirPart, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 { _ = fsync(dfd); close(dfd) }
     }
