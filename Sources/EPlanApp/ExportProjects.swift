@@ -3,15 +3,15 @@ import EPlanDomain
 /// `export`: every selected project with its current pin, streamed as GeoJSON, GeoJSON
 /// text sequences or CSV. Every filter is checked before any output exists.
 public struct ExportRequest: Sendable {
-    public var filter: ExportFilter
+    public var query: ProjectQuery
     public var format: ExportFormat
     /// Decimals of coordinates, 0–15.
     public var precision: Int
     /// A file (written atomically), or nil for standard output.
     public var outputPath: String?
 
-    public init(filter: ExportFilter = ExportFilter(), format: ExportFormat = .geojson, precision: Int = 7, outputPath: String? = nil) {
-        self.filter = filter; self.format = format; self.precision = precision; self.outputPath = outputPath
+    public init(query: ProjectQuery = ProjectQuery(), format: ExportFormat = .geojson, precision: Int = 7, outputPath: String? = nil) {
+        self.query = query; self.format = format; self.precision = precision; self.outputPath = outputPath
     }
 }
 
@@ -22,7 +22,7 @@ public struct ExportProjects {
     public func run(_ request: ExportRequest) throws -> ProjectExporter.Summary {
         do {
             let exporter = try ProjectExporter(store: store, format: request.format, precision: request.precision)
-            return try exporter.export(request.filter, toPath: request.outputPath)
+            return try exporter.export(request.query, toPath: request.outputPath)
         } catch { throw AppError.classify(error) }
     }
 }

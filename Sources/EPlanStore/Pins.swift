@@ -77,17 +77,17 @@ public struct ProjectRef: Equatable, Sendable {
     }
 }
 
-/// Which current pins (or unpinned projects) to list; nil fields do not filter.
+/// Which current pins (or unpinned projects) to list: the projects' filter and the pin's status.
 public struct PinFilter: Equatable, Sendable {
-    public var laoCode: String?
-    /// Matches the LAO's amphoe, or the amphoe the pin was found in.
-    public var amphoeCode: String?
-    /// Buddhist-era plan year.
-    public var planYear: Int?
+    public var projects: ProjectFilter
     public var status: PinStatus?
 
+    public init(_ projects: ProjectFilter = ProjectFilter(), status: PinStatus? = nil) {
+        self.projects = projects; self.status = status
+    }
+
     public init(laoCode: String? = nil, amphoeCode: String? = nil, planYear: Int? = nil, status: PinStatus? = nil) {
-        self.laoCode = laoCode; self.amphoeCode = amphoeCode; self.planYear = planYear; self.status = status
+        self.init(ProjectFilter(laoCode: laoCode, amphoeCode: amphoeCode, planYear: planYear), status: status)
     }
 }
 
@@ -196,17 +196,14 @@ extension Store {
 
     /// Current pins with their projects, by project code.
     public func currentPins(_ filter: PinFilter = PinFilter()) throws -> [PinListing] {
-        var (clauses, args) = projectClauses(filter)
+        var (clauses, args) = filter.projects.conditions(currentPin: "pin")
         clauses.insert("pin.is_current = 1", at: 0)
-        if let a = filter.amphoeCode {
-            clauses.append("(lao.amphoe_code = ? OR pin.found_amphoe_code = ?)"); args += [.text(a), .text(a)]
-        }
         if let s = filter.status { clauses.append("pin.status = ?"); args.append(.text(s.rawValue)) }
         let cols = Store.pinColumns.split(separator: ",").map { "pin." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         let sql = """
-            SELECT \(cols.joined(separator: ", ")), project.code, project.lao_code, project.kind, project.plan_year, project.name_th
-            FROM pin JOIN project ON project.code = pin.project_code LEFT JOIN lao ON lao.code = project.lao_code
-            WHERE \(clauses.joined(separator: " AND ")) ORDER BY project.code
+            SELECT \(cols.joined(separator: ", ")), p.code, p.lao_code, p.kind, p.plan_year, p.name_th
+            FROM pin JOIN project p ON p.code = pin.project_code LEFT JOIN lao l ON l.code = p.lao_code
+            WHERE \(clauses.joined(separator: " AND ")) ORDER BY p.code
             """
         var out: [PinListing] = []
         try database.query(sql, args) { row in
@@ -218,28 +215,22 @@ extension Store {
         return out
     }
 
-    /// Projects without a current pin (status in the filter is ignored), by code.
+    /// Projects without a current pin (status and box in the filter do not apply), by code.
     public func unpinnedProjects(_ filter: PinFilter = PinFilter()) throws -> [ProjectRef] {
-        var (clauses, args) = projectClauses(filter)
-        clauses.insert("NOT EXISTS (SELECT 1 FROM pin WHERE pin.project_code = project.code AND pin.is_current = 1)", at: 0)
-        if let a = filter.amphoeCode { clauses.append("lao.amphoe_code = ?"); args.append(.text(a)) }
+        var projects = filter.projects
+        projects.bbox = nil
+        var (clauses, args) = projects.conditions()
+        clauses.insert("NOT EXISTS (SELECT 1 FROM pin WHERE pin.project_code = p.code AND pin.is_current = 1)", at: 0)
         var out: [ProjectRef] = []
         try database.query("""
-            SELECT project.code, project.lao_code, project.kind, project.plan_year, project.name_th
-            FROM project LEFT JOIN lao ON lao.code = project.lao_code
-            WHERE \(clauses.joined(separator: " AND ")) ORDER BY project.code
+            SELECT p.code, p.lao_code, p.kind, p.plan_year, p.name_th
+            FROM project p LEFT JOIN lao l ON l.code = p.lao_code
+            WHERE \(clauses.joined(separator: " AND ")) ORDER BY p.code
             """, args) { row in
             out.append(ProjectRef(code: row.string(0) ?? "", laoCode: row.string(1) ?? "", kind: row.string(2) ?? "",
                                   planYear: row.int(3), nameTH: row.string(4) ?? ""))
         }
         return out
-    }
-
-    private func projectClauses(_ f: PinFilter) -> ([String], [SQLValue]) {
-        var clauses: [String] = [], args: [SQLValue] = []
-        if let l = f.laoCode { clauses.append("project.lao_code = ?"); args.append(.text(l)) }
-        if let y = f.planYear { clauses.append("project.plan_year = ?"); args.append(.integer(Int64(y))) }
-        return (clauses, args)
     }
 
     private func fetchPins(_ sql: String, _ args: [SQLValue]) throws -> [PinRecord] {

@@ -283,21 +283,6 @@ public struct DevPlan: Equatable, Sendable {
     public var years: String { firstYear == lastYear ? "\(firstYear)" : "\(firstYear)–\(lastYear)" }
 }
 
-/// Which projects to list; nil means any.
-public struct ProjectFilter: Sendable {
-    public var laoCode: String?
-    public var amphoeCode: String?
-    public var provinceCode: String?
-    public var planYear: Int?
-    public var stage: ProjectStage?
-    public var kind: ProjectKind?
-    public init(laoCode: String? = nil, amphoeCode: String? = nil, provinceCode: String? = nil,
-                planYear: Int? = nil, stage: ProjectStage? = nil, kind: ProjectKind? = nil) {
-        self.laoCode = laoCode; self.amphoeCode = amphoeCode; self.provinceCode = provinceCode
-        self.planYear = planYear; self.stage = stage; self.kind = kind
-    }
-}
-
 public struct ProjectStoreError: UserFacingError {
     public enum Kind: Equatable, Sendable {
         case duplicateCode(String)
@@ -454,15 +439,8 @@ extension Store {
 
     /// Projects matching `filter`, by LAO, year and code.
     public func projects(filter: ProjectFilter = ProjectFilter()) throws -> [ProjectRecord] {
-        var clauses: [String] = [], args: [SQLValue] = []
-        if let v = filter.laoCode { clauses.append("p.lao_code = ?"); args.append(.text(v)) }
-        if let v = filter.amphoeCode { clauses.append("l.amphoe_code = ?"); args.append(.text(v)) }
-        if let v = filter.provinceCode { clauses.append("l.province_code = ?"); args.append(.text(v)) }
-        if let v = filter.planYear { clauses.append("p.plan_year = ?"); args.append(.integer(Int64(v))) }
-        if let v = filter.kind { clauses.append("p.kind = ?"); args.append(.text(v.rawValue)) }
-        let all = try fetchProjects(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), args)
-        guard let stage = filter.stage else { return all }
-        return all.filter { $0.stage == stage }
+        let (clauses, args) = filter.conditions()
+        return try fetchProjects(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), args)
     }
 
     private func fetchProjects(_ whereSQL: String, _ args: [SQLValue]) throws -> [ProjectRecord] {

@@ -46,52 +46,15 @@ struct ExportGeoJSON: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(t("จำนวนตำแหน่งทศนิยมของพิกัด (0–15)", "decimals of coordinates (0–15)")))
     var precision: Int = 7
 
-    @Option(name: .long, help: ArgumentHelp(t("จังหวัด: รหัสหรือชื่อ", "province: code or name")))
-    var province: String?
-
-    @Option(name: .long, help: ArgumentHelp(t("อำเภอ: รหัสหรือชื่อ", "amphoe: code or name")))
-    var amphoe: String?
-
-    @Option(name: .long, help: ArgumentHelp(t("รหัส อปท.", "LAO code")))
-    var lao: String?
-
-    @Option(name: .long, help: ArgumentHelp(t("ปีแผน พ.ศ. (เช่น 2568)", "plan year, Buddhist era (e.g. 2568)")))
-    var year: String?
-
-    @Option(name: .long, help: ArgumentHelp(t("ขั้น: planned, plan-approved, budget-approved, contracted, disbursed, completed",
-                                               "stage: planned, plan-approved, budget-approved, contracted, disbursed, completed")))
-    var stage: String?
-
-    @Option(name: .long, help: ArgumentHelp(t("แหล่งเงิน: own (เงินรายได้), general (เงินอุดหนุนทั่วไป), specific (เงินอุดหนุนเฉพาะกิจ)",
-                                               "funding: own, general or specific (Thai labels accepted)")))
-    var funding: String?
-
-    @Option(name: .long, help: ArgumentHelp(t("กรอบ ลองจิจูดต่ำสุด,ละติจูดต่ำสุด,ลองจิจูดสูงสุด,ละติจูดสูงสุด",
-                                               "box minLon,minLat,maxLon,maxLat")))
-    var bbox: String?
+    @OptionGroup var filter: ProjectFilterOptions
 
     @Flag(name: .long, help: ArgumentHelp(t("รวมโครงการที่ยังไม่ปักหมุด (geometry เป็น null)",
                                              "include projects not yet pinned (null geometry)")))
     var includeUnpinned = false
 
-    func filter() throws -> ExportFilter {
-        var f = ExportFilter(province: province, amphoe: amphoe, lao: lao, includeUnpinned: includeUnpinned)
-        if let year { f.year = try PlanYear.be(year, field: "--year") }
-        if let stage { f.stage = try parseStage(stage) }
-        if let funding {
-            guard let v = FundingSource(label: funding) else {
-                throw CLIError(Message(th: "--funding '\(funding)' ไม่รู้จัก (ใช้ own, general, specific หรือ เงินรายได้, เงินอุดหนุนทั่วไป, เงินอุดหนุนเฉพาะกิจ)",
-                                       en: "--funding '\(funding)' is unknown (use own, general or specific)"))
-            }
-            f.funding = v
-        }
-        if let bbox { f.bbox = try ExportFilter.parseBBox(bbox) }
-        return f
-    }
-
     func run() throws {
         // Everything is checked before any output exists.
-        let request = ExportRequest(filter: try filter(), format: format, precision: precision, outputPath: out)
+        let request = ExportRequest(query: try filter.query(includeUnpinned: includeUnpinned), format: format, precision: precision, outputPath: out)
         let store = try global.openStore(readOnly: true)
         let summary = try ExportProjects(store: store).run(request)
         if let out {

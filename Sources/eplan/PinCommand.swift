@@ -154,9 +154,8 @@ struct Pins: ParsableCommand {
         var format: OutputFormat = .text
 
         func run() throws {
-            let store = try global.openStore(readOnly: true)
-            guard let ref = try store.projectRef(code: project) else { throw PinValidator.unknownProject(project) }
-            let history = try store.pinHistory(projectCode: project)
+            let result = try PinHistory(store: try global.openStore(readOnly: true)).run(code: project)
+            let (ref, history) = (result.project, result.versions)
             switch format {
             case .json:
                 print("[" + history.map(PinsOutput.json).joined(separator: ",") + "]")
@@ -187,28 +186,18 @@ struct Pins: ParsableCommand {
             CommandConfiguration(abstract: t("รายการหมุดปัจจุบัน หรือโครงการที่ยังไม่ปักหมุด (--unpinned)", "current pins, or projects not pinned yet (--unpinned)"))
         }
         @OptionGroup var global: GlobalOptions
-        @Option(name: .long, help: ArgumentHelp(t("รหัส อปท.", "LAO code"))) var lao: String?
-        @Option(name: .long, help: ArgumentHelp(t("รหัสอำเภอ", "amphoe code"))) var amphoe: String?
-        @Option(name: .long, help: ArgumentHelp(t("ปีงบประมาณ (พ.ศ.; ค.ศ. ก็ได้)", "plan year (BE; CE is converted)"))) var year: String?
+        @OptionGroup var filter: ProjectFilterOptions
         @Option(name: .long, help: ArgumentHelp(t("สถานะ: valid, warning หรือ outside", "status: valid, warning or outside"))) var status: String?
         @Flag(name: .long, help: ArgumentHelp(t("โครงการที่ยังไม่มีหมุด", "projects with no pin"))) var unpinned = false
         @Option(name: .long, help: ArgumentHelp(t("รูปแบบผลลัพธ์: text, json หรือ csv", "output format: text, json or csv")))
         var format: ListFormat = .text
 
-        enum ListFormat: String, ExpressibleByArgument { case text, json, csv }
-
         func run() throws {
-            var filter = PinFilter(laoCode: lao, amphoeCode: amphoe, planYear: try year.map { try PlanYear.be($0, field: "--year") })
-            if let status {
-                guard let s = PinStatus(rawValue: status) else {
-                    throw CLIError(Message(th: "--status ต้องเป็น valid, warning หรือ outside (ได้ '\(status)')",
-                                           en: "--status must be valid, warning or outside (got '\(status)')"))
-                }
-                filter.status = s
-            }
-            let store = try global.openStore(readOnly: true)
+            let query = try filter.query()
+            let status = try self.status.map { try ListPins.status($0, field: "--status") }
+            let listing = ListPins(store: try global.openStore(readOnly: true))
             if unpinned {
-                let projects = try store.unpinnedProjects(filter)
+                let projects = try listing.unpinned(query)
                 switch format {
                 case .json:
                     print("[" + projects.map { PinsOutput.projectJSON($0) }.joined(separator: ",") + "]")
@@ -221,7 +210,7 @@ struct Pins: ParsableCommand {
                 }
                 return
             }
-            let pins = try store.currentPins(filter)
+            let pins = try listing.current(query, status: status)
             switch format {
             case .json:
                 print("[" + pins.map { "{\"project\":\(PinsOutput.projectJSON($0.project)),\"pin\":\(PinsOutput.json($0.pin))}" }.joined(separator: ",") + "]")

@@ -65,29 +65,13 @@ struct Projects: ParsableCommand {
             CommandConfiguration(abstract: t("รายการโครงการ", "list projects"))
         }
         @OptionGroup var global: GlobalOptions
-        @Option(name: .long, help: ArgumentHelp(t("รหัส อปท.", "LAO code"))) var lao: String?
-        @Option(name: .long, help: ArgumentHelp(t("รหัสอำเภอ (4 หลัก)", "amphoe code (4 digits)"))) var amphoe: String?
-        @Option(name: .long, help: ArgumentHelp(t("รหัสจังหวัด (2 หลัก)", "province code (2 digits)"))) var province: String?
-        @Option(name: .long, help: ArgumentHelp(t("ปีงบประมาณ (พ.ศ.)", "plan year (BE)"))) var year: String?
-        @Option(name: .long, help: ArgumentHelp(t("ขั้น: \(ProjectStage.allCases.map(\.rawValue).joined(separator: ", "))",
-                                                  "stage: \(ProjectStage.allCases.map(\.rawValue).joined(separator: ", "))"))) var stage: String?
-        @Option(name: .long, help: ArgumentHelp(t("ประเภทงาน: road, building, water, other", "kind: road, building, water, other"))) var kind: String?
+        @OptionGroup var filter: ProjectFilterOptions
         @Option(name: .long, help: ArgumentHelp(t("รูปแบบ: text, json หรือ csv", "format: text, json or csv"))) var format: ListFormat = .text
 
         func run() throws {
-            var filter = ProjectFilter(laoCode: lao.map(ThaiText.asciiDigits), amphoeCode: amphoe.map(ThaiText.asciiDigits),
-                                       provinceCode: province.map(ThaiText.asciiDigits))
-            if let year { filter.planYear = try PlanYear.be(year, field: "--year") }
-            if let stage { filter.stage = try parseStage(stage) }
-            if let kind {
-                guard let k = ProjectKind(label: kind) else {
-                    throw CLIError(Message(th: "--kind ต้องเป็น road, building, water หรือ other (ได้ '\(kind)')",
-                                           en: "--kind must be road, building, water or other (got '\(kind)')"))
-                }
-                filter.kind = k
-            }
+            let query = try filter.query()
             let store = try global.openStore(readOnly: true)
-            let projects = try store.projects(filter: filter)
+            let projects = try ListProjects(store: store).run(query)
             let names = Dictionary(try store.laos().map { ($0.code, $0.displayTH) }, uniquingKeysWith: { a, _ in a })
             switch format {
             case .json: print("[" + projects.map { ProjectOutput.json($0, laoName: names[$0.laoCode]) }.joined(separator: ",\n") + "]")
@@ -106,11 +90,8 @@ struct Projects: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp(t("รูปแบบ: text หรือ json", "format: text or json"))) var format: OutputFormat = .text
 
         func run() throws {
-            let store = try global.openStore(readOnly: true)
-            let code = ThaiText.asciiDigits(self.code)
-            guard let p = try store.project(code: code) else { throw ProjectStoreError(.unknownProject(code)) }
-            let lao = try store.lao(code: p.laoCode)
-            let log = try store.stageLog(code: code)
+            let shown = try ShowProject(store: try global.openStore(readOnly: true)).run(code: code)
+            let (p, lao, log) = (shown.project, shown.lao, shown.log)
             switch format {
             case .json: print(ProjectOutput.json(p, laoName: lao?.displayTH, log: log))
             case .text: print(ProjectOutput.detail(p, lao: lao, log: log))
@@ -155,20 +136,10 @@ struct Projects: ParsableCommand {
     }
 }
 
-enum ListFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
 func defaultUser() -> String {
     let env = ProcessInfo.processInfo.environment
     return env["EPLAN_USER"] ?? env["USER"] ?? "eplan"
-}
-
-/// A `--stage` value: the English key or a Thai label.
-func parseStage(_ raw: String) throws -> ProjectStage {
-    guard let s = ProjectStage(label: raw) else {
-        let keys = ProjectStage.allCases.map(\.rawValue).joined(separator: ", ")
-        throw CLIError(Message(th: "--stage '\(raw)' ไม่รู้จัก (ใช้ \(keys))", en: "--stage '\(raw)' is unknown (use \(keys))"))
-    }
-    return s
 }
 
 enum ProjectOutput {

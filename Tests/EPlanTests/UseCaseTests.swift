@@ -127,19 +127,19 @@ final class UseCaseTests: CLITestCase {
         _ = try pin(db, PinRequest(projectCode: "P1", location: .typed([insideNamRuem])))
         _ = try pin(db, PinRequest(projectCode: "W1", location: .typed(["16.726455, 98.578715"])))
         try Store(path: db).database.execute("INSERT INTO dev_plan (lao_code, first_year, last_year, recorded_on) VALUES ('06630108', 2566, 2570, '2024-01-01'), ('03630601', 2566, 2570, '2024-01-01')")
-        func codes(_ filter: ExportFilter) throws -> [String] {
+        func codes(_ filter: ProjectQuery) throws -> [String] {
             let out = path("uc-\(UUID().uuidString).geojson")
-            _ = try ExportProjects(store: try Store(path: db, readOnly: true)).run(ExportRequest(filter: filter, outputPath: out))
+            _ = try ExportProjects(store: try Store(path: db, readOnly: true)).run(ExportRequest(query: filter, outputPath: out))
             let fc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
             return (fc["features"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }.sorted()
         }
-        XCTAssertEqual(try codes(ExportFilter()), ["P1", "W1"])
-        XCTAssertEqual(try codes(ExportFilter(amphoe: "6306")), ["W1"])
-        XCTAssertEqual(try codes(ExportFilter(lao: "06630108")), ["P1"])
-        XCTAssertEqual(try codes(ExportFilter(year: 2569)), ["W1"])
-        XCTAssertEqual(try codes(ExportFilter(bbox: Envelope(minX: 99.2, minY: 16.9, maxX: 99.3, maxY: 17.0))), ["P1"])
-        XCTAssertEqual(try codes(ExportFilter(includeUnpinned: true)), ["P1", "R1", "W1"])
-        let unknown = appError { _ = try codes(ExportFilter(province: "99")) }
+        XCTAssertEqual(try codes(ProjectQuery()), ["P1", "W1"])
+        XCTAssertEqual(try codes(ProjectQuery(amphoe: "6306")), ["W1"])
+        XCTAssertEqual(try codes(ProjectQuery(lao: "06630108")), ["P1"])
+        XCTAssertEqual(try codes(ProjectQuery(year: 2569)), ["W1"])
+        XCTAssertEqual(try codes(ProjectQuery(bbox: Envelope(minX: 99.2, minY: 16.9, maxX: 99.3, maxY: 17.0))), ["P1"])
+        XCTAssertEqual(try codes(ProjectQuery(includeUnpinned: true)), ["P1", "R1", "W1"])
+        let unknown = appError { _ = try codes(ProjectQuery(province: "99")) }
         XCTAssertEqual(unknown?.kind, .badInput)
         XCTAssertTrue(unknown?.message.en.contains("99") == true)
     }

@@ -87,16 +87,12 @@ public final class ProjectExporter {
         return (w.array, ranges)
     }
 
-    /// The filter checked against the store: codes only, every value known to exist.
+    /// The query checked against the store: the store's filter (codes only, every value
+    /// known to exist) and whether unpinned projects come too.
     public struct Resolved: Equatable, Sendable {
-        public var provinceCode: String?
-        public var amphoeCode: String?
-        public var laoCode: String?
-        public var year: Int?
-        public var stage: ProjectStage?
-        public var funding: FundingSource?
-        public var bbox: Envelope?
+        public var filter: ProjectFilter
         public var includeUnpinned: Bool
+        public var bbox: Envelope? { filter.bbox }
     }
 
     public struct Summary: Sendable {
@@ -116,84 +112,16 @@ public final class ProjectExporter {
 
     // MARK: Validation
 
-    /// Checks every filter against the store (unknown codes, a year no plan covers) and
-    /// turns names into codes. Call before any output is opened.
-    public func resolve(_ f: ExportFilter) throws -> Resolved {
-        let db = store.database
-        var r = Resolved(provinceCode: nil, amphoeCode: nil, laoCode: nil, year: f.year, stage: f.stage,
-                         funding: f.funding, bbox: f.bbox, includeUnpinned: f.includeUnpinned)
-        func codes(_ sql: String, _ args: [SQLValue]) throws -> [String] {
-            var out: [String] = []
-            try db.query(sql, args) { row in if let c = row.string(0), !out.contains(c) { out.append(c) } }
-            return out
-        }
-        if let raw = f.province {
-            let s = ThaiText.normalized(ThaiText.asciiDigits(raw))
-            let bare = s.hasPrefix("จังหวัด") ? String(s.dropFirst("จังหวัด".count)) : s
-            var found = try codes("SELECT code FROM province WHERE code = ?1 OR name_th = ?1 OR name_th = ?2 OR lower(name_en) = lower(?1)",
-                                  [.text(s), .text(bare)])
-            if found.isEmpty { found = try codes("SELECT province_code FROM lao WHERE province_code = ?", [.text(s)]) }
-            guard let code = found.first else { throw ExportError(.unknownProvince(raw)) }
-            r.provinceCode = code
-        }
-        if let raw = f.amphoe {
-            let s = ThaiText.normalized(ThaiText.asciiDigits(raw))
-            let bare = s.hasPrefix("อำเภอ") ? String(s.dropFirst("อำเภอ".count)) : s
-            var found = try codes("SELECT code FROM amphoe WHERE code = ?1", [.text(s)])
-            if found.isEmpty {
-                found = try codes("""
-                    SELECT code FROM amphoe WHERE (name_th = ?1 OR name_th = ?2 OR lower(name_en) = lower(?1))
-                        AND (?3 IS NULL OR province_code = ?3) ORDER BY code
-                    """, [.text(s), .text(bare), SQLValue(r.provinceCode)])
-            }
-            if found.isEmpty { found = try codes("SELECT amphoe_code FROM lao WHERE amphoe_code = ?", [.text(s)]) }
-            guard !found.isEmpty else { throw ExportError(.unknownAmphoe(raw)) }
-            guard found.count == 1 else { throw ExportError(.ambiguousAmphoe(raw, found)) }
-            r.amphoeCode = found[0]
-            if let p = r.provinceCode {
-                let inProvince = try codes("""
-                    SELECT code FROM amphoe WHERE code = ?1 AND province_code = ?2
-                    UNION SELECT amphoe_code FROM lao WHERE amphoe_code = ?1 AND province_code = ?2
-                    """, [.text(found[0]), .text(p)])
-                if inProvince.isEmpty { throw ExportError(.amphoeNotInProvince(amphoe: found[0], province: p)) }
-            }
-        }
-        if let raw = f.lao {
-            let s = ThaiText.asciiDigits(raw).trimmingCharacters(in: .whitespaces)
-            guard try !codes("SELECT code FROM lao WHERE code = ?", [.text(s)]).isEmpty else {
-                throw ExportError(.unknownLAO(raw))
-            }
-            r.laoCode = s
-        }
-        if let y = f.year {
-            let covered = try db.scalar("""
-                SELECT count(*) FROM dev_plan d JOIN lao l ON l.code = d.lao_code
-                WHERE ?1 BETWEEN d.first_year AND d.last_year
-                  AND (?2 IS NULL OR l.province_code = ?2) AND (?3 IS NULL OR l.amphoe_code = ?3)
-                  AND (?4 IS NULL OR l.code = ?4)
-                """, [.integer(Int64(y)), SQLValue(r.provinceCode), SQLValue(r.amphoeCode), SQLValue(r.laoCode)])
-            if (covered.int64 ?? 0) == 0 { throw ExportError(.noPlanForYear(y)) }
-        }
-        return r
+    /// Checks every filter against the store (see `ProjectQuery.resolve`). Call before any output is opened.
+    public func resolve(_ q: ProjectQuery) throws -> Resolved {
+        Resolved(filter: try q.resolve(in: store), includeUnpinned: q.includeUnpinned)
     }
 
     // MARK: The query
 
     /// The SELECT for `r` and its arguments, in bind order.
     public static func query(_ r: Resolved) -> (sql: String, args: [SQLValue]) {
-        var clauses: [String] = [], args: [SQLValue] = []
-        if let p = r.provinceCode { clauses.append("l.province_code = ?"); args.append(.text(p)) }
-        if let a = r.amphoeCode { clauses.append("l.amphoe_code = ?"); args.append(.text(a)) }
-        if let c = r.laoCode { clauses.append("p.lao_code = ?"); args.append(.text(c)) }
-        if let y = r.year { clauses.append("p.plan_year = ?"); args.append(.integer(Int64(y))) }
-        if let s = r.stage { clauses.append("(\(ProjectStage.sqlExpression())) = ?"); args.append(.text(s.rawValue)) }
-        if let f = r.funding { clauses.append("p.funding = ?"); args.append(.text(f.rawValue)) }
-        if let b = r.bbox {
-            // The R*Tree's float boxes are rounded outward: exact test on the BLOB's MBR follows in Swift.
-            let inBox = "g.id IN (SELECT pkid FROM idx_pin_geom WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)"
-            clauses.append(r.includeUnpinned ? "(g.id IS NULL OR \(inBox))" : inBox)
-            args += [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY)]
-        }
+        var (clauses, args) = r.filter.conditions(currentPin: "g", keepUnpinned: r.includeUnpinned)
         let from = r.includeUnpinned
             ? "project p LEFT JOIN pin g ON g.project_code = p.code AND g.is_current = 1"
             : "pin g JOIN project p ON p.code = g.project_code"
@@ -369,7 +297,7 @@ public final class ProjectExporter {
 
     /// Resolves, opens the output (a temporary file beside `path`, or standard output when
     /// nil), exports and commits; on any error the temporary file is removed.
-    public func export(_ filter: ExportFilter, toPath path: String?) throws -> Summary {
+    public func export(_ filter: ProjectQuery, toPath path: String?) throws -> Summary {
         let resolved = try resolve(filter)
         let output = try path.map { try ExportOutput.atomicFile($0) } ?? ExportOutput.standardOutput()
         do {
