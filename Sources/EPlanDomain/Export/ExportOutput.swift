@@ -96,6 +96,15 @@ public final class ExportOutput {
         ExportError(path == nil ? .stdoutFailed(reason: reason) : .writeFailed(path: path!, reason: reason))
     }
 
+    /// Flushes and, for a file, fsyncs the temporary file: after this only the rename of
+    /// `commit` is left, so a caller can make every write-time failure (a full disk) happen
+    /// before it commits anything else (the store) that must agree with the file.
+    public func sync() throws {
+        guard !finished else { return }
+        try flush()
+        if tempPath != nil, fsync(fd) != 0 { throw failure(String(cString: strerror(errno))) }
+    }
+
     /// Flushes; for a file, fsyncs, renames the temporary file over the target and syncs the directory.
     public func commit() throws {
         guard !finished else { return }
