@@ -184,9 +184,18 @@ public struct ProjectRecord: Equatable, Sendable {
         self.completedOn = completedOn; self.synthetic = synthetic; self.recordedOn = recordedOn; self.updatedAt = updatedAt
     }
 
+    /// Progress is kept to hundredths of a percent. Every writer stores it rounded so
+    /// (`insertProjects`, `updateStages`), and the stage rule (here and in SQL) and every
+    /// output read that same value: 99.9999999999 is 100, completed, everywhere; 99.994 is
+    /// 99.99 and not completed anywhere.
+    public static func roundedProgress(_ p: Double) -> Double {
+        guard p.isFinite else { return p }
+        return (p * 100).rounded() / 100 + 0  // + 0: never a negative zero
+    }
+
     /// The furthest stage reached.
     public var stage: ProjectStage {
-        if completedOn != nil || (progress ?? 0) >= 100 { return .completed }
+        if completedOn != nil || (progress.map(ProjectRecord.roundedProgress) ?? 0) >= 100 { return .completed }
         if disbursedOn != nil || (disbursedAmount ?? 0) > 0 { return .disbursing }
         if contractSignedOn != nil || contractAmount != nil { return .contractSigned }
         if budgetApprovedOn != nil { return .budgetApproved }
@@ -395,7 +404,8 @@ extension Store {
         try db.transaction {
             let insert = try db.cached("INSERT INTO project (\(Store.projectColumns)) VALUES (\(Array(repeating: "?", count: 19).joined(separator: ", ")))")
             var seen = Set<String>()
-            for r in records {
+            for var r in records {
+                r.progress = r.progress.map(ProjectRecord.roundedProgress)
                 guard seen.insert(r.code).inserted else { throw ProjectStoreError(.duplicateCode(r.code)) }
                 if let v = r.violations().first { throw v }
                 guard try laoExists(r.laoCode) else { throw ProjectStoreError(.unknownLAO(r.laoCode)) }
@@ -495,6 +505,7 @@ extension Store {
             guard let old = try project(code: code) else { throw ProjectStoreError(.unknownProject(code)) }
             var new = old
             for c in changes { c.field.set(&new, c.value) }
+            new.progress = new.progress.map(ProjectRecord.roundedProgress)
             if let v = new.violations().first { throw v }
             let changed = ProjectStageField.allCases.filter { $0.get(old) != $0.get(new) }
             if changed.isEmpty { return [] }
