@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import EPlanDomain
+@testable import EPlanStore
 
 /// What a CSV holds is what is stored, or it is refused: a NUL byte is not silently the
 /// end of a value, and a progress of 99.9999999999 is one value for the stage and the output.
@@ -38,6 +39,18 @@ final class ImportIntegrityTests: CLITestCase {
         XCTAssertEqual(l.status, 1, l.err)
         XCTAssertTrue(l.err.contains("line 2, column 3 ('name_th')"), l.err)
         XCTAssertFalse(try eplan(["laos", "list", "--db", db]).out.contains("06630802"))
+    }
+
+    /// Whatever the reader (a GeoJSON property, a future one), text with a NUL is refused
+    /// by the store rather than stored cut at the NUL.
+    func testStoreRefusesTextWithANulInsteadOfCuttingIt() throws {
+        let store = try Store(path: path())
+        try store.database.execute("CREATE TABLE t (x TEXT)")
+        XCTAssertThrowsError(try store.database.execute("INSERT INTO t VALUES (?)", [.text("ทด\0สอบ")])) { error in
+            XCTAssertEqual((error as? DatabaseError)?.kind, .constraint)
+            XCTAssertTrue("\(error)".contains("NUL") || (error as? DatabaseError)?.message.en.contains("NUL") == true)
+        }
+        XCTAssertEqual(try store.database.scalar("SELECT count(*) FROM t").int64, 0)
     }
 
     func testProgressIsStoredRoundedSoStageAndOutputAgree() throws {
