@@ -48,6 +48,13 @@ final class OutputStream {
             let n = Glibc.write(fd, base + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
+                // A stream another program left non-blocking (a shared terminal or pipe):
+                // wait until it takes more instead of calling a full pipe a failure.
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&p, 1, -1)
+                    continue
+                }
                 return errno
             }
             if n == 0 { return EIO }  // not expected of write(2); never loop on it

@@ -148,6 +148,33 @@ final class OutputFailureTests: CLITestCase {
         }
     }
 
+    /// Standard output left non-blocking by another program (a pipe whose buffer fills
+    /// faster than the reader drains it) is waited on, not reported as a failure.
+    func testNonBlockingStandardOutputIsWaitedOn() throws {
+        let db = try initStore()
+        var csv = "code,lao_code,plan_year,name,kind,budget\n"
+        for i in 0..<1500 { csv += "P\(i),03630601,2560,โครงการปรับปรุงถนนสายที่ \(i),ถนน,1000\n" }
+        XCTAssertEqual(try eplan(["projects", "import", try writeFile("many.csv", csv), "--db", db]).status, 0)
+        for args in [["projects", "list"], ["export"]] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: eplanPath)
+            p.arguments = ["--db", db, "--lang", "en"] + args + (args == ["export"] ? ["--include-unpinned"] : [])
+            p.environment = ["EPLAN_GEODATA": Self.geodata]
+            let pipe = Pipe(), errPipe = Pipe()
+            let w = pipe.fileHandleForWriting.fileDescriptor
+            XCTAssertEqual(fcntl(w, F_SETFL, fcntl(w, F_GETFL) | O_NONBLOCK), 0)
+            p.standardOutput = pipe; p.standardError = errPipe
+            try p.run()
+            try pipe.fileHandleForWriting.close()
+            let out = pipe.fileHandleForReading.readDataToEndOfFile()
+            let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, "\(args): \(String(decoding: err, as: UTF8.self))")
+            XCTAssertGreaterThan(out.count, 200_000, "\(args): the whole output")
+            XCTAssertTrue(String(decoding: out, as: UTF8.self).contains("P1499"), "\(args)")
+        }
+    }
+
     /// A full disk under the rejects file refuses the import before anything is stored;
     /// under a report's --out it leaves no file. Needs a small tmpfs (root): skipped otherwise.
     func testFullDiskUnderRejectsFileRefusesTheImportAndStoresNothing() throws {

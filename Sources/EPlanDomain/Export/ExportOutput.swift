@@ -84,6 +84,11 @@ public final class ExportOutput {
             let n = Glibc.write(fd, w.base + off, w.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {  // a non-blocking stdout: wait, don't fail
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&p, 1, -1)
+                    continue
+                }
                 throw failure(String(cString: strerror(errno)))
             }
             off += n
