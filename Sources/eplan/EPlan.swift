@@ -43,8 +43,8 @@ struct EPlan: ParsableCommand {
         } catch let error as UserFacingError {
             // A closed pipe on an export's standard output is said by the status alone, as
             // for every other command (see Output.finish).
-            if !isClosedPipe(error) { printError(error.message.text()) }
-            Output.finish(exitCode(for: error).rawValue)
+            if !Output.isClosedPipe(error) { printError(error.message.text()) }
+            Output.finish((Output.status(for: error) ?? exitCode(for: error)).rawValue)
         } catch let error as EPlanExit {
             Output.finish(error.status.rawValue)
         } catch {
@@ -74,22 +74,8 @@ struct EPlan: ParsableCommand {
         Output.finish(code.rawValue)
     }
 
-    /// An export whose standard output reader went away (EPIPE).
-    static func isClosedPipe(_ error: UserFacingError) -> Bool {
-        guard let e = error as? ExportError, case .stdoutFailed(let reason) = e.kind else { return false }
-        return reason == String(cString: strerror(EPIPE))
-    }
-
     static func exitCode(for error: UserFacingError) -> ExitStatus {
         if error is DatabaseError { return .storeError }
-        // Output that failed while being written (a full disk, a closed stream), as
-        // opposed to a target that was refused before anything was written (exit 1).
-        if let e = error as? ExportError {
-            switch e.kind {
-            case .writeFailed, .stdoutFailed: return .outputError
-            default: break
-            }
-        }
         if let e = error as? StoreError {
             switch e.kind {
             case .schemaTooNew, .needsMigration: return .storeError
