@@ -94,9 +94,12 @@ public enum ProjectStage: String, Sendable, CaseIterable, Comparable {
          contractSigned = "contracted", disbursing = "disbursed", completed
 
     /// The same rule in SQL over `project` aliased `alias` (kept in step with `ProjectRecord.stage`).
+    /// `progress * 100 >= 9999.5` is exactly "rounded to 0.01, at least 100" as Swift computes
+    /// it (`ProjectRecord.roundedProgress`: the same double product, rounded half away from
+    /// zero), so a value stored unrounded (an older store, another program) gets one stage.
     public static func sqlExpression(_ alias: String = "p") -> String {
         let p = alias
-        return "CASE WHEN \(p).completed_on IS NOT NULL OR \(p).progress >= 100 THEN 'completed' "
+        return "CASE WHEN \(p).completed_on IS NOT NULL OR \(p).progress * 100 >= 9999.5 THEN 'completed' "
             + "WHEN \(p).disbursed_on IS NOT NULL OR \(p).disbursed_amount > 0 THEN 'disbursed' "
             + "WHEN \(p).contract_signed_on IS NOT NULL OR \(p).contract_amount IS NOT NULL THEN 'contracted' "
             + "WHEN \(p).budget_approved_on IS NOT NULL THEN 'budget-approved' "
@@ -488,7 +491,7 @@ extension Store {
                 budget: row.optionalDouble(6), funding: row.string(7).flatMap(FundingSource.init(rawValue:)),
                 planApprovedOn: row.string(8), budgetApprovedOn: row.string(9), contractSignedOn: row.string(10),
                 contractAmount: row.optionalDouble(11), disbursedAmount: row.optionalDouble(12), disbursedOn: row.string(13),
-                progress: row.optionalDouble(14), completedOn: row.string(15), synthetic: row.int64(16) != 0,
+                progress: row.optionalDouble(14).map(ProjectRecord.roundedProgress), completedOn: row.string(15), synthetic: row.int64(16) != 0,
                 recordedOn: row.string(17), updatedAt: row.string(18)))
         }
         return out

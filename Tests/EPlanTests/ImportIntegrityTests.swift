@@ -83,5 +83,22 @@ final class ImportIntegrityTests: CLITestCase {
         XCTAssertEqual(completed.status, 0, completed.err)
         let codes = try CSVTable.parse(Array(completed.out.utf8), path: "list").rows.map { $0.fields[0] }
         XCTAssertEqual(Set(codes), ["A1", "A3", "A4"])
+
+        // A value stored unrounded (an older store, another program writing the file): the
+        // stage in SQL, the stage in Swift and every output still apply the one rule.
+        let store = try Store(path: db)
+        try store.database.execute("UPDATE project SET progress = 99.9999999999 WHERE code = 'A2'")
+        try store.database.execute("UPDATE project SET progress = 99.994 WHERE code = 'A4'")
+        let again = try eplan(["export", "--format", "csv", "--include-unpinned", "--db", db])
+        let rows2 = try CSVTable.parse(Array(again.out.utf8), path: "export").rows
+        let got2 = Dictionary(uniqueKeysWithValues: rows2.map { ($0.fields[0], "\($0.fields[stage]) \($0.fields[progress])") })
+        XCTAssertEqual(got2["A2"], "completed 100.0")
+        XCTAssertEqual(got2["A4"], "planned 99.99")
+        let filtered = try eplan(["export", "--format", "csv", "--include-unpinned", "--stage", "completed", "--db", db])
+        XCTAssertEqual(Set(try CSVTable.parse(Array(filtered.out.utf8), path: "f").rows.map { $0.fields[0] }), ["A1", "A2", "A3"])
+        let listed = try eplan(["projects", "list", "--stage", "completed", "--format", "csv", "--db", db])
+        XCTAssertEqual(Set(try CSVTable.parse(Array(listed.out.utf8), path: "l").rows.map { $0.fields[0] }), ["A1", "A2", "A3"])
+        let show = try eplan(["--lang", "en", "projects", "show", "A4", "--format", "json", "--db", db])
+        XCTAssertTrue(show.out.contains("\"progress\":99.99"), show.out)
     }
 }
