@@ -13,6 +13,8 @@ final class OutputStream {
     let fd: Int32
     /// Bytes held before a `write(2)`; 0 writes at once (standard error).
     private let capacity: Int
+    /// A terminal sees each line when it is printed, as with stdio's line buffering.
+    private let flushesLines: Bool
     private var buffer: [UInt8] = []
     /// The `errno` of the first failed write, if any.
     private(set) var failure: Int32?
@@ -20,13 +22,14 @@ final class OutputStream {
     init(fd: Int32, capacity: Int) {
         self.fd = fd
         self.capacity = capacity
+        flushesLines = isatty(fd) == 1
         buffer.reserveCapacity(capacity)
     }
 
     func write(_ text: String) {
         guard failure == nil else { return }
         buffer.append(contentsOf: text.utf8)
-        if buffer.count >= capacity { flush() }
+        if buffer.count >= capacity || (flushesLines && text.utf8.last == 0x0A) { flush() }
     }
 
     /// Writes out what is held, retrying interrupted and partial writes. False once the
@@ -65,7 +68,8 @@ final class OutputStream {
 }
 
 /// The one writer of everything the command line says. Standard output is buffered
-/// (64 KiB: one `write(2)` per 64 KiB, not per line, for outputs of 100,000 lines) and
+/// (64 KiB: one `write(2)` per 64 KiB, not per line, for outputs of 100,000 lines; by
+/// line on a terminal) and
 /// flushed before anything goes to standard error, so the two keep their order when they
 /// share a file or a terminal; standard error is written at once.
 enum Output {
