@@ -94,9 +94,12 @@ public enum ProjectStage: String, Sendable, CaseIterable, Comparable {
          contractSigned = "contracted", disbursing = "disbursed", completed
 
     /// The same rule in SQL over `project` aliased `alias` (kept in step with `ProjectRecord.stage`).
+    /// `progress * 100 >= 9999.5` is exactly "rounded to 0.01, at least 100" as Swift computes
+    /// it (`ProjectRecord.roundedProgress`: the same double product, rounded half away from
+    /// zero), so a value stored unrounded (an older store, another program) gets one stage.
     public static func sqlExpression(_ alias: String = "p") -> String {
         let p = alias
-        return "CASE WHEN \(p).completed_on IS NOT NULL OR \(p).progress >= 100 THEN 'completed' "
+        return "CASE WHEN \(p).completed_on IS NOT NULL OR \(p).progress * 100 >= 9999.5 THEN 'completed' "
             + "WHEN \(p).disbursed_on IS NOT NULL OR \(p).disbursed_amount > 0 THEN 'disbursed' "
             + "WHEN \(p).contract_signed_on IS NOT NULL OR \(p).contract_amount IS NOT NULL THEN 'contracted' "
             + "WHEN \(p).budget_approved_on IS NOT NULL THEN 'budget-approved' "
@@ -184,9 +187,18 @@ public struct ProjectRecord: Equatable, Sendable {
         self.completedOn = completedOn; self.synthetic = synthetic; self.recordedOn = recordedOn; self.updatedAt = updatedAt
     }
 
+    /// Progress is kept to hundredths of a percent. Every writer stores it rounded so
+    /// (`insertProjects`, `updateStages`), and the stage rule (here and in SQL) and every
+    /// output read that same value: 99.9999999999 is 100, completed, everywhere; 99.994 is
+    /// 99.99 and not completed anywhere.
+    public static func roundedProgress(_ p: Double) -> Double {
+        guard p.isFinite else { return p }
+        return (p * 100).rounded() / 100 + 0  // + 0: never a negative zero
+    }
+
     /// The furthest stage reached.
     public var stage: ProjectStage {
-        if completedOn != nil || (progress ?? 0) >= 100 { return .completed }
+        if completedOn != nil || (progress.map(ProjectRecord.roundedProgress) ?? 0) >= 100 { return .completed }
         if disbursedOn != nil || (disbursedAmount ?? 0) > 0 { return .disbursing }
         if contractSignedOn != nil || contractAmount != nil { return .contractSigned }
         if budgetApprovedOn != nil { return .budgetApproved }
@@ -380,7 +392,8 @@ extension Store {
         try db.transaction {
             let insert = try db.cached("INSERT INTO project (\(Store.projectColumns)) VALUES (\(Array(repeating: "?", count: 19).joined(separator: ", ")))")
             var seen = Set<String>()
-            for r in records {
+            for var r in records {
+                r.progress = r.progress.map(ProjectRecord.roundedProgress)
                 guard seen.insert(r.code).inserted else { throw ProjectStoreError(.duplicateCode(r.code)) }
                 if let v = r.violations().first { throw v }
                 guard try laoExists(r.laoCode) else { throw ProjectStoreError(.unknownLAO(r.laoCode)) }
@@ -456,7 +469,7 @@ extension Store {
                 budget: row.optionalDouble(6), funding: row.string(7).flatMap(FundingSource.init(rawValue:)),
                 planApprovedOn: row.string(8), budgetApprovedOn: row.string(9), contractSignedOn: row.string(10),
                 contractAmount: row.optionalDouble(11), disbursedAmount: row.optionalDouble(12), disbursedOn: row.string(13),
-                progress: row.optionalDouble(14), completedOn: row.string(15), synthetic: row.int64(16) != 0,
+                progress: row.optionalDouble(14).map(ProjectRecord.roundedProgress), completedOn: row.string(15), synthetic: row.int64(16) != 0,
                 recordedOn: row.string(17), updatedAt: row.string(18)))
         }
         return out
@@ -473,6 +486,7 @@ extension Store {
             guard let old = try project(code: code) else { throw ProjectStoreError(.unknownProject(code)) }
             var new = old
             for c in changes { c.field.set(&new, c.value) }
+            new.progress = new.progress.map(ProjectRecord.roundedProgress)
             if let v = new.violations().first { throw v }
             let changed = ProjectStageField.allCases.filter { $0.get(old) != $0.get(new) }
             if changed.isEmpty { return [] }

@@ -80,7 +80,14 @@ public final class Statement {
         case .null: try check(sqlite3_bind_null(handle, index))
         case .integer(let v): try check(sqlite3_bind_int64(handle, index, v))
         case .real(let v): try check(sqlite3_bind_double(handle, index, v))
-        case .text(let s): try check(sqlite3_bind_text(handle, index, s, -1, csqlite_transient()))
+        case .text(let s):
+            // Bound as a C string, a NUL would silently end the text there: refuse it. Readers
+            // refuse it first with the line and field (CSVTable); this is the backstop.
+            if s.utf8.contains(0) {
+                throw DatabaseError(kind: .constraint, code: SQLITE_CONSTRAINT,
+                                    sqliteMessage: "text holds a NUL character (byte 0): '\(s.prefix { $0 != "\0" })…'", sql: sql)
+            }
+            try check(sqlite3_bind_text(handle, index, s, -1, csqlite_transient()))
         case .blob(let b): try b.withUnsafeBytes { try bindBlob($0, at: index) }
         }
     }

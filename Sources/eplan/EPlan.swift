@@ -13,6 +13,7 @@ enum ExitStatus: Int32 {
     case outside = 4           // the location lies outside (where: outside every unit)
     case findings = 5          // an audit found problems
     case internalError = 70
+    case outputError = 74      // output could not be written (EX_IOERR): a full disk, a closed stream or pipe
 }
 
 @main
@@ -30,6 +31,7 @@ struct EPlan: ParsableCommand {
     }
 
     static func main() {
+        Output.prepare()
         // --lang and --db are global: they may stand anywhere, before or after the
         // subcommand, so they are taken out before the parser sees the words.
         let (arguments, language, db) = GlobalOptions.extractGlobals(Array(CommandLine.arguments.dropFirst()))
@@ -38,27 +40,39 @@ struct EPlan: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            Output.finish(ExitStatus.ok.rawValue)
         } catch let error as UserFacingError {
-            printError(error.message.text())
-            Foundation.exit(exitCode(for: error).rawValue)
+            // A closed pipe on an export's standard output is said by the status alone, as
+            // for every other command (see Output.finish).
+            if !Output.isClosedPipe(error) { printError(error.message.text()) }
+            Output.finish((Output.status(for: error) ?? exitCode(for: error)).rawValue)
         } catch let error as EPlanExit {
-            Foundation.exit(error.status.rawValue)
+            Output.finish(error.status.rawValue)
         } catch {
             // Anything else that is not the parser's own (help, unknown option, missing
             // argument) is a bug of ours: say so, with exit 70 as the README promises.
             guard isParserError(error) else {
                 printError(t("ข้อผิดพลาดภายในโปรแกรม (โปรดแจ้งผู้พัฒนา): \(error)",
                              "internal error (please report it): \(error)"))
-                Foundation.exit(ExitStatus.internalError.rawValue)
+                Output.finish(ExitStatus.internalError.rawValue)
             }
-            // The parser's words are English; in Thai mode say in Thai what went wrong and
-            // where to look, keeping its detail.
-            let code = exitCode(for: error)
-            guard Language.current == .th, code != .success else { exit(withError: error) }
-            let detail = message(for: error)
-            printError("บรรทัดคำสั่งไม่ถูกต้อง: \(detail)\nดูวิธีใช้: eplan --help หรือ eplan <คำสั่ง> --help")
-            Foundation.exit(code.rawValue)
+            reportParserError(error)
         }
+    }
+
+    /// Help, version and command-line mistakes, written through the checked writer (the
+    /// parser's own `exit(withError:)` prints with stdio and ignores a failed write).
+    /// The parser's words are English; in Thai mode say in Thai what went wrong and where
+    /// to look, keeping its detail.
+    static func reportParserError(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        if Language.current == .th, code != .success {
+            printError("บรรทัดคำสั่งไม่ถูกต้อง: \(message(for: error))\nดูวิธีใช้: eplan --help หรือ eplan <คำสั่ง> --help")
+        } else {
+            let text = fullMessage(for: error)
+            if !text.isEmpty { code == .success ? print(text) : printNote(text) }
+        }
+        Output.finish(code.rawValue)
     }
 
     /// The exit code of a failure, from the one classification every front door shares.
@@ -85,12 +99,11 @@ struct EPlanExit: Error { var status: ExitStatus }
 func t(_ th: String, _ en: String) -> String { Language.current == .th ? th : en }
 
 func printError(_ text: String) {
-    let prefix = t("ข้อผิดพลาด: ", "error: ")
-    FileHandle.standardError.write((prefix + text + "\n").data(using: .utf8)!)
+    Output.writeError(t("ข้อผิดพลาด: ", "error: ") + text + "\n")
 }
 
 func printNote(_ text: String) {
-    FileHandle.standardError.write((text + "\n").data(using: .utf8)!)
+    Output.writeError(text + "\n")
 }
 
 enum EPlanVersion {

@@ -155,11 +155,11 @@ enum Progress {
         guard isTerminal else { return nil }
         return { done, total in
             let text = t("ตรวจ\(level.label.th) \(done)/\(total)", "checking \(level.label.en) \(done)/\(total)")
-            FileHandle.standardError.write(("\r" + text).data(using: .utf8)!)
+            Output.writeError("\r" + text)
         }
     }
 
     static func finish() {
-        if isTerminal { FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!) }
+        if isTerminal { Output.writeError("\r\u{1B}[K") }
     }
 }

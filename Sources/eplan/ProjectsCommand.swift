@@ -55,7 +55,7 @@ struct Projects: ParsableCommand {
                 try AtomicFile.write(text, to: out)
                 printNote(t("เขียน \(out) แล้ว", "wrote \(out)"))
             } else {
-                FileHandle.standardOutput.write(text.data(using: .utf8)!)
+                print(text, terminator: "")
             }
         }
     }
@@ -75,7 +75,7 @@ struct Projects: ParsableCommand {
             let names = Dictionary(try store.laos().map { ($0.code, $0.displayTH) }, uniquingKeysWith: { a, _ in a })
             switch format {
             case .json: print("[" + projects.map { ProjectOutput.json($0, laoName: names[$0.laoCode]) }.joined(separator: ",\n") + "]")
-            case .csv: FileHandle.standardOutput.write(ProjectOutput.csv(projects).data(using: .utf8)!)
+            case .csv: print(ProjectOutput.csv(projects), terminator: "")
             case .text: print(ProjectOutput.table(projects, names: names))
             }
         }

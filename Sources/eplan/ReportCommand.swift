@@ -48,7 +48,7 @@ struct Report: ParsableCommand {
                 try AtomicFile.write(text, to: out)
                 printNote(t("เขียน \(out) แล้ว (\(report.rows.count) อปท.)", "wrote \(out) (\(report.rows.count) LAOs)"))
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                print(text, terminator: "")
             }
         }
     }

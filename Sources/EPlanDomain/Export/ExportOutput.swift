@@ -95,6 +95,11 @@ public final class ExportOutput {
             let n = Glibc.write(fd, w.base + off, w.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {  // a non-blocking stdout: wait, don't fail
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&p, 1, -1)
+                    continue
+                }
                 throw failure(String(cString: strerror(errno)))
             }
             off += n
@@ -105,6 +110,15 @@ public final class ExportOutput {
 
     private func failure(_ reason: String) -> ExportError {
         ExportError(path == nil ? .stdoutFailed(reason: reason) : .writeFailed(path: path!, reason: reason))
+    }
+
+    /// Flushes and, for a file, fsyncs the temporary file: after this only the rename of
+    /// `commit` is left, so a caller can make every write-time failure (a full disk) happen
+    /// before it commits anything else (the store) that must agree with the file.
+    public func sync() throws {
+        guard !finished else { return }
+        try flush()
+        if tempPath != nil, fsync(fd) != 0 { throw failure(String(cString: strerror(errno))) }
     }
 
     /// Flushes; for a file, fsyncs, renames the temporary file over the target and syncs the directory.

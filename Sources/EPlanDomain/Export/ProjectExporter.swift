@@ -15,7 +15,8 @@ import Foundation
 public final class ProjectExporter {
     /// A property of every feature: its key, the SQL giving it, and how it is written.
     public struct Column: Sendable {
-        public enum Kind: Sendable { case text, integer, real, boolean }
+        /// `percent`: a real written to 0.01, the rounding the stage rule uses (`ProjectRecord.roundedProgress`).
+        public enum Kind: Sendable { case text, integer, real, boolean, percent }
         public let key: String
         let sql: String
         public let kind: Kind
@@ -45,7 +46,7 @@ public final class ProjectExporter {
         Column(key: "contract_amount", sql: "p.contract_amount", kind: .real),
         Column(key: "disbursed_amount", sql: "p.disbursed_amount", kind: .real),
         Column(key: "disbursed_on", sql: "p.disbursed_on", kind: .text),
-        Column(key: "progress", sql: "p.progress", kind: .real),
+        Column(key: "progress", sql: "p.progress", kind: .percent),
         Column(key: "completed_on", sql: "p.completed_on", kind: .text),
         Column(key: "pin_status", sql: "g.status", kind: .text),
         Column(key: "pin_version", sql: "g.version", kind: .integer),
@@ -155,6 +156,7 @@ public final class ProjectExporter {
         let geomIndex = columnCount - shift
         let geometry = BlobGeometryWriter(syntax: format == .csv ? .wkt : .geoJSON, precision: precision)
         let real = DecimalWriter(precision: 6, keepPoint: true)
+        let percent = DecimalWriter(precision: 2, keepPoint: true)  // (v * 100).rounded(), as roundedProgress
         let bbox = r.bbox
         let json = format != .csv
 
@@ -165,7 +167,7 @@ public final class ProjectExporter {
             keyEnds.append(keyBytes.count)
         }
         let kinds: [UInt8] = columns.map {
-            switch $0.kind { case .text: return 0; case .integer: return 1; case .real: return 2; case .boolean: return 3 }
+            switch $0.kind { case .text: return 0; case .integer: return 1; case .real: return 2; case .boolean: return 3; case .percent: return 4 }
         }
 
         let (fragmentBytes, fragments) = try laoFragments(json: json)
@@ -238,6 +240,7 @@ public final class ProjectExporter {
                                     switch k {
                                     case 1: writeInteger(sqlite3_column_int64(h, c), into: &w)
                                     case 2: real.write(sqlite3_column_double(h, c), into: &w)
+                                    case 4: percent.write(sqlite3_column_double(h, c), into: &w)
                                     default: if sqlite3_column_int64(h, c) != 0 { w.literal("true") } else { w.literal("false") }
                                     }
                                 }
@@ -256,6 +259,7 @@ public final class ProjectExporter {
                                         writeCSVField(p, Int(sqlite3_column_bytes(h, c)), into: &w)
                                     case 1: writeInteger(sqlite3_column_int64(h, c), into: &w)
                                     case 2: real.write(sqlite3_column_double(h, c), into: &w)
+                                    case 4: percent.write(sqlite3_column_double(h, c), into: &w)
                                     default: if sqlite3_column_int64(h, c) != 0 { w.literal("true") } else { w.literal("false") }
                                     }
                                 }

@@ -107,6 +107,8 @@ public struct ProjectImporter {
                                              rejectsPath: nil)
             if !badLines.isEmpty, let rejects {
                 rejects.writer.append(Array(rejectsText(table, errors: errors).utf8))
+                // Written and synced before the rows commit: a full disk refuses the import.
+                try rejects.sync()
                 report.rejectsPath = rejectsTarget
             }
             return report
@@ -225,7 +227,7 @@ public struct ProjectImporter {
             let contract = amount(.contractAmount), disbursed = amount(.disbursedAmount)
             var progress: Double? = nil
             if let raw = cells[.progress] {
-                if let p = ThaiText.number(raw), (0...100).contains(p) { progress = p }
+                if let p = ThaiText.number(raw).map(ProjectRecord.roundedProgress), (0...100).contains(p) { progress = p }
                 else { err(.progress, "'\(raw)' ไม่ใช่ร้อยละ 0–100", "'\(raw)' is not a percentage 0–100") }
             }
             var synthetic = false

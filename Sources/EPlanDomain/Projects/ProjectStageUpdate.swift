@@ -55,10 +55,11 @@ public enum ProjectStageUpdate {
         func amount(_ raw: String?, _ option: String, _ field: ProjectStageField, max: Double? = nil) {
             guard let raw else { return }
             if raw.trimmingCharacters(in: .whitespaces) == "-" { changes.append(ProjectStageChange(field, amount: nil)); return }
-            guard let v = ThaiText.number(raw) else {
+            guard let number = ThaiText.number(raw) else {
                 problems.append(Message(th: "\(option): '\(raw)' ไม่ใช่ตัวเลข", en: "\(option): '\(raw)' is not a number"))
                 return
             }
+            let v = field == .progress ? ProjectRecord.roundedProgress(number) : number  // as it will be stored
             if v < 0 { problems.append(Message(th: "\(option): ติดลบไม่ได้ (\(raw))", en: "\(option): cannot be negative (\(raw))")); return }
             if let max, v > max {
                 problems.append(Message(th: "\(option): ต้องไม่เกิน \(JSONText.number(max, decimals: 0)) (ได้ \(raw))",

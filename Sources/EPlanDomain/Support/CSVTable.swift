@@ -95,6 +95,12 @@ public struct CSVTable: Sendable {
         }
         while i < scalars.count {
             let c = scalars[i]
+            // A NUL would cut the text where SQLite (and C) see its end: refuse it, named.
+            if c == "\0" {
+                let column = fields.count + 1
+                let header = out.first.flatMap { column <= $0.fields.count ? $0.fields[column - 1] : nil }
+                throw CSVError(path: path, kind: .nulByte(line: line, column: column, header: header))
+            }
             if inQuotes {
                 if c == "\"" {
                     if i + 1 < scalars.count && scalars[i + 1] == "\"" {
@@ -144,6 +150,9 @@ public struct CSVError: UserFacingError, Equatable {
         case utf16
         case notUTF8(line: Int, offset: Int, byte: UInt8, likelyTIS620: Bool)
         case unterminatedQuote(line: Int)
+        /// A NUL byte in the field `column` (1-based) of physical line `line`; `header`
+        /// names that column when the header row is already read.
+        case nulByte(line: Int, column: Int, header: String?)
     }
     public let path: String
     public let kind: Kind
@@ -167,6 +176,10 @@ public struct CSVError: UserFacingError, Equatable {
         case .unterminatedQuote(let line):
             return Message(th: "\(path): บรรทัด \(line): เครื่องหมายคำพูด \" เปิดแล้วไม่ปิดจนจบไฟล์",
                            en: "\(path): line \(line): a quote \" opens a field that never closes")
+        case let .nulByte(line, column, header):
+            let name = header.map { " ('\($0)')" } ?? ""
+            return Message(th: "\(path): บรรทัด \(line), คอลัมน์ที่ \(column)\(name): มีอักขระ NUL (ไบต์ 0x00) ซึ่งจะตัดข้อความทิ้ง ลบอักขระนี้ออกแล้วนำเข้าใหม่",
+                           en: "\(path): line \(line), column \(column)\(name): a NUL character (byte 0x00) would cut the text short; remove it and import again")
         }
     }
 }
