@@ -52,6 +52,7 @@ extension Store {
                 UPDATE \(level.table) SET geom = ?, is_valid = 1, invalid_reason = NULL, invalid_x = NULL, invalid_y = NULL
                 WHERE code = ?
                 """, [SQLValue(SpatiaLiteBlob.encode(multi, srid: Store.srid)), .text(code)])
+            try db.refreshLayerStatistics(table: level.table, column: "geom")
         }
     }
 
