@@ -7,6 +7,7 @@ extension Database {
     /// SpatiaLite counts), the extent from the BLOB headers' MBRs. Field infos, which
     /// UpdateLayerStatistics also fills, are removed rather than left stale (none = unknown).
     func refreshLayerStatistics(table: String, column: String) throws {
+        guard try hasLayerStatistics() else { return }
         let t = "\"\(table)\"", c = "\"\(column)\""
         try execute("""
             INSERT OR REPLACE INTO geometry_columns_statistics
@@ -18,11 +19,18 @@ extension Database {
                     [.text(table), .text(column)])
     }
 
+    /// Schema 5 made the statistics tables; a store held at an older step (tests of the
+    /// migrations) has none to keep.
+    private func hasLayerStatistics() throws -> Bool {
+        try scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'geometry_columns_statistics'").int64 == 1
+    }
+
     /// True when the statistics were computed after the table's last change: no client
     /// (eplan, spatialite, QGIS: the tm*_ triggers stamp every write) touched it since.
     /// Ask BEFORE writing; then `extendLayerStatistics` is enough.
     func layerStatisticsAreCurrent(table: String, column: String) throws -> Bool {
-        try scalar("""
+        guard try hasLayerStatistics() else { return false }
+        return try scalar("""
             SELECT s.row_count IS NOT NULL AND s.last_verified IS NOT NULL
                    AND max(t.last_insert, t.last_update, t.last_delete) <= s.last_verified
             FROM geometry_columns_statistics AS s JOIN geometry_columns_time AS t
@@ -34,6 +42,7 @@ extension Database {
     /// One row added whose geometry has `envelope` (nil: NULL or empty): count + 1 and the
     /// extent grown, without reading the table.
     func extendLayerStatistics(table: String, column: String, by envelope: Envelope?) throws {
+        guard try hasLayerStatistics() else { return }
         var set = "row_count = row_count + 1"
         var args: [SQLValue] = []
         if let e = envelope {
