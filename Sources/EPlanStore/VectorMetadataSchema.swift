@@ -8,10 +8,11 @@
 ///   (`ggi_`/`ggu_`: SRID and geometry type through `GeometryConstraints`, which eplan
 ///   registers too) and the `tmi_`/`tmu_`/`tmd_` time stamps; a pin must also be a 2D
 ///   (multi)point, line or polygon, what eplan stores.
-/// - One current pin per project kept by triggers instead of a partial UNIQUE index, which
-///   GDAL reads as a plain UNIQUE on `project_code` (ogr2ogr to GPKG then fails).
+/// - One current pin per project kept by a two-column partial unique index instead of the
+///   one-column one, which GDAL reads as a plain UNIQUE on `project_code` (ogr2ogr to GPKG
+///   then fails as soon as a project has two pin versions).
 enum VectorMetadataSchema {
-    static let migration = Migration(version: 5, name: "SpatiaLite 4 vector metadata, geometry constraints, one current pin by trigger") { db in
+    static let migration = Migration(version: 5, name: "SpatiaLite 4 vector metadata, geometry constraints, current-pin index GDAL reads right") { db in
         try db.createVectorMetadata()
         var columns: [(String, String)] = []
         try db.query("SELECT f_table_name, f_geometry_column FROM geometry_columns ORDER BY 1, 2") { row in
@@ -21,24 +22,15 @@ enum VectorMetadataSchema {
         try db.execute(pinRulesSQL)
     }
 
-    /// The pin table's own rules: one current pin per project (RAISE instead of a partial
-    /// unique index; a plain partial index still serves `is_current = 1` lookups), and
-    /// the geometry kinds eplan stores (no collections, no Z/M). GeometryType is
-    /// SpatiaLite's; eplan registers the same function.
+    /// The pin table's own rules. One current pin per project: the partial unique index is
+    /// now on (project_code, is_current), the same rule (is_current is 1 throughout the
+    /// partial index) that GDAL, which reads a one-column UNIQUE index as a UNIQUE field,
+    /// leaves alone; SQLite still knows the current pin of a project is one row. And the
+    /// geometry kinds eplan stores (no collections, no Z/M): GeometryType is SpatiaLite's,
+    /// and eplan registers the same function.
     static let pinRulesSQL = """
         DROP INDEX IF EXISTS pin_current;
-        CREATE INDEX pin_current ON pin (project_code) WHERE is_current = 1;
-        CREATE TRIGGER pin_one_current_insert BEFORE INSERT ON pin
-        FOR EACH ROW WHEN NEW.is_current = 1 BEGIN
-            SELECT RAISE(ABORT, 'pin violates constraint: project already has a current pin (is_current = 1)')
-            WHERE EXISTS (SELECT 1 FROM pin WHERE project_code = NEW.project_code AND is_current = 1);
-        END;
-        CREATE TRIGGER pin_one_current_update BEFORE UPDATE OF is_current, project_code ON pin
-        FOR EACH ROW WHEN NEW.is_current = 1 BEGIN
-            SELECT RAISE(ABORT, 'pin violates constraint: project already has a current pin (is_current = 1)')
-            WHERE EXISTS (SELECT 1 FROM pin WHERE project_code = NEW.project_code AND is_current = 1
-                          AND ROWID <> NEW.ROWID);
-        END;
+        CREATE UNIQUE INDEX pin_current ON pin (project_code, is_current) WHERE is_current = 1;
         CREATE TRIGGER pin_geom_kind_insert BEFORE INSERT ON pin
         FOR EACH ROW WHEN NEW.geom IS NOT NULL BEGIN
             SELECT RAISE(ABORT, 'pin.geom violates constraint: a pin is a 2D POINT, LINESTRING, POLYGON or MULTI* of them')

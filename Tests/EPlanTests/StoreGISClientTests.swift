@@ -215,7 +215,7 @@ final class StoreGISClientTests: CLITestCase {
         let tambon = try spatialite(db, "UPDATE tambon SET geom = MakePoint(99, 16, 4326) WHERE code = '630108';")
         XCTAssertTrue(tambon.err.contains("tambon.geom violates Geometry constraint"), tambon.err)
         let secondCurrent = try spatialite(db, "UPDATE pin SET is_current = 1 WHERE project_code = 'P1' AND version = 1;")
-        XCTAssertTrue(secondCurrent.err.contains("already has a current pin"), secondCurrent.err)
+        XCTAssertTrue(secondCurrent.err.contains("UNIQUE constraint failed: pin.project_code, pin.is_current"), secondCurrent.err)
         // A right one goes in.
         let good = try insertPin(8, "MakePoint(99.3, 16.95, 4326)")
         XCTAssertEqual(good.status, 0, good.err)
@@ -244,6 +244,35 @@ final class StoreGISClientTests: CLITestCase {
             XCTAssertEqual(info.status, 0, info.err)
             XCTAssertTrue(info.out.contains("Feature Count: \(count)\n"), info.out)
         }
+    }
+
+    // MARK: statistics through eplan's own writes
+
+    func testStatisticsFollowImportsRepairsAndJurisdictions() throws {
+        let store = try Store(path: path())
+        func stats(_ table: String) throws -> [SQLValue] {
+            var out: [SQLValue] = []
+            try store.database.query("""
+                SELECT row_count, extent_min_x, extent_min_y, extent_max_x, extent_max_y FROM geometry_columns_statistics
+                WHERE f_table_name = ?
+                """, [.text(table)]) { r in out = (0..<5).map { r.value(Int32($0)) } }
+            return out
+        }
+        XCTAssertEqual(try stats("tambon"), [.integer(0), .null, .null, .null, .null])
+        try store.replaceBoundaries(level: .tambon, records: tambonGrid(), source: "t")
+        XCTAssertEqual(try stats("tambon"), [.integer(100), .real(100), .real(13), .real(101), .real(14)])
+        // A repair that moves the box moves the extent; one that keeps it keeps it.
+        try store.replaceBoundaryGeometry(level: .tambon, code: "100199", with: box(.tambon, "100199", 100.9, 13.9, 102, 15).geometry,
+                                          repair: "test")
+        XCTAssertEqual(try stats("tambon"), [.integer(100), .real(100), .real(13), .real(102), .real(15)])
+        try store.replaceBoundaries(level: .tambon, records: tambonGrid().prefix(10), source: "fewer")
+        XCTAssertEqual(try stats("tambon"), [.integer(10), .real(100), .real(13), .real(101), .real(13.1)])
+        // LAOs: an import, then a jurisdiction set later.
+        try store.insertLAOs([LAORecord(code: "06100101", type: .sao, nameTH: "อบต.", provinceCode: "10", coverage: .polygon,
+                                        jurisdiction: box(.tambon, "x", 100, 13, 100.5, 13.5).geometry)])
+        XCTAssertEqual(try stats("lao"), [.integer(1), .real(100), .real(13), .real(100.5), .real(13.5)])
+        try store.setJurisdiction(laoCode: "06100101", nil)
+        XCTAssertEqual(try stats("lao"), [.integer(1), .null, .null, .null, .null])
     }
 
     // MARK: schema step 5 on an existing store
@@ -280,12 +309,13 @@ final class StoreGISClientTests: CLITestCase {
         }
         XCTAssertEqual(try d.scalar("SELECT row_count FROM geometry_columns_statistics WHERE f_table_name = 'tambon'"), .integer(100))
         XCTAssertEqual(try d.scalar("SELECT count(*) FROM geometry_columns_auth"), .integer(5))
-        // No UNIQUE index on pin.project_code any more (GDAL would read one as plain UNIQUE).
-        XCTAssertEqual(try d.scalar("SELECT count(*) FROM pragma_index_list('pin') WHERE \"unique\" = 1 AND name NOT LIKE 'sqlite_autoindex%'"),
-                       .integer(0))
+        // No one-column UNIQUE index on pin any more (GDAL would read it as a UNIQUE project_code).
+        XCTAssertEqual(try d.scalar("""
+            SELECT count(*) FROM pragma_index_list('pin') AS i WHERE i."unique" = 1 AND (SELECT count(*) FROM pragma_index_info(i.name)) = 1
+            """), .integer(0))
         XCTAssertEqual(try d.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ggi_%'"), .integer(5))
         XCTAssertEqual(try d.scalar("SELECT row_count FROM geometry_columns_statistics WHERE f_table_name = 'pin'"), .integer(2))
-        // The rule holds by trigger: a second current pin is refused, eplan's new version goes in.
+        // The rule holds: a second current pin is refused, eplan's new version goes in.
         XCTAssertThrowsError(try d.execute("UPDATE pin SET is_current = 1 WHERE version = 1"))
         let stored = try store.addPin(PinRecord(projectCode: "P1", pinnedAt: "now", pinnedBy: "test", rawInput: "x", inputCRS: 4326,
                                                 status: .valid, toleranceM: 30, geometry: .point(Coordinate(100.5, 13.5))))
