@@ -48,7 +48,7 @@ final class StoreGISClientTests: CLITestCase {
         let python = try qgisPython()
         let file = try writeFile("script-\(UUID().uuidString).py", """
             import sys, json
-            from qgis.core import QgsApplication, QgsVectorLayer, QgsDataSourceUri, QgsFeature, QgsGeometry, QgsPointXY
+            from qgis.core import QgsApplication, QgsVectorLayer, QgsDataSourceUri, QgsFeature, QgsGeometry, QgsPointXY, QgsWkbTypes
             QgsApplication.setPrefixPath("/usr", True)
             app = QgsApplication([], False)
             app.initQgis()
@@ -125,12 +125,46 @@ final class StoreGISClientTests: CLITestCase {
             if table == "pin" {
                 // pin is a GEOMETRY column (points, lines and polygons): QGIS 3.22's spatialite
                 // provider opens it (rows, CRS, extent above) but, as for any SpatiaLite
-                // GEOMETRY column, gives the map layer no single geometry type.
+                // GEOMETRY column, gives the map layer no single geometry type. By kind below.
                 continue
             }
             XCTAssertEqual(row["spatial"] as? Bool, true, table)
             XCTAssertEqual(row["crs"] as? String, "EPSG:4326", table)
             assertExtent(row["extent"], want.extent, table)
+        }
+    }
+
+    /// Pins on the map in QGIS's spatialite provider: one query layer per kind, as the
+    /// README tells GIS staff (the provider finds the type from the rows).
+    func testQGISShowsPinsByKindThroughQueryLayers() throws {
+        let db = try pinnedStore()
+        let kinds = ["Point": "'POINT', 'MULTIPOINT'", "LineString": "'LINESTRING', 'MULTILINESTRING'"]
+        let rows = try qgis("""
+            for kind, names in [("Point", sys.argv[2]), ("LineString", sys.argv[3])]:
+                u = QgsDataSourceUri()
+                u.setDatabase(sys.argv[1])
+                u.setDataSource("", "(SELECT * FROM pin WHERE GeometryType(geom) IN (%s))" % names, "geom", "", "id")
+                l = QgsVectorLayer(u.uri(), "pin " + kind, "spatialite")
+                e = l.extent()
+                out(kind=kind, valid=l.isValid(), spatial=l.isSpatial(), type=QgsWkbTypes.displayString(l.wkbType()),
+                    count=l.featureCount(), crs=l.crs().authid(), extent=[e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()])
+            """, [db, kinds["Point"]!, kinds["LineString"]!])
+        XCTAssertEqual(rows.count, 2, "\(rows)")
+        let store = try Store(path: db, readOnly: true)
+        for row in rows {
+            let kind = row["kind"] as? String ?? "?"
+            var want = (0, [Double]())
+            try store.database.query("""
+                SELECT count(*), min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), max(MbrMaxY(geom))
+                FROM pin WHERE GeometryType(geom) IN (\(kinds[kind] ?? "''"))
+                """) { r in want = (r.int(0), [r.double(1), r.double(2), r.double(3), r.double(4)]) }
+            XCTAssertEqual(want.0, kind == "Point" ? 2 : 1)
+            XCTAssertEqual(row["valid"] as? Bool, true, kind)
+            XCTAssertEqual(row["spatial"] as? Bool, true, kind)
+            XCTAssertEqual(row["type"] as? String, kind)
+            XCTAssertEqual(row["count"] as? Int, want.0, kind)
+            XCTAssertEqual(row["crs"] as? String, "EPSG:4326", kind)
+            assertExtent(row["extent"], want.1, kind)
         }
     }
 
