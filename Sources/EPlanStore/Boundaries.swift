@@ -140,6 +140,7 @@ extension Store {
             try db.execute("""
                 INSERT INTO boundary_import (level, source, feature_count, imported_at) VALUES (?, ?, ?, ?)
                 """, [.text(level.rawValue), .text(source), .integer(Int64(n)), .text(now)])
+            try db.refreshLayerStatistics(table: level.table, column: "geom")
             return n
         }
     }

@@ -167,6 +167,7 @@ extension Store {
                     try tambon.step()
                 }
             }
+            try db.refreshLayerStatistics(table: "lao", column: "geom")
         }
     }
 
@@ -188,8 +189,12 @@ extension Store {
     public func setJurisdiction(laoCode: String, _ geometry: Geometry?) throws {
         var blob: SQLValue = .null
         if let g = geometry { blob = SQLValue(SpatiaLiteBlob.encode(g.asMulti, srid: Store.srid)) }
-        try database.execute("UPDATE lao SET geom = ? WHERE code = ?", [blob, .text(laoCode)])
-        if database.changes == 0 { throw LAOStoreError(.unknownLAO(laoCode)) }
+        let db = database
+        try db.transaction {
+            try db.execute("UPDATE lao SET geom = ? WHERE code = ?", [blob, .text(laoCode)])
+            if db.changes == 0 { throw LAOStoreError(.unknownLAO(laoCode)) }
+            try db.refreshLayerStatistics(table: "lao", column: "geom")
+        }
     }
 
     public func lao(code: String) throws -> LAORecord? {

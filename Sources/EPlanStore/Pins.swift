@@ -164,6 +164,8 @@ extension Store {
     public func addPin(_ pin: PinRecord) throws -> PinRecord {
         let db = database
         return try db.transaction {
+            // Asked before our own writes stamp geometry_columns_time.
+            let statisticsCurrent = try db.layerStatisticsAreCurrent(table: "pin", column: "geom")
             let next = Int(try db.scalar("SELECT coalesce(max(version), 0) + 1 FROM pin WHERE project_code = ?",
                                          [.text(pin.projectCode)]).int64 ?? 1)
             try db.execute("UPDATE pin SET is_current = 0 WHERE project_code = ? AND is_current = 1", [.text(pin.projectCode)])
@@ -177,8 +179,17 @@ extension Store {
                 SQLValue(pin.distanceOutsideM), SQLValue(pin.outsideFraction), SQLValue(pin.foundLAOCode),
                 SQLValue(pin.foundTambonCode), SQLValue(pin.foundAmphoeCode), SQLValue(Store.encodeMessages(pin.messages)),
                 SQLValue(blob)])
+            try updatePinStatistics(current: statisticsCurrent, blob: blob)
             return stored
         }
+    }
+
+    /// One pin row more: cheap when nobody else wrote since the last refresh (count + 1,
+    /// extent grown: eplan never deletes pins), else a full refresh as UpdateLayerStatistics.
+    private func updatePinStatistics(current: Bool, blob: [UInt8]?) throws {
+        guard current else { return try database.refreshLayerStatistics(table: "pin", column: "geom") }
+        let envelope = try blob.flatMap { try SpatiaLiteBlob.envelope(of: $0) }
+        try database.extendLayerStatistics(table: "pin", column: "geom", by: envelope)
     }
 
     /// Every version of a project's pin, oldest first.

@@ -43,6 +43,7 @@ extension Store {
         let db = database
         let now = ISO8601DateFormatter().string(from: Date())
         try db.transaction {
+            let before = try boundaryBox(level, code)
             try db.execute("""
                 INSERT INTO boundary_original (level, code, geom, is_valid, invalid_reason, repair, replaced_at)
                 SELECT ?, code, geom, is_valid, invalid_reason, ?, ? FROM \(level.table) WHERE code = ?
@@ -52,7 +53,18 @@ extension Store {
                 UPDATE \(level.table) SET geom = ?, is_valid = 1, invalid_reason = NULL, invalid_x = NULL, invalid_y = NULL
                 WHERE code = ?
                 """, [SQLValue(SpatiaLiteBlob.encode(multi, srid: Store.srid)), .text(code)])
+            // Make-valid nearly always keeps the box: then count and extent stand, and a
+            // repair of many units does not rescan the level once per unit.
+            if try boundaryBox(level, code) != before { try db.refreshLayerStatistics(table: level.table, column: "geom") }
         }
+    }
+
+    /// The unit's MBR from its BLOB header (NULLs for no geometry).
+    private func boundaryBox(_ level: BoundaryLevel, _ code: String) throws -> [SQLValue] {
+        var box: [SQLValue] = []
+        try database.query("SELECT MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM \(level.table) WHERE code = ?",
+                           [.text(code)]) { r in box = (0..<4).map { r.value(Int32($0)) } }
+        return box
     }
 
     /// The originals kept by repairs, oldest first.

@@ -6,7 +6,8 @@ import CSQLite
 ///
 /// `RTreeAlign` and `GeometryConstraints` are there because SpatiaLite rewrites a table's
 /// triggers with calls to them when a user runs CreateSpatialIndex/RecoverGeometryColumn
-/// (QGIS DB Manager does): the file must stay writable by us afterwards.
+/// (QGIS DB Manager does): the file must stay writable by us afterwards. Since schema 5 our
+/// own ggi_/ggu_ triggers call GeometryConstraints and the pin kind triggers GeometryType.
 enum SpatialFunctions {
     private static let names = ["MbrMinX", "MbrMinY", "MbrMaxX", "MbrMaxY"]
 
@@ -36,6 +37,7 @@ enum SpatialFunctions {
         }
         try registerRTreeAlign(on: db)
         try registerGeometryConstraints(on: db)
+        try registerGeometryType(on: db)
     }
 
     private static func blobArgument(_ arg: OpaquePointer?) -> UnsafeRawBufferPointer? {
@@ -82,15 +84,45 @@ enum SpatialFunctions {
             guard let argv else { sqlite3_result_int(ctx, 0); return }
             if sqlite3_value_type(argv[0]) == SQLITE_NULL { sqlite3_result_int(ctx, 1); return }
             let wantType = sqlite3_value_int64(argv[1]), wantSRID = sqlite3_value_int64(argv[2])
-            guard let bytes = SpatialFunctions.blobArgument(argv[0]), bytes.count > SpatiaLiteBlob.headerSize,
-                  let srid = try? SpatiaLiteBlob.srid(of: bytes) else {
+            guard let bytes = SpatialFunctions.blobArgument(argv[0]),
+                  let (type, srid) = SpatialFunctions.classAndSRID(bytes) else {
                 sqlite3_result_int(ctx, 0); return
             }
-            let raw = bytes.loadUnaligned(fromByteOffset: 39, as: UInt32.self)
-            let type = Int64(bytes[1] == 1 ? UInt32(littleEndian: raw) : UInt32(bigEndian: raw))
-            let ok = Int64(srid) == wantSRID && (wantType == 0 || type == wantType)
+            let ok = Int64(srid) == wantSRID && (wantType == 0 || Int64(type) == wantType)
             sqlite3_result_int(ctx, ok ? 1 : 0)
         }, nil, nil, nil)
         if rc != SQLITE_OK { throw DatabaseError(connection: db, code: rc, sql: "create function GeometryConstraints") }
+    }
+
+    /// The class code (byte 39: 1…7, +1000 Z, +2000 M, +3000 ZM, +1000000 compressed) and
+    /// SRID of a SpatiaLite BLOB, or nil when it is not one.
+    static func classAndSRID(_ bytes: UnsafeRawBufferPointer) -> (UInt32, Int32)? {
+        guard bytes.count > SpatiaLiteBlob.headerSize, let srid = try? SpatiaLiteBlob.srid(of: bytes) else { return nil }
+        let raw = bytes.loadUnaligned(fromByteOffset: 39, as: UInt32.self)
+        return (bytes[1] == 1 ? UInt32(littleEndian: raw) : UInt32(bigEndian: raw), srid)
+    }
+
+    /// GeometryType(geom): 'POINT', 'MULTIPOLYGON Z', 'LINESTRING M'…, as SpatiaLite's;
+    /// NULL for NULL or a value that is not a SpatiaLite geometry. The pin table's
+    /// kind triggers call it (in spatialite and QGIS they get SpatiaLite's own).
+    static func geometryTypeName(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let (code, _) = classAndSRID(bytes) else { return nil }
+        let base = code % 1_000_000
+        let names = ["POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION"]
+        let kind = Int(base % 1000), dims = base / 1000
+        guard (1...7).contains(kind), dims <= 3 else { return nil }
+        return names[kind - 1] + ["", " Z", " M", " ZM"][Int(dims)]
+    }
+
+    private static func registerGeometryType(on db: OpaquePointer) throws {
+        let flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS
+        let rc = sqlite3_create_function_v2(db, "GeometryType", 1, flags, nil, { ctx, _, argv in
+            guard let argv, let bytes = SpatialFunctions.blobArgument(argv[0]),
+                  let name = SpatialFunctions.geometryTypeName(bytes) else {
+                sqlite3_result_null(ctx); return
+            }
+            sqlite3_result_text(ctx, name, -1, csqlite_transient())
+        }, nil, nil, nil)
+        if rc != SQLITE_OK { throw DatabaseError(connection: db, code: rc, sql: "create function GeometryType") }
     }
 }

@@ -5,8 +5,9 @@ import EPlanGeometry
 /// `geometry_columns` have these exact columns; GDAL/QGIS then list every
 /// `geometry_columns` row as a layer. `geometry_columns_time` is not required but the
 /// tm*_ triggers SpatiaLite writes when a user rebuilds an index update it, so it exists.
-/// SpatiaLite's other metadata tables (statistics, field infos, auth, views, virts,
-/// styles…) are optional and omitted.
+/// This is schema step 1 as shipped; step 5 (`VectorMetadataSchema`) adds SpatiaLite 4's
+/// other vector metadata (statistics, field infos, auth, views, virts, `vector_layers*`)
+/// and the constraint triggers. Styles, coverages and the like stay out (SpatiaLite 5 extras).
 extension Database {
     static let spatialMetadataSQL = """
         CREATE TABLE IF NOT EXISTS spatial_ref_sys (

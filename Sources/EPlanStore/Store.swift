@@ -95,6 +95,7 @@ public final class Store {
         PlanSchema.migration,
         LAOFactsSchema.migration,
         RepairSchema.migration,
+        VectorMetadataSchema.migration,
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
