@@ -31,7 +31,7 @@ struct EPlan: ParsableCommand {
     static func main() {
         // --lang and --db are global: they may stand anywhere, before or after the
         // subcommand, so they are taken out before the parser sees the words.
-        let (arguments, language, db) = GlobalOptions.extractGlobals(Array(CommandLine.arguments.dropFirst()))
+        let (arguments, language, db) = GlobalOptions.extractGlobals(CoordinateParser.shieldingLeadingMinus(Array(CommandLine.arguments.dropFirst())))
         Language.current = language ?? GlobalOptions.languageFromEnvironment() ?? .th
         GlobalOptions.databaseOverride = db
         do {

@@ -77,6 +77,7 @@ struct PinCommand: ParsableCommand {
     }
 
     func run() throws {
+        let pinnedBy = try by.map(PinInput.pinnedBy) ?? Self.osUser()
         var projContext: PROJContext? = nil
         let proj: () throws -> PROJContext = {
             if projContext == nil { projContext = try PROJContext() }
@@ -93,7 +94,7 @@ struct PinCommand: ParsableCommand {
         if !dryRun && (!verdict.isRefused || force) {
             // Durable commit, no checkpoint on exit: see Store.skipCheckpointOnClose.
             try store.skipCheckpointOnClose()
-            stored = try store.addPin(verdict.record(for: candidate, project: ref, by: by ?? Self.osUser()))
+            stored = try store.addPin(verdict.record(for: candidate, project: ref, by: pinnedBy))
         }
         switch format {
         case .text: print(PinOutput.text(verdict, project: ref, candidate: candidate, stored: stored, dryRun: dryRun, forced: force))

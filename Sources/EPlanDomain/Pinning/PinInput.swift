@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A location an engineer gave for a project, read but not yet checked.
 public struct PinCandidate: Sendable {
@@ -31,6 +34,27 @@ public struct PinInputError: UserFacingError {
     static func onePointLine(_ raw: String) -> PinInputError {
         PinInputError(th: "เส้นต้องมีอย่างน้อย 2 จุดที่ต่างกัน แต่มีจุดเดียว ('\(raw)')",
                       en: "a line needs at least 2 distinct points but has only one ('\(raw)')")
+    }
+}
+
+extension PinInput {
+    /// The name recorded as who pinned, from `--by`: trimmed; empty, blank or invisible-only
+    /// names and control characters are refused (the history must say who it was).
+    public static func pinnedBy(_ text: String) throws -> String {
+        let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x061C, 0x00AD]
+        let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard name.unicodeScalars.contains(where: { !invisible.contains($0.value) && !$0.properties.isWhitespace }) else {
+            throw PinInputError(th: "--by ว่าง: ต้องระบุชื่อผู้ปักหมุด (หรือไม่ใส่ --by เพื่อใช้ชื่อผู้ใช้ของระบบ)",
+                                en: "--by is empty: give the name of who pins (or leave --by out to use the OS user)")
+        }
+        if let bad = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw PinInputError(th: "--by มีอักขระควบคุม U+\(String(bad.value, radix: 16, uppercase: true)) ซึ่งใช้ในชื่อไม่ได้",
+                                en: "--by holds the control character U+\(String(bad.value, radix: 16, uppercase: true)), which a name cannot have")
+        }
+        guard name.count <= 200 else {
+            throw PinInputError(th: "--by ยาวเกิน 200 ตัวอักษร (\(name.count))", en: "--by is longer than 200 characters (\(name.count))")
+        }
+        return name
     }
 }
 
@@ -114,7 +138,10 @@ public struct PinInput {
             case "Feature":
                 geometryObject = o["geometry"] ?? NSNull()
             case "FeatureCollection":
-                let features = o["features"] as? [[String: Any]] ?? []
+                guard let features = o["features"] as? [[String: Any]] else {
+                    throw PinInputError(th: "FeatureCollection ไม่มีรายการ \"features\" (ต้องเป็นอาร์เรย์ที่มี 1 feature)",
+                                        en: "the FeatureCollection has no \"features\" array (it must hold 1 feature)")
+                }
                 guard features.count == 1 else {
                     throw PinInputError(th: "FeatureCollection ต้องมี 1 feature สำหรับหมุดเดียว แต่มี \(features.count)",
                                         en: "a FeatureCollection must hold exactly 1 feature for one pin, found \(features.count)")
@@ -138,24 +165,55 @@ public struct PinInput {
     }
 
     public func file(_ path: String, crs: CRS?) throws -> PinCandidate {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw FileError.unreadable(path: path, detail: (error as NSError).localizedDescription)
-        }
+        let text = try Self.readRegularFile(path)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw PinInputError(th: "ไฟล์ '\(path)' ว่าง: ต้องมี GeoJSON หรือ WKT", en: "the file '\(path)' is empty: it must hold GeoJSON or WKT")
+        }
         if trimmed.hasPrefix("{") { return try geoJSON(trimmed, crs: crs, form: .file) }
         return try wkt(trimmed, crs: crs, form: .file)
     }
 
+    /// The file's text. A folder, a device or a FIFO is refused by what it is (reading
+    /// /dev/null as root, or a FIFO, would otherwise say "permission" or wait forever), and
+    /// errors say why in words, not Foundation's error domain and number.
+    static func readRegularFile(_ path: String) throws -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw FileError.unreadable(path: path, detail: String(cString: strerror(errno)))
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR:
+            throw PinInputError(th: "'\(path)' เป็นโฟลเดอร์ ไม่ใช่ไฟล์: ระบุไฟล์ GeoJSON หรือ WKT", en: "'\(path)' is a folder, not a file: name a GeoJSON or WKT file")
+        default:
+            throw PinInputError(th: "'\(path)' ไม่ใช่ไฟล์ธรรมดา (เป็นอุปกรณ์ ท่อ หรือซ็อกเก็ต): ระบุไฟล์ GeoJSON หรือ WKT",
+                                en: "'\(path)' is not a regular file (a device, pipe or socket): name a GeoJSON or WKT file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError.unreadable(path: path, detail: access(path, R_OK) != 0 ? String(cString: strerror(errno)) : "read failed")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PinInputError(th: "ไฟล์ '\(path)' ไม่ใช่ข้อความ UTF-8", en: "the file '\(path)' is not UTF-8 text")
+        }
+        return text
+    }
+
     private func candidate(native g: Geometry, crs: CRS, raw: String, form: PinCandidate.Form) throws -> PinCandidate {
+        // Empty first: an empty point is held as an empty MultiPoint, whose type name says nothing to the user.
+        if g.isEmpty {
+            throw PinInputError(th: "รูปเรขาคณิตว่าง ไม่มีพิกัด", en: "the geometry is empty: it has no coordinates")
+        }
+        if polygon, g.type != .polygon, g.type != .multiPolygon {
+            let noun = PinText.noun(g.type)
+            throw PinInputError(th: "ระบุ --polygon แต่รูปเรขาคณิตที่ให้เป็น\(noun.th) (\(g.type.rawValue)): ใส่ POLYGON หรือไม่ต้องใส่ --polygon",
+                                en: "--polygon was given but the geometry is a \(noun.en) (\(g.type.rawValue)): give a POLYGON, or drop --polygon")
+        }
         switch g {
         case .point, .lineString, .polygon, .multiLineString, .multiPolygon: break
         default:
             throw PinInputError(th: "หมุดต้องเป็นจุด เส้น หรือรูปหลายเหลี่ยม (Point, LineString, Polygon) แต่ได้ \(g.type.rawValue)",
                                 en: "a pin must be a point, line or polygon (Point, LineString, Polygon), got \(g.type.rawValue)")
-        }
-        if g.isEmpty {
-            throw PinInputError(th: "รูปเรขาคณิตว่าง ไม่มีพิกัด", en: "the geometry is empty: it has no coordinates")
         }
         if case .lineString(let cs) = g, Set(cs).count < 2 {
             throw PinInputError.onePointLine(raw.trimmingCharacters(in: .whitespacesAndNewlines))

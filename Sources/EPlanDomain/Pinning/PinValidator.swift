@@ -56,6 +56,7 @@ public final class PinValidator {
         // 1. validity
         let v = shape.validity()
         if !v.isValid { throw invalid(v, candidate) }
+        try checkArea(g)
         // 2. kind of work
         let warnings = kindWarnings(project: project, type: g.type)
         // 3. jurisdiction
@@ -116,6 +117,37 @@ public final class PinValidator {
     }
 
     // MARK: - checks
+
+    /// Below these a polygon is a sliver (e.g. three nearly collinear points), not a place:
+    /// a footprint of at least 1 m², at least 10 cm wide on average (2 × area / perimeter,
+    /// which is the width of a long thin strip).
+    public static let minimumPolygonAreaM2 = 1.0
+    public static let minimumPolygonWidthM = 0.1
+
+    /// Refuses degenerate polygons, measured in metres in the pin's UTM zone (each part of a
+    /// multipolygon on its own: one sliver part is as wrong as a sliver polygon).
+    func checkArea(_ g: Geometry) throws {
+        let parts: [Polygon]
+        switch g {
+        case .polygon(let p): parts = [p]
+        case .multiPolygon(let ps): parts = ps
+        default: return
+        }
+        let center = g.envelope?.center ?? Coordinate(100, 15)
+        let utm = UTMZone.crs(forLongitude: center.x)
+        let t = try CoordinateTransform.withoutPROJ(from: .wgs84, to: utm) ?? projProvider().transform(from: .wgs84, to: utm)
+        for (i, p) in parts.enumerated() {
+            let u = try GEOSGeometry(try t.transform(Geometry.polygon(p)), context: geos)
+            let area = try u.area, perimeter = try u.length
+            let width = perimeter > 0 ? 2 * area / perimeter : 0
+            guard area < Self.minimumPolygonAreaM2 || width < Self.minimumPolygonWidthM else { continue }
+            let which = parts.count > 1 ? Message(th: " (ส่วนที่ \(i + 1))", en: " (part \(i + 1))") : Message(th: "", en: "")
+            let a = JSONText.number(area, decimals: area < 0.01 ? 10 : 2), w = JSONText.number(width, decimals: width < 0.01 ? 10 : 3)
+            throw PinInputError(
+                th: "รูปหลายเหลี่ยมเล็กหรือแคบเกินกว่าจะเป็นที่ตั้งโครงการ\(which.th): พื้นที่ \(a) ตร.ม. กว้างเฉลี่ย \(w) ม. (ต้องมีพื้นที่อย่างน้อย \(JSONText.number(Self.minimumPolygonAreaM2, decimals: 1)) ตร.ม. และกว้างอย่างน้อย \(JSONText.number(Self.minimumPolygonWidthM, decimals: 1)) ม.) — จุดเกือบอยู่ในแนวเดียวกันหรือไม่? ถ้าเป็นถนนให้ปักเป็นเส้น (ไม่ใส่ --polygon)",
+                en: "the polygon is too small or too thin to be a project's site\(which.en): area \(a) m², mean width \(w) m (at least \(JSONText.number(Self.minimumPolygonAreaM2, decimals: 1)) m² and \(JSONText.number(Self.minimumPolygonWidthM, decimals: 1)) m wide are needed) — are the points nearly in one line? pin a road as a line (without --polygon)")
+        }
+    }
 
     private func isPoint(_ g: Geometry) -> Bool { g.type == .point || g.type == .multiPoint }
     private func isLine(_ g: Geometry) -> Bool { g.type == .lineString || g.type == .multiLineString }
@@ -248,6 +280,7 @@ public final class PinValidator {
         let out = isLine(g) ? try outsideU.length : try outsideU.area
         // The farthest point of the part outside, from its vertices densified every few metres.
         var maxD = 0.0
+        var farthestU: Coordinate? = nil
         if !outsideU.isEmpty {
             let step = max(5, (try outsideU.length) / 5000)
             let dense = try outsideU.densify(tolerance: step).toGeometry()
@@ -255,13 +288,18 @@ public final class PinValidator {
             dense.forEachCoordinate { probe.append($0) }
             for c in probe {
                 let d = try jurU.distance(to: try GEOSGeometry(.point(c), context: geos))
-                if d > maxD { maxD = d }
+                if d > maxD || farthestU == nil { maxD = d; farthestU = c }
             }
         }
-        // A point of the part outside, in lon/lat, for "where it really lies".
+        // "Where it really lies" is told at that farthest point: it is surely outside (a point
+        // on the surface of the part outside may sit on the boundary, in the LAO's own tambon).
         var at = center
-        let outsideDeg = try shape.difference(with: try GEOSGeometry(lao.jurisdiction!, context: geos))
-        if !outsideDeg.isEmpty, let c = try outsideDeg.pointOnSurface { at = c }
+        if let f = farthestU {
+            at = try proj.transform(from: utmCRS, to: .wgs84).transform(f)
+        } else {
+            let outsideDeg = try shape.difference(with: try GEOSGeometry(lao.jurisdiction!, context: geos))
+            if !outsideDeg.isEmpty, let c = try outsideDeg.pointOnSurface { at = c }
+        }
         return Measure(distance: maxD, fraction: total > 0 ? out / total : 0, outside: out, total: total, farthest: at)
     }
 

@@ -41,6 +41,7 @@ public final class GEOSGeometry {
 
     /// Parses WKT; a syntax error throws `.malformedWKT` with GEOS's ParseException text.
     public convenience init(wkt: String, context: GEOSContext) throws {
+        try WKTShape.check(wkt)
         context.clearError()
         let p = wkt.withCString { GEOSWKTReader_read_r(context.handle, context.wktReader, $0) }
         guard let p else { throw context.failure("GEOSWKTReader_read_r", kind: .malformedWKT) }
