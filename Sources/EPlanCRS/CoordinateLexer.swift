@@ -24,7 +24,24 @@ struct Scanned {
     func text(_ r: Range<Int>) -> String {
         guard !r.isEmpty, r.upperBound <= origin.count else { return "" }
         let lo = origin[r.lowerBound].lowerBound, hi = origin[r.upperBound - 1].upperBound
-        return String(String.UnicodeScalarView(original[lo..<hi])).trimmingWhitespace()
+        return Self.visible(String(String.UnicodeScalarView(original[lo..<hi]))).trimmingWhitespace()
+    }
+
+    /// `text` without the invisible marks `normalize` drops, so a message or a stored input
+    /// never carries a character the reader cannot see.
+    static func visible(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { !isInvisible($0) }))
+    }
+
+    static func isInvisible(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        // zero-width (Thai word breaks), and the direction marks that copying from
+        // Arabic/Hebrew-aware apps leaves behind (LRM, RLM, ALM, embeddings, isolates), soft hyphen
+        case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069, 0x00AD:
+            return true
+        default:
+            return false
+        }
     }
 
     // Thai units and hemisphere words, and English words, become the mark or letter they mean.
@@ -71,10 +88,7 @@ struct Scanned {
         case 0x00BA, 0x02DA, 0x2070: return "°"
         case 0x2032, 0x2019, 0x2018, 0x00B4, 0x02B9, 0xFF07, 0x0060: return "'"
         case 0x2033, 0x201D, 0x201C, 0x02BA, 0xFF02: return "\""
-        case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: return nil   // zero-width (Thai word breaks)
-        // Invisible direction marks that copying from Arabic/Hebrew-aware apps leaves behind
-        // (LRM, RLM, ALM, embeddings, isolates) and the soft hyphen: as invisible as the above.
-        case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069, 0x00AD: return nil
+        case _ where isInvisible(s): return nil
         case 0x3A, 0xFF1A, 0x28, 0x29, 0x5B, 0x5D: return " "     // 16:43:00, (lat, lon), [..]
         default: return s.properties.isWhitespace ? " " : s
         }

@@ -61,6 +61,10 @@ public struct CoordinateParser: Sendable {
         self.crs = crs
     }
 
+    /// `text` without invisible marks (zero-width spaces, LRM/RLM and other direction marks,
+    /// soft hyphens), as every coordinate form reads it.
+    public static func visible(_ text: String) -> String { Scanned.visible(text) }
+
     /// Command-line words with a leading ASCII minus before a digit ("-16.7, 98.5") get a
     /// Unicode minus (U+2212) instead, which this parser reads as a minus, so an argument
     /// parser does not take a negative coordinate for an option. Options never start with a
@@ -84,7 +88,7 @@ public struct CoordinateParser: Sendable {
     /// One point. Throws `CoordinateParseError` naming the token at fault.
     public func parse(_ text: String) throws -> ParsedCoordinate {
         let sc = Scanned(text)
-        let raw = text.trimmingWhitespace()
+        let raw = Scanned.visible(text).trimmingWhitespace()
         let lx = lex(sc.scalars, grouping: false)
         guard !lx.isEmpty else { throw CoordinateParseError.empty() }
         for l in lx {

@@ -112,7 +112,8 @@ public struct PinInput {
                             rawInput: raw, form: .coordinates, points: points)
     }
 
-    public func wkt(_ text: String, crs: CRS?, form: PinCandidate.Form = .wkt) throws -> PinCandidate {
+    public func wkt(_ typed: String, crs: CRS?, form: PinCandidate.Form = .wkt) throws -> PinCandidate {
+        let text = CoordinateParser.visible(typed)   // invisible marks, as in typed coordinates
         let geos = GEOSContext()
         let g: Geometry
         do {
@@ -126,7 +127,8 @@ public struct PinInput {
         return try candidate(native: g, crs: crs ?? .wgs84, raw: text, form: form)
     }
 
-    public func geoJSON(_ text: String, crs: CRS?, form: PinCandidate.Form = .geojson) throws -> PinCandidate {
+    public func geoJSON(_ typed: String, crs: CRS?, form: PinCandidate.Form = .geojson) throws -> PinCandidate {
+        let text = CoordinateParser.visible(typed)
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
             throw PinInputError(th: "GeoJSON ไม่ใช่ JSON ที่ถูกต้อง: \((error as NSError).localizedDescription)",
