@@ -45,11 +45,14 @@ public struct DatabaseError: UserFacingError {
         let text = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
             ?? String(cString: sqlite3_errstr(code))
         let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
-        var kind = DatabaseError.kind(for: code)
-        // A write that fails for want of space may come back as "disk I/O error" (a WAL or
-        // journal write, an fsync): the OS error says what it was.
-        if code & 0xFF == SQLITE_IOERR, let c = connection, [ENOSPC, EDQUOT].contains(sqlite3_system_errno(c)) { kind = .diskFull }
-        self.init(kind: kind, code: extended, sqliteMessage: text, sql: sql, path: path)
+        self.init(kind: DatabaseError.kind(for: code, connection: connection), code: extended, sqliteMessage: text, sql: sql, path: path)
+    }
+
+    /// As `kind(for:)`, and a write that failed for want of space but came back as "disk I/O
+    /// error" (a WAL or journal write, an fsync) is `.diskFull`: the OS error says what it was.
+    static func kind(for code: Int32, connection: OpaquePointer?) -> Kind {
+        if code & 0xFF == SQLITE_IOERR, let c = connection, [ENOSPC, EDQUOT].contains(sqlite3_system_errno(c)) { return .diskFull }
+        return kind(for: code)
     }
 
     static func kind(for code: Int32) -> Kind {

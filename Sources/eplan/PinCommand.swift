@@ -110,7 +110,7 @@ struct PinCommand: ParsableCommand {
         if let geojson { return try input.geoJSON(geojson, crs: parser.crs) }
         if let file { return try input.file(file, crs: parser.crs) }
         if coordinate.count == 1 {
-            let text = coordinate[0].trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = CoordinateParser.visible(coordinate[0]).trimmingCharacters(in: .whitespacesAndNewlines)
             if text.hasPrefix("{") { return try input.geoJSON(text, crs: parser.crs) }
             let upper = text.uppercased()
             if ["POINT", "LINESTRING", "POLYGON", "MULTI"].contains(where: { upper.hasPrefix($0) }) {
