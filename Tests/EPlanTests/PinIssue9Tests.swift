@@ -143,6 +143,27 @@ final class PinIssue9Tests: CLITestCase {
     }
 }
 
+/// The same faults in the other commands that read a GeoJSON file the user names.
+final class InputFileIssue9Tests: CLITestCase {
+    func testFoldersDevicesAndCollectionsWithoutFeaturesSayWhatTheyAre() throws {
+        let db = try initStore()
+        let noFeatures = try writeFile("nofeatures.geojson", #"{"type":"FeatureCollection"}"#)
+        let commands: [[String]] = [["boundaries", "import", "--level", "tambon"], ["audit", "boundaries", "--level", "tambon", "--file"]]
+        for c in commands {
+            var r = try eplan(["--lang", "en"] + c + [noFeatures, "--db", db])
+            XCTAssertEqual(r.status, 1, "\(c): \(r.err)")
+            XCTAssertTrue(r.err.contains("no \"features\" array"), "\(c): \(r.err)")
+            XCTAssertFalse(r.err.contains("found FeatureCollection"), "\(c): \(r.err)")
+            r = try eplan(["--lang", "en"] + c + [dir.path, "--db", db])
+            XCTAssertEqual(r.status, 1, "\(c): \(r.err)")
+            XCTAssertTrue(r.err.contains("is a folder") && !r.err.contains("NSCocoaErrorDomain"), "\(c): \(r.err)")
+            r = try eplan(["--lang", "en"] + c + ["/dev/null", "--db", db])
+            XCTAssertEqual(r.status, 1, "\(c): \(r.err)")
+            XCTAssertTrue(r.err.contains("not a regular file"), "\(c): \(r.err)")
+        }
+    }
+}
+
 /// A full disk says "disk full", not "disk I/O error" (SQLite's own SQLITE_FULL, reached for
 /// real through max_page_count).
 final class DiskFullTests: StoreTestCase {

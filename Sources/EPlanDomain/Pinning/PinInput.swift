@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A location an engineer gave for a project, read but not yet checked.
 public struct PinCandidate: Sendable {
@@ -176,26 +173,8 @@ public struct PinInput {
         return try wkt(trimmed, crs: crs, form: .file)
     }
 
-    /// The file's text. A folder, a device or a FIFO is refused by what it is (reading
-    /// /dev/null as root, or a FIFO, would otherwise say "permission" or wait forever), and
-    /// errors say why in words, not Foundation's error domain and number.
     static func readRegularFile(_ path: String) throws -> String {
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            throw FileError.unreadable(path: path, detail: String(cString: strerror(errno)))
-        }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR:
-            throw PinInputError(th: "'\(path)' เป็นโฟลเดอร์ ไม่ใช่ไฟล์: ระบุไฟล์ GeoJSON หรือ WKT", en: "'\(path)' is a folder, not a file: name a GeoJSON or WKT file")
-        default:
-            throw PinInputError(th: "'\(path)' ไม่ใช่ไฟล์ธรรมดา (เป็นอุปกรณ์ ท่อ หรือซ็อกเก็ต): ระบุไฟล์ GeoJSON หรือ WKT",
-                                en: "'\(path)' is not a regular file (a device, pipe or socket): name a GeoJSON or WKT file")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError.unreadable(path: path, detail: access(path, R_OK) != 0 ? String(cString: strerror(errno)) : "read failed")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(data: try RegularFile.read(path), encoding: .utf8) else {
             throw PinInputError(th: "ไฟล์ '\(path)' ไม่ใช่ข้อความ UTF-8", en: "the file '\(path)' is not UTF-8 text")
         }
         return text
