@@ -195,3 +195,31 @@ final class MGRSTests: XCTestCase {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// `GEOSGeometry(strictWKT:)`: what GEOS's WKT reader lets through is refused, saying what.
+final class StrictWKTTests: XCTestCase {
+    func testRefusesWhatGEOSLetsThrough() throws {
+        let ctx = GEOSContext()
+        let cases: [(String, String)] = [
+            ("POINT(99.1009 16.7834) xyz", "unexpected text after the geometry: 'xyz'"),
+            ("POINT Z (1 2 3)", "carry Z"), ("POINT(1 2 3)", "carry Z"),
+            ("POINT ZM (1 2 3 4)", "carry ZM"), ("LINESTRING(0 0 1, 1 1 1)", "carry Z"),
+            ("POINT(nan nan)", "not a finite number"), ("POINT(1 -inf)", "not a finite number"),
+            ("GEOMETRYCOLLECTION(POINT(1 2), POINT Z (1 2 3))", "carry Z"),
+        ]
+        for (text, words) in cases {
+            XCTAssertThrowsError(try GEOSGeometry(strictWKT: text, context: ctx), text) { e in
+                XCTAssertEqual((e as? GEOSError)?.kind, .malformedWKT, text)
+                XCTAssertTrue((e as? GEOSError)?.message.en.contains(words) == true, "\(text): \(e)")
+            }
+        }
+        for ok in ["POINT (1 2)", " POINT(1e1 -2.5) ", "POLYGON((0 0, 1 0, 1 1, 0 0))", "MULTIPOINT((1 2), (3 4))",
+                   "MULTIPOINT(1 2, 3 4)", "POINT EMPTY", "GEOMETRYCOLLECTION(POINT(1 2), LINESTRING(0 0, 1 1))"] {
+            XCTAssertNoThrow(try GEOSGeometry(strictWKT: ok, context: ctx), ok)
+        }
+        // GEOS's own parse errors still come first, in its words.
+        XCTAssertThrowsError(try GEOSGeometry(strictWKT: "POINT (1)", context: ctx)) { e in
+            XCTAssertTrue((e as? GEOSError)?.geosMessage?.contains("Exception") == true, "\(e)")
+        }
+    }
+}

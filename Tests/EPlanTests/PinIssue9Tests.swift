@@ -40,7 +40,7 @@ final class PinIssue9Tests: CLITestCase {
         try assertRefused(db, ["W9", "--wkt", "POINT(98.5787 16.7265);"], ["unexpected text", ";"])
         try assertRefused(db, ["W9", "POINT Z (98.5787 16.7265 12)"], ["Z", "not stored"])
         try assertRefused(db, ["W9", "POINT M (98.5787 16.7265 12)"], ["M", "not stored"])
-        try assertRefused(db, ["W9", "POINTZM(98.5787 16.7265 12 1)"], ["ZM", "not stored"])
+        try assertRefused(db, ["W9", "POINT ZM (98.5787 16.7265 12 1)"], ["ZM", "not stored"])
         try assertRefused(db, ["W9", "POINT(98.5787 16.7265 12)"], ["Z", "not stored"])
         try assertRefused(db, ["W9", "LINESTRING(98.5787 16.7265 1, 98.579 16.727 2)"], ["Z", "not stored"])
         try assertRefused(db, ["W9", "POINT(nan nan)"], ["not a finite number", "nan"], never: ["MultiPoint"])

@@ -114,7 +114,7 @@ public struct PinInput {
         let geos = GEOSContext()
         let g: Geometry
         do {
-            g = try GEOSGeometry(wkt: text, context: geos).toGeometry()
+            g = try GEOSGeometry(strictWKT: text, context: geos).toGeometry()
         } catch let e as GEOSError {
             if (e.geosMessage ?? "").contains("must contain 0 or >1") {
                 throw PinInputError.onePointLine(text.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -41,11 +41,18 @@ public final class GEOSGeometry {
 
     /// Parses WKT; a syntax error throws `.malformedWKT` with GEOS's ParseException text.
     public convenience init(wkt: String, context: GEOSContext) throws {
-        try WKTShape.check(wkt)
         context.clearError()
         let p = wkt.withCString { GEOSWKTReader_read_r(context.handle, context.wktReader, $0) }
         guard let p else { throw context.failure("GEOSWKTReader_read_r", kind: .malformedWKT) }
         self.init(owning: p, context: context)
+    }
+
+    /// As `init(wkt:)`, then refuses what GEOS's reader lets through: text after the geometry,
+    /// Z or M values (a `Geometry` keeps x y only) and non-finite numbers (see `WKTShape`).
+    /// For text a person typed; GEOS's own parse errors come first, in its words.
+    public convenience init(strictWKT wkt: String, context: GEOSContext) throws {
+        try self.init(wkt: wkt, context: context)
+        try WKTShape.check(wkt)
     }
 
     /// Parses WKB (ISO or EWKB, either byte order); malformed bytes throw `.malformedWKB`.
