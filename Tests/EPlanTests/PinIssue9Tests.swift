@@ -47,6 +47,9 @@ final class PinIssue9Tests: CLITestCase {
         try assertRefused(db, ["W9", "POINT(98.5 inf)"], ["not a finite number"], never: ["MultiPoint"])
         try assertRefused(db, ["W9", "POINT EMPTY"], ["empty"], never: ["MultiPoint"])
         try assertRefused(db, ["W9", "--geojson", #"{"type":"Point","coordinates":[]}"#], ["empty"], never: ["MultiPoint"])
+        try assertRefused(db, ["W9", "--geojson", #"{"type":"Point","coordinates":[98.5787,16.7265,12]}"#], ["third value (height)"])
+        try assertRefused(db, ["W9", #"{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[98.578,16.726],[98.579,16.727,3]]}}"#],
+                          ["third value (height)"])
         XCTAssertEqual(try pinCount(db), 0)
         // What is well formed still goes through, with an exponent too.
         XCTAssertEqual(try eplan(["pin", "--db", db, "W9", "POINT(98.5787 1.67265e1)", "--dry-run"]).status, 0)
@@ -68,7 +71,12 @@ final class PinIssue9Tests: CLITestCase {
                           ["too small or too thin", "m²", "nearly in one line"])
         try assertRefused(db, ["W9", "POLYGON((98.5787 16.7265, 98.5797 16.7265, 98.5787 16.72650001, 98.5787 16.7265))"],
                           ["too small or too thin"])
+        // A line of two points 1 cm apart is a point typed twice; the same for a GeoJSON line.
+        try assertRefused(db, ["R9", "16.7265, 98.5787", "16.72650009, 98.5787"], ["too short", "pin a single site as a point"])
+        try assertRefused(db, ["R9", "--geojson", #"{"type":"LineString","coordinates":[[98.5787,16.7265],[98.5787,16.72650009]]}"#],
+                          ["too short"])
         XCTAssertEqual(try pinCount(db), 0)
+        XCTAssertEqual(try eplan(["pin", "--db", db, "R9", "16.7265, 98.5787", "16.7266, 98.5787", "--dry-run"]).status, 0, "11 m is a route")
         // A 10 m × 10 m footprint is a site.
         let square = ["16.72650, 98.57870", "16.72650, 98.57879", "16.72659, 98.57879", "16.72659, 98.57870"]
         let ok = try eplan(["pin", "--db", db, "W9", "--polygon"] + square)

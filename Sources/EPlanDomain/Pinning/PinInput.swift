@@ -153,7 +153,23 @@ public struct PinInput {
             throw PinInputError.onePointLine(text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let g = try GeoJSONGeometry.decode(geometryObject)
+        // The decoder drops a third (altitude) value, as RFC 7946 allows; a pin says so
+        // instead, as for WKT's Z (a height typed in would otherwise vanish unseen).
+        if Self.positionSize(geometryObject) > 2 {
+            throw PinInputError(th: "ตำแหน่งใน GeoJSON มีค่าที่ 3 (ความสูง) ซึ่งไม่ได้เก็บ: ใส่เฉพาะ [ลองจิจูด, ละติจูด]",
+                                en: "the GeoJSON positions carry a third value (height), which is not stored: give [longitude, latitude] only")
+        }
         return try candidate(native: g, crs: crs ?? .wgs84, raw: text, form: form)
+    }
+
+    /// The most numbers in any position of a GeoJSON geometry object (0 when it has none).
+    static func positionSize(_ object: Any) -> Int {
+        if let o = object as? [String: Any] {
+            return max(o["coordinates"].map(positionSize) ?? 0, (o["geometries"] as? [Any])?.map(positionSize).max() ?? 0)
+        }
+        guard let a = object as? [Any] else { return 0 }
+        if !a.isEmpty, a.allSatisfy({ $0 is NSNumber }) { return a.count }
+        return a.map(positionSize).max() ?? 0
     }
 
     /// A GeoJSON LineString with one position.

@@ -123,19 +123,28 @@ public final class PinValidator {
     /// which is the width of a long thin strip).
     public static let minimumPolygonAreaM2 = 1.0
     public static let minimumPolygonWidthM = 0.1
+    /// Below this a line is one point typed twice (GPS noise), not a route.
+    public static let minimumLineLengthM = 1.0
 
-    /// Refuses degenerate polygons, measured in metres in the pin's UTM zone (each part of a
+    /// Refuses degenerate polygons and lines, measured in metres in the pin's UTM zone (each part of a
     /// multipolygon on its own: one sliver part is as wrong as a sliver polygon).
     func checkArea(_ g: Geometry) throws {
+        let center = g.envelope?.center ?? Coordinate(100, 15)
+        let utm = UTMZone.crs(forLongitude: center.x)
+        let t = try CoordinateTransform.withoutPROJ(from: .wgs84, to: utm) ?? projProvider().transform(from: .wgs84, to: utm)
         let parts: [Polygon]
         switch g {
         case .polygon(let p): parts = [p]
         case .multiPolygon(let ps): parts = ps
+        case .lineString, .multiLineString:
+            // A "line" a few millimetres long is a point typed twice, not a route.
+            let length = try GEOSGeometry(try t.transform(g), context: geos).length
+            guard length < Self.minimumLineLengthM else { return }
+            let l = JSONText.number(length, decimals: length < 0.01 ? 10 : 3)
+            throw PinInputError(th: "เส้นสั้นเกินกว่าจะเป็นแนวโครงการ: ยาว \(l) ม. (ต้องยาวอย่างน้อย \(JSONText.number(Self.minimumLineLengthM, decimals: 1)) ม.) — ถ้าเป็นที่ตั้งจุดเดียวให้ปักเป็นจุด",
+                                en: "the line is too short to be a project's route: \(l) m long (at least \(JSONText.number(Self.minimumLineLengthM, decimals: 1)) m is needed) — pin a single site as a point")
         default: return
         }
-        let center = g.envelope?.center ?? Coordinate(100, 15)
-        let utm = UTMZone.crs(forLongitude: center.x)
-        let t = try CoordinateTransform.withoutPROJ(from: .wgs84, to: utm) ?? projProvider().transform(from: .wgs84, to: utm)
         for (i, p) in parts.enumerated() {
             let u = try GEOSGeometry(try t.transform(Geometry.polygon(p)), context: geos)
             let area = try u.area, perimeter = try u.length
