@@ -172,6 +172,47 @@ final class InputFileIssue9Tests: CLITestCase {
     }
 }
 
+/// A filesystem that is really full (a 2 MB tmpfs, filled up): SQLite reports "disk I/O
+/// error" (the -shm/-wal file cannot grow, ENOSPC) and eplan says "disk full", exit 3.
+/// Needs root and mount(8); skipped otherwise.
+final class FullFilesystemTests: CLITestCase {
+    func runTool(_ tool: String, _ args: [String]) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        try p.run(); p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    func testPinOnAFullDiskSaysDiskFull() throws {
+        let mnt = dir.appendingPathComponent("small").path
+        try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount"),
+              try runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt]) == 0 else {
+            throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-filesystem test is skipped")
+        }
+        defer { _ = try? runTool("/bin/umount", [mnt]) }
+        let db = mnt + "/s.sqlite"
+        XCTAssertEqual(try eplan(["init", "--no-plan", "--db", db]).status, 0)
+        try Store(path: db).database.execute("""
+            INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at)
+            VALUES ('W9', '03630601', 2568, 'ระบบประปา', 'water', '2025-01-01', '2025-01-01')
+            """)
+        // Fill what is left of the filesystem.
+        XCTAssertTrue(FileManager.default.createFile(atPath: mnt + "/fill", contents: nil))
+        let fill = try XCTUnwrap(FileHandle(forWritingAtPath: mnt + "/fill"))
+        let block = Data(count: 4096)
+        while (try? fill.write(contentsOf: block)) != nil {}
+        try? fill.close()
+        let r = try eplan(["--lang", "en", "pin", "--db", db, "W9", "16.7265, 98.5787", "--by", "somchai"])
+        XCTAssertEqual(r.status, 3, r.err)
+        XCTAssertTrue(r.err.hasPrefix("error: disk full"), r.err)
+        let th = try eplan(["pin", "--db", db, "W9", "16.7265, 98.5787", "--by", "somchai"])
+        XCTAssertTrue(th.err.contains("ดิสก์เต็ม"), th.err)
+    }
+}
+
 /// A full disk says "disk full", not "disk I/O error" (SQLite's own SQLITE_FULL, reached for
 /// real through max_page_count).
 final class DiskFullTests: StoreTestCase {
