@@ -65,10 +65,10 @@ public struct CoordinateParser: Sendable {
     /// soft hyphens), as every coordinate form reads it.
     public static func visible(_ text: String) -> String { Scanned.visible(text) }
 
-    /// Command-line words with a leading ASCII minus before a digit ("-16.7, 98.5") get a
-    /// Unicode minus (U+2212) instead, which this parser reads as a minus, so an argument
-    /// parser does not take a negative coordinate for an option. Options never start with a
-    /// digit; words after "--" are left alone.
+    /// Command-line words with a leading minus before a digit ("-16.7, 98.5") get a leading
+    /// space, so an argument parser does not take a negative coordinate for an option; this
+    /// parser trims it, so the input is stored as typed. Options never start with a digit;
+    /// words after "--" are left alone.
     public static func shieldingLeadingMinus(_ arguments: [String]) -> [String] {
         var out: [String] = []
         var rest = false
@@ -77,7 +77,7 @@ public struct CoordinateParser: Sendable {
             let s = Array(a.unicodeScalars)
             let numberFollows = s.count > 1 && (("0"..."9").contains(s[1]) || (s[1] == "." && s.count > 2 && ("0"..."9").contains(s[2])))
             if !rest, s.first == "-", numberFollows {
-                out.append("\u{2212}" + String(String.UnicodeScalarView(s.dropFirst())))
+                out.append(" " + a)
             } else {
                 out.append(a)
             }

@@ -87,8 +87,9 @@ final class CoordinateFormsIssue9Tests: XCTestCase {
 
     func testLeadingMinusIsShieldedFromTheArgumentParser() throws {
         let args = CoordinateParser.shieldingLeadingMinus(["where", "-16.7, 98.5", "--format", "json", "-.5,1", "-h", "--", "-3"])
-        XCTAssertEqual(args, ["where", "\u{2212}16.7, 98.5", "--format", "json", "\u{2212}.5,1", "-h", "--", "-3"])
+        XCTAssertEqual(args, ["where", " -16.7, 98.5", "--format", "json", " -.5,1", "-h", "--", "-3"])
         XCTAssertEqual(try p.parse(args[1]).native, Coordinate(98.5, -16.7))
+        XCTAssertEqual(try p.parse(args[1]).raw, "-16.7, 98.5", "stored as typed")
     }
 }
 

@@ -117,6 +117,10 @@ final class PinIssue9Tests: CLITestCase {
         XCTAssertEqual(south.status, 4, south.err)
         XCTAssertTrue(south.out.contains("-16.700000, 98.500000"), south.out)
         XCTAssertFalse(south.err.contains("Missing expected argument"), south.err)
+        let json = try eplan(["where", "--db", db, "-16.7, 98.5", "--format", "json"])
+        XCTAssertTrue(json.out.contains(#""input":"-16.7, 98.5""#), json.out)
+        // A pin whose first point has a minus: read, then refused as outside (exit 4), not a usage error.
+        XCTAssertEqual(try eplan(["pin", "--db", db, "W9", "-16.7265, 98.5787", "--dry-run"]).status, 4)
         for text in ["lat 16.7265 lon 98.5787", "ละติจูด 16.7265 ลองจิจูด 98.5787", "16.7265 98.5787E", "N16.7265 98.5787",
                      "0000000000016.7265, 098.5787", #"16D43'35.4"N 98D34'43.3"E"#, "Zone 47N 455091 1849347", "47QMU5509049347"] {
             let r = try eplan(["where", "--db", db, text, "--format", "json"])
