@@ -235,3 +235,21 @@ final class DiskFullTests: StoreTestCase {
         }
     }
 }
+
+/// The LAO importer, like a pin, names an empty geometry as empty (not "MultiPoint").
+final class LAOEmptyGeometryIssue9Tests: CLITestCase {
+    func testEmptyPointOrPolygonIsNoGeometry() throws {
+        let db = try initStore()
+        for geometry in [#"{"type":"Point","coordinates":[]}"#, #"{"type":"Polygon","coordinates":[]}"#] {
+            let file = try writeFile("lao.geojson", """
+                {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"06639998","type":"อบต.",
+                "name_th":"องค์การบริหารส่วนตำบลทดสอบ","short_th":"อบต.ทดสอบ","amphoe_code":"6308","province_code":"63",
+                "tambons":"630805"},"geometry":\(geometry)}]}
+                """)
+            let r = try eplan(["--lang", "en", "laos", "import", "--db", db, file])
+            XCTAssertEqual(r.status, 1, r.err)
+            XCTAssertTrue(r.err.contains("06639998") && r.err.contains("no geometry"), r.err)
+            XCTAssertFalse(r.err.contains("MultiPoint"), r.err)
+        }
+    }
+}

@@ -103,6 +103,8 @@ public struct LAORegistryImporter {
             if let bad = BoundaryImporter.firstOutOfRange(g) {
                 throw LAOImportError.outOfRange(at: at, code: entry.record.code, coordinate: bad)
             }
+            // Empty first: an empty Point is held as an empty MultiPoint, a type name the file never had.
+            if g.isEmpty { throw LAOImportError.noGeometry(at: at, code: entry.record.code) }
             switch g {
             case .polygon, .multiPolygon: break
             default: throw LAOImportError.notAreal(at: at, code: entry.record.code, type: g.type.rawValue)
