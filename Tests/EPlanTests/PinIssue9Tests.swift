@@ -173,6 +173,10 @@ final class InputFileIssue9Tests: CLITestCase {
             XCTAssertEqual(r.status, 1, "\(c): \(r.err)")
             XCTAssertTrue(r.err.contains("not a regular file"), "\(c): \(r.err)")
         }
+        // `laos import` of a folder trapped (exit 132 in FileHandle.readData): now refused as a folder.
+        let lao = try eplan(["--lang", "en", "laos", "import", "--db", db, dir.path])
+        XCTAssertEqual(lao.status, 1, lao.err)
+        XCTAssertTrue(lao.err.contains("is a folder"), lao.err)
     }
 }
 
