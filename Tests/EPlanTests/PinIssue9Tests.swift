@@ -108,6 +108,8 @@ final class PinIssue9Tests: CLITestCase {
         XCTAssertTrue(marked.out.contains(#""input":"16.7265, 98.5787""#), marked.out)
         let wkt = try eplan(["pin", "--db", db, "W9", "\u{200E}POINT(98.5787\u{200F} 16.7265)", "--dry-run"])
         XCTAssertEqual(wkt.status, 0, wkt.err)
+        // A project code pasted with a mark: the message names the mark instead of hiding it.
+        try assertRefused(db, ["\u{200F}W9", "16.7265, 98.5787"], ["'W9'", "invisible character U+200F"], never: ["\u{200F}"])
     }
 
     func testTypedFormsAndALeadingMinusThroughTheCLI() throws {

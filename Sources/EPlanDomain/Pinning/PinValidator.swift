@@ -20,7 +20,16 @@ public final class PinValidator {
     }
 
     public static func unknownProject(_ code: String) -> PinInputError {
-        PinInputError(th: "ไม่พบโครงการรหัส '\(code)' ในฐานข้อมูล", en: "no project with code '\(code)' in the store")
+        // A code pasted with an invisible mark (LRM, zero-width space…) looks right but is not:
+        // name the mark, since the reader cannot see it in the quoted code.
+        let hidden = code.unicodeScalars.filter { [.format, .control].contains($0.properties.generalCategory) }
+        guard let h = hidden.first else {
+            return PinInputError(th: "ไม่พบโครงการรหัส '\(code)' ในฐานข้อมูล", en: "no project with code '\(code)' in the store")
+        }
+        let u = "U+" + String(h.value, radix: 16, uppercase: true).leftPadded(to: 4)
+        let shown = CoordinateParser.visible(code)
+        return PinInputError(th: "ไม่พบโครงการรหัส '\(shown)' ในฐานข้อมูล: รหัสที่ให้มีอักขระที่มองไม่เห็น \(u) ปนอยู่ ให้พิมพ์รหัสใหม่",
+                             en: "no project with code '\(shown)' in the store: the code given holds an invisible character \(u); type it again")
     }
 
     /// The project's LAO and its prepared jurisdiction, kept for later calls.
@@ -334,4 +343,8 @@ public final class PinValidator {
         }
         return out
     }
+}
+
+private extension String {
+    func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }
