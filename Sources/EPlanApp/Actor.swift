@@ -33,12 +33,9 @@ public struct Actor: Sendable, Equatable {
 
     /// The person at the command line, named by `--by` or the OS account.
     public static func local(_ name: String) throws -> Actor {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else {
-            throw AppError(.badInput, Message(th: "--by ต้องระบุชื่อผู้บันทึก (ว่างไม่ได้)", en: "--by must name who records it (not empty)"),
-                           field: "--by")
+        do { return Actor(name: try PinInput.pinnedBy(name), role: .local) } catch let e as PinInputError {
+            throw AppError(.badInput, e.message, field: "--by", underlying: e)
         }
-        return Actor(name: trimmed, role: .local)
     }
 
     /// May this actor store a pin for a project of `lao` (in `province`)? Forcing a pin
@@ -49,6 +46,27 @@ public struct Actor: Sendable, Equatable {
         case .engineer: return !force && laoCode == lao
         case .province: return provinceCode != nil && provinceCode == province
         case .planner, .finance, .admin: return false
+        }
+    }
+}
+
+extension Actor {
+    /// Kinds of write the roles are told apart by.
+    public enum Right: Sendable { case editPlans, editStages }
+
+    /// Refuses (`forbidden`) unless this actor has the right, for `laoCode` when given.
+    /// The local file holder has every right; LAO staff only for their own LAO.
+    public func require(_ right: Right, laoCode lao: String? = nil) throws {
+        let allowed: Bool
+        switch (role, right) {
+        case (.local, _): allowed = true
+        case (.planner, .editPlans): allowed = lao == nil ? laoCode != nil : laoCode == lao
+        case (.finance, .editStages), (.planner, .editStages): allowed = lao != nil && laoCode == lao
+        default: allowed = false
+        }
+        guard allowed else {
+            throw AppError(.forbidden, Message(th: "บัญชี \(name) (\(role.rawValue)) ไม่มีสิทธิ์ทำรายการนี้" + (lao.map { " ของ อปท. \($0)" } ?? ""),
+                                               en: "account \(name) (\(role.rawValue)) may not do this" + (lao.map { " for LAO \($0)" } ?? "")))
         }
     }
 }

@@ -11,6 +11,8 @@ public enum FailureKind: String, Sendable, CaseIterable {
     case forbidden
     /// The store cannot be opened, read or written (CLI 3, HTTP 503).
     case store
+    /// The output (a file, standard output, a stream) could not be written (CLI 74).
+    case output
     /// A bug of ours (CLI 70, HTTP 500).
     case internalError = "internal"
 }
@@ -21,9 +23,12 @@ public struct AppError: UserFacingError {
     public let message: Message
     /// The option, parameter or column at fault ("--year", "location"), when one is.
     public let field: String?
+    /// The domain's own error, for a front door that needs more than the kind (the CLI says
+    /// nothing more on a closed pipe).
+    public let underlying: (any Error)?
 
-    public init(_ kind: FailureKind, _ message: Message, field: String? = nil) {
-        self.kind = kind; self.message = message; self.field = field
+    public init(_ kind: FailureKind, _ message: Message, field: String? = nil, underlying: (any Error)? = nil) {
+        self.kind = kind; self.message = message; self.field = field; self.underlying = underlying
     }
 
     /// Sorts any error a use case meets into its kind, keeping the domain's own message.
@@ -39,7 +44,14 @@ public struct AppError: UserFacingError {
             }
         }
         if let e = error as? ProjectStoreError, case .unknownProject = e.kind { return AppError(.notFound, e.message) }
-        if let e = error as? UserFacingError { return AppError(.badInput, e.message) }
+        if let e = error as? ExportError {
+            switch e.kind {
+            case .writeFailed, .stdoutFailed: return AppError(.output, e.message, underlying: e)
+            default: return AppError(.badInput, e.message, underlying: e)
+            }
+        }
+        if let e = error as? ProjectQueryError { return AppError(.badInput, e.message, field: e.field, underlying: e) }
+        if let e = error as? UserFacingError { return AppError(.badInput, e.message, underlying: e) }
         return AppError(.internalError, Message(th: "ข้อผิดพลาดภายในโปรแกรม (โปรดแจ้งผู้พัฒนา): \(error)",
                                                 en: "internal error (please report it): \(error)"))
     }

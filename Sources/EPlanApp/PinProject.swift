@@ -112,7 +112,7 @@ public struct PinProject {
     /// One typed text that is WKT or GeoJSON rather than a coordinate.
     static func singleGeometryText(_ texts: [String]) -> (text: String, isGeoJSON: Bool)? {
         guard texts.count == 1 else { return nil }
-        let text = texts[0].trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = CoordinateParser.visible(texts[0]).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("{") { return (text, true) }
         let upper = text.uppercased()
         if ["POINT", "LINESTRING", "POLYGON", "MULTI"].contains(where: { upper.hasPrefix($0) }) { return (text, false) }

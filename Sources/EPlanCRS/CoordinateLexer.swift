@@ -11,7 +11,7 @@ struct Scanned {
         var i = 0
         while i < original.count {
             if let (len, rep) = Self.matchWord(original, at: i) {
-                scalars.append(rep); origin.append(i..<i + len)
+                for r in rep { scalars.append(r); origin.append(i..<i + len) }
                 i += len
                 continue
             }
@@ -24,23 +24,44 @@ struct Scanned {
     func text(_ r: Range<Int>) -> String {
         guard !r.isEmpty, r.upperBound <= origin.count else { return "" }
         let lo = origin[r.lowerBound].lowerBound, hi = origin[r.upperBound - 1].upperBound
-        return String(String.UnicodeScalarView(original[lo..<hi])).trimmingWhitespace()
+        return Self.visible(String(String.UnicodeScalarView(original[lo..<hi]))).trimmingWhitespace()
+    }
+
+    /// `text` without the invisible marks `normalize` drops, so a message or a stored input
+    /// never carries a character the reader cannot see.
+    static func visible(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { !isInvisible($0) }))
+    }
+
+    static func isInvisible(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        // zero-width (Thai word breaks), and the direction marks that copying from
+        // Arabic/Hebrew-aware apps leaves behind (LRM, RLM, ALM, embeddings, isolates), soft hyphen
+        case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069, 0x00AD:
+            return true
+        default:
+            return false
+        }
     }
 
     // Thai units and hemisphere words, and English words, become the mark or letter they mean.
-    private static let thaiWords: [([Unicode.Scalar], Unicode.Scalar)] = [
+    // Axis labels become the words LAT / LON ("ละติจูด 16.7 ลองจิจูด 98.5"); "Zone", "UTM" and
+    // "โซน" only introduce the zone that follows ("Zone 47N 453809 1848266"), so they are dropped.
+    private static let thaiWords: [([Unicode.Scalar], [Unicode.Scalar])] = [
         ("ฟิลิปดา", "\""), ("ลิปดา", "'"), ("องศา", "°"),
         ("เหนือ", "N"), ("ใต้", "S"), ("ตะวันออก", "E"), ("ตะวันตก", "W"),
-    ].map { (Array($0.0.unicodeScalars), $0.1) }
-    private static let englishWords: [([Unicode.Scalar], Unicode.Scalar)] = [
+        ("ละติจูด", " LAT "), ("ลองจิจูด", " LON "), ("ลองติจูด", " LON "), ("โซน", " "),
+    ].map { (Array($0.0.unicodeScalars), Array($0.1.unicodeScalars)) }
+    private static let englishWords: [([Unicode.Scalar], [Unicode.Scalar])] = [
         ("NORTHING", "N"), ("EASTING", "E"), ("NORTH", "N"), ("SOUTH", "S"), ("EAST", "E"), ("WEST", "W"),
-    ].map { (Array($0.0.unicodeScalars), $0.1) }
+        ("ZONE", " "), ("UTM", " "),
+    ].map { (Array($0.0.unicodeScalars), Array($0.1.unicodeScalars)) }
 
     private static func isASCIILetter(_ s: Unicode.Scalar) -> Bool {
         ("A"..."Z").contains(s) || ("a"..."z").contains(s)
     }
 
-    private static func matchWord(_ o: [Unicode.Scalar], at i: Int) -> (Int, Unicode.Scalar)? {
+    private static func matchWord(_ o: [Unicode.Scalar], at i: Int) -> (Int, [Unicode.Scalar])? {
         for (w, rep) in thaiWords where i + w.count <= o.count && Array(o[i..<i + w.count]) == w {
             return (w.count, rep)
         }
@@ -67,7 +88,7 @@ struct Scanned {
         case 0x00BA, 0x02DA, 0x2070: return "°"
         case 0x2032, 0x2019, 0x2018, 0x00B4, 0x02B9, 0xFF07, 0x0060: return "'"
         case 0x2033, 0x201D, 0x201C, 0x02BA, 0xFF02: return "\""
-        case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: return nil   // zero-width (Thai word breaks)
+        case _ where isInvisible(s): return nil
         case 0x3A, 0xFF1A, 0x28, 0x29, 0x5B, 0x5D: return " "     // 16:43:00, (lat, lon), [..]
         default: return s.properties.isWhitespace ? " " : s
         }
@@ -80,7 +101,10 @@ struct Number: Equatable {
     var negative: Bool
     var signed: Bool
     var hasDot: Bool
+    /// Digits before the dot as typed, leading zeros included (MGRS and zone numbers count them).
     var intDigits: Int
+    /// Digits before the dot without leading zeros: the size of the value ("00016.7" is 2).
+    var magnitudeDigits: Int
 }
 
 enum Tok: Equatable {
@@ -137,8 +161,10 @@ func lex(_ s: [Unicode.Scalar], grouping: Bool) -> [Lexeme] {
             let magnitude = Double(text) ?? .infinity
             let negative = c == "-"
             let shown = String(String.UnicodeScalarView(s[start..<j]))
+            let significant = digits.drop(while: { $0 == "0" }).count
             emit(.number(Number(value: negative ? -magnitude : magnitude, text: shown, negative: negative,
-                                signed: c == "-" || c == "+", hasDot: hasDot, intDigits: digits.count)), start, j)
+                                signed: c == "-" || c == "+", hasDot: hasDot, intDigits: digits.count,
+                                magnitudeDigits: significant)), start, j)
             continue
         }
         switch c {
@@ -156,7 +182,9 @@ func lex(_ s: [Unicode.Scalar], grouping: Bool) -> [Lexeme] {
             // 16d43m00s: lowercase d/m/s right after a number are marks; 's' only after minutes
             // (else it is South), 'm' only after degrees (else metres).
             if !space, case .number? = out.last?.tok {
-                if c == "d" { lastUnit = .degree; emit(.degree, start, i + 1); continue }
+                // Upper-case D only with a digit right after it ("15D05'58\"N"): "47D …" stays a
+                // UTM band letter.
+                if c == "d" || (c == "D" && isDigit(s, i + 1)) { lastUnit = .degree; emit(.degree, start, i + 1); continue }
                 if c == "m" {
                     if lastUnit == .degree { lastUnit = .minute; emit(.minute, start, i + 1) } else { emit(.metre, start, i + 1) }
                     continue

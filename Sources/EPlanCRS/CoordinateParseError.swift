@@ -7,7 +7,7 @@ public struct CoordinateParseError: UserFacingError, Equatable {
         case empty, unexpectedToken, wrongCount, latitudeOutOfRange, longitudeOutOfRange
         case minutesOutOfRange, secondsOutOfRange, notFinite, malformedAngle, conflictingHemisphere
         case utmZoneUnsupported, utmBandUnsupported, eastingOutOfRange, northingOutOfRange
-        case projectedNeedsCRS, crsConflict
+        case projectedNeedsCRS, crsConflict, ambiguous, mgrsInvalid
     }
     public let kind: Kind
     public let token: String
@@ -91,6 +91,12 @@ public struct CoordinateParseError: UserFacingError, Equatable {
         Self(.projectedNeedsCRS, t,
              th: "ค่า E/N เป็นเมตรต้องบอกโซน เช่น '47N 512345 1848000' หรือระบุระบบพิกัด เช่น --crs EPSG:32647",
              en: "easting/northing in metres need a zone, e.g. '47N 512345 1848000', or a CRS such as --crs EPSG:32647")
+    }
+    static func ambiguous(_ t: String, _ why: Message) -> Self {
+        Self(.ambiguous, t, th: why.th, en: why.en)
+    }
+    static func mgrs(_ t: String, _ why: Message) -> Self {
+        Self(.mgrsInvalid, t, th: "อ่านพิกัด MGRS '\(t)' ไม่ได้: \(why.th)", en: "cannot read the MGRS reference '\(t)': \(why.en)")
     }
     static func crsConflict(_ t: String, _ crs: CRS) -> Self {
         Self(.crsConflict, t, th: "พิกัด UTM แบบมีโซนใช้กับระบบพิกัด \(crs.identifier) ที่ระบุไว้ไม่ได้",

@@ -32,11 +32,19 @@ public struct ParsedCoordinate: Equatable, Sendable {
 /// - UTM with a zone: `47N 512345 1848000`, `47Q 512345 1848000` (a band letter N…X except the
 ///   ambiguous S means north; C…M are southern and refused); EPSG:326xx, or 240xx when the `crs`
 ///   option is Indian 1975
+///   (`Zone 47N 512345 1848000`, `UTM 47N …` and Thai `โซน` are read the same)
+/// - MGRS (WGS 84): `47QMV5380948266`, `47Q MV 53809 48266`, 1 to 5 digits each (the centre
+///   of the square is taken, as GPS units and GeographicLib do)
+/// - labelled: `lat 16.7 lon 98.5`, `lon 98.5, lat 16.7`, `ละติจูด 16.7 ลองจิจูด 98.5`
 /// - with a projected `crs` option every pair is easting northing: `512345 1848000`,
 ///   `E 512345 N 1848000`, `1848000N 512345E`
 /// Thai digits ๐–๙, full-width digits/punctuation and Unicode minus signs are read as ASCII.
 /// Hemisphere letters decide which value is latitude; without them latitude comes first
-/// unless `longitudeFirst` is set.
+/// unless `longitudeFirst` is set. One letter on one value is enough (`16.7 98.5E`,
+/// `N16.7 98.5`) when the numbers cannot also be read as degrees and minutes.
+/// Invisible marks (zero-width spaces, LRM/RLM and other direction marks) are ignored;
+/// `15D05'58"` (upper-case D before a digit) is a degree mark; leading zeros do not make a
+/// value "metres".
 ///
 /// Thousands separators: a comma is a thousands separator only in easting/northing text
 /// (after a UTM zone or with a projected `crs`), only with digits directly on both sides,
@@ -53,10 +61,34 @@ public struct CoordinateParser: Sendable {
         self.crs = crs
     }
 
+    /// `text` without invisible marks (zero-width spaces, LRM/RLM and other direction marks,
+    /// soft hyphens), as every coordinate form reads it.
+    public static func visible(_ text: String) -> String { Scanned.visible(text) }
+
+    /// Command-line words with a leading minus before a digit ("-16.7, 98.5") get a leading
+    /// space, so an argument parser does not take a negative coordinate for an option; this
+    /// parser trims it, so the input is stored as typed. Options never start with a digit;
+    /// words after "--" are left alone.
+    public static func shieldingLeadingMinus(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var rest = false
+        for a in arguments {
+            if a == "--" { rest = true }
+            let s = Array(a.unicodeScalars)
+            let numberFollows = s.count > 1 && (("0"..."9").contains(s[1]) || (s[1] == "." && s.count > 2 && ("0"..."9").contains(s[2])))
+            if !rest, s.first == "-", numberFollows {
+                out.append(" " + a)
+            } else {
+                out.append(a)
+            }
+        }
+        return out
+    }
+
     /// One point. Throws `CoordinateParseError` naming the token at fault.
     public func parse(_ text: String) throws -> ParsedCoordinate {
         let sc = Scanned(text)
-        let raw = text.trimmingWhitespace()
+        let raw = Scanned.visible(text).trimmingWhitespace()
         let lx = lex(sc.scalars, grouping: false)
         guard !lx.isEmpty else { throw CoordinateParseError.empty() }
         for l in lx {
@@ -71,6 +103,7 @@ public struct CoordinateParser: Sendable {
             default: continue
             }
         }
+        if let m = try MGRSReference.parse(String(String.UnicodeScalarView(sc.scalars))) { return try parseMGRS(m, raw: raw) }
         if isZoneForm(lx) { return try parseZoneForm(sc, raw: raw) }
         if let crs, crs.isProjected { return try parseEastingNorthing(sc, from: 0, crs: crs, raw: raw) }
         return try parseGeographic(sc, lx, raw: raw)
@@ -127,7 +160,7 @@ public struct CoordinateParser: Sendable {
         for k in 2..<lx.count {
             switch lx[k].tok {
             case .number(let n):
-                if n.intDigits >= 4 { big = true }
+                if n.magnitudeDigits >= 4 { big = true }
                 // "512,345": a thousands group also marks metres
                 if k + 2 < lx.count, lx[k + 1].tok == .comma, !lx[k + 1].spaceBefore, !lx[k + 2].spaceBefore,
                    case .number(let m) = lx[k + 2].tok, m.intDigits == 3 { big = true }
@@ -156,6 +189,16 @@ public struct CoordinateParser: Sendable {
             datum = crs.datum  // the option chooses the datum; the text's zone wins
         }
         return try parseEastingNorthing(sc, from: 2, crs: CRS.utm(zone: zone, datum: datum)!, raw: raw)
+    }
+
+    /// An MGRS reference is WGS 84 UTM: kept as UTM in zones 47 and 48, else read to lon/lat.
+    private func parseMGRS(_ m: MGRSReference, raw: String) throws -> ParsedCoordinate {
+        if let crs, !(crs.utmZone != nil && crs.datum == .wgs84) { throw CoordinateParseError.crsConflict(raw, crs) }
+        let u = try m.utm()
+        if u.north, let utm = CRS.utm(zone: u.zone, datum: .wgs84) {
+            return ParsedCoordinate(raw: raw, crs: utm, native: Coordinate(u.easting, u.northing))
+        }
+        return ParsedCoordinate(raw: raw, crs: .wgs84, native: try m.wgs84())
     }
 
     private func parseEastingNorthing(_ sc: Scanned, from: Int, crs: CRS, raw: String) throws -> ParsedCoordinate {
@@ -252,8 +295,11 @@ public struct CoordinateParser: Sendable {
     private func parseGeographic(_ sc: Scanned, _ lx: [Lexeme], raw: String) throws -> ParsedCoordinate {
         // Metres typed without a zone or CRS ("512345 1848000", "E 512345 N 1848000"): say what
         // is missing rather than "latitude 1848000 out of range".
-        if crs == nil, lx.contains(where: { if case .number(let n) = $0.tok { return n.intDigits >= 4 }; return false }) {
+        if crs == nil, lx.contains(where: { if case .number(let n) = $0.tok { return n.magnitudeDigits >= 4 }; return false }) {
             throw CoordinateParseError.needsCRS(raw)
+        }
+        if lx.contains(where: { if case .word(let w) = $0.tok { return Self.axisLabel(w) != nil }; return false }) {
+            return try parseLabelled(sc, lx, raw: raw)
         }
         var groups: [ArraySlice<Lexeme>] = []
         func isHemi(_ l: Lexeme) -> Bool { if case .word(let w) = l.tok { return Self.isHemisphere(w) }; return false }
@@ -272,19 +318,10 @@ public struct CoordinateParser: Sendable {
                 for k in 0..<lx.count where isHemi(lx[k]) { groups.append(lx[start...k]); start = k + 1 }
                 if start < lx.count { groups.append(lx[start...]) }
             }
-        } else if lx.contains(where: { $0.tok == .degree }) {
-            var start = 0
-            for k in 1..<lx.count where lx[k].tok == .degree && k - 1 > start {
-                groups.append(lx[start..<(k - 1)]); start = k - 1
-            }
-            groups.append(lx[start...])
+            // One letter for both values ("N16.7167 98.5667", "16.7167 98.5667E").
+            if groups.count == 1, lx.filter(isHemi).count == 1 { groups = try oneLetterValues(sc, lx[...], raw: raw) }
         } else {
-            // Plain numbers: exactly two. "16 43 00 98 34 00" is refused as ambiguous.
-            var start = 0
-            for k in 1..<lx.count {
-                if case .number = lx[k].tok { groups.append(lx[start..<k]); start = k }
-            }
-            groups.append(lx[start...])
+            groups = Self.splitValues(lx[...])
         }
         guard groups.count == 2 else {
             throw CoordinateParseError.wrongCount(raw, found: groups.count, expected: Message(
@@ -304,6 +341,87 @@ public struct CoordinateParser: Sendable {
                 en: "both values are on the same axis: expected one latitude (N/S) and one longitude (E/W)"))
         }
         let lat = latFirst ? a : b, lon = latFirst ? b : a
+        guard abs(lat.value) <= 90 else { throw CoordinateParseError.latitude(lat.value, lat.text) }
+        guard abs(lon.value) <= 180 else { throw CoordinateParseError.longitude(lon.value, lon.text) }
+        return ParsedCoordinate(raw: raw, crs: .wgs84, native: Coordinate(lon.value, lat.value))
+    }
+
+    /// Values without letters or commas: split before each number that carries a degree mark,
+    /// else before each number ("16 43 00 98 34 00" gives six values and is refused).
+    private static func splitValues(_ lx: ArraySlice<Lexeme>) -> [ArraySlice<Lexeme>] {
+        var groups: [ArraySlice<Lexeme>] = []
+        var start = lx.startIndex
+        if lx.contains(where: { $0.tok == .degree }) {
+            for k in lx.indices.dropFirst() where lx[k].tok == .degree && k - 1 > start {
+                groups.append(lx[start..<(k - 1)]); start = k - 1
+            }
+        } else {
+            for k in lx.indices.dropFirst() {
+                if case .number = lx[k].tok { groups.append(lx[start..<k]); start = k }
+            }
+        }
+        if start < lx.endIndex { groups.append(lx[start...]) }
+        return groups
+    }
+
+    /// A hemisphere letter on the first or last value only. The letter stays with its value;
+    /// the numbers are split as if it were absent, but only when that reading is the only one:
+    /// "N16 30" may be 16°30'N, so two plain numbers need decimals on the first, or a second
+    /// one of 60 or more (which cannot be minutes).
+    private func oneLetterValues(_ sc: Scanned, _ lx: ArraySlice<Lexeme>, raw: String) throws -> [ArraySlice<Lexeme>] {
+        let opens: Bool
+        if case .word = lx.first!.tok { opens = true } else { opens = false }
+        let inner = opens ? lx.dropFirst() : lx.dropLast()
+        var groups = Self.splitValues(inner)
+        let numbers = inner.compactMap { l -> Number? in if case .number(let n) = l.tok { return n }; return nil }
+        if !inner.contains(where: { $0.tok == .degree || $0.tok == .minute || $0.tok == .second }), numbers.count == 2,
+           !(numbers[0].hasDot || abs(numbers[1].value) >= 60) {
+            throw CoordinateParseError.ambiguous(raw, Message(
+                th: "ทิศมีที่ค่าเดียว จึงอ่านได้ทั้งเป็น องศา ลิปดา และเป็น ละติจูด ลองจิจูด: ใส่ทิศทั้งสองค่า เช่น '16.5N 98.5E' หรือคั่นด้วยจุลภาค",
+                en: "with one hemisphere letter this reads both as degrees minutes and as latitude longitude: give both letters, e.g. '16.5N 98.5E', or separate the values with a comma"))
+        }
+        guard groups.count == 2 else { return groups.isEmpty ? [lx] : groups }
+        if opens { groups[0] = lx[lx.startIndex..<groups[0].endIndex] } else { groups[1] = lx[groups[1].startIndex...] }
+        return groups
+    }
+
+    /// LAT / LON (and LATITUDE, LONG, LNG, LONGITUDE; Thai ละติจูด / ลองจิจูด): 0 latitude, 1 longitude.
+    private static func axisLabel(_ w: String) -> Int? {
+        switch w {
+        case "LAT", "LATITUDE": return 0
+        case "LON", "LONG", "LNG", "LONGITUDE": return 1
+        default: return nil
+        }
+    }
+
+    /// "lat 16.7 lon 98.5", "lon 98.5, lat 16.7", "ละติจูด 16°43' ลองจิจูด 98°34'": each label
+    /// opens its value, in either order; a hemisphere letter, if given, must agree with it.
+    private func parseLabelled(_ sc: Scanned, _ lx: [Lexeme], raw: String) throws -> ParsedCoordinate {
+        let labels = lx.indices.compactMap { k -> (Int, Int)? in
+            if case .word(let w) = lx[k].tok, let a = Self.axisLabel(w) { return (k, a) }
+            return nil
+        }
+        let usage = Message(th: "ป้ายละติจูดหนึ่งค่าและลองจิจูดหนึ่งค่า แต่ละป้ายอยู่หน้าค่าของมัน เช่น 'lat 16.7 lon 98.5'",
+                            en: "one latitude and one longitude label, each before its value, e.g. 'lat 16.7 lon 98.5'")
+        guard labels.count == 2, labels[0].1 != labels[1].1, labels[0].0 == 0 else {
+            throw CoordinateParseError.unexpected(sc.text(lx[labels.count == 2 ? labels[1].0 : labels[0].0].range), expected: usage)
+        }
+        var values: [Angle] = []
+        for (n, (k, axis)) in labels.enumerated() {
+            var end = n == 0 ? labels[1].0 : lx.count
+            if end > k + 1, lx[end - 1].tok == .comma { end -= 1 }   // "lat 16.7, lon 98.5"
+            guard end > k + 1 else {
+                throw CoordinateParseError.unexpected(sc.text(lx[k].range), expected: Message(th: "ค่าหลังป้าย", en: "a value after the label"))
+            }
+            let v = try angle(sc, lx[(k + 1)..<end])
+            if let h = v.hemisphere, (h == "N" || h == "S") != (axis == 0) {
+                throw CoordinateParseError.conflictingHemisphere(v.text, Message(
+                    th: "ทิศ '\(h)' ไม่ตรงกับป้าย \(axis == 0 ? "ละติจูด" : "ลองจิจูด")",
+                    en: "hemisphere '\(h)' does not match the \(axis == 0 ? "latitude" : "longitude") label"))
+            }
+            values.append(v)
+        }
+        let lat = labels[0].1 == 0 ? values[0] : values[1], lon = labels[0].1 == 0 ? values[1] : values[0]
         guard abs(lat.value) <= 90 else { throw CoordinateParseError.latitude(lat.value, lat.text) }
         guard abs(lon.value) <= 180 else { throw CoordinateParseError.longitude(lon.value, lon.text) }
         return ParsedCoordinate(raw: raw, crs: .wgs84, native: Coordinate(lon.value, lat.value))

@@ -126,7 +126,7 @@ public final class Database {
         if rc != SQLITE_OK {
             let text = err.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(err)
-            throw DatabaseError(kind: DatabaseError.kind(for: rc), code: sqlite3_extended_errcode(handle),
+            throw DatabaseError(kind: DatabaseError.kind(for: rc, connection: handle), code: sqlite3_extended_errcode(handle),
                                 sqliteMessage: text, sql: sql)
         }
     }

@@ -1,4 +1,7 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 import EPlanGeometry
 
 /// An error from SQLite, carrying SQLite's own words so a report can be searched for,
@@ -17,6 +20,8 @@ public struct DatabaseError: UserFacingError {
         case constraint
         /// Another connection held a lock longer than the busy timeout.
         case busy
+        /// The disk (or the user's quota) is full: SQLITE_FULL, or an I/O error whose cause was ENOSPC.
+        case diskFull
         /// Any other SQL failure.
         case sql
     }
@@ -40,7 +45,14 @@ public struct DatabaseError: UserFacingError {
         let text = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
             ?? String(cString: sqlite3_errstr(code))
         let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
-        self.init(kind: DatabaseError.kind(for: code), code: extended, sqliteMessage: text, sql: sql, path: path)
+        self.init(kind: DatabaseError.kind(for: code, connection: connection), code: extended, sqliteMessage: text, sql: sql, path: path)
+    }
+
+    /// As `kind(for:)`, and a write that failed for want of space but came back as "disk I/O
+    /// error" (a WAL or journal write, an fsync) is `.diskFull`: the OS error says what it was.
+    static func kind(for code: Int32, connection: OpaquePointer?) -> Kind {
+        if code & 0xFF == SQLITE_IOERR, let c = connection, [ENOSPC, EDQUOT].contains(sqlite3_system_errno(c)) { return .diskFull }
+        return kind(for: code)
     }
 
     static func kind(for code: Int32) -> Kind {
@@ -50,6 +62,7 @@ public struct DatabaseError: UserFacingError {
         case SQLITE_CONSTRAINT: return .constraint
         case SQLITE_BUSY, SQLITE_LOCKED: return .busy
         case SQLITE_CANTOPEN: return .cannotOpen
+        case SQLITE_FULL: return .diskFull
         default: return .sql
         }
     }
@@ -76,6 +89,9 @@ public struct DatabaseError: UserFacingError {
         case .busy:
             return Message(th: "ฐานข้อมูลถูกใช้งานอยู่ กรุณาลองใหม่: \(detail)",
                            en: "database is busy, try again: \(detail)")
+        case .diskFull:
+            return Message(th: "ดิสก์เต็ม: บันทึกลงฐานข้อมูล\(file)ไม่ได้ การเปลี่ยนแปลงนี้ไม่ถูกบันทึก — ลบไฟล์ที่ไม่ใช้ หรือย้ายฐานข้อมูลไปยังดิสก์ที่มีที่ว่าง แล้วลองใหม่ (\(detail))",
+                           en: "disk full: cannot write to the database\(file); this change was not saved — free some space or move the database to a disk with room, then try again (\(detail))")
         case .sql:
             return Message(th: "คำสั่งฐานข้อมูลผิดพลาด: \(detail)",
                            en: "database error: \(detail)")

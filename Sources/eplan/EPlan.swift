@@ -34,7 +34,7 @@ struct EPlan: ParsableCommand {
         Output.prepare()
         // --lang and --db are global: they may stand anywhere, before or after the
         // subcommand, so they are taken out before the parser sees the words.
-        let (arguments, language, db) = GlobalOptions.extractGlobals(Array(CommandLine.arguments.dropFirst()))
+        let (arguments, language, db) = GlobalOptions.extractGlobals(CoordinateParser.shieldingLeadingMinus(Array(CommandLine.arguments.dropFirst())))
         Language.current = language ?? GlobalOptions.languageFromEnvironment() ?? .th
         GlobalOptions.databaseOverride = db
         do {
@@ -45,7 +45,7 @@ struct EPlan: ParsableCommand {
             // A closed pipe on an export's standard output is said by the status alone, as
             // for every other command (see Output.finish).
             if !Output.isClosedPipe(error) { printError(error.message.text()) }
-            Output.finish((Output.status(for: error) ?? exitCode(for: error)).rawValue)
+            Output.finish(exitCode(for: error).rawValue)
         } catch let error as EPlanExit {
             Output.finish(error.status.rawValue)
         } catch {
@@ -79,6 +79,7 @@ struct EPlan: ParsableCommand {
     static func exitCode(for error: UserFacingError) -> ExitStatus {
         switch AppError.classify(error).kind {
         case .store: return .storeError
+        case .output: return .outputError
         case .internalError: return .internalError
         case .badInput, .notFound, .forbidden: return .inputError
         }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import EPlanApp
 import EPlanDomain
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// Options every command takes: where the store is and which language to speak.
@@ -69,5 +72,20 @@ struct GlobalOptions: ParsableArguments {
             _ = try Store(path: databasePath, readOnly: false, create: false)
             return try Store(path: databasePath, readOnly: true, create: false)
         }
+    }
+
+    /// The person at this command line as the use cases' actor: `--by`, else `$EPLAN_USER`,
+    /// else the OS account.
+    func context(by: String?) throws -> RequestContext {
+        RequestContext(actor: try Actor.local(by ?? GlobalOptions.osUser()), language: Language.current)
+    }
+
+    static func osUser() -> String {
+        if let name = ProcessInfo.processInfo.environment["EPLAN_USER"], !name.isEmpty { return name }
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name {
+            let s = String(cString: name)
+            if !s.isEmpty { return s }
+        }
+        return ProcessInfo.processInfo.environment["USER"] ?? "eplan"
     }
 }

@@ -59,10 +59,8 @@ extension Laos {
                     facts.strategies = .some(n)
                 }
             }
-            let store = try global.openStore()
-            let code = ThaiText.asciiDigits(self.code)
-            try facts.apply(store: store, code: code)
-            guard let s = try LAOListing.summary(store, code: code) else { throw LAOStoreError(.unknownLAO(code)) }
+            let s = try LAORegistry(store: try global.openStore(), context: try global.context(by: nil)).setFacts(self.code, facts)
+            let code = s.record.code
             let visionText = s.vision ? t("มีแล้ว", "recorded") + (s.record.visionRecordedOn.map { " (\($0))" } ?? "") : t("ยังไม่มี", "not recorded")
             print(t("\(s.record.displayTH) (\(code)): วิสัยทัศน์ \(visionText), ยุทธศาสตร์ \(s.record.strategies.map(String.init) ?? "—")",
                     "\(s.record.nameEN ?? s.record.displayTH) (\(code)): vision \(visionText), strategies \(s.record.strategies.map(String.init) ?? "—")"))

@@ -29,14 +29,11 @@ struct Laos: ParsableCommand {
         var replace = false
 
         func run() throws {
-            let store = try global.openStore()
-            let report = try LAORegistryImporter(store: store, geos: GEOSContext())
-                .importFile(path: file, areasPath: areas, replace: replace)
+            let report = try LAORegistry(store: try global.openStore(), context: try global.context(by: nil))
+                .importFile(file, areasPath: areas, replace: replace)
             printLAOImportSummary(report)
         }
     }
-
-    enum ListFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
@@ -55,8 +52,8 @@ struct Laos: ParsableCommand {
         var format: ListFormat = .text
 
         func run() throws {
-            let store = try global.openStore(readOnly: true)
-            let list = try LAOListing.summaries(store, provinceCode: province, amphoeCode: amphoe)
+            let list = try LAORegistry(store: try global.openStore(readOnly: true), context: try global.context(by: nil))
+                .list(provinceCode: province, amphoeCode: amphoe)
             switch format {
             case .json: print("[" + list.map(LAOOutput.json).joined(separator: ",\n") + "]")
             case .csv: print(LAOOutput.csv(list), terminator: "")
@@ -79,8 +76,7 @@ struct Laos: ParsableCommand {
         var format: OutputFormat = .text
 
         func run() throws {
-            let store = try global.openStore(readOnly: true)
-            guard let s = try LAOListing.summary(store, code: code) else { throw LAOStoreError(.unknownLAO(code)) }
+            let s = try LAORegistry(store: try global.openStore(readOnly: true), context: try global.context(by: nil)).show(code)
             switch format {
             case .json: print(LAOOutput.json(s))
             case .text: print(LAOOutput.detail(s))

@@ -1,3 +1,4 @@
+import EPlanApp
 import EPlanDomain
 import Foundation
 #if canImport(Glibc)
@@ -95,20 +96,10 @@ enum Output {
         stderr.write(text)
     }
 
-    /// 74 for output that failed while being written (a full disk, a closed stream) —
-    /// as opposed to a target refused before anything was written (exit 1) — else nil.
-    static func status(for error: UserFacingError) -> ExitStatus? {
-        guard let e = error as? ExportError else { return nil }
-        switch e.kind {
-        case .writeFailed, .stdoutFailed: return .outputError
-        default: return nil
-        }
-    }
-
     /// An export whose standard output reader went away (EPIPE): said by the status alone,
     /// as for every other command.
     static func isClosedPipe(_ error: UserFacingError) -> Bool {
-        guard let e = error as? ExportError, case .stdoutFailed(let reason) = e.kind else { return false }
+        guard let e = ((error as? AppError)?.underlying ?? error) as? ExportError, case .stdoutFailed(let reason) = e.kind else { return false }
         return reason == String(cString: strerror(EPIPE))
     }
 

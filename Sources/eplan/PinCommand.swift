@@ -79,8 +79,7 @@ struct PinCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore(readOnly: dryRun)
-        let context = RequestContext(actor: try Actor.local(by ?? Self.osUser()), language: Language.current)
-        let result = try PinProject(store: store, context: context).run(request())
+        let result = try PinProject(store: store, context: try global.context(by: by)).run(request())
         switch format {
         case .text: print(PinOutput.text(result))
         case .json: print(result.json(Language.current))
@@ -99,13 +98,6 @@ struct PinCommand: ParsableCommand {
                           dryRun: dryRun, force: force)
     }
 
-    static func osUser() -> String {
-        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name {
-            let s = String(cString: name)
-            if !s.isEmpty { return s }
-        }
-        return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-    }
 }
 
 enum PinOutput {
@@ -279,15 +271,6 @@ struct Settings: ParsableCommand {
                              subcommands: [Get.self, Set.self])
     }
 
-    static let known = [Store.pinToleranceKey]
-
-    static func check(_ key: String) throws {
-        guard known.contains(key) else {
-            throw CLIError(Message(th: "ไม่รู้จักค่าตั้ง '\(key)': ใช้ได้ \(known.joined(separator: ", "))",
-                                   en: "unknown setting '\(key)': known settings are \(known.joined(separator: ", "))"))
-        }
-    }
-
     struct Get: ParsableCommand {
         static var configuration: CommandConfiguration {
             CommandConfiguration(abstract: t("แสดงค่าตั้ง (ทั้งหมด หรือค่าที่ระบุ)", "show the settings (all, or the one named)"))
@@ -295,19 +278,9 @@ struct Settings: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("ชื่อค่าตั้ง", "setting name"))) var key: String?
         func run() throws {
-            let store = try global.openStore(readOnly: true)
-            if let key {
-                try Settings.check(key)
-                if key == Store.pinToleranceKey {
-                    print(JSONText.number(try store.pinToleranceM(), decimals: 3))
-                } else {
-                    print(try store.setting(key) ?? "")
-                }
-                return
-            }
-            let stored = Dictionary(try store.settings().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-            print("\(Store.pinToleranceKey)=\(stored[Store.pinToleranceKey] ?? JSONText.number(Store.defaultPinToleranceM, decimals: 3))"
-                  + (stored[Store.pinToleranceKey] == nil ? t(" (ค่าเริ่มต้น)", " (default)") : ""))
+            let settings = StoreSettings(store: try global.openStore(readOnly: true))
+            if let key { print(try settings.get(key)); return }
+            for s in try settings.all() { print("\(s.key)=\(s.value)" + (s.isDefault ? t(" (ค่าเริ่มต้น)", " (default)") : "")) }
         }
     }
 
@@ -319,17 +292,7 @@ struct Settings: ParsableCommand {
         @Argument(help: ArgumentHelp(t("ชื่อค่าตั้ง", "setting name"))) var key: String
         @Argument(help: ArgumentHelp(t("ค่า", "value"))) var value: String
         func run() throws {
-            try Settings.check(key)
-            var v = value
-            if key == Store.pinToleranceKey {
-                guard let d = ThaiText.number(value), d >= 0, d <= 100_000 else {
-                    throw CLIError(Message(th: "\(key) ต้องเป็นระยะเป็นเมตร 0 ถึง 100000 (ได้ '\(value)')",
-                                           en: "\(key) must be a distance in metres, 0 to 100000 (got '\(value)')"))
-                }
-                v = JSONText.number(d, decimals: 3)
-            }
-            let store = try global.openStore()
-            try store.setSetting(key, v)
+            let v = try StoreSettings(store: try global.openStore()).set(key, value)
             print("\(key)=\(v)")
         }
     }

@@ -20,16 +20,15 @@ struct Plans: ParsableCommand {
 
         func run() throws {
             let years = try PlanYear.beRange(self.years, field: "--years")
-            var approvedISO: String? = nil
-            if let approved {
-                guard let d = CalendarDate.parseLenient(approved) else {
-                    throw CLIError(Message(th: "--approved: '\(approved)' ไม่ใช่วันที่ (เช่น 03/10/2559)",
-                                           en: "--approved: '\(approved)' is not a date (e.g. 03/10/2559)"))
+            let approvedOn = try approved.map { raw -> CalendarDate in
+                guard let d = CalendarDate.parseLenient(raw) else {
+                    throw AppError(.badInput, Message(th: "--approved: '\(raw)' ไม่ใช่วันที่ (เช่น 03/10/2559)",
+                                                      en: "--approved: '\(raw)' is not a date (e.g. 03/10/2559)"), field: "--approved")
                 }
-                approvedISO = d.iso
+                return d
             }
-            let store = try global.openStore()
-            let plan = try store.addDevPlan(laoCode: ThaiText.asciiDigits(lao), firstYear: years.lowerBound, lastYear: years.upperBound, approvedOn: approvedISO)
+            let plan = try DevelopmentPlans(store: try global.openStore(), context: try global.context(by: nil))
+                .add(laoCode: lao, years: years, approvedOn: approvedOn)
             print(t("เพิ่มแผนพัฒนา \(plan.years) ของ อปท. \(plan.laoCode) แล้ว", "added development plan \(plan.years) of LAO \(plan.laoCode)"))
         }
     }
@@ -44,7 +43,7 @@ struct Plans: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore(readOnly: true)
-            let plans = try store.devPlans(laoCode: lao.map(ThaiText.asciiDigits))
+            let plans = try DevelopmentPlans(store: store, context: try global.context(by: nil)).list(laoCode: lao)
             switch format {
             case .json:
                 print("[" + plans.map {

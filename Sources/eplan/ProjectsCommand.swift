@@ -27,9 +27,8 @@ struct Projects: ParsableCommand {
         var by: String?
 
         func run() throws {
-            let store = try global.openStore()
-            let report = try ProjectImporter(store: store).importFile(path: file, skipBad: skipBad, rejectsPath: rejects,
-                                                                      replace: replace, by: by ?? defaultUser())
+            let request = ImportProjects.Request(path: file, skipBad: skipBad, rejectsPath: rejects, replace: replace)
+            let report = try ImportProjects(store: try global.openStore(), context: try global.context(by: by)).run(request)
             for w in report.warnings { printNote(w.text()) }
             print(t("นำเข้า \(report.inserted + report.replaced) โครงการจาก \(report.path)" + (report.replaced > 0 ? " (แทนที่ \(report.replaced))" : ""),
                     "imported \(report.inserted + report.replaced) projects from \(report.path)" + (report.replaced > 0 ? " (\(report.replaced) replaced)" : "")))
@@ -121,13 +120,8 @@ struct Projects: ParsableCommand {
             let input = ProjectStageInput(planApproved: planApproved, budgetApproved: budgetApproved, contractSigned: contractSigned,
                                           contractAmount: contractAmount, disbursed: disbursed, disbursedOn: disbursedOn,
                                           progress: progress, completed: completed)
-            if input.isEmpty {
-                throw CLIError(Message(th: "ไม่มีอะไรให้ปรับ: ระบุ --plan-approved, --budget-approved, --contract-signed, --contract-amount, --disbursed, --progress หรือ --completed",
-                                       en: "nothing to update: give --plan-approved, --budget-approved, --contract-signed, --contract-amount, --disbursed, --progress or --completed"))
-            }
-            let store = try global.openStore()
-            let code = ThaiText.asciiDigits(self.code)
-            let (log, warnings) = try ProjectStageUpdate.apply(input, to: code, store: store, by: by ?? defaultUser())
+            let result = try UpdateProjectStages(store: try global.openStore(), context: try global.context(by: by)).run(code: code, input)
+            let (code, log, warnings) = (result.code, result.log, result.warnings)
             for w in warnings { printNote(t("คำเตือน: ", "warning: ") + w.text()) }
             if log.isEmpty { print(t("โครงการ \(code): ไม่มีค่าใดเปลี่ยน", "project \(code): nothing changed")); return }
             print(t("ปรับโครงการ \(code) แล้ว:", "updated project \(code):"))
@@ -137,10 +131,6 @@ struct Projects: ParsableCommand {
 }
 
 
-func defaultUser() -> String {
-    let env = ProcessInfo.processInfo.environment
-    return env["EPLAN_USER"] ?? env["USER"] ?? "eplan"
-}
 
 enum ProjectOutput {
     static func kind(_ k: ProjectKind) -> String { t(k.labelTH, k.labelEN) }

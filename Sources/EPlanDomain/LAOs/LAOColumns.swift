@@ -47,18 +47,13 @@ struct LAOColumns {
 
     /// Properties of a GeoJSON feature, by their canonical names.
     static var forGeoJSON: LAOColumns {
+        // Cannot fire: the canonical names are the aliases' own, so every required column is there.
         var c = try! LAOColumns(header: aliases.map(\.0), path: "")
         c.names = aliases.map(\.0)
         return c
     }
 
-    static func bool(_ s: String) -> Bool? {
-        switch s.trimmingCharacters(in: .whitespaces).lowercased() {
-        case "yes", "y", "true", "1", "ใช่", "มี", "ทำแล้ว": return true
-        case "no", "n", "false", "0", "ไม่", "ไม่มี", "-", "ยังไม่ทำ", "ยังไม่อนุมัติ", "": return false
-        default: return nil
-        }
-    }
+    static func bool(_ s: String) -> Bool? { ThaiText.yesNo(s) }
 
     func entry(_ row: CSVRecord, path: String, gazetteer: Gazetteer, at explicit: Message? = nil) throws -> LAORegistryImporter.Entry {
         let at = explicit ?? Message(th: "\(path) บรรทัด \(row.line)", en: "\(path) line \(row.line)")

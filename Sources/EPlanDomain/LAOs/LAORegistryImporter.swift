@@ -37,11 +37,12 @@ public struct LAORegistryImporter {
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         if ext == "geojson" || ext == "json" { return true }
         if ext == "csv" || ext == "tsv" || ext == "txt" { return false }
+        try RegularFile.check(path)   // a folder made readData trap; a FIFO would block
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw FileError.unreadable(path: path, detail: "no such file or not readable")
         }
         defer { try? h.close() }
-        let head = String(decoding: h.readData(ofLength: 512), as: UTF8.self)
+        let head = String(decoding: (try h.read(upToCount: 512)) ?? Data(), as: UTF8.self)
         return head.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).first == "{"
     }
 
@@ -103,6 +104,8 @@ public struct LAORegistryImporter {
             if let bad = BoundaryImporter.firstOutOfRange(g) {
                 throw LAOImportError.outOfRange(at: at, code: entry.record.code, coordinate: bad)
             }
+            // Empty first: an empty Point is held as an empty MultiPoint, a type name the file never had.
+            if g.isEmpty { throw LAOImportError.noGeometry(at: at, code: entry.record.code) }
             switch g {
             case .polygon, .multiPolygon: break
             default: throw LAOImportError.notAreal(at: at, code: entry.record.code, type: g.type.rawValue)

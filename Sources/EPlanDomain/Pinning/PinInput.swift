@@ -34,6 +34,27 @@ public struct PinInputError: UserFacingError {
     }
 }
 
+extension PinInput {
+    /// The name recorded as who pinned, from `--by`: trimmed; empty, blank or invisible-only
+    /// names and control characters are refused (the history must say who it was).
+    public static func pinnedBy(_ text: String) throws -> String {
+        let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x061C, 0x00AD]
+        let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard name.unicodeScalars.contains(where: { !invisible.contains($0.value) && !$0.properties.isWhitespace }) else {
+            throw PinInputError(th: "--by ว่าง: ต้องระบุชื่อผู้ปักหมุด (หรือไม่ใส่ --by เพื่อใช้ชื่อผู้ใช้ของระบบ)",
+                                en: "--by is empty: give the name of who pins (or leave --by out to use the OS user)")
+        }
+        if let bad = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw PinInputError(th: "--by มีอักขระควบคุม U+\(String(bad.value, radix: 16, uppercase: true)) ซึ่งใช้ในชื่อไม่ได้",
+                                en: "--by holds the control character U+\(String(bad.value, radix: 16, uppercase: true)), which a name cannot have")
+        }
+        guard name.count <= 200 else {
+            throw PinInputError(th: "--by ยาวเกิน 200 ตัวอักษร (\(name.count))", en: "--by is longer than 200 characters (\(name.count))")
+        }
+        return name
+    }
+}
+
 /// Reads each input form of `eplan pin` into a `PinCandidate`.
 ///
 /// - coordinates: one argument per point (a point may be split by the shell, e.g. an unquoted
@@ -88,11 +109,12 @@ public struct PinInput {
                             rawInput: raw, form: .coordinates, points: points)
     }
 
-    public func wkt(_ text: String, crs: CRS?, form: PinCandidate.Form = .wkt) throws -> PinCandidate {
+    public func wkt(_ typed: String, crs: CRS?, form: PinCandidate.Form = .wkt) throws -> PinCandidate {
+        let text = CoordinateParser.visible(typed)   // invisible marks, as in typed coordinates
         let geos = GEOSContext()
         let g: Geometry
         do {
-            g = try GEOSGeometry(wkt: text, context: geos).toGeometry()
+            g = try GEOSGeometry(strictWKT: text, context: geos).toGeometry()
         } catch let e as GEOSError {
             if (e.geosMessage ?? "").contains("must contain 0 or >1") {
                 throw PinInputError.onePointLine(text.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -102,7 +124,8 @@ public struct PinInput {
         return try candidate(native: g, crs: crs ?? .wgs84, raw: text, form: form)
     }
 
-    public func geoJSON(_ text: String, crs: CRS?, form: PinCandidate.Form = .geojson) throws -> PinCandidate {
+    public func geoJSON(_ typed: String, crs: CRS?, form: PinCandidate.Form = .geojson) throws -> PinCandidate {
+        let text = CoordinateParser.visible(typed)
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
             throw PinInputError(th: "GeoJSON ไม่ใช่ JSON ที่ถูกต้อง: \((error as NSError).localizedDescription)",
@@ -114,7 +137,10 @@ public struct PinInput {
             case "Feature":
                 geometryObject = o["geometry"] ?? NSNull()
             case "FeatureCollection":
-                let features = o["features"] as? [[String: Any]] ?? []
+                guard let features = o["features"] as? [[String: Any]] else {
+                    throw PinInputError(th: "FeatureCollection ไม่มีรายการ \"features\" (ต้องเป็นอาร์เรย์ที่มี 1 feature)",
+                                        en: "the FeatureCollection has no \"features\" array (it must hold 1 feature)")
+                }
                 guard features.count == 1 else {
                     throw PinInputError(th: "FeatureCollection ต้องมี 1 feature สำหรับหมุดเดียว แต่มี \(features.count)",
                                         en: "a FeatureCollection must hold exactly 1 feature for one pin, found \(features.count)")
@@ -127,7 +153,23 @@ public struct PinInput {
             throw PinInputError.onePointLine(text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let g = try GeoJSONGeometry.decode(geometryObject)
+        // The decoder drops a third (altitude) value, as RFC 7946 allows; a pin says so
+        // instead, as for WKT's Z (a height typed in would otherwise vanish unseen).
+        if Self.positionSize(geometryObject) > 2 {
+            throw PinInputError(th: "ตำแหน่งใน GeoJSON มีค่าที่ 3 (ความสูง) ซึ่งไม่ได้เก็บ: ใส่เฉพาะ [ลองจิจูด, ละติจูด]",
+                                en: "the GeoJSON positions carry a third value (height), which is not stored: give [longitude, latitude] only")
+        }
         return try candidate(native: g, crs: crs ?? .wgs84, raw: text, form: form)
+    }
+
+    /// The most numbers in any position of a GeoJSON geometry object (0 when it has none).
+    static func positionSize(_ object: Any) -> Int {
+        if let o = object as? [String: Any] {
+            return max(o["coordinates"].map(positionSize) ?? 0, (o["geometries"] as? [Any])?.map(positionSize).max() ?? 0)
+        }
+        guard let a = object as? [Any] else { return 0 }
+        if !a.isEmpty, a.allSatisfy({ $0 is NSNumber }) { return a.count }
+        return a.map(positionSize).max() ?? 0
     }
 
     /// A GeoJSON LineString with one position.
@@ -138,24 +180,37 @@ public struct PinInput {
     }
 
     public func file(_ path: String, crs: CRS?) throws -> PinCandidate {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw FileError.unreadable(path: path, detail: (error as NSError).localizedDescription)
-        }
+        let text = try Self.readRegularFile(path)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw PinInputError(th: "ไฟล์ '\(path)' ว่าง: ต้องมี GeoJSON หรือ WKT", en: "the file '\(path)' is empty: it must hold GeoJSON or WKT")
+        }
         if trimmed.hasPrefix("{") { return try geoJSON(trimmed, crs: crs, form: .file) }
         return try wkt(trimmed, crs: crs, form: .file)
     }
 
+    static func readRegularFile(_ path: String) throws -> String {
+        guard let text = String(data: try RegularFile.read(path), encoding: .utf8) else {
+            throw PinInputError(th: "ไฟล์ '\(path)' ไม่ใช่ข้อความ UTF-8", en: "the file '\(path)' is not UTF-8 text")
+        }
+        return text
+    }
+
     private func candidate(native g: Geometry, crs: CRS, raw: String, form: PinCandidate.Form) throws -> PinCandidate {
+        // Empty first: an empty point is held as an empty MultiPoint, whose type name says nothing to the user.
+        if g.isEmpty {
+            throw PinInputError(th: "รูปเรขาคณิตว่าง ไม่มีพิกัด", en: "the geometry is empty: it has no coordinates")
+        }
+        if polygon, g.type != .polygon, g.type != .multiPolygon {
+            let noun = PinText.noun(g.type)
+            throw PinInputError(th: "ระบุ --polygon แต่รูปเรขาคณิตที่ให้เป็น\(noun.th) (\(g.type.rawValue)): ใส่ POLYGON หรือไม่ต้องใส่ --polygon",
+                                en: "--polygon was given but the geometry is a \(noun.en) (\(g.type.rawValue)): give a POLYGON, or drop --polygon")
+        }
         switch g {
         case .point, .lineString, .polygon, .multiLineString, .multiPolygon: break
         default:
             throw PinInputError(th: "หมุดต้องเป็นจุด เส้น หรือรูปหลายเหลี่ยม (Point, LineString, Polygon) แต่ได้ \(g.type.rawValue)",
                                 en: "a pin must be a point, line or polygon (Point, LineString, Polygon), got \(g.type.rawValue)")
-        }
-        if g.isEmpty {
-            throw PinInputError(th: "รูปเรขาคณิตว่าง ไม่มีพิกัด", en: "the geometry is empty: it has no coordinates")
         }
         if case .lineString(let cs) = g, Set(cs).count < 2 {
             throw PinInputError.onePointLine(raw.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -20,7 +20,16 @@ public final class PinValidator {
     }
 
     public static func unknownProject(_ code: String) -> PinInputError {
-        PinInputError(th: "ไม่พบโครงการรหัส '\(code)' ในฐานข้อมูล", en: "no project with code '\(code)' in the store")
+        // A code pasted with an invisible mark (LRM, zero-width space…) looks right but is not:
+        // name the mark, since the reader cannot see it in the quoted code.
+        let hidden = code.unicodeScalars.filter { [.format, .control].contains($0.properties.generalCategory) }
+        guard let h = hidden.first else {
+            return PinInputError(th: "ไม่พบโครงการรหัส '\(code)' ในฐานข้อมูล", en: "no project with code '\(code)' in the store")
+        }
+        let u = "U+" + String(h.value, radix: 16, uppercase: true).leftPadded(to: 4)
+        let shown = CoordinateParser.visible(code)
+        return PinInputError(th: "ไม่พบโครงการรหัส '\(shown)' ในฐานข้อมูล: รหัสที่ให้มีอักขระที่มองไม่เห็น \(u) ปนอยู่ ให้พิมพ์รหัสใหม่",
+                             en: "no project with code '\(shown)' in the store: the code given holds an invisible character \(u); type it again")
     }
 
     /// The project's LAO and its prepared jurisdiction, kept for later calls.
@@ -46,40 +55,50 @@ public final class PinValidator {
         return try jurisdiction(laoCode: laoCode).1.covers(try GEOSGeometry(g, context: geos))
     }
 
+    /// Checks, in order: the geometry is valid (and not a sliver), its kind fits the
+    /// project's kind of work (a warning only), and it lies inside the LAO's jurisdiction,
+    /// allowing `toleranceM` metres for GPS error at borders.
     public func validate(_ candidate: PinCandidate, project: ProjectRef, toleranceM: Double) throws -> PinVerdict {
-        let g = candidate.geometry
+        let shape = try validShape(candidate, project: project)
+        let warnings = kindWarnings(project: project, type: candidate.geometry.type)
+        let (lao, prepared) = try jurisdiction(laoCode: project.laoCode)
+        if try prepared.covers(shape) {
+            return try insideVerdict(candidate.geometry, shape, lao: lao, toleranceM: toleranceM, warnings: warnings)
+        }
+        return try outsideVerdict(candidate, shape, lao: lao, toleranceM: toleranceM, warnings: warnings)
+    }
+
+    /// The candidate as a GEOS geometry once it is known to be valid and not degenerate.
+    private func validShape(_ candidate: PinCandidate, project: ProjectRef) throws -> GEOSGeometry {
         try checkRange(candidate, project: project)
         let shape: GEOSGeometry
-        do { shape = try GEOSGeometry(g, context: geos) } catch let e as GEOSError {
+        do { shape = try GEOSGeometry(candidate.geometry, context: geos) } catch let e as GEOSError {
             throw PinInputError(th: "รูปเรขาคณิตไม่ถูกต้อง: \(e.message.th)", en: "invalid geometry: \(e.message.en)")
         }
-        // 1. validity
         let v = shape.validity()
         if !v.isValid { throw invalid(v, candidate) }
-        // 2. kind of work
-        let warnings = kindWarnings(project: project, type: g.type)
-        // 3. jurisdiction
-        let (lao, prepared) = try jurisdiction(laoCode: project.laoCode)
-        let ref = LAORef(lao)
-        let noun = PinText.noun(g.type)
-        if try prepared.covers(shape) {
-            var verdict = PinVerdict(
-                outcome: warnings.isEmpty ? .accepted : .warning, lao: ref, geometryType: g.type, toleranceM: toleranceM,
-                distanceOutsideM: 0, outsideFraction: isPoint(g) ? nil : 0,
-                found: try place(at: try representative(shape), projectLAO: lao, inside: true),
-                summary: Message(th: "ยอมรับ\(warnings.isEmpty ? "" : " (มีคำเตือน)"): \(noun.th)อยู่ในเขต \(ref.displayTH)",
-                                 en: "accepted\(warnings.isEmpty ? "" : " with a warning"): the \(noun.en) lies inside \(ref.displayEN)"))
-            verdict.warnings = warnings
-            return verdict
-        }
-        // Outside the exact boundary: measure in metres, in the pin's UTM zone.
-        let m: Measure
-        do { m = try measure(shape, g, lao) } catch let e as GEOSError {
-            // GEOS cannot measure against a broken boundary (a TopologyException): say whose.
-            throw PinInputError(
-                th: "วัดระยะกับเขตของ \(ref.displayTH) (\(lao.code)) ไม่ได้ เพราะรูปเขตไม่ถูกต้อง: \(e.message.th) — ตรวจด้วย eplan audit boundaries --level all แล้วนำเข้าเขต อปท. ใหม่ (eplan laos import … --replace)",
-                en: "cannot measure against the jurisdiction of \(ref.displayEN) (\(lao.code)), which is invalid: \(e.message.en) — check it with eplan audit boundaries --level all, then re-import the LAO (eplan laos import … --replace)")
-        }
+        try checkArea(candidate.geometry)
+        return shape
+    }
+
+    private func insideVerdict(_ g: Geometry, _ shape: GEOSGeometry, lao: LAORecord, toleranceM: Double, warnings: [Message]) throws -> PinVerdict {
+        let ref = LAORef(lao), noun = PinText.noun(g.type)
+        var verdict = PinVerdict(
+            outcome: warnings.isEmpty ? .accepted : .warning, lao: ref, geometryType: g.type, toleranceM: toleranceM,
+            distanceOutsideM: 0, outsideFraction: isPoint(g) ? nil : 0,
+            found: try place(at: try representative(shape), projectLAO: lao, inside: true),
+            summary: Message(th: "ยอมรับ\(warnings.isEmpty ? "" : " (มีคำเตือน)"): \(noun.th)อยู่ในเขต \(ref.displayTH)",
+                             en: "accepted\(warnings.isEmpty ? "" : " with a warning"): the \(noun.en) lies inside \(ref.displayEN)"))
+        verdict.warnings = warnings
+        return verdict
+    }
+
+    /// Outside the exact boundary: measured in metres in the pin's UTM zone; accepted within
+    /// the tolerance, else refused with how far, how much, and where it really lies.
+    private func outsideVerdict(_ candidate: PinCandidate, _ shape: GEOSGeometry, lao: LAORecord, toleranceM: Double,
+                                warnings: [Message]) throws -> PinVerdict {
+        let g = candidate.geometry, ref = LAORef(lao), noun = PinText.noun(g.type)
+        let m = try measureAgainst(lao, shape, g)
         let found = try place(at: m.farthest, projectLAO: lao, inside: false)
         var verdict = PinVerdict(
             outcome: .refused, lao: ref, geometryType: g.type, toleranceM: toleranceM,
@@ -96,27 +115,86 @@ public final class PinValidator {
                                          en: "the \(noun.en) is \(far.en) past the boundary line, within the GPS tolerance (\(tol.en))"))
             return verdict
         }
-        var share = Message(th: "", en: "")
-        if let f = m.fraction, let o = m.outside, let t = m.total {
-            let line = isLine(g)
-            let amount = { (v: Double, l: Language) -> String in line ? PinText.metres(v, l) : PinText.squareMetres(v, l) }
-            share = Message(th: " \(PinText.percent(f)) (\(amount(o, .th)) จาก \(amount(t, .th))) ไกลสุด",
-                            en: " \(PinText.percent(f)) of it (\(amount(o, .en)) of \(amount(t, .en))), at most")
-        }
-        var whereTH = (isPoint(g) ? "จุดนี้อยู่ใน " : "ส่วนที่อยู่นอกเขตอยู่ใน ") + found.text.th
-        var whereEN = (isPoint(g) ? "this point lies in " : "the part outside lies in ") + found.text.en
-        if found.isEmpty {
-            whereTH = (isPoint(g) ? "จุดนี้" : "ส่วนที่อยู่นอกเขต") + "ไม่อยู่ในตำบลใดในฐานข้อมูล"
-            whereEN = (isPoint(g) ? "this point" : "the part outside") + " lies in no tambon of the store"
-        }
+        let lies = whereItLies(g, found)
+        let share = shareOutside(g, m)
         verdict.summary = Message(
-            th: "ปฏิเสธ: \(noun.th)อยู่นอกเขต \(ref.displayTH)\(share.th) \(far.th) (ยอมให้คลาดเคลื่อน \(tol.th)) — \(whereTH)",
-            en: "refused: the \(noun.en) lies outside \(ref.displayEN)\(share.en) \(far.en) (tolerance \(tol.en)) — \(whereEN)")
+            th: "ปฏิเสธ: \(noun.th)อยู่นอกเขต \(ref.displayTH)\(share.th) \(far.th) (ยอมให้คลาดเคลื่อน \(tol.th)) — \(lies.th)",
+            en: "refused: the \(noun.en) lies outside \(ref.displayEN)\(share.en) \(far.en) (tolerance \(tol.en)) — \(lies.en)")
         verdict.suggestions = try suggestions(candidate, laoCode: lao.code)
         return verdict
     }
 
+    private func measureAgainst(_ lao: LAORecord, _ shape: GEOSGeometry, _ g: Geometry) throws -> Measure {
+        do { return try measure(shape, g, lao) } catch let e as GEOSError {
+            // GEOS cannot measure against a broken boundary (a TopologyException): say whose.
+            let ref = LAORef(lao)
+            throw PinInputError(
+                th: "วัดระยะกับเขตของ \(ref.displayTH) (\(lao.code)) ไม่ได้ เพราะรูปเขตไม่ถูกต้อง: \(e.message.th) — ตรวจด้วย eplan audit boundaries --level all แล้วนำเข้าเขต อปท. ใหม่ (eplan laos import … --replace)",
+                en: "cannot measure against the jurisdiction of \(ref.displayEN) (\(lao.code)), which is invalid: \(e.message.en) — check it with eplan audit boundaries --level all, then re-import the LAO (eplan laos import … --replace)")
+        }
+    }
+
+    /// " 40% (1,200 m of 3,000 m) at most" for a line or polygon; empty for a point.
+    private func shareOutside(_ g: Geometry, _ m: Measure) -> Message {
+        guard let f = m.fraction, let o = m.outside, let t = m.total else { return Message(th: "", en: "") }
+        let line = isLine(g)
+        let amount = { (v: Double, l: Language) -> String in line ? PinText.metres(v, l) : PinText.squareMetres(v, l) }
+        return Message(th: " \(PinText.percent(f)) (\(amount(o, .th)) จาก \(amount(t, .th))) ไกลสุด",
+                       en: " \(PinText.percent(f)) of it (\(amount(o, .en)) of \(amount(t, .en))), at most")
+    }
+
+    /// "this point lies in …" / "the part outside lies in …", or that it lies in no tambon.
+    private func whereItLies(_ g: Geometry, _ found: FoundPlace) -> Message {
+        let point = isPoint(g)
+        if found.isEmpty {
+            return Message(th: (point ? "จุดนี้" : "ส่วนที่อยู่นอกเขต") + "ไม่อยู่ในตำบลใดในฐานข้อมูล",
+                           en: (point ? "this point" : "the part outside") + " lies in no tambon of the store")
+        }
+        return Message(th: (point ? "จุดนี้อยู่ใน " : "ส่วนที่อยู่นอกเขตอยู่ใน ") + found.text.th,
+                       en: (point ? "this point lies in " : "the part outside lies in ") + found.text.en)
+    }
+
     // MARK: - checks
+
+    /// Below these a polygon is a sliver (e.g. three nearly collinear points), not a place:
+    /// a footprint of at least 1 m², at least 10 cm wide on average (2 × area / perimeter,
+    /// which is the width of a long thin strip).
+    public static let minimumPolygonAreaM2 = 1.0
+    public static let minimumPolygonWidthM = 0.1
+    /// Below this a line is one point typed twice (GPS noise), not a route.
+    public static let minimumLineLengthM = 1.0
+
+    /// Refuses degenerate polygons and lines, measured in metres in the pin's UTM zone (each part of a
+    /// multipolygon on its own: one sliver part is as wrong as a sliver polygon).
+    func checkArea(_ g: Geometry) throws {
+        let center = g.envelope?.center ?? Coordinate(100, 15)
+        let utm = UTMZone.crs(forLongitude: center.x)
+        let t = try CoordinateTransform.withoutPROJ(from: .wgs84, to: utm) ?? projProvider().transform(from: .wgs84, to: utm)
+        let parts: [Polygon]
+        switch g {
+        case .polygon(let p): parts = [p]
+        case .multiPolygon(let ps): parts = ps
+        case .lineString, .multiLineString:
+            // A "line" a few millimetres long is a point typed twice, not a route.
+            let length = try GEOSGeometry(try t.transform(g), context: geos).length
+            guard length < Self.minimumLineLengthM else { return }
+            let l = JSONText.number(length, decimals: length < 0.01 ? 10 : 3)
+            throw PinInputError(th: "เส้นสั้นเกินกว่าจะเป็นแนวโครงการ: ยาว \(l) ม. (ต้องยาวอย่างน้อย \(JSONText.number(Self.minimumLineLengthM, decimals: 1)) ม.) — ถ้าเป็นที่ตั้งจุดเดียวให้ปักเป็นจุด",
+                                en: "the line is too short to be a project's route: \(l) m long (at least \(JSONText.number(Self.minimumLineLengthM, decimals: 1)) m is needed) — pin a single site as a point")
+        default: return
+        }
+        for (i, p) in parts.enumerated() {
+            let u = try GEOSGeometry(try t.transform(Geometry.polygon(p)), context: geos)
+            let area = try u.area, perimeter = try u.length
+            let width = perimeter > 0 ? 2 * area / perimeter : 0
+            guard area < Self.minimumPolygonAreaM2 || width < Self.minimumPolygonWidthM else { continue }
+            let which = parts.count > 1 ? Message(th: " (ส่วนที่ \(i + 1))", en: " (part \(i + 1))") : Message(th: "", en: "")
+            let a = JSONText.number(area, decimals: area < 0.01 ? 10 : 2), w = JSONText.number(width, decimals: width < 0.01 ? 10 : 3)
+            throw PinInputError(
+                th: "รูปหลายเหลี่ยมเล็กหรือแคบเกินกว่าจะเป็นที่ตั้งโครงการ\(which.th): พื้นที่ \(a) ตร.ม. กว้างเฉลี่ย \(w) ม. (ต้องมีพื้นที่อย่างน้อย \(JSONText.number(Self.minimumPolygonAreaM2, decimals: 1)) ตร.ม. และกว้างอย่างน้อย \(JSONText.number(Self.minimumPolygonWidthM, decimals: 1)) ม.) — จุดเกือบอยู่ในแนวเดียวกันหรือไม่? ถ้าเป็นถนนให้ปักเป็นเส้น (ไม่ใส่ --polygon)",
+                en: "the polygon is too small or too thin to be a project's site\(which.en): area \(a) m², mean width \(w) m (at least \(JSONText.number(Self.minimumPolygonAreaM2, decimals: 1)) m² and \(JSONText.number(Self.minimumPolygonWidthM, decimals: 1)) m wide are needed) — are the points nearly in one line? pin a road as a line (without --polygon)")
+        }
+    }
 
     private func isPoint(_ g: Geometry) -> Bool { g.type == .point || g.type == .multiPoint }
     private func isLine(_ g: Geometry) -> Bool { g.type == .lineString || g.type == .multiLineString }
@@ -249,6 +327,7 @@ public final class PinValidator {
         let out = isLine(g) ? try outsideU.length : try outsideU.area
         // The farthest point of the part outside, from its vertices densified every few metres.
         var maxD = 0.0
+        var farthestU: Coordinate? = nil
         if !outsideU.isEmpty {
             let step = max(5, (try outsideU.length) / 5000)
             let dense = try outsideU.densify(tolerance: step).toGeometry()
@@ -256,13 +335,18 @@ public final class PinValidator {
             dense.forEachCoordinate { probe.append($0) }
             for c in probe {
                 let d = try jurU.distance(to: try GEOSGeometry(.point(c), context: geos))
-                if d > maxD { maxD = d }
+                if d > maxD || farthestU == nil { maxD = d; farthestU = c }
             }
         }
-        // A point of the part outside, in lon/lat, for "where it really lies".
+        // "Where it really lies" is told at that farthest point: it is surely outside (a point
+        // on the surface of the part outside may sit on the boundary, in the LAO's own tambon).
         var at = center
-        let outsideDeg = try shape.difference(with: try GEOSGeometry(lao.jurisdiction!, context: geos))
-        if !outsideDeg.isEmpty, let c = try outsideDeg.pointOnSurface { at = c }
+        if let f = farthestU {
+            at = try proj.transform(from: utmCRS, to: .wgs84).transform(f)
+        } else {
+            let outsideDeg = try shape.difference(with: try GEOSGeometry(lao.jurisdiction!, context: geos))
+            if !outsideDeg.isEmpty, let c = try outsideDeg.pointOnSurface { at = c }
+        }
         return Measure(distance: maxD, fraction: total > 0 ? out / total : 0, outside: out, total: total, farthest: at)
     }
 
@@ -288,4 +372,8 @@ public final class PinValidator {
         }
         return out
     }
+}
+
+private extension String {
+    func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

@@ -232,11 +232,10 @@ public struct ProjectImporter {
             }
             var synthetic = false
             if let raw = cells[.synthetic] {
-                switch raw.lowercased() {
-                case "ใช่", "yes", "y", "true", "1", "จริง", "สมมุติ", "synthetic", "demo", "สาธิต": synthetic = true
-                case "ไม่", "ไม่ใช่", "no", "n", "false", "0": synthetic = false
-                default: err(.synthetic, "'\(raw)' ต้องเป็น ใช่ หรือ ไม่", "'\(raw)' must be yes or no")
-                }
+                // Yes/no as everywhere (ThaiText.yesNo), or a word that says "made up".
+                if let b = ThaiText.yesNo(raw) { synthetic = b }
+                else if ["สมมุติ", "synthetic", "demo", "สาธิต"].contains(raw.lowercased()) { synthetic = true }
+                else { err(.synthetic, "'\(raw)' ต้องเป็น ใช่ หรือ ไม่", "'\(raw)' must be yes or no") }
             }
 
             // Across cells and against the store.

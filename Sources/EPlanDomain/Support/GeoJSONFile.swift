@@ -8,10 +8,7 @@ public enum GeoJSONFile {
     }
 
     public static func readFeatureCollection(path: String) throws -> FeatureCollection {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw FileError.unreadable(path: path, detail: (error as NSError).localizedDescription)
-        }
+        let data = try RegularFile.read(path)
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             throw FileError.notGeoJSON(path: path, detail: Message(th: "ไม่ใช่ JSON ที่ถูกต้อง (\((error as NSError).localizedDescription))",
@@ -21,9 +18,13 @@ public enum GeoJSONFile {
             throw FileError.notGeoJSON(path: path, detail: Message(th: "ไม่มีสมาชิก \"type\" ที่ระดับบนสุด",
                                                                     en: "no top-level \"type\" member"))
         }
-        guard type == "FeatureCollection", let features = root["features"] as? [Any] else {
+        guard type == "FeatureCollection" else {
             throw FileError.notGeoJSON(path: path, detail: Message(th: "ต้องเป็น FeatureCollection แต่พบ \(type)",
                                                                     en: "expected a FeatureCollection, found \(type)"))
+        }
+        guard let features = root["features"] as? [Any] else {
+            throw FileError.notGeoJSON(path: path, detail: Message(th: "FeatureCollection ไม่มีรายการ \"features\" (ต้องเป็นอาร์เรย์)",
+                                                                    en: "the FeatureCollection has no \"features\" array"))
         }
         var out: [[String: Any]] = []
         out.reserveCapacity(features.count)
@@ -66,6 +67,8 @@ public enum FileError: UserFacingError {
     case unreadable(path: String, detail: String)
     case notGeoJSON(path: String, detail: Message)
     case unwritable(path: String, detail: String)
+    /// The path names a folder, a device, a pipe…: `what` says which.
+    case notAFile(path: String, what: Message)
 
     public var message: Message {
         switch self {
@@ -75,6 +78,8 @@ public enum FileError: UserFacingError {
             return Message(th: "\(path) ไม่ใช่ GeoJSON ที่ใช้ได้: \(detail.th)", en: "\(path) is not usable GeoJSON: \(detail.en)")
         case .unwritable(let path, let detail):
             return Message(th: "เขียนไฟล์ \(path) ไม่ได้: \(detail)", en: "cannot write \(path): \(detail)")
+        case .notAFile(let path, let what):
+            return Message(th: "อ่าน '\(path)' ไม่ได้: \(what.th) ต้องระบุไฟล์", en: "cannot read '\(path)': it \(what.en); name a file")
         }
     }
 }

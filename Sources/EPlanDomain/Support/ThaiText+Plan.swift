@@ -136,3 +136,16 @@ extension CalendarDate {
         self.init(year: y, month: m, day: d)
     }
 }
+
+extension ThaiText {
+    /// The one reading of a yes/no cell or option, for every file and command: Thai or
+    /// English words, as the DLA's tables write them (ทำแล้ว / ยังไม่อนุมัติ / -). nil when
+    /// the word is neither.
+    public static func yesNo(_ raw: String) -> Bool? {
+        switch normalized(raw).trimmingCharacters(in: .whitespaces).lowercased() {
+        case "yes", "y", "true", "1", "ใช่", "มี", "จริง", "ทำแล้ว": return true
+        case "no", "n", "false", "0", "ไม่", "ไม่ใช่", "ไม่มี", "-", "ยังไม่ทำ", "ยังไม่อนุมัติ", "": return false
+        default: return nil
+        }
+    }
+}

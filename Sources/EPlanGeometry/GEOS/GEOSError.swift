@@ -37,6 +37,7 @@ public struct GEOSError: UserFacingError, Equatable, Sendable {
         let dth = detail?.th ?? "", den = detail?.en ?? ""
         switch kind {
         case .malformedWKT:
+            if let detail { return Message(th: "WKT ไม่ถูกต้อง: \(detail.th)", en: "Malformed WKT: \(detail.en)") }
             return Message(th: "WKT ไม่ถูกต้อง: \(g)", en: "Malformed WKT: \(g)")
         case .malformedWKB:
             return Message(th: "WKB ไม่ถูกต้อง: \(g)", en: "Malformed WKB: \(g)")

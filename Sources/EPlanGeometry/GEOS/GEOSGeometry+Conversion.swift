@@ -234,3 +234,93 @@ struct GEOSReader {
         }
     }
 }
+
+/// What GEOS's WKT reader lets through, checked before it reads: text after the geometry
+/// ("POINT(1 2) xyz" would be read as POINT(1 2)), Z and M ordinates (kept or dropped without a
+/// word; a `Geometry` holds x y only), and numbers that are not finite ("POINT(nan nan)" would
+/// be read as an empty point).
+enum WKTShape {
+    static func check(_ text: String) throws {
+        let s = Array(text.unicodeScalars)
+        var i = 0
+        func skipSpace() { while i < s.count, s[i].properties.isWhitespace { i += 1 } }
+        skipSpace()
+        var depth = 0, sawParen = false
+        var tuple = ""
+        while i < s.count {
+            let c = s[i]
+            // A letter opens a word unless it continues a number ("1e5", "-inf").
+            if isLetter(c), depth == 0 || (tuple.unicodeScalars.last?.properties.isWhitespace ?? true) {
+                var w = ""
+                while i < s.count, isLetter(s[i]) || ("0"..."9").contains(s[i]) { w.unicodeScalars.append(s[i]); i += 1 }
+                try word(w, depth: depth)
+                if depth == 0, w.uppercased() == "EMPTY" { sawParen = true; break }
+                continue
+            }
+            if c == "(" || c == ")" || c == "," {
+                try ordinates(tuple, text)
+                tuple = ""
+                if c == "(" { depth += 1; sawParen = true }
+                if c == ")" { depth -= 1 }
+                i += 1
+                if depth == 0, sawParen { break }
+                continue
+            }
+            if depth > 0 { tuple.unicodeScalars.append(c) }
+            i += 1
+        }
+        skipSpace()
+        if i < s.count {
+            let rest = String(String.UnicodeScalarView(s[i...]))
+            throw malformed(th: "มีข้อความเกินหลังรูปเรขาคณิต: '\(rest)'", en: "unexpected text after the geometry: '\(rest)'")
+        }
+    }
+
+    private static func trim(_ t: String) -> String {
+        String(t.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+
+    private static func isLetter(_ c: Unicode.Scalar) -> Bool { ("A"..."Z").contains(c) || ("a"..."z").contains(c) }
+
+    private static let types = ["POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
+                                "GEOMETRYCOLLECTION", "LINEARRING"]
+
+    /// A type name, EMPTY, or a dimension word (Z, M, ZM, also run together: POINTZ).
+    private static func word(_ typed: String, depth: Int) throws {
+        let w = typed.uppercased()
+        var dim = w
+        if let t = types.first(where: { w.hasPrefix($0) }) { dim = String(w.dropFirst(t.count)) }
+        if ["Z", "M", "ZM"].contains(dim) { throw dimension(dim) }
+        guard dim.isEmpty || dim == "EMPTY" || (dim == "NAN" || dim == "INF" || dim == "INFINITY") else {
+            throw malformed(th: "ไม่รู้จักคำ '\(typed)'", en: "unknown word '\(typed)'")
+        }
+        if depth > 0, dim == "NAN" || dim == "INF" || dim == "INFINITY" {
+            throw malformed(th: "พิกัด '\(typed)' ไม่ใช่ตัวเลขจำกัด", en: "coordinate '\(typed)' is not a finite number")
+        }
+    }
+
+    /// One position: exactly x and y, both finite numbers.
+    private static func ordinates(_ tuple: String, _ text: String) throws {
+        let parts = tuple.split(whereSeparator: { $0.isWhitespace })
+        if parts.isEmpty { return }
+        for p in parts {
+            guard let v = Double(p) else { throw malformed(th: "อ่านตัวเลข '\(p)' ไม่ได้", en: "cannot read the number '\(p)'") }
+            guard v.isFinite else { throw malformed(th: "พิกัด '\(p)' ไม่ใช่ตัวเลขจำกัด", en: "coordinate '\(p)' is not a finite number") }
+        }
+        if parts.count == 3 { throw dimension("Z") }
+        if parts.count == 4 { throw dimension("ZM") }
+        guard parts.count == 2 else {
+            throw malformed(th: "ตำแหน่ง '\(trim(tuple))' ต้องมี 2 ค่า (x y) แต่มี \(parts.count)",
+                            en: "position '\(trim(tuple))' needs 2 values (x y), has \(parts.count)")
+        }
+    }
+
+    private static func dimension(_ d: String) -> GEOSError {
+        malformed(th: "พิกัดมีค่า \(d) (ความสูง/ค่าวัด) ซึ่งไม่ได้เก็บ: ใส่เฉพาะ x y (ลองจิจูด ละติจูด)",
+                  en: "coordinates carry \(d) (height/measure), which is not stored: give x y (longitude latitude) only")
+    }
+
+    private static func malformed(th: String, en: String) -> GEOSError {
+        GEOSError(kind: .malformedWKT, operation: "WKT", detail: Message(th: th, en: en))
+    }
+}

@@ -47,6 +47,14 @@ public final class GEOSGeometry {
         self.init(owning: p, context: context)
     }
 
+    /// As `init(wkt:)`, then refuses what GEOS's reader lets through: text after the geometry,
+    /// Z or M values (a `Geometry` keeps x y only) and non-finite numbers (see `WKTShape`).
+    /// For text a person typed; GEOS's own parse errors come first, in its words.
+    public convenience init(strictWKT wkt: String, context: GEOSContext) throws {
+        try self.init(wkt: wkt, context: context)
+        try WKTShape.check(wkt)
+    }
+
     /// Parses WKB (ISO or EWKB, either byte order); malformed bytes throw `.malformedWKB`.
     public convenience init(wkb: UnsafeRawBufferPointer, context: GEOSContext) throws {
         self.init(owning: try GEOSGeometry.readWKB(wkb, context), context: context)
