@@ -158,3 +158,65 @@ final class UseCaseTests: CLITestCase {
         XCTAssertEqual(unknown?.kind, .badInput)
     }
 }
+
+/// Who may write what, at the use-case level (the service's authorisation rests on this):
+/// each refusal is `forbidden` and writes nothing.
+final class UseCaseRightsTests: CLITestCase {
+    func context(_ role: Actor.Role, lao: String? = nil, province: String? = nil) -> RequestContext {
+        RequestContext(actor: Actor(name: "u-\(role.rawValue)", role: role, laoCode: lao, provinceCode: province), language: .en)
+    }
+
+    func kind(_ body: () throws -> Void) -> FailureKind? {
+        do { try body(); return nil } catch { return (error as? AppError)?.kind }
+    }
+
+    func testStageUpdatesByTheLAOsOwnFinanceOrPlanningStaffOnly() throws {
+        let db = try pinFixture()
+        let input = ProjectStageInput(contractAmount: "950000")
+        func update(_ c: RequestContext) throws { _ = try UpdateProjectStages(store: try Store(path: db), context: c).run(code: "P1", input) }
+        XCTAssertEqual(kind { try update(context(.finance, lao: "03630601")) }, .forbidden, "another LAO's finance staff")
+        XCTAssertEqual(kind { try update(context(.engineer, lao: "06630108")) }, .forbidden, "an engineer pins, does not budget")
+        XCTAssertEqual(kind { try update(context(.province, province: "63")) }, .forbidden, "the province reads and audits")
+        XCTAssertNil(try Store(path: db, readOnly: true).project(code: "P1")?.contractAmount, "nothing written by a refusal")
+        XCTAssertNil(kind { try update(context(.finance, lao: "06630108")) })
+        XCTAssertEqual(try Store(path: db, readOnly: true).project(code: "P1")?.contractAmount, 950_000)
+        XCTAssertEqual(try Store(path: db, readOnly: true).stageLog(code: "P1").last?.changedBy, "u-finance")
+        XCTAssertEqual(kind { _ = try UpdateProjectStages(store: try Store(path: db), context: self.context(.local)).run(code: "P1", ProjectStageInput()) },
+                       .badInput, "nothing to update")
+    }
+
+    func testPlansAndImportsByTheLAOsPlannerOnly() throws {
+        let db = try initStore()
+        let plans = { (c: RequestContext) in DevelopmentPlans(store: try Store(path: db), context: c) }
+        XCTAssertEqual(kind { _ = try plans(self.context(.planner, lao: "05630606")).add(laoCode: "06630606", years: 2560...2562, approvedOn: nil) },
+                       .forbidden)
+        XCTAssertEqual(kind { _ = try plans(self.context(.finance, lao: "06630606")).add(laoCode: "06630606", years: 2560...2562, approvedOn: nil) },
+                       .forbidden)
+        XCTAssertNil(kind { _ = try plans(self.context(.planner, lao: "06630606")).add(laoCode: "06630606", years: 2566...2568, approvedOn: nil) })
+        let csv = path("plan.csv")
+        try "code,lao_code,plan_year,name,kind,budget\nX1,06630606,2566,ถนน,road,1000\nX2,06630108,2560,ถนน,road,1000\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let importAs = { (c: RequestContext) in try ImportProjects(store: try Store(path: db), context: c).run(ImportProjects.Request(path: csv)) }
+        XCTAssertEqual(kind { _ = try importAs(self.context(.planner, lao: "06630606")) }, .forbidden, "row 2 is another LAO's")
+        XCTAssertNil(try Store(path: db, readOnly: true).project(code: "X1"), "nothing written by a refusal")
+    }
+
+    func testTheLAORegistryIsChangedByAdminsAndTheFileHolderOnly() throws {
+        let db = try initStore()
+        let registry = { (c: RequestContext) in LAORegistry(store: try Store(path: db), context: c) }
+        let file = Self.takDir + "/tak-laos.csv"
+        XCTAssertEqual(kind { _ = try registry(self.context(.province, province: "63")).importFile(file, replace: true) }, .forbidden)
+        XCTAssertEqual(kind { _ = try registry(self.context(.engineer, lao: "06630108")).setFacts("06630108", LAOFacts(vision: true)) }, .forbidden)
+        XCTAssertEqual(kind { _ = try registry(self.context(.local)).show("99999999") }, .notFound)
+        XCTAssertEqual(try registry(context(.local)).show("๐๖๖๓๐๑๐๘").record.code, "06630108", "Thai digits read as one code")
+    }
+
+    func testSettingsAreReadAndWrittenInOneCanonicalForm() throws {
+        let db = try initStore()
+        let settings = StoreSettings(store: try Store(path: db))
+        XCTAssertEqual(try settings.set("pin.tolerance_m", "๕๐"), "50")
+        XCTAssertEqual(try settings.get("pin.tolerance_m"), "50")
+        XCTAssertEqual(kind { _ = try settings.set("pin.tolerance_m", "far") }, .badInput)
+        XCTAssertEqual(kind { _ = try settings.get("nope") }, .badInput)
+    }
+}
