@@ -57,19 +57,63 @@ struct LAOColumns {
 
     func entry(_ row: CSVRecord, path: String, gazetteer: Gazetteer, at explicit: Message? = nil) throws -> LAORegistryImporter.Entry {
         let at = explicit ?? Message(th: "\(path) บรรทัด \(row.line)", en: "\(path) line \(row.line)")
-        func cell(_ name: String) -> String? {
-            guard let i = index[name], i < row.fields.count else { return nil }
-            let v = ThaiText.normalized(row.fields[i])
-            return v.isEmpty ? nil : v
+        let r = LAORow(columns: self, row: row, at: at)
+        let (code, type, coverage) = try r.identity(polygonAllowed: explicit != nil)
+        let province = ThaiText.asciiDigits(try r.required("province_code"))
+        guard gazetteer.hasProvince(province) else { throw LAOImportError.unknownCode(at: r.field("province_code"), code: province, level: .province) }
+        let amphoe = r.cell("amphoe_code").map(ThaiText.asciiDigits)
+        if let a = amphoe, !gazetteer.hasAmphoe(a) { throw LAOImportError.unknownCode(at: r.field("amphoe_code"), code: a, level: .amphoe) }
+        let (tambons, whole) = try r.tambons(province: province, coverage: coverage, gazetteer: gazetteer)
+        let facts = try r.facts(code: code)
+        let record = LAORecord(
+            code: code, type: type, nameTH: try r.required("name_th"), shortTH: r.cell("short_th"), nameEN: r.cell("name_en"),
+            amphoeCode: amphoe, provinceCode: province, coverage: coverage, synthetic: try r.yesNo("synthetic") ?? false,
+            source: r.cell("source"), tambons: tambons.map { LAOTambon(code: $0, whole: whole.contains($0)) },
+            visionRecordedOn: facts.visionOn, strategies: facts.strategies)
+        return LAORegistryImporter.Entry(record: record, at: at, line: row.line, wholeTambons: whole,
+                                         vision: facts.vision, plan: facts.plan, geometry: nil)
+    }
+}
+
+/// One registry row being read: its cells by canonical name, and each part of the LAO in
+/// a function of its own. Every error names the file, line, column and header.
+private struct LAORow {
+    let columns: LAOColumns
+    let row: CSVRecord
+    let at: Message
+
+    func cell(_ name: String) -> String? {
+        guard let i = columns.index[name], i < row.fields.count else { return nil }
+        let v = ThaiText.normalized(row.fields[i])
+        return v.isEmpty ? nil : v
+    }
+
+    func field(_ name: String) -> Message {
+        guard let i = columns.index[name] else { return at }
+        return Message(th: "\(at.th) คอลัมน์ \(i + 1) (\(columns.names[i]))", en: "\(at.en) column \(i + 1) (\(columns.names[i]))")
+    }
+
+    func required(_ name: String) throws -> String {
+        guard let v = cell(name) else { throw LAOImportError.emptyField(at: field(name)) }
+        return v
+    }
+
+    func yesNo(_ name: String) throws -> Bool? {
+        guard let s = cell(name) else { return nil }
+        guard let b = ThaiText.yesNo(s) else { throw LAOImportError.badValue(at: field(name), value: s, expected: Message(th: "yes หรือ no", en: "yes or no")) }
+        return b
+    }
+
+    func date(_ name: String) throws -> String? {
+        guard let s = cell(name) else { return nil }
+        guard let d = CalendarDate.parse(s) else {
+            throw LAOImportError.badValue(at: field(name), value: s, expected: Message(th: "วันที่ เช่น 29/06/2559 หรือ 2016-06-29", en: "a date such as 29/06/2559 or 2016-06-29"))
         }
-        func field(_ name: String) -> Message {
-            let i = index[name]!
-            return Message(th: "\(at.th) คอลัมน์ \(i + 1) (\(names[i]))", en: "\(at.en) column \(i + 1) (\(names[i]))")
-        }
-        func required(_ name: String) throws -> String {
-            guard let v = cell(name) else { throw LAOImportError.emptyField(at: field(name)) }
-            return v
-        }
+        return d.iso
+    }
+
+    /// Code, type and coverage, and that they fit together (an อบจ. covers its province).
+    func identity(polygonAllowed: Bool) throws -> (String, LAOType, LAOCoverage) {
         let code = ThaiText.asciiDigits(try required("code"))
         guard code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
             throw LAOImportError.badValue(at: field("code"), value: code, expected: Message(th: "ตัวเลข/ตัวอักษรละติน", en: "digits or Latin letters"))
@@ -81,8 +125,7 @@ struct LAOColumns {
                                                             en: "อบจ., เทศบาลนคร, เทศบาลเมือง, เทศบาลตำบล or อบต. (or pao, city, town, subdistrict, sao)"))
         }
         let coverageText = try required("coverage").lowercased()
-        guard let coverage = LAOCoverage(rawValue: coverageText),
-              coverage != .polygon || explicit != nil else {
+        guard let coverage = LAOCoverage(rawValue: coverageText), coverage != .polygon || polygonAllowed else {
             throw LAOImportError.badValue(at: field("coverage"), value: coverageText,
                                           expected: Message(th: "province, whole หรือ part", en: "province, whole or part"))
         }
@@ -91,11 +134,11 @@ struct LAOColumns {
                                           expected: Message(th: type == .pao ? "province (อบจ. ครอบคลุมทั้งจังหวัด)" : "whole หรือ part (province ใช้กับ อบจ. เท่านั้น)",
                                                             en: type == .pao ? "province (an อบจ. covers its province)" : "whole or part (province is for an อบจ. only)"))
         }
-        let province = ThaiText.asciiDigits(try required("province_code"))
-        guard gazetteer.hasProvince(province) else { throw LAOImportError.unknownCode(at: field("province_code"), code: province, level: .province) }
-        let amphoe = cell("amphoe_code").map(ThaiText.asciiDigits)
-        if let a = amphoe, !gazetteer.hasAmphoe(a) { throw LAOImportError.unknownCode(at: field("amphoe_code"), code: a, level: .amphoe) }
+        return (code, type, coverage)
+    }
 
+    /// The tambons listed (each known and in the LAO's province) and those covered whole.
+    func tambons(province: String, coverage: LAOCoverage, gazetteer: Gazetteer) throws -> ([String], Set<String>) {
         func codes(_ name: String) -> [String] {
             (cell(name) ?? "").split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "," || $0 == "|" })
                 .map { ThaiText.asciiDigits(String($0)) }
@@ -113,25 +156,13 @@ struct LAOColumns {
         if let stray = whole.first(where: { !tambons.contains($0) }) {
             throw LAOImportError.wholeNotListed(at: field("whole_tambons"), tambon: stray)
         }
-        if index["whole_tambons"] == nil || cell("whole_tambons") == nil, coverage != .part { whole = Set(tambons) }
+        if columns.index["whole_tambons"] == nil || cell("whole_tambons") == nil, coverage != .part { whole = Set(tambons) }
+        return (tambons, whole)
+    }
 
-        var synthetic = false
-        if let s = cell("synthetic") {
-            guard let b = LAOColumns.bool(s) else { throw LAOImportError.badValue(at: field("synthetic"), value: s, expected: Message(th: "yes หรือ no", en: "yes or no")) }
-            synthetic = b
-        }
-        var vision: Bool? = nil
-        if let s = cell("vision") {
-            guard let b = LAOColumns.bool(s) else { throw LAOImportError.badValue(at: field("vision"), value: s, expected: Message(th: "yes หรือ no", en: "yes or no")) }
-            vision = b
-        }
-        func date(_ name: String) throws -> String? {
-            guard let s = cell(name) else { return nil }
-            guard let d = CalendarDate.parse(s) else {
-                throw LAOImportError.badValue(at: field(name), value: s, expected: Message(th: "วันที่ เช่น 29/06/2559 หรือ 2016-06-29", en: "a date such as 29/06/2559 or 2016-06-29"))
-            }
-            return d.iso
-        }
+    /// The facts the status report reads: vision, strategies and the development plan.
+    func facts(code: String) throws -> (vision: Bool?, visionOn: String?, strategies: Int?, plan: DevPlanRecord?) {
+        var vision = try yesNo("vision")
         let visionOn = try date("vision_recorded_on")
         if visionOn != nil, vision == nil { vision = true }
         var strategies: Int? = nil
@@ -141,29 +172,19 @@ struct LAOColumns {
             }
             strategies = n
         }
-        var plan: DevPlanRecord? = nil
-        if let s = cell("plan_years") {
-            // One year names a 3-year plan starting then.
-            let years = try? PlanYear.beRange(s, field: "plan_years")
-            let (first, last) = years.map { $0.count == 1 ? ($0.lowerBound, $0.lowerBound + 2) : ($0.lowerBound, $0.upperBound) } ?? (0, 0)
-            guard years != nil, last - first < 10 else {
-                throw LAOImportError.badValue(at: field("plan_years"), value: s, expected: Message(th: "ปี พ.ศ. เช่น 2560-2562", en: "Buddhist-era years such as 2560-2562"))
-            }
-            var approved = false
-            if let a = cell("plan_approved") {
-                guard let b = LAOColumns.bool(a) else { throw LAOImportError.badValue(at: field("plan_approved"), value: a, expected: Message(th: "yes หรือ no", en: "yes or no")) }
-                approved = b
-            }
-            plan = DevPlanRecord(laoCode: code, firstYear: first, lastYear: last, approved: approved,
-                                 approvedOn: try date("plan_approved_on"))
+        return (vision, visionOn, strategies, try plan(code: code))
+    }
+
+    func plan(code: String) throws -> DevPlanRecord? {
+        guard let s = cell("plan_years") else { return nil }
+        // One year names a 3-year plan starting then.
+        let years = try? PlanYear.beRange(s, field: "plan_years")
+        let (first, last) = years.map { $0.count == 1 ? ($0.lowerBound, $0.lowerBound + 2) : ($0.lowerBound, $0.upperBound) } ?? (0, 0)
+        guard years != nil, last - first < 10 else {
+            throw LAOImportError.badValue(at: field("plan_years"), value: s, expected: Message(th: "ปี พ.ศ. เช่น 2560-2562", en: "Buddhist-era years such as 2560-2562"))
         }
-        let record = LAORecord(
-            code: code, type: type, nameTH: try required("name_th"), shortTH: cell("short_th"), nameEN: cell("name_en"),
-            amphoeCode: amphoe, provinceCode: province, coverage: coverage, synthetic: synthetic, source: cell("source"),
-            tambons: tambons.map { LAOTambon(code: $0, whole: whole.contains($0)) },
-            visionRecordedOn: visionOn, strategies: strategies)
-        return LAORegistryImporter.Entry(record: record, at: at, line: row.line, wholeTambons: whole,
-                                         vision: vision, plan: plan, geometry: nil)
+        return DevPlanRecord(laoCode: code, firstYear: first, lastYear: last, approved: try yesNo("plan_approved") ?? false,
+                             approvedOn: try date("plan_approved_on"))
     }
 }
 
