@@ -42,7 +42,7 @@ final class BoundaryImportTests: CLITestCase {
         }
         XCTAssertEqual(try store.count(level: .tambon), 63, "a refused file must leave the level as it was")
 
-        let report = try imp.importFile(path: file, level: .tambon)
+        let report = try imp.importFile(path: file, level: .tambon, replace: true)
         XCTAssertEqual(report.invalid.count, 1)
         let bad = try XCTUnwrap(report.invalid.first)
         XCTAssertEqual(bad.code, "990101")
