@@ -37,13 +37,20 @@ extension BoundaryAuditor {
             findings.append(finding)
         }
         findings += Self.duplicateFindings(featuresByCode, units: units, table: level.table)
+        let provinceOf = Dictionary(units.map { ($0.code, $0.provinceCode) }, uniquingKeysWith: { a, _ in a })
         var levels: [BoundaryLevel: [AuditUnit]] = [level: units]
+        // Provinces whose parents the store holds: only their units are compared.
+        var compared = Set<String>()
         if let store, let parent = level.enclosingLevels.first {
+            let parents = try store.boundaries(level: parent)
+            compared = Set(parents.map(\.provinceCode))
             let provinces = Set(units.map(\.provinceCode)), codes = Set(units.compactMap(\.parentCode))
-            levels[parent] = try store.boundaries(level: parent)
-                .filter { provinces.contains($0.provinceCode) || codes.contains($0.code) }.map(AuditUnit.init)
+            let near = parents.filter { provinces.contains($0.provinceCode) || codes.contains($0.code) }
+            if !near.isEmpty { levels[parent] = near.map(AuditUnit.init) }
         }
         var report = try audit(BoundaryAuditInput(levels: levels, report: [level]))
+        // A unit of a province the store has no parents for has nothing to be compared with.
+        report.findings.removeAll { $0.kind == .unknownParent && !compared.contains(provinceOf[$0.codes.first ?? ""] ?? "") }
         report.merge(AuditReport(subject: "boundaries", scope: report.scope, findings: findings, unitsChecked: 0, minAreaM2: minArea))
         report.scope = Message(th: "ตรวจไฟล์ \(path) (\(level.nameTH))", en: "audit of file \(path) (\(level.rawValue))")
         report.seconds = Self.now() - start
