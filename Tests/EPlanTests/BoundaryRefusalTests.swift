@@ -224,6 +224,13 @@ final class BoundaryRefusalTests: CLITestCase {
         // Alone, the file shows neither (nothing to compare with).
         let alone = try BoundaryAuditor().audit(file: file, level: .tambon)
         XCTAssertTrue(alone.findings(.gap).isEmpty && alone.findings(.wrongParent).isEmpty, AuditOutput.text(alone, .en))
+        // A tambon of a province whose amphoes the store lacks is not an unknown parent.
+        let national = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(Self.geodata)/thailand/thailand-tambon.geojson"))) as! [String: Any]
+        let bangkok = (national["features"] as! [[String: Any]]).first { ($0["properties"] as! [String: Any])["province_code"] as? String == "10" }!
+        var mixed = try takTambons()
+        mixed["features"] = (mixed["features"] as! [Any]) + [bangkok]
+        let m = try BoundaryAuditor().audit(file: try write(mixed, "mixed.geojson"), level: .tambon, store: store)
+        XCTAssertTrue(m.isClean, AuditOutput.text(m, .en))
         // The command line uses the store it is given.
         let cli = try eplan(["audit", "boundaries", "--file", file, "--level", "tambon", "--db", path(), "--format", "json"])
         XCTAssertEqual(cli.status, 5, cli.err)
