@@ -47,7 +47,10 @@ public final class GeoJSONFeatureStream {
         }
         self.root = root
         ranges = features
+        // The scan touched every page; features are read in order from here, faulting
+        // their pages in again and releasing them behind.
         bytes.release(upTo: bytes.count)
+        bytes.rewind()
     }
 
     /// Feature `i` (0-based) as JSONSerialization gives it; its pages are released afterwards.
@@ -129,6 +132,9 @@ final class FileBytes {
         madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Int32(MADV_DONTNEED))
         released = end
     }
+
+    /// Starts releasing from the beginning again (after a pass over the whole file).
+    func rewind() { released = 0 }
 
     /// 1-based line and column of a byte offset (for messages only).
     func lineColumn(_ offset: Int) -> (line: Int, column: Int) {
