@@ -17,6 +17,8 @@
     X(PJ_INFO, proj_info, (void)) \
     X(PJ *, proj_create_crs_to_crs, (PJ_CONTEXT *, const char *, const char *, PJ_AREA *)) \
     X(PJ *, proj_normalize_for_visualization, (PJ_CONTEXT *, const PJ *)) \
+    X(PJ *, proj_create, (PJ_CONTEXT *, const char *)) \
+    X(int, proj_get_area_of_use, (PJ_CONTEXT *, const PJ *, double *, double *, double *, double *, const char **)) \
     X(PJ *, proj_destroy, (PJ *)) \
     X(int, proj_errno, (const PJ *)) \
     X(int, proj_errno_reset, (const PJ *)) \
@@ -69,6 +71,10 @@ PJ_LOG_LEVEL cproj_log_level(PJ_CONTEXT *c, PJ_LOG_LEVEL l) { return p_proj_log_
 PJ_INFO cproj_info(void) { return p_proj_info(); }
 PJ *cproj_create_crs_to_crs(PJ_CONTEXT *c, const char *s, const char *t, PJ_AREA *a) { return p_proj_create_crs_to_crs(c, s, t, a); }
 PJ *cproj_normalize_for_visualization(PJ_CONTEXT *c, const PJ *o) { return p_proj_normalize_for_visualization(c, o); }
+PJ *cproj_create(PJ_CONTEXT *c, const char *definition) { return p_proj_create(c, definition); }
+int cproj_get_area_of_use(PJ_CONTEXT *c, const PJ *o, double *w, double *s, double *e, double *n, const char **name) {
+    return p_proj_get_area_of_use(c, o, w, s, e, n, name);
+}
 PJ *cproj_destroy(PJ *p) { return p_proj_destroy(p); }
 int cproj_errno(const PJ *p) { return p_proj_errno(p); }
 int cproj_errno_reset(const PJ *p) { return p_proj_errno_reset(p); }

@@ -96,53 +96,45 @@ extension Store {
     @discardableResult
     public func replaceBoundaries(level: BoundaryLevel, records: some Sequence<BoundaryRecord>,
                                   source: String) throws -> Int {
+        try replaceBoundaries(level: level, source: source) { writer in
+            for r in records { try writer.insert(r) }
+        }
+    }
+
+    /// Replaces every boundary of `level` with what `body` inserts, in ONE transaction, so
+    /// a caller can stream records in (one at a time, never all in memory) and still back
+    /// out: anything `body` throws rolls the level back to what it was.
+    @discardableResult
+    public func replaceBoundaries(level: BoundaryLevel, source: String,
+                                  _ body: (BoundaryWriter) throws -> Void) throws -> Int {
         let db = database
         let now = ISO8601DateFormatter().string(from: Date())
         return try db.transaction {
+            var previous = Set<String>()
+            try db.query("SELECT code FROM \(level.table)", []) { row in previous.insert(row.string(0) ?? "") }
             try db.execute("DELETE FROM \(level.table)")
-            let insert = try db.cached(level.insertSQL)
-            var n = 0
-            for r in records {
-                guard r.level == level else {
-                    throw StoreError(.wrongLevel(code: r.code, expected: level, found: r.level))
-                }
-                let multi: Geometry
-                switch r.geometry {
-                case .polygon, .multiPolygon: multi = r.geometry.asMulti
-                default: throw StoreError(.notPolygonal(code: r.code, type: r.geometry.type))
-                }
-                var values: [SQLValue] = [.text(r.code)]
-                switch level {
-                case .province: break
-                case .amphoe:
-                    guard !r.provinceCode.isEmpty else { throw StoreError(.missingParent(code: r.code, level: level)) }
-                    values.append(.text(r.provinceCode))
-                case .tambon:
-                    guard let amphoe = r.parentCode, !amphoe.isEmpty, !r.provinceCode.isEmpty else {
-                        throw StoreError(.missingParent(code: r.code, level: level))
-                    }
-                    values += [.text(amphoe), .text(r.provinceCode)]
-                }
-                let geomIndex = Int32(values.count + 3)
-                values += [.text(r.nameTH), SQLValue(r.nameEN), .null, SQLValue(r.isValid),
-                           SQLValue(r.invalidReason), SQLValue(r.invalidLocation?.x),
-                           SQLValue(r.invalidLocation?.y), .text(now)]
-                try insert.bind(values)
-                // The geometry is bound separately to avoid copying the BLOB into an SQLValue;
-                // an empty geometry has no SpatiaLite form and stays NULL (and out of the R*Tree).
-                if let blob = SpatiaLiteBlob.encode(multi, srid: Store.srid) {
-                    try blob.withUnsafeBytes { try insert.bindBlob($0, at: geomIndex) }
-                }
-                defer { insert.reset() }
-                try insert.step()
-                n += 1
-            }
+            let writer = BoundaryWriter(level: level, insert: try db.cached(level.insertSQL), now: now, previous: previous)
+            try body(writer)
             try db.execute("""
                 INSERT INTO boundary_import (level, source, feature_count, imported_at) VALUES (?, ?, ?, ?)
-                """, [.text(level.rawValue), .text(source), .integer(Int64(n)), .text(now)])
+                """, [.text(level.rawValue), .text(source), .integer(Int64(writer.count)), .text(now)])
             try db.refreshLayerStatistics(table: level.table, column: "geom")
-            return n
+            return writer.count
         }
+    }
+
+    /// The bounding box of every boundary of `level`, by code (from the BLOB headers: no
+    /// geometry is decoded). What an import checks a lower level's units against.
+    public func boundaryEnvelopes(level: BoundaryLevel) throws -> [String: Envelope] {
+        var out: [String: Envelope] = [:]
+        try database.query("SELECT code, geom FROM \(level.table)", []) { row in
+            let code = row.string(0) ?? ""
+            if let e = try row.withBlob(1, { bytes -> Envelope? in
+                guard let bytes, !bytes.isEmpty else { return nil }
+                return try SpatiaLiteBlob.envelope(of: bytes)
+            }) { out[code] = e }
+        }
+        return out
     }
 
     /// Every boundary of `level`, or those whose box meets `envelope` (via the R*Tree), by code.
@@ -198,5 +190,57 @@ extension Store {
                 isValid: row.int64(6) != 0, invalidReason: row.string(7), invalidLocation: location))
         }
         return out
+    }
+}
+
+/// Inserts the rows of one level inside `Store.replaceBoundaries(level:source:_:)`.
+public final class BoundaryWriter {
+    public let level: BoundaryLevel
+    /// The codes the level held before this import.
+    public let previousCodes: Set<String>
+    /// The codes inserted so far.
+    public private(set) var codes = Set<String>()
+    public var count: Int { codes.count }
+    private let insert: Statement
+    private let now: String
+
+    init(level: BoundaryLevel, insert: Statement, now: String, previous: Set<String>) {
+        self.level = level; self.insert = insert; self.now = now; self.previousCodes = previous
+    }
+
+    public func insert(_ r: BoundaryRecord) throws {
+        guard r.level == level else {
+            throw StoreError(.wrongLevel(code: r.code, expected: level, found: r.level))
+        }
+        let multi: Geometry
+        switch r.geometry {
+        case .polygon, .multiPolygon: multi = r.geometry.asMulti
+        default: throw StoreError(.notPolygonal(code: r.code, type: r.geometry.type))
+        }
+        var values: [SQLValue] = [.text(r.code)]
+        switch level {
+        case .province: break
+        case .amphoe:
+            guard !r.provinceCode.isEmpty else { throw StoreError(.missingParent(code: r.code, level: level)) }
+            values.append(.text(r.provinceCode))
+        case .tambon:
+            guard let amphoe = r.parentCode, !amphoe.isEmpty, !r.provinceCode.isEmpty else {
+                throw StoreError(.missingParent(code: r.code, level: level))
+            }
+            values += [.text(amphoe), .text(r.provinceCode)]
+        }
+        let geomIndex = Int32(values.count + 3)
+        values += [.text(r.nameTH), SQLValue(r.nameEN), .null, SQLValue(r.isValid),
+                   SQLValue(r.invalidReason), SQLValue(r.invalidLocation?.x),
+                   SQLValue(r.invalidLocation?.y), .text(now)]
+        try insert.bind(values)
+        // The geometry is bound separately to avoid copying the BLOB into an SQLValue;
+        // an empty geometry has no SpatiaLite form and stays NULL (and out of the R*Tree).
+        if let blob = SpatiaLiteBlob.encode(multi, srid: Store.srid) {
+            try blob.withUnsafeBytes { try insert.bindBlob($0, at: geomIndex) }
+        }
+        defer { insert.reset() }
+        try insert.step()
+        codes.insert(r.code)
     }
 }

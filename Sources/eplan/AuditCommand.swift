@@ -72,7 +72,13 @@ struct AuditBoundaries: ParsableCommand {
                 throw CLIError(Message(th: "--file ต้องระบุ --level province, amphoe หรือ tambon",
                                        en: "--file needs --level province, amphoe or tambon"))
             }
-            report = try auditor.audit(file: file, level: l)
+            // The file is compared with the parent level of the store when there is one.
+            let store = FileManager.default.fileExists(atPath: global.databasePath) ? try global.openStore(readOnly: true) : nil
+            if store == nil {
+                printNote(t("ไม่มีฐานข้อมูล \(global.databasePath): ตรวจไฟล์อย่างเดียว ไม่เทียบกับหน่วยแม่",
+                            "no store at \(global.databasePath): the file is audited alone, not against its parents"))
+            }
+            report = try auditor.audit(file: file, level: l, store: store)
         } else {
             let store = try global.openStore(readOnly: true)
             report = try auditor.audit(store: store, levels: levels, provinceCode: province, includeLAOs: level == "all")

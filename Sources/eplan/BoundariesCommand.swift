@@ -26,6 +26,9 @@ struct Boundaries: ParsableCommand {
         @Flag(name: .long, help: ArgumentHelp(t("ปฏิเสธทั้งไฟล์ถ้ามีรูปเรขาคณิตไม่ถูกต้อง", "refuse the whole file if any geometry is invalid")))
         var strict = false
 
+        @Flag(name: .long, help: ArgumentHelp(t("ยอมให้หน่วยที่ไม่มีในไฟล์หายไปจากฐานข้อมูล", "let units the file does not have disappear from the store")))
+        var replace = false
+
         @Option(name: .long, help: ArgumentHelp(t("ฟิลด์รหัส", "code field")))
         var fieldCode: String?
         @Option(name: .long, help: ArgumentHelp(t("ฟิลด์รหัสหน่วยแม่ (อำเภอของตำบล, จังหวัดของอำเภอ)", "parent code field (a tambon's amphoe, an amphoe's province)")))
@@ -50,7 +53,8 @@ struct Boundaries: ParsableCommand {
             if let f = fieldNameEn { fields.nameEN = f }
             let store = try global.openStore()
             let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: try PROJContext())
-            let report = try importer.importFile(path: file, level: lvl, fields: fields, strict: strict,
+            let report = try importer.importFile(path: file, level: lvl, fields: fields, strict: strict, replace: replace,
+                                                 confirm: { plan in Progress.finish(); printNote(plan.summary.text(Language.current)) },
                                                  progress: Progress.reporter(level: lvl))
             Progress.finish()
             printImportSummary(report)

@@ -42,7 +42,7 @@ final class BoundaryImportTests: CLITestCase {
         }
         XCTAssertEqual(try store.count(level: .tambon), 63, "a refused file must leave the level as it was")
 
-        let report = try imp.importFile(path: file, level: .tambon)
+        let report = try imp.importFile(path: file, level: .tambon, replace: true)
         XCTAssertEqual(report.invalid.count, 1)
         let bad = try XCTUnwrap(report.invalid.first)
         XCTAssertEqual(bad.code, "990101")
@@ -115,7 +115,7 @@ final class BoundaryImportTests: CLITestCase {
     func testProgressIsReported() throws {
         let store = try Store(path: path())
         var calls: [(Int, Int)] = []
-        _ = try importer(store).importFile(path: "\(Self.takDir)/tak-tambon.geojson", level: .tambon) { calls.append(($0, $1)) }
+        _ = try importer(store).importFile(path: "\(Self.takDir)/tak-tambon.geojson", level: .tambon, progress: { calls.append(($0, $1)) })
         XCTAssertEqual(calls.last?.0, 63)
         XCTAssertEqual(calls.last?.1, 63)
     }

@@ -28,6 +28,9 @@ PJ_LOG_LEVEL cproj_log_level(PJ_CONTEXT *ctx, PJ_LOG_LEVEL level);
 PJ_INFO cproj_info(void);
 PJ *cproj_create_crs_to_crs(PJ_CONTEXT *ctx, const char *source, const char *target, PJ_AREA *area);
 PJ *cproj_normalize_for_visualization(PJ_CONTEXT *ctx, const PJ *obj);
+PJ *cproj_create(PJ_CONTEXT *ctx, const char *definition);
+int cproj_get_area_of_use(PJ_CONTEXT *ctx, const PJ *obj, double *west, double *south, double *east, double *north,
+                          const char **name);
 PJ *cproj_destroy(PJ *p);
 int cproj_errno(const PJ *p);
 int cproj_errno_reset(const PJ *p);

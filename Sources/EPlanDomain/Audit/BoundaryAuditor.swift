@@ -100,65 +100,7 @@ public struct BoundaryAuditor {
         return report
     }
 
-    /// Audits a GeoJSON file of one level before import: codes (missing, duplicate),
-    /// empty and degenerate geometries, validity and overlaps among its features.
-    public func audit(file path: String, level: BoundaryLevel, fields: BoundaryFields? = nil,
-                      proj: PROJContext? = nil) throws -> AuditReport {
-        let start = Self.now()
-        let collection = try GeoJSONFile.readFeatureCollection(path: path)
-        let fields = fields ?? .defaults(for: level)
-        let sourceCRS = try GeoJSONFile.declaredEPSG(collection.root, path: path) ?? 4326
-        let proj = try proj ?? (sourceCRS == 4326 ? nil : PROJContext())
-        let toWGS84 = sourceCRS == 4326 ? nil : try proj!.transform(from: try CRS(epsg: sourceCRS), to: .wgs84)
-        var findings: [Finding] = []
-        var units: [AuditUnit] = []
-        var firstByCode: [String: [Int]] = [:]
-        let table = level.table
-        for (i, feature) in collection.features.enumerated() {
-            let n = i + 1
-            let props = feature["properties"] as? [String: Any] ?? [:]
-            let code = GeoJSONFile.stringProperty(props[fields.code]) ?? ""
-            var geometry: Geometry? = nil
-            if let object = feature["geometry"], !(object is NSNull) {
-                do {
-                    geometry = try GeoJSONGeometry.decode(object)
-                    if let t = toWGS84 { geometry = try t.transform(geometry!) }
-                } catch let e as UserFacingError {
-                    findings.append(Finding(kind: .invalidGeometry, table: table, codes: code.isEmpty ? [] : [code],
-                        message: Message(th: "feature ที่ \(n): อ่านรูปเรขาคณิตไม่ได้: \(e.message.th)",
-                                         en: "feature \(n): unreadable geometry: \(e.message.en)"), feature: n))
-                    continue
-                }
-            }
-            if code.isEmpty {
-                let at = geometry.flatMap { $0.isEmpty ? nil : Self.roughPoint($0) }
-                findings.append(Finding(kind: .missingCode, table: table, codes: [],
-                    message: Message(th: "feature ที่ \(n): ไม่มีค่าในฟิลด์รหัส '\(fields.code)'",
-                                     en: "feature \(n): no value in the code field '\(fields.code)'"),
-                    location: at, geometry: at.map { .point($0) }, feature: n))
-            } else {
-                firstByCode[code, default: []].append(n)
-            }
-            let parent = fields.parentCode.flatMap { GeoJSONFile.stringProperty(props[$0]) }
-            units.append(AuditUnit(table: table, code: code, parentCode: parent,
-                                   provinceCode: GeoJSONFile.stringProperty(props[fields.provinceCode]) ?? "",
-                                   nameTH: GeoJSONFile.stringProperty(props[fields.nameTH]) ?? "",
-                                   geometry: geometry, feature: n))
-        }
-        for (code, features) in firstByCode where features.count > 1 {
-            let u = units.first { $0.feature == features[1] }
-            let at = u?.geometry.flatMap { $0.isEmpty ? nil : Self.roughPoint($0) }
-            let list = features.map(String.init).joined(separator: ", ")
-            findings.append(Finding(kind: .duplicateCode, table: table, codes: [code],
-                message: Message(th: "รหัส \(code) ซ้ำใน feature ที่ \(list)", en: "code \(code) repeats in features \(list)"),
-                location: at, geometry: at.map { .point($0) }, feature: features[1]))
-        }
-        var report = try audit(BoundaryAuditInput(levels: [level: units], report: [level]))
-        report.merge(AuditReport(subject: "boundaries", scope: report.scope, findings: findings, unitsChecked: 0, minAreaM2: minArea))
-        report.scope = Message(th: "ตรวจไฟล์ \(path) (\(level.nameTH))", en: "audit of file \(path) (\(level.rawValue))")
-        report.seconds = Self.now() - start
-        return report
-    }
+    // The file audit (`audit(file:level:…)`) is in BoundaryFileAudit.swift.
 
     // MARK: - The audit
 

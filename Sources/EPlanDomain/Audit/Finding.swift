@@ -13,6 +13,8 @@ public enum FindingKind: String, Sendable, CaseIterable, Comparable {
     case gap
     case outsideParent = "outside_parent"
     case wrongParent = "wrong_parent"
+    /// In a file audit: what `boundaries import` would refuse (label `reason`).
+    case importRefused = "import_refused"
     // Pin kinds (`eplan audit pins`), appended: raw values are stable names.
     case pinNullIsland = "pin_null_island"
     case pinSwapped = "pin_swapped"
@@ -36,6 +38,7 @@ public enum FindingKind: String, Sendable, CaseIterable, Comparable {
         case .gap: return Message(th: "ช่องว่าง", en: "gap")
         case .outsideParent: return Message(th: "ล้ำออกนอกหน่วยแม่", en: "outside its parent")
         case .wrongParent: return Message(th: "อยู่ผิดหน่วยแม่", en: "wrong parent")
+        case .importRefused: return Message(th: "การนำเข้าจะปฏิเสธ", en: "import would refuse it")
         case .pinNullIsland: return Message(th: "หมุดที่พิกัด (0, 0)", en: "pin at (0, 0)")
         case .pinSwapped: return Message(th: "ละติจูด/ลองจิจูดสลับกัน", en: "latitude/longitude swapped")
         case .pinOutsideThailand: return Message(th: "หมุดอยู่นอกประเทศไทย", en: "pin outside Thailand")

@@ -17,6 +17,33 @@ public struct BoundaryImportReport: Sendable {
     public var invalid: [InvalidFeature]
 }
 
+/// What replacing a level changes: the units that go, come and stay.
+public struct BoundaryReplacePlan: Sendable, Equatable {
+    public var level: BoundaryLevel
+    public var inStore: Int
+    public var inFile: Int
+    /// Codes in the store that the file does not have (sorted).
+    public var removed: [String]
+    public var added: Int
+    public var kept: Int
+
+    public init(level: BoundaryLevel, previous: Set<String>, incoming: Set<String>) {
+        self.level = level
+        inStore = previous.count; inFile = incoming.count
+        removed = previous.subtracting(incoming).sorted()
+        added = incoming.subtracting(previous).count
+        kept = inFile - added
+    }
+
+    /// "63 tambons in the store; the file has 1: 62 would disappear, 0 new, 1 replaced".
+    public var summary: Message {
+        let th = level.nameTH, en = level.rawValue + "s"
+        return Message(
+            th: "\(th)ในฐานข้อมูล \(inStore) หน่วย; ไฟล์มี \(inFile): หายไป \(removed.count), ใหม่ \(added), แทนที่ \(kept)",
+            en: "\(inStore) \(en) in the store; the file has \(inFile): \(removed.count) would disappear, \(added) new, \(kept) replaced")
+    }
+}
+
 /// Reads a GeoJSON FeatureCollection of administrative units and replaces one level of
 /// the store with it, all or nothing.
 public struct BoundaryImporter {
@@ -29,74 +56,51 @@ public struct BoundaryImporter {
         self.store = store; self.geos = geos; self.proj = proj
     }
 
-    /// - Parameter progress: called with (features done, features in all) while validating.
+    /// Features are read, checked (`BoundaryFeatureChecker`, the file audit's checks too)
+    /// and written one at a time inside one transaction; any refusal rolls the level back.
+    /// A file without features is refused; one that would make units disappear needs `replace`.
+    /// - Parameter confirm: told what the import changes, before it is committed.
+    /// - Parameter progress: called with (features done, features in all).
     public func importFile(path: String, level: BoundaryLevel, fields: BoundaryFields? = nil,
-                           strict: Bool = false,
+                           strict: Bool = false, replace: Bool = false,
+                           confirm: ((BoundaryReplacePlan) -> Void)? = nil,
                            progress: ((Int, Int) -> Void)? = nil) throws -> BoundaryImportReport {
-        let collection = try GeoJSONFile.readFeatureCollection(path: path)
-        let fields = fields ?? .defaults(for: level)
-        let sourceCRS = try GeoJSONFile.declaredEPSG(collection.root, path: path) ?? 4326
-        let toWGS84 = sourceCRS == 4326 ? nil : try proj().transform(from: try CRS(epsg: sourceCRS), to: .wgs84)
-
-        var records: [BoundaryRecord] = []
-        records.reserveCapacity(collection.features.count)
-        var invalid: [InvalidFeature] = []
-        var seenCodes: [String: Int] = [:]
-        for (index, feature) in collection.features.enumerated() {
-            let where_ = Message(th: "\(path): feature ที่ \(index + 1)", en: "\(path): feature \(index + 1)")
-            let properties = feature["properties"] as? [String: Any] ?? [:]
-            func field(_ name: String) throws -> String {
-                guard let value = GeoJSONFile.stringProperty(properties[name]), !value.isEmpty else {
-                    throw ImportError.missingField(at: where_, field: name)
-                }
-                return value
-            }
-            let code = try field(fields.code)
-            if let first = seenCodes[code] {
-                throw ImportError.duplicateCode(at: where_, code: code, firstFeature: first + 1)
-            }
-            seenCodes[code] = index
-            guard let geometryObject = feature["geometry"], !(geometryObject is NSNull) else {
-                throw ImportError.missingGeometry(at: where_, code: code)
-            }
-            var geometry: Geometry
-            do { geometry = try GeoJSONGeometry.decode(geometryObject) } catch {
-                throw ImportError.badGeometry(at: where_, code: code, detail: "\(error)")
-            }
-            if let t = toWGS84 {
-                do { geometry = try t.transform(geometry) } catch {
-                    throw ImportError.badGeometry(at: where_, code: code, detail: "\(error)")
-                }
-            }
-            if geometry.isEmpty { throw ImportError.emptyGeometry(at: where_, code: code) }
-            if let bad = BoundaryImporter.firstOutOfRange(geometry) {
-                throw ImportError.outOfRange(at: where_, code: code, coordinate: bad)
-            }
-            switch geometry {
-            case .polygon, .multiPolygon: geometry = geometry.asMulti
-            default: throw ImportError.notAreal(at: where_, code: code, type: geometry.type.rawValue)
-            }
-            let validity = try GEOSGeometry(geometry, context: geos).validity()
-            if !validity.isValid {
-                invalid.append(InvalidFeature(featureIndex: index, code: code,
-                                              reason: validity.reason ?? "invalid", location: validity.location))
-            }
-            records.append(BoundaryRecord(
-                level: level, code: code,
-                parentCode: try fields.parentCode.map { try field($0) },
-                provinceCode: try field(fields.provinceCode),
-                nameTH: try field(fields.nameTH).precomposedStringWithCanonicalMapping,
-                nameEN: (GeoJSONFile.stringProperty(properties[fields.nameEN]) ?? ""),
-                geometry: geometry, isValid: validity.isValid, invalidReason: validity.reason,
-                invalidLocation: validity.isValid ? nil : validity.location))
-            if let progress, (index + 1) % 250 == 0 || index + 1 == collection.features.count {
-                progress(index + 1, collection.features.count)
-            }
+        let stream = try GeoJSONFeatureStream(path: path)
+        var checker = try BoundaryFeatureChecker(
+            path: path, level: level, fields: fields ?? .defaults(for: level), root: stream.root,
+            parents: try ParentExtents.load(from: store, for: level), proj: proj)
+        guard stream.count > 0 else {
+            throw ImportError.emptyFile(path: path, level: level, inStore: try store.count(level: level))
         }
-        if strict, !invalid.isEmpty { throw ImportError.invalidGeometries(path: path, invalid: invalid) }
-        try store.replaceBoundaries(level: level, records: records, source: path)
-        return BoundaryImportReport(level: level, source: path, featureCount: records.count,
-                                    sourceCRS: sourceCRS, invalid: invalid)
+        var invalid: [InvalidFeature] = []
+        let n = try store.replaceBoundaries(level: level, source: path) { writer in
+            for index in 0..<stream.count {
+                let checked = checker.check(try stream.feature(index), index: index)
+                if let problem = checked.problems.first { throw problem }
+                let record = try self.record(checked, level: level)
+                if !record.isValid {
+                    invalid.append(InvalidFeature(featureIndex: index, code: record.code,
+                                                  reason: record.invalidReason ?? "invalid", location: record.invalidLocation))
+                }
+                try writer.insert(record)
+                if let progress, (index + 1) % 250 == 0 || index + 1 == stream.count { progress(index + 1, stream.count) }
+            }
+            if strict, !invalid.isEmpty { throw ImportError.invalidGeometries(path: path, invalid: invalid) }
+            let plan = BoundaryReplacePlan(level: level, previous: writer.previousCodes, incoming: writer.codes)
+            if !plan.removed.isEmpty, !replace { throw ImportError.wouldRemove(plan) }
+            confirm?(plan)
+        }
+        return BoundaryImportReport(level: level, source: path, featureCount: n,
+                                    sourceCRS: checker.sourceCRS, invalid: invalid)
+    }
+
+    /// The stored form of a checked feature, with GEOS's verdict on its validity.
+    private func record(_ f: CheckedFeature, level: BoundaryLevel) throws -> BoundaryRecord {
+        let geometry = f.geometry ?? .multiPolygon([])
+        let validity = try GEOSGeometry(geometry, context: geos).validity()
+        return BoundaryRecord(level: level, code: f.code, parentCode: f.parentCode, provinceCode: f.provinceCode,
+                              nameTH: f.nameTH, nameEN: f.nameEN, geometry: geometry, isValid: validity.isValid,
+                              invalidReason: validity.reason, invalidLocation: validity.isValid ? nil : validity.location)
     }
 }
 
@@ -113,6 +117,9 @@ extension BoundaryImporter {
 }
 
 public enum ImportError: UserFacingError {
+    static func deg(_ v: Double) -> String { String(format: "%.4f", v) }
+    static func lonLat(_ c: Coordinate) -> String { String(format: "[%.6f, %.6f]", c.x, c.y) }
+
     case emptyGeometry(at: Message, code: String)
     case outOfRange(at: Message, code: String, coordinate: Coordinate)
     case missingField(at: Message, field: String)
@@ -121,6 +128,40 @@ public enum ImportError: UserFacingError {
     case badGeometry(at: Message, code: String, detail: String)
     case notAreal(at: Message, code: String, type: String)
     case invalidGeometries(path: String, invalid: [InvalidFeature])
+    case outsideCRSArea(at: Message, code: String, source: Coordinate, lonLat: Coordinate, crs: Int, area: Message)
+    case crossesAntimeridian(at: Message, code: String, west: Double, east: Double)
+    case farFromParent(at: Message, code: String, parentLevel: BoundaryLevel, parentCode: String,
+                       coordinate: Coordinate, parentBox: Envelope)
+    case emptyFile(path: String, level: BoundaryLevel, inStore: Int)
+    case wouldRemove(BoundaryReplacePlan)
+
+    /// The position at fault, when the refusal is about one.
+    public var coordinate: Coordinate? {
+        switch self {
+        case .outOfRange(_, _, let c), .farFromParent(_, _, _, _, let c, _): return c
+        case .outsideCRSArea(_, _, _, let c, _, _): return c
+        default: return nil
+        }
+    }
+
+    /// A stable name for the reason (the `reason` label of an audit finding).
+    public var reason: String {
+        switch self {
+        case .emptyGeometry: return "empty_geometry"
+        case .outOfRange: return "not_lon_lat"
+        case .missingField: return "missing_field"
+        case .duplicateCode: return "duplicate_code"
+        case .missingGeometry: return "no_geometry"
+        case .badGeometry: return "unreadable_geometry"
+        case .notAreal: return "not_areal"
+        case .invalidGeometries: return "invalid_geometry"
+        case .outsideCRSArea: return "outside_crs_area"
+        case .crossesAntimeridian: return "crosses_antimeridian"
+        case .farFromParent: return "far_from_parent"
+        case .emptyFile: return "no_features"
+        case .wouldRemove: return "would_remove_units"
+        }
+    }
 
     public var message: Message {
         switch self {
@@ -152,6 +193,30 @@ public enum ImportError: UserFacingError {
             }
             return Message(th: "\(path): ไม่นำเข้า (--strict) เพราะรูปเรขาคณิตไม่ถูกต้อง \(invalid.count) รายการ:\n\(list(.th))",
                            en: "\(path): refused (--strict): \(invalid.count) invalid geometries:\n\(list(.en))")
+        case .outsideCRSArea(let at, let code, let s, let c, let crs, let area):
+            return Message(
+                th: "\(at.th) (รหัส \(code)): พิกัด [\(s.x), \(s.y)] ใน EPSG:\(crs) อยู่ที่ \(Self.lonLat(c)) นอกพื้นที่ใช้งานของระบบพิกัดนี้ (\(area.th)); ไฟล์อยู่ในระบบพิกัดที่ประกาศจริงหรือ (เช่น ลองจิจูด/ละติจูดที่ประกาศเป็น UTM)",
+                en: "\(at.en) (code \(code)): position [\(s.x), \(s.y)] in EPSG:\(crs) lies at \(Self.lonLat(c)), outside where that CRS is used (\(area.en)); is the file really in the CRS it declares (lon/lat declared as UTM?)")
+        case .crossesAntimeridian(let at, let code, let w, let e):
+            return Message(
+                th: "\(at.th) (รหัส \(code)): รูปกว้าง \(Self.deg(e - w))° ของลองจิจูด (\(Self.deg(w)) ถึง \(Self.deg(e))): ข้ามเส้น 180° หรือพิกัดผิด",
+                en: "\(at.en) (code \(code)): spans \(Self.deg(e - w))° of longitude (\(Self.deg(w)) to \(Self.deg(e))): it crosses the antimeridian or has a stray position")
+        case .farFromParent(let at, let code, let level, let parent, let c, let b):
+            let box = "\(Self.deg(b.minX))–\(Self.deg(b.maxX))°E, \(Self.deg(b.minY))–\(Self.deg(b.maxY))°N"
+            return Message(
+                th: "\(at.th) (รหัส \(code)): พิกัด \(Self.lonLat(c)) อยู่ห่างไกลจาก\(level.nameTH) \(parent) ในฐานข้อมูล (\(box)): รหัสหรือพิกัดผิด",
+                en: "\(at.en) (code \(code)): position \(Self.lonLat(c)) lies far outside its \(level.rawValue) \(parent) in the store (\(box)): wrong code or coordinates")
+        case .emptyFile(let path, _, 0):
+            return Message(th: "\(path): ไม่มี feature เลย; ไม่นำเข้า", en: "\(path): the file has no features; refused")
+        case .emptyFile(let path, let level, let inStore):
+            return Message(
+                th: "\(path): ไม่มี feature เลย; ไม่นำเข้า (จะลบ\(level.nameTH)ทั้ง \(inStore) หน่วยในฐานข้อมูล)",
+                en: "\(path): the file has no features; refused (it would remove all \(inStore) \(level.rawValue)s in the store)")
+        case .wouldRemove(let plan):
+            let some = plan.removed.prefix(10).joined(separator: ", ") + (plan.removed.count > 10 ? ", …" : "")
+            return Message(
+                th: "\(plan.summary.th) (\(some)); ไม่ได้เปลี่ยนแปลงอะไร ใช้ --replace หากต้องการแทนที่ทั้งระดับ",
+                en: "\(plan.summary.en) (\(some)); nothing changed: add --replace to replace the level anyway")
         }
     }
 }
