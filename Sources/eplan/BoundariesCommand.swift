@@ -41,21 +41,17 @@ struct Boundaries: ParsableCommand {
         var fieldNameEn: String?
 
         func run() throws {
-            guard let lvl = BoundaryLevel(rawValue: level) else {
-                throw CLIError(Message(th: "--level ต้องเป็น province, amphoe หรือ tambon (ได้ '\(level)')",
-                                       en: "--level must be province, amphoe or tambon (got '\(level)')"))
-            }
+            let lvl = try BoundaryMaintenance.levels(level, field: "--level", allowAll: false)[0]
             var fields = BoundaryFields.defaults(for: lvl)
             if let f = fieldCode { fields.code = f }
             if let f = fieldParent { fields.parentCode = f }
             if let f = fieldProvince { fields.provinceCode = f }
             if let f = fieldNameTh { fields.nameTH = f }
             if let f = fieldNameEn { fields.nameEN = f }
-            let store = try global.openStore()
-            let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: try PROJContext())
-            let report = try importer.importFile(path: file, level: lvl, fields: fields, strict: strict, replace: replace,
-                                                 confirm: { plan in Progress.finish(); printNote(plan.summary.text(Language.current)) },
-                                                 progress: Progress.reporter(level: lvl))
+            let request = BoundaryMaintenance.ImportRequest(path: file, level: lvl, fields: fields, strict: strict, replace: replace)
+            let report = try BoundaryMaintenance(store: try global.openStore(), context: try global.context(by: nil))
+                .importFile(request, confirm: { plan in Progress.finish(); printNote(plan.summary.text(Language.current)) },
+                            progress: Progress.reporter(level: lvl))
             Progress.finish()
             printImportSummary(report)
         }

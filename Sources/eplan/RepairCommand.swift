@@ -25,16 +25,9 @@ struct Repair: ParsableCommand {
         guard makeValid else {
             throw CLIError(Message(th: "ระบุวิธีซ่อม: --make-valid", en: "name a repair: --make-valid"))
         }
-        let levels: [BoundaryLevel]
-        if level == "all" { levels = BoundaryLevel.allCases } else {
-            guard let l = BoundaryLevel(rawValue: level) else {
-                throw CLIError(Message(th: "--level ต้องเป็น province, amphoe, tambon หรือ all (ได้ '\(level)')",
-                                       en: "--level must be province, amphoe, tambon or all (got '\(level)')"))
-            }
-            levels = [l]
-        }
-        let store = try global.openStore()
-        let repairs = try BoundaryRepair(store: store).makeValid(levels: levels)
+        let levels = try BoundaryMaintenance.levels(level, field: "--level", allowAll: true)
+        let repairs = try BoundaryMaintenance(store: try global.openStore(), context: try global.context(by: nil))
+            .repairMakeValid(levels: levels)
         if repairs.isEmpty {
             print(t("ไม่มีรูปเรขาคณิตที่ต้องซ่อม", "no invalid geometries to repair"))
             return
