@@ -438,7 +438,7 @@ extension Store {
             """, [.text(code), .text(field), text(old), text(new), .text(at), .text(by)])
     }
 
-    func laoExists(_ code: String) throws -> Bool {
+    public func laoExists(_ code: String) throws -> Bool {
         !(try database.scalar("SELECT 1 FROM lao WHERE code = ?", [.text(code)])).isNull
     }
 

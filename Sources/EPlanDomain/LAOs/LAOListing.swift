@@ -20,11 +20,7 @@ public struct LAOSummary: Sendable {
 public enum LAOListing {
     /// Codes → Thai and English names of one level, without geometry.
     public static func names(_ store: Store, _ level: BoundaryLevel) throws -> [String: (th: String, en: String)] {
-        var out: [String: (th: String, en: String)] = [:]
-        try store.database.query("SELECT code, name_th, name_en FROM \(level.table)") { r in
-            out[r.string(0) ?? ""] = (r.string(1) ?? "", r.string(2) ?? "")
-        }
-        return out
+        try store.boundaryNames(level: level).mapValues { (th: $0.th, en: $0.en) }
     }
 
     public static func summaries(_ store: Store, provinceCode: String? = nil, amphoeCode: String? = nil) throws -> [LAOSummary] {

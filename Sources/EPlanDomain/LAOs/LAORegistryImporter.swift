@@ -130,7 +130,7 @@ public struct LAORegistryImporter {
 
     private func checkExisting(_ entries: [Entry], replace: Bool) throws {
         guard !replace else { return }
-        for e in entries where try store.database.scalar("SELECT 1 FROM lao WHERE code = ?", [.text(e.record.code)]).int64 != nil {
+        for e in entries where try store.laoExists(e.record.code) {
             throw LAOImportError.alreadyInStore(at: e.at, code: e.record.code)
         }
     }
@@ -278,10 +278,9 @@ public struct LAORegistryImporter {
             records.append(r)
             if r.synthetic { report.synthetic.append(r.code) }
         }
-        let db = store.database
-        try db.transaction {
+        try store.transaction {
             for e in entries {
-                if try db.scalar("SELECT 1 FROM lao WHERE code = ?", [.text(e.record.code)]).int64 != nil {
+                if try store.laoExists(e.record.code) {
                     report.replaced.append(e.record.code)
                 } else {
                     report.inserted.append(e.record.code)
@@ -309,13 +308,12 @@ struct Gazetteer {
     var provinces: Set<String> = []
 
     init(store: Store) throws {
-        try store.database.query("SELECT code, amphoe_code, province_code FROM tambon") { r in
-            let c = r.string(0) ?? ""
-            tambonAmphoe[c] = r.string(1) ?? ""
-            tambonProvince[c] = r.string(2) ?? ""
+        for (c, parents) in try store.tambonParents() {
+            tambonAmphoe[c] = parents.amphoeCode
+            tambonProvince[c] = parents.provinceCode
         }
-        try store.database.query("SELECT code FROM amphoe") { r in amphoes.insert(r.string(0) ?? "") }
-        try store.database.query("SELECT code FROM province") { r in provinces.insert(r.string(0) ?? "") }
+        amphoes = Set(try store.boundaryNames(level: .amphoe).keys)
+        provinces = Set(try store.boundaryNames(level: .province).keys)
     }
 
     func tambons(ofProvince p: String) -> [String] { tambonProvince.filter { $0.value == p }.map(\.key).sorted() }
