@@ -58,11 +58,11 @@ public final class ProjectExporter {
         public var bytes: Int
     }
 
-    public let store: Store
+    public let store: any EPlanStoring
     public let format: ExportFormat
     public let precision: Int
 
-    public init(store: Store, format: ExportFormat = .geojson, precision: Int = 7) throws {
+    public init(store: any EPlanStoring, format: ExportFormat = .geojson, precision: Int = 7) throws {
         guard (0...15).contains(precision) else { throw ExportError(.badPrecision(precision)) }
         self.store = store; self.format = format; self.precision = precision
     }
@@ -79,7 +79,14 @@ public final class ProjectExporter {
     /// Runs the export for a resolved filter into `output` (not committed: the caller commits
     /// or discards). Returns how many features were written.
     public func export(_ r: Resolved, to output: ExportOutput) throws -> Summary {
-        let rows = try store.projectExportCursor(r.filter, includeUnpinned: r.includeUnpinned)
+        let rows = try store.projectExportRows(r.filter, includeUnpinned: r.includeUnpinned)
+        // SQLite's cursor: the loop is specialised for it and its accessors inline (the
+        // zero-copy path); another backend's rows go through the generic loop.
+        if let cursor = rows as? ProjectExportCursor { return try write(cursor, r, to: output) }
+        return try write(rows, r, to: output)
+    }
+
+    private func write<Rows: ProjectExportRows>(_ rows: Rows, _ r: Resolved, to output: ExportOutput) throws -> Summary {
         let columns = ProjectExporter.columns
         let restStart = ProjectExporter.laoBlock.upperBound + 1      // first property after the LAO block
         let columnCount = columns.count

@@ -79,7 +79,7 @@ public struct ProjectQuery: Sendable, Equatable {
 
     /// Checks every filter against the store (unknown codes, a year no plan covers) and
     /// turns names into codes: the store's filter. Call before any output is opened.
-    public func resolve(in store: Store) throws -> ProjectFilter {
+    public func resolve(in store: any EPlanStoring) throws -> ProjectFilter {
         var r = ProjectFilter(planYear: year, stage: stage, funding: funding, kind: kind, bbox: bbox)
         if let raw = province {
             let s = ThaiText.normalized(ThaiText.asciiDigits(raw))

@@ -18,7 +18,7 @@ public struct LAOFacts: Sendable {
 
     /// One transaction; an unknown LAO changes nothing. Does not touch the LAO's
     /// `updated_at` (that dates its jurisdiction, which pins are judged by).
-    public func apply(store: Store, code: String) throws {
+    public func apply(store: any EPlanStoring, code: String) throws {
         let on = vision == true ? (visionRecordedOn ?? CalendarDate.today()).iso : nil
         try store.setLAOFacts(code: code, vision: vision, visionRecordedOn: on, strategies: strategies)
     }

@@ -105,7 +105,7 @@ extension StatusReport {
     /// "done" or a plan "approved" with no date, as the seed has them) counts at every
     /// as-of date: nothing says when it became true, and the seed reports it as known.
     /// Strategy counts carry no date and are always shown.
-    public static func make(store: Store, provinceCode: String, year: Int, asOf: CalendarDate? = nil) throws -> StatusReport {
+    public static func make(store: any EPlanStoring, provinceCode: String, year: Int, asOf: CalendarDate? = nil) throws -> StatusReport {
         guard let province = try store.provinceNames(code: provinceCode) else { throw StatusReportError.unknownProvince(provinceCode) }
         guard try store.provinceHasPlan(provinceCode, covering: year) else {
             throw StatusReportError.noPlan(province: provinceCode, year: year)
