@@ -82,11 +82,12 @@ public final class ProjectExporter {
         let rows = try store.projectExportRows(r.filter, includeUnpinned: r.includeUnpinned)
         // SQLite's cursor: the loop is specialised for it and its accessors inline (the
         // zero-copy path); another backend's rows go through the generic loop.
-        if let cursor = rows as? ProjectExportCursor { return try write(cursor, r, to: output) }
-        return try write(rows, r, to: output)
+        if let cursor = rows as? ProjectExportCursor { return try export(rows: cursor, r, to: output) }
+        return try export(rows: rows, r, to: output)
     }
 
-    private func write<Rows: ProjectExportRows>(_ rows: Rows, _ r: Resolved, to output: ExportOutput) throws -> Summary {
+    /// Writes `rows` (selected by `r`) into `output`.
+    func export<Rows: ProjectExportRows>(rows: Rows, _ r: Resolved, to output: ExportOutput) throws -> Summary {
         let columns = ProjectExporter.columns
         let restStart = ProjectExporter.laoBlock.upperBound + 1      // first property after the LAO block
         let columnCount = columns.count
