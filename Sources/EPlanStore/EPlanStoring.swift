@@ -15,6 +15,13 @@ public protocol EPlanStoring: AnyObject {
     func projects(filter: ProjectFilter) throws -> [ProjectRecord]
     func stageLog(code: String) throws -> [ProjectStageLogEntry]
     func devPlans(laoCode: String?) throws -> [DevPlan]
+    func projectCodes() throws -> Set<String>
+    /// Inserts projects all or nothing (`replace`: a stored code is updated, its stage changes
+    /// logged as by `by`); returns how many were replaced.
+    @discardableResult func insertProjects(_ records: [ProjectRecord], replace: Bool, by: String) throws -> Int
+    @discardableResult func updateStages(code: String, changes: [ProjectStageChange], by: String) throws -> [ProjectStageLogEntry]
+    @discardableResult func addDevPlan(laoCode: String, firstYear: Int, lastYear: Int, approvedOn: String?) throws -> DevPlan
+    func upsertDevPlan(_ p: DevPlanRecord) throws
 
     // MARK: Pins
     @discardableResult func addPin(_ pin: PinRecord) throws -> PinRecord
@@ -33,12 +40,17 @@ public protocol EPlanStoring: AnyObject {
     func laos(provinceCode: String?, amphoeCode: String?) throws -> [LAORecord]
     func laoCandidates(containing point: Coordinate) throws -> [LAORecord]
     func laoExists(_ code: String) throws -> Bool
+    func laoCodes() throws -> Set<String>
+    func insertLAOs(_ records: [LAORecord], replace: Bool) throws
+    func setLAOVision(code: String, _ vision: Bool) throws
+    func laoVision(code: String) throws -> Bool?
     func setLAOFacts(code: String, vision: Bool?, visionRecordedOn: String?, strategies: Int??) throws
     func boundary(level: BoundaryLevel, code: String) throws -> BoundaryRecord?
     func boundaries(level: BoundaryLevel, intersecting envelope: Envelope?) throws -> [BoundaryRecord]
     func candidates(level: BoundaryLevel, containing point: Coordinate) throws -> [BoundaryRecord]
     func count(level: BoundaryLevel) throws -> Int
     func boundaryNames(level: BoundaryLevel) throws -> [String: BoundaryName]
+    func tambonParents() throws -> [String: TambonParents]
 
     // MARK: Settings
     func setting(_ key: String) throws -> String?

@@ -18,12 +18,12 @@ public struct LAORegistryReport: Sendable {
 /// - a GeoJSON FeatureCollection whose features carry the LAO fields and the
 ///   jurisdiction itself (coverage `polygon`).
 public struct LAORegistryImporter {
-    public let store: Store
+    public let store: any EPlanStoring
     public let geos: GEOSContext
     /// Same-tier jurisdictions may share borders but not more than this area (m²).
     public static let overlapTolerance = 1.0
 
-    public init(store: Store, geos: GEOSContext) { self.store = store; self.geos = geos }
+    public init(store: any EPlanStoring, geos: GEOSContext) { self.store = store; self.geos = geos }
 
     /// CSV or GeoJSON, told by extension or, failing that, by the first character.
     public func importFile(path: String, areasPath: String? = nil, replace: Bool = false) throws -> LAORegistryReport {
@@ -307,7 +307,7 @@ struct Gazetteer {
     var amphoes: Set<String> = []
     var provinces: Set<String> = []
 
-    init(store: Store) throws {
+    init(store: any EPlanStoring) throws {
         for (c, parents) in try store.tambonParents() {
             tambonAmphoe[c] = parents.amphoeCode
             tambonProvince[c] = parents.provinceCode

@@ -68,8 +68,8 @@ public enum ProjectImportError: UserFacingError {
 
 /// Reads a development-plan project CSV as offices export it and stores it all or nothing.
 public struct ProjectImporter {
-    public let store: Store
-    public init(store: Store) { self.store = store }
+    public let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     /// "plan.csv" → "plan.rejects.csv".
     public static func defaultRejectsPath(for path: String) -> String {
