@@ -3,12 +3,12 @@ import Foundation
 /// Streams projects with their current pins and budget attributes as GeoJSON (RFC 7946),
 /// GeoJSON text sequences (RFC 8142) or CSV with WKT.
 ///
-/// One SQL query joins the current pin, the project and its LAO, with every filter bound as
-/// a parameter (`--bbox` through the R*Tree `idx_pin_geom`, then the exact MBR in the BLOB
-/// header). The LAO's names and its amphoe and province names repeat for every project of the
-/// LAO, so a small query encodes that block once per LAO beforehand (keyed by the LAO rowid
-/// the main query returns) instead of joining amphoe and province on every row. Each row is
-/// written as it is stepped — text and geometry BLOB read in place from SQLite's column
+/// The store's rows (`EPlanStoring.projectExportRows`; for SQLite one query over the current
+/// pin, the project and its LAO, see `ProjectExportCursor`) are stepped one at a time, with
+/// `--bbox` re-tested on the exact MBR in the BLOB header. The LAO's names and its amphoe and
+/// province names repeat for every project of the LAO, so that block is encoded once per LAO
+/// beforehand (keyed by the LAO key each row carries) instead of joined on every row. Each
+/// row is written as it is stepped — text and geometry BLOB read in place from the store's
 /// memory — into one reused buffer handed to `write(2)` in 1 MiB chunks, so memory does not
 /// grow with the number of features.
 public final class ProjectExporter {
