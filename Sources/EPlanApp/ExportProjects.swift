@@ -16,8 +16,8 @@ public struct ExportRequest: Sendable {
 }
 
 public struct ExportProjects {
-    let store: Store
-    public init(store: Store) { self.store = store }
+    let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     public func run(_ request: ExportRequest) throws -> ProjectExporter.Summary {
         do {
@@ -52,8 +52,8 @@ public struct StatusReportRequest: Sendable {
 }
 
 public struct MakeStatusReport {
-    let store: Store
-    public init(store: Store) { self.store = store }
+    let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     public func run(_ request: StatusReportRequest) throws -> StatusReport {
         do {

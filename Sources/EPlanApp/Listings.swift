@@ -2,8 +2,8 @@ import EPlanDomain
 
 /// `projects list`: the projects a query selects, by LAO, plan year and code.
 public struct ListProjects {
-    let store: Store
-    public init(store: Store) { self.store = store }
+    let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     public func run(_ query: ProjectQuery) throws -> [ProjectRecord] {
         do { return try store.projects(filter: try query.resolve(in: store)) } catch { throw AppError.classify(error) }
@@ -17,8 +17,8 @@ public struct ShowProject {
         public let lao: LAORecord?
         public let log: [ProjectStageLogEntry]
     }
-    let store: Store
-    public init(store: Store) { self.store = store }
+    let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     public func run(code raw: String) throws -> Result {
         do {
@@ -32,8 +32,8 @@ public struct ShowProject {
 /// `pins list`: the current pins a query selects (optionally of one status), or the
 /// projects it selects that have no pin yet.
 public struct ListPins {
-    let store: Store
-    public init(store: Store) { self.store = store }
+    let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     public func current(_ query: ProjectQuery, status: PinStatus? = nil) throws -> [PinListing] {
         do { return try store.currentPins(PinFilter(try query.resolve(in: store), status: status)) } catch { throw AppError.classify(error) }
@@ -59,8 +59,8 @@ public struct PinHistory {
         public let project: ProjectRef
         public let versions: [PinRecord]
     }
-    let store: Store
-    public init(store: Store) { self.store = store }
+    let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     public func run(code raw: String) throws -> Result {
         do {

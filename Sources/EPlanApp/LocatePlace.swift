@@ -16,8 +16,8 @@ public struct WhereResult: Sendable {
 }
 
 public struct LocatePlace {
-    let store: Store
-    public init(store: Store) { self.store = store }
+    let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     public func run(_ request: WhereRequest) throws -> WhereResult {
         do {

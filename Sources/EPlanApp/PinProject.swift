@@ -57,10 +57,10 @@ public struct PinResult: Sendable {
 /// swapped reading lies inside the LAO the error says so; the wrong UTM zone is suggested
 /// by the validator; a refusal stores nothing unless forced; a dry run never stores.
 public struct PinProject {
-    let store: Store
+    let store: any EPlanStoring
     let context: RequestContext
 
-    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any EPlanStoring, context: RequestContext) { self.store = store; self.context = context }
 
     public func run(_ request: PinRequest) throws -> PinResult {
         do { return try pin(request) } catch { throw AppError.classify(error) }

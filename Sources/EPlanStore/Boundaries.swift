@@ -40,19 +40,9 @@ public enum BoundaryLevel: String, Sendable, CaseIterable {
             """
     }
 
-    /// Uniform select list: code, parent code, province code, names, geometry, validity.
+    /// Uniform select list (`BoundaryRow`): code, parent code, province code, names, geometry, validity.
     var selectSQL: String {
-        let (parent, province): (String, String)
-        switch self {
-        case .province: (parent, province) = ("NULL", "code")
-        case .amphoe: (parent, province) = ("province_code", "province_code")
-        case .tambon: (parent, province) = ("amphoe_code", "province_code")
-        }
-        return """
-            SELECT code, \(parent), \(province), name_th, name_en, geom,
-                   is_valid, invalid_reason, invalid_x, invalid_y
-            FROM \(table)
-            """
+        "SELECT \(BoundaryRow.Column.allCases.map { BoundaryRow.expression($0, self) }.joined(separator: ", ")) FROM \(table)"
     }
 
     var insertSQL: String {
@@ -177,17 +167,7 @@ extension Store {
                        keep: ((Envelope) -> Bool)? = nil) throws -> [BoundaryRecord] {
         var out: [BoundaryRecord] = []
         try database.query(sql, args) { row in
-            let geometry: Geometry? = try row.withBlob(5) { bytes in
-                guard let bytes, !bytes.isEmpty else { return .multiPolygon([]) }
-                if let keep, let env = try SpatiaLiteBlob.envelope(of: bytes), !keep(env) { return nil }
-                return try SpatiaLiteBlob.decode(bytes).geometry
-            }
-            guard let geometry else { return }
-            let location: Coordinate? = row.isNull(8) || row.isNull(9) ? nil : Coordinate(row.double(8), row.double(9))
-            out.append(BoundaryRecord(
-                level: level, code: row.string(0) ?? "", parentCode: row.string(1), provinceCode: row.string(2) ?? "",
-                nameTH: row.string(3) ?? "", nameEN: row.string(4), geometry: geometry,
-                isValid: row.int64(6) != 0, invalidReason: row.string(7), invalidLocation: location))
+            if let r = try BoundaryRow.decode(Columns(row), level: level, keep: keep) { out.append(r) }
         }
         return out
     }

@@ -125,11 +125,6 @@ public struct LAOStoreError: UserFacingError {
 }
 
 extension Store {
-    static let laoColumns = """
-        code, type, name_th, short_th, name_en, amphoe_code, province_code, coverage, synthetic, source,
-        vision_recorded_on, strategies, geom
-        """
-
     /// Inserts LAOs in one transaction (or with `replace`, replaces those with the same
     /// code); a code already present without `replace` refuses the whole batch.
     public func insertLAOs(_ records: [LAORecord], replace: Bool = false) throws {
@@ -138,7 +133,7 @@ extension Store {
         try db.transaction {
             let exists = try db.cached("SELECT 1 FROM lao WHERE code = ?")
             let insert = try db.cached("""
-                INSERT INTO lao (\(Store.laoColumns), updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO lao (\(LAORow.Column.list()), updated_at) VALUES (\(LAORow.Column.placeholders), ?)
                 """)
             let tambon = try db.cached("INSERT INTO lao_tambon (lao_code, tambon_code, whole) VALUES (?, ?, ?)")
             var seen = Set<String>()
@@ -151,11 +146,9 @@ extension Store {
                     guard replace else { throw LAOStoreError(.duplicateCode(r.code)) }
                     // Keep the row (projects refer to it): update in place, tambons anew.
                     try db.execute("DELETE FROM lao_tambon WHERE lao_code = ?", [.text(r.code)])
-                    try db.execute("""
-                        UPDATE lao SET type = ?, name_th = ?, short_th = ?, name_en = ?, amphoe_code = ?,
-                            province_code = ?, coverage = ?, synthetic = ?, source = ?, vision_recorded_on = ?,
-                            strategies = ?, geom = ?, updated_at = ? WHERE code = ?
-                        """, Array(try values(r).dropFirst()) + [.text(now), .text(r.code)])
+                    let sets = LAORow.Column.allCases.dropFirst().map { "\($0.name) = ?" }.joined(separator: ", ")
+                    try db.execute("UPDATE lao SET \(sets), updated_at = ? WHERE code = ?",
+                                   Array(try values(r).dropFirst()) + [.text(now), .text(r.code)])
                 } else {
                     try insert.bind(try values(r) + [.text(now)])
                     defer { insert.reset() }
@@ -180,9 +173,7 @@ extension Store {
             }
             blob = SQLValue(SpatiaLiteBlob.encode(g.asMulti, srid: Store.srid))
         }
-        return [.text(r.code), .text(r.type.rawValue), .text(r.nameTH), SQLValue(r.shortTH), SQLValue(r.nameEN),
-                SQLValue(r.amphoeCode), .text(r.provinceCode), .text(r.coverage.rawValue), SQLValue(r.synthetic),
-                SQLValue(r.source), SQLValue(r.visionRecordedOn), SQLValue(r.strategies), blob]
+        return LAORow.values(r, blob: blob)
     }
 
     /// Sets (or clears) an LAO's jurisdiction.
@@ -229,18 +220,8 @@ extension Store {
 
     private func fetchLAOs(_ whereSQL: String, _ args: [SQLValue]) throws -> [LAORecord] {
         var out: [LAORecord] = []
-        try database.query("SELECT \(Store.laoColumns) FROM lao \(whereSQL) ORDER BY code", args) { row in
-            let geometry: Geometry? = try row.withBlob(12) { bytes in
-                guard let bytes, !bytes.isEmpty else { return nil }
-                return try SpatiaLiteBlob.decode(bytes).geometry
-            }
-            out.append(LAORecord(
-                code: row.string(0) ?? "", type: LAOType(rawValue: row.string(1) ?? "") ?? .sao,
-                nameTH: row.string(2) ?? "", shortTH: row.string(3), nameEN: row.string(4),
-                amphoeCode: row.string(5), provinceCode: row.string(6) ?? "",
-                coverage: LAOCoverage(rawValue: row.string(7) ?? "") ?? .polygon, synthetic: row.int64(8) != 0,
-                source: row.string(9), tambons: [], jurisdiction: geometry,
-                visionRecordedOn: row.string(10), strategies: row.isNull(11) ? nil : Int(row.int64(11))))
+        try database.query("SELECT \(LAORow.Column.list()) FROM lao \(whereSQL) ORDER BY code", args) { row in
+            out.append(try LAORow.decode(Columns(row)))
         }
         if out.isEmpty { return out }
         // Tambon lists in one query rather than one per LAO (for one LAO, only its own rows:

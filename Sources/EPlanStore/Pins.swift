@@ -104,9 +104,8 @@ extension Store {
 
     public func projectRef(code: String) throws -> ProjectRef? {
         var out: ProjectRef?
-        try database.query("SELECT code, lao_code, kind, plan_year, name_th FROM project WHERE code = ?", [.text(code)]) { row in
-            out = ProjectRef(code: row.string(0) ?? "", laoCode: row.string(1) ?? "", kind: row.string(2) ?? "other",
-                             planYear: row.int(3), nameTH: row.string(4) ?? "")
+        try database.query("SELECT \(ProjectRefRow.Column.list()) FROM project WHERE code = ?", [.text(code)]) { row in
+            out = ProjectRefRow.decode(Columns(row), defaultKind: "other")
         }
         return out
     }
@@ -152,11 +151,6 @@ extension Store {
 
     // MARK: pins
 
-    static let pinColumns = """
-        project_code, version, is_current, pinned_at, pinned_by, raw_input, input_crs, status, tolerance_m,
-        distance_outside_m, outside_fraction, found_lao_code, found_tambon_code, found_amphoe_code, messages, geom
-        """
-
     /// Stores a new version in ONE transaction: the previous current pin (if any) stops being
     /// current, the new row gets version max+1 and is current. Older rows are never otherwise
     /// touched. Returns the record as stored.
@@ -173,12 +167,8 @@ extension Store {
             stored.version = next
             stored.isCurrent = true
             let blob = SpatiaLiteBlob.encode(pin.geometry, srid: Store.srid)
-            try db.execute("INSERT INTO pin (\(Store.pinColumns)) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                .text(pin.projectCode), .integer(Int64(next)), .text(pin.pinnedAt), .text(pin.pinnedBy),
-                .text(pin.rawInput), .integer(Int64(pin.inputCRS)), .text(pin.status.rawValue), .real(pin.toleranceM),
-                SQLValue(pin.distanceOutsideM), SQLValue(pin.outsideFraction), SQLValue(pin.foundLAOCode),
-                SQLValue(pin.foundTambonCode), SQLValue(pin.foundAmphoeCode), SQLValue(Store.encodeMessages(pin.messages)),
-                SQLValue(blob)])
+            try db.execute("INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PinRow.Column.placeholders))",
+                           PinRow.values(pin, version: next, blob: blob))
             try updatePinStatistics(current: statisticsCurrent, blob: blob)
             return stored
         }
@@ -194,11 +184,11 @@ extension Store {
 
     /// Every version of a project's pin, oldest first.
     public func pinHistory(projectCode: String) throws -> [PinRecord] {
-        try fetchPins("SELECT \(Store.pinColumns) FROM pin WHERE project_code = ? ORDER BY version", [.text(projectCode)])
+        try fetchPins("SELECT \(PinRow.Column.list()) FROM pin WHERE project_code = ? ORDER BY version", [.text(projectCode)])
     }
 
     public func currentPin(projectCode: String) throws -> PinRecord? {
-        try fetchPins("SELECT \(Store.pinColumns) FROM pin WHERE project_code = ? AND is_current = 1", [.text(projectCode)]).first
+        try fetchPins("SELECT \(PinRow.Column.list()) FROM pin WHERE project_code = ? AND is_current = 1", [.text(projectCode)]).first
     }
 
     public func pinCount() throws -> Int {
@@ -210,17 +200,15 @@ extension Store {
         var (clauses, args) = filter.projects.conditions(currentPin: "pin")
         clauses.insert("pin.is_current = 1", at: 0)
         if let s = filter.status { clauses.append("pin.status = ?"); args.append(.text(s.rawValue)) }
-        let cols = Store.pinColumns.split(separator: ",").map { "pin." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         let sql = """
-            SELECT \(cols.joined(separator: ", ")), p.code, p.lao_code, p.kind, p.plan_year, p.name_th
+            SELECT \(PinRow.Column.list("pin")), \(ProjectRefRow.Column.list("p"))
             FROM pin JOIN project p ON p.code = pin.project_code LEFT JOIN lao l ON l.code = p.lao_code
             WHERE \(clauses.joined(separator: " AND ")) ORDER BY p.code
             """
         var out: [PinListing] = []
         try database.query(sql, args) { row in
-            let pin = try Store.pinRecord(row)
-            let p = ProjectRef(code: row.string(16) ?? "", laoCode: row.string(17) ?? "", kind: row.string(18) ?? "",
-                               planYear: row.int(19), nameTH: row.string(20) ?? "")
+            let pin = try PinRow.decode(Columns(row))
+            let p = ProjectRefRow.decode(Columns(row, offset: Int32(PinRow.Column.allCases.count)))
             out.append(PinListing(project: p, pin: pin))
         }
         return out
@@ -234,34 +222,19 @@ extension Store {
         clauses.insert("NOT EXISTS (SELECT 1 FROM pin WHERE pin.project_code = p.code AND pin.is_current = 1)", at: 0)
         var out: [ProjectRef] = []
         try database.query("""
-            SELECT p.code, p.lao_code, p.kind, p.plan_year, p.name_th
+            SELECT \(ProjectRefRow.Column.list("p"))
             FROM project p LEFT JOIN lao l ON l.code = p.lao_code
             WHERE \(clauses.joined(separator: " AND ")) ORDER BY p.code
             """, args) { row in
-            out.append(ProjectRef(code: row.string(0) ?? "", laoCode: row.string(1) ?? "", kind: row.string(2) ?? "",
-                                  planYear: row.int(3), nameTH: row.string(4) ?? ""))
+            out.append(ProjectRefRow.decode(Columns(row)))
         }
         return out
     }
 
     private func fetchPins(_ sql: String, _ args: [SQLValue]) throws -> [PinRecord] {
         var out: [PinRecord] = []
-        try database.query(sql, args) { out.append(try Store.pinRecord($0)) }
+        try database.query(sql, args) { out.append(try PinRow.decode(Columns($0))) }
         return out
-    }
-
-    static func pinRecord(_ row: Row) throws -> PinRecord {
-        let geometry: Geometry = try row.withBlob(15) { bytes in
-            guard let bytes, !bytes.isEmpty else { return .multiPoint([]) }
-            return try SpatiaLiteBlob.decode(bytes).geometry
-        }
-        return PinRecord(
-            projectCode: row.string(0) ?? "", version: row.int(1), isCurrent: row.int64(2) != 0,
-            pinnedAt: row.string(3) ?? "", pinnedBy: row.string(4) ?? "", rawInput: row.string(5) ?? "",
-            inputCRS: row.int(6), status: PinStatus(rawValue: row.string(7) ?? "") ?? .outside,
-            toleranceM: row.double(8), distanceOutsideM: row.optionalDouble(9), outsideFraction: row.optionalDouble(10),
-            foundLAOCode: row.string(11), foundTambonCode: row.string(12), foundAmphoeCode: row.string(13),
-            messages: decodeMessages(row.string(14)), geometry: geometry)
     }
 
     /// Messages as a JSON array of {"th": …, "en": …}.

@@ -357,12 +357,6 @@ public struct ProjectStoreError: UserFacingError {
 }
 
 extension Store {
-    static let projectColumns = """
-        code, lao_code, plan_year, name_th, strategy, kind, budget, funding, plan_approved_on,
-        budget_approved_on, contract_signed_on, contract_amount, disbursed_amount, disbursed_on, progress,
-        completed_on, synthetic, recorded_on, updated_at
-        """
-
     static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
     /// Today's date in Thailand (UTC+7), ISO.
     static func todayTH() -> String {
@@ -370,14 +364,6 @@ extension Store {
         f.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
         f.formatOptions = [.withFullDate]
         return f.string(from: Date())
-    }
-
-    private func projectValues(_ r: ProjectRecord, recordedOn: String, now: String) -> [SQLValue] {
-        [.text(r.code), .text(r.laoCode), .integer(Int64(r.planYear)), .text(r.nameTH), SQLValue(r.strategy),
-         .text(r.kind.rawValue), SQLValue(r.budget), SQLValue(r.funding?.rawValue), SQLValue(r.planApprovedOn),
-         SQLValue(r.budgetApprovedOn), SQLValue(r.contractSignedOn), SQLValue(r.contractAmount),
-         SQLValue(r.disbursedAmount), SQLValue(r.disbursedOn), SQLValue(r.progress), SQLValue(r.completedOn),
-         SQLValue(r.synthetic), .text(recordedOn), .text(now)]
     }
 
     /// Inserts projects in one transaction. A code already stored refuses the batch unless
@@ -390,7 +376,7 @@ extension Store {
         let now = Store.timestamp(), today = Store.todayTH()
         var replaced = 0
         try db.transaction {
-            let insert = try db.cached("INSERT INTO project (\(Store.projectColumns)) VALUES (\(Array(repeating: "?", count: 19).joined(separator: ", ")))")
+            let insert = try db.cached("INSERT INTO project (\(ProjectRow.Column.list())) VALUES (\(ProjectRow.Column.placeholders))")
             var seen = Set<String>()
             for var r in records {
                 r.progress = r.progress.map(ProjectRecord.roundedProgress)
@@ -401,19 +387,15 @@ extension Store {
                 if try !db.scalar("SELECT 1 FROM project WHERE code = ?", [.text(r.code)]).isNull,
                    let old = try project(code: r.code) {
                     guard replace else { throw ProjectStoreError(.duplicateCode(r.code)) }
-                    let values = projectValues(r, recordedOn: old.recordedOn ?? today, now: now)
-                    try db.execute("""
-                        UPDATE project SET lao_code = ?, plan_year = ?, name_th = ?, strategy = ?, kind = ?, budget = ?,
-                            funding = ?, plan_approved_on = ?, budget_approved_on = ?, contract_signed_on = ?,
-                            contract_amount = ?, disbursed_amount = ?, disbursed_on = ?, progress = ?, completed_on = ?,
-                            synthetic = ?, recorded_on = ?, updated_at = ? WHERE code = ?
-                        """, Array(values.dropFirst()) + [.text(r.code)])
+                    let values = ProjectRow.values(r, recordedOn: old.recordedOn ?? today, now: now)
+                    let sets = ProjectRow.Column.allCases.dropFirst().map { "\($0.name) = ?" }.joined(separator: ", ")
+                    try db.execute("UPDATE project SET \(sets) WHERE code = ?", Array(values.dropFirst()) + [.text(r.code)])
                     for f in ProjectStageField.allCases where f.get(old) != f.get(r) {
                         try logStage(r.code, f.rawValue, f.get(old), f.get(r), at: now, by: by)
                     }
                     replaced += 1
                 } else {
-                    try insert.bind(projectValues(r, recordedOn: r.recordedOn ?? today, now: now))
+                    try insert.bind(ProjectRow.values(r, recordedOn: r.recordedOn ?? today, now: now))
                     defer { insert.reset() }
                     try insert.step()
                 }
@@ -438,7 +420,7 @@ extension Store {
             """, [.text(code), .text(field), text(old), text(new), .text(at), .text(by)])
     }
 
-    func laoExists(_ code: String) throws -> Bool {
+    public func laoExists(_ code: String) throws -> Bool {
         !(try database.scalar("SELECT 1 FROM lao WHERE code = ?", [.text(code)])).isNull
     }
 
@@ -457,20 +439,12 @@ extension Store {
     }
 
     private func fetchProjects(_ whereSQL: String, _ args: [SQLValue]) throws -> [ProjectRecord] {
-        let cols = Store.projectColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         var out: [ProjectRecord] = []
         try database.query("""
-            SELECT \(cols.joined(separator: ", ")) FROM project p LEFT JOIN lao l ON l.code = p.lao_code
+            SELECT \(ProjectRow.Column.list("p")) FROM project p LEFT JOIN lao l ON l.code = p.lao_code
             \(whereSQL) ORDER BY p.lao_code, p.plan_year, p.code
             """, args) { row in
-            out.append(ProjectRecord(
-                code: row.string(0) ?? "", laoCode: row.string(1) ?? "", planYear: row.int(2), nameTH: row.string(3) ?? "",
-                strategy: row.string(4), kind: ProjectKind(rawValue: row.string(5) ?? "") ?? .other,
-                budget: row.optionalDouble(6), funding: row.string(7).flatMap(FundingSource.init(rawValue:)),
-                planApprovedOn: row.string(8), budgetApprovedOn: row.string(9), contractSignedOn: row.string(10),
-                contractAmount: row.optionalDouble(11), disbursedAmount: row.optionalDouble(12), disbursedOn: row.string(13),
-                progress: row.optionalDouble(14).map(ProjectRecord.roundedProgress), completedOn: row.string(15), synthetic: row.int64(16) != 0,
-                recordedOn: row.string(17), updatedAt: row.string(18)))
+            out.append(ProjectRow.decode(Columns(row)))
         }
         return out
     }
@@ -501,13 +475,9 @@ extension Store {
     /// A project's stage changes, oldest first.
     public func stageLog(code: String) throws -> [ProjectStageLogEntry] {
         var out: [ProjectStageLogEntry] = []
-        try database.query("""
-            SELECT project_code, field, old_value, new_value, changed_at, changed_by FROM project_stage_log
-            WHERE project_code = ? ORDER BY id
-            """, [.text(code)]) { row in
-            out.append(ProjectStageLogEntry(projectCode: row.string(0) ?? "", field: row.string(1) ?? "",
-                                            oldValue: row.string(2), newValue: row.string(3),
-                                            changedAt: row.string(4) ?? "", changedBy: row.string(5) ?? ""))
+        try database.query("SELECT \(StageLogRow.Column.list()) FROM project_stage_log WHERE project_code = ? ORDER BY id",
+                           [.text(code)]) { row in
+            out.append(StageLogRow.decode(Columns(row)))
         }
         return out
     }
@@ -518,12 +488,9 @@ extension Store {
     public func devPlans(laoCode: String? = nil) throws -> [DevPlan] {
         var out: [DevPlan] = []
         let whereSQL = laoCode == nil ? "" : "WHERE lao_code = ?"
-        try database.query("""
-            SELECT id, lao_code, first_year, last_year, approved_on, recorded_on, approved FROM dev_plan \(whereSQL)
-            ORDER BY lao_code, first_year
-            """, laoCode.map { [.text($0)] } ?? []) { row in
-            out.append(DevPlan(id: row.int64(0), laoCode: row.string(1) ?? "", firstYear: row.int(2), lastYear: row.int(3),
-                               approvedOn: row.string(4), recordedOn: row.string(5) ?? "", approved: row.int64(6) != 0))
+        try database.query("SELECT \(DevPlanRow.Column.list()) FROM dev_plan \(whereSQL) ORDER BY lao_code, first_year",
+                           laoCode.map { [.text($0)] } ?? []) { row in
+            out.append(DevPlanRow.decode(Columns(row)))
         }
         return out
     }

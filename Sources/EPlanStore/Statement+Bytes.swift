@@ -9,8 +9,4 @@ extension Statement {
         let n = Int(sqlite3_column_bytes(handle, i))
         return try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(p), count: n))
     }
-
-    /// The `sqlite3_stmt*`, for loops that read millions of rows with the C API directly
-    /// (the export). It stays owned by this statement: never finalize it.
-    public var rawHandle: OpaquePointer { handle }
 }

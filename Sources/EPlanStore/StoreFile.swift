@@ -172,3 +172,22 @@ extension StoreFile.Kind {
         }
     }
 }
+
+extension StoreFile {
+    /// Runs `body` (the rename that puts a new store in place of the store at `path`) while
+    /// the old store can hurt no one: checkpointed and switched out of WAL (refused, busy,
+    /// when another connection has it open), then held EXCLUSIVE with its -wal and -shm
+    /// removed. SQLite finds a -wal by name and would lay the old pages over the new file.
+    public static func whileReplacing(_ path: String, _ body: () throws -> Void) throws {
+        let old = try Database(path: path, readOnly: false, create: false)
+        let mode = try old.scalar("PRAGMA journal_mode = DELETE").string ?? ""
+        guard mode == "delete" else {
+            throw DatabaseError(kind: .busy, code: SQLITE_BUSY, sqliteMessage: "the old store is open in another process", path: path)
+        }
+        try old.execute("BEGIN EXCLUSIVE; SELECT count(*) FROM sqlite_master")
+        // Rollback mode and our exclusive lock: no connection can be using a -wal or -shm now.
+        for s in ["-wal", "-shm"] { unlink(path + s) }
+        defer { try? old.execute("ROLLBACK") }
+        try body()
+    }
+}

@@ -112,16 +112,7 @@ enum StoreSwap {
             try move(built, target)
             return
         }
-        let old = try Database(path: target, readOnly: false, create: false)
-        let mode = try old.scalar("PRAGMA journal_mode = DELETE").string ?? ""
-        guard mode == "delete" else {
-            throw DatabaseError(kind: .busy, code: 5 /* SQLITE_BUSY */, sqliteMessage: "the old store is open in another process", path: target)
-        }
-        try old.execute("BEGIN EXCLUSIVE; SELECT count(*) FROM sqlite_master")
-        // Rollback mode and our exclusive lock: no connection can be using a -wal or -shm now.
-        for s in ["-wal", "-shm"] { unlink(target + s) }
-        defer { try? old.execute("ROLLBACK") }
-        try move(built, target)
+        try StoreFile.whileReplacing(target) { try move(built, target) }
     }
 
     private static func move(_ from: String, _ to: String) throws {

@@ -272,12 +272,12 @@ final class ExportTests: CLITestCase {
         let store = try Store(path: db, readOnly: true)
         let resolved = try ProjectExporter(store: store).resolve(
             ProjectQuery(bbox: try ProjectQuery.parseBBox("98,16,99,17")))
-        let (sql, args) = ProjectExporter.query(resolved)
+        let (sql, args) = ProjectExportCursor.query(resolved.filter, includeUnpinned: resolved.includeUnpinned)
         var plan: [String] = []
         try store.database.query("EXPLAIN QUERY PLAN " + sql, args) { plan.append($0.string(3) ?? "") }
         XCTAssertTrue(plan.contains { $0.contains("idx_pin_geom") && $0.contains("VIRTUAL TABLE") }, plan.joined(separator: "\n"))
         // Without a box: no sort in memory, the current pins through their index.
-        let (all, _) = ProjectExporter.query(try ProjectExporter(store: store).resolve(ProjectQuery()))
+        let (all, _) = ProjectExportCursor.query(try ProjectExporter(store: store).resolve(ProjectQuery()).filter, includeUnpinned: false)
         var plan2: [String] = []
         try store.database.query("EXPLAIN QUERY PLAN " + all) { plan2.append($0.string(3) ?? "") }
         XCTAssertFalse(plan2.contains { $0.contains("TEMP B-TREE") }, plan2.joined(separator: "\n"))

@@ -36,10 +36,10 @@ public struct PlaceAnswer: Sendable, Equatable {
 /// Answers "where is this point?" from the store's boundaries through the R*Tree, then
 /// GEOS for the exact test (a point on a shared border belongs to both; the first wins).
 public struct PlaceLookup {
-    public let store: Store
+    public let store: any EPlanStoring
     public let geos: GEOSContext
 
-    public init(store: Store, geos: GEOSContext) { self.store = store; self.geos = geos }
+    public init(store: any EPlanStoring, geos: GEOSContext) { self.store = store; self.geos = geos }
 
     public func containing(_ c: Coordinate, level: BoundaryLevel) throws -> BoundaryRecord? {
         let candidates = try store.candidates(level: level, containing: c)

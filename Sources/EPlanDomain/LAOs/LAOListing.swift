@@ -19,24 +19,20 @@ public struct LAOSummary: Sendable {
 
 public enum LAOListing {
     /// Codes → Thai and English names of one level, without geometry.
-    public static func names(_ store: Store, _ level: BoundaryLevel) throws -> [String: (th: String, en: String)] {
-        var out: [String: (th: String, en: String)] = [:]
-        try store.database.query("SELECT code, name_th, name_en FROM \(level.table)") { r in
-            out[r.string(0) ?? ""] = (r.string(1) ?? "", r.string(2) ?? "")
-        }
-        return out
+    public static func names(_ store: any EPlanStoring, _ level: BoundaryLevel) throws -> [String: (th: String, en: String)] {
+        try store.boundaryNames(level: level).mapValues { (th: $0.th, en: $0.en) }
     }
 
-    public static func summaries(_ store: Store, provinceCode: String? = nil, amphoeCode: String? = nil) throws -> [LAOSummary] {
+    public static func summaries(_ store: any EPlanStoring, provinceCode: String? = nil, amphoeCode: String? = nil) throws -> [LAOSummary] {
         try summarize(store, try store.laos(provinceCode: provinceCode, amphoeCode: amphoeCode))
     }
 
-    public static func summary(_ store: Store, code: String) throws -> LAOSummary? {
+    public static func summary(_ store: any EPlanStoring, code: String) throws -> LAOSummary? {
         guard let r = try store.lao(code: code) else { return nil }
         return try summarize(store, [r]).first
     }
 
-    static func summarize(_ store: Store, _ records: [LAORecord]) throws -> [LAOSummary] {
+    static func summarize(_ store: any EPlanStoring, _ records: [LAORecord]) throws -> [LAOSummary] {
         let amphoes = try names(store, .amphoe), tambons = try names(store, .tambon)
         return try records.map { r in
             LAOSummary(record: r, areaSquareMetres: r.jurisdiction.map(Metric.area) ?? 0,

@@ -18,12 +18,12 @@ public struct LAORegistryReport: Sendable {
 /// - a GeoJSON FeatureCollection whose features carry the LAO fields and the
 ///   jurisdiction itself (coverage `polygon`).
 public struct LAORegistryImporter {
-    public let store: Store
+    public let store: any EPlanStoring
     public let geos: GEOSContext
     /// Same-tier jurisdictions may share borders but not more than this area (m²).
     public static let overlapTolerance = 1.0
 
-    public init(store: Store, geos: GEOSContext) { self.store = store; self.geos = geos }
+    public init(store: any EPlanStoring, geos: GEOSContext) { self.store = store; self.geos = geos }
 
     /// CSV or GeoJSON, told by extension or, failing that, by the first character.
     public func importFile(path: String, areasPath: String? = nil, replace: Bool = false) throws -> LAORegistryReport {
@@ -133,7 +133,7 @@ public struct LAORegistryImporter {
 
     private func checkExisting(_ entries: [Entry], replace: Bool) throws {
         guard !replace else { return }
-        for e in entries where try store.database.scalar("SELECT 1 FROM lao WHERE code = ?", [.text(e.record.code)]).int64 != nil {
+        for e in entries where try store.laoExists(e.record.code) {
             throw LAOImportError.alreadyInStore(at: e.at, code: e.record.code)
         }
     }
@@ -281,10 +281,9 @@ public struct LAORegistryImporter {
             records.append(r)
             if r.synthetic { report.synthetic.append(r.code) }
         }
-        let db = store.database
-        try db.transaction {
+        try store.transaction {
             for e in entries {
-                if try db.scalar("SELECT 1 FROM lao WHERE code = ?", [.text(e.record.code)]).int64 != nil {
+                if try store.laoExists(e.record.code) {
                     report.replaced.append(e.record.code)
                 } else {
                     report.inserted.append(e.record.code)
@@ -311,14 +310,13 @@ struct Gazetteer {
     var amphoes: Set<String> = []
     var provinces: Set<String> = []
 
-    init(store: Store) throws {
-        try store.database.query("SELECT code, amphoe_code, province_code FROM tambon") { r in
-            let c = r.string(0) ?? ""
-            tambonAmphoe[c] = r.string(1) ?? ""
-            tambonProvince[c] = r.string(2) ?? ""
+    init(store: any EPlanStoring) throws {
+        for (c, parents) in try store.tambonParents() {
+            tambonAmphoe[c] = parents.amphoeCode
+            tambonProvince[c] = parents.provinceCode
         }
-        try store.database.query("SELECT code FROM amphoe") { r in amphoes.insert(r.string(0) ?? "") }
-        try store.database.query("SELECT code FROM province") { r in provinces.insert(r.string(0) ?? "") }
+        amphoes = Set(try store.boundaryNames(level: .amphoe).keys)
+        provinces = Set(try store.boundaryNames(level: .province).keys)
     }
 
     func tambons(ofProvince p: String) -> [String] { tambonProvince.filter { $0.value == p }.map(\.key).sorted() }

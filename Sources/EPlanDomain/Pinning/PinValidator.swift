@@ -10,12 +10,12 @@ import Foundation
 /// Jurisdictions stay prepared across calls (one `PinValidator` can check many pins).
 /// Not thread-safe (one GEOS context): use one validator per thread.
 public final class PinValidator {
-    public let store: Store
+    public let store: any EPlanStoring
     public let geos: GEOSContext
     private let projProvider: () throws -> PROJContext
     private var jurisdictions: [String: (LAORecord, PreparedGeometry)] = [:]
 
-    public init(store: Store, geos: GEOSContext = GEOSContext(), proj: @escaping () throws -> PROJContext) {
+    public init(store: any EPlanStoring, geos: GEOSContext = GEOSContext(), proj: @escaping () throws -> PROJContext) {
         self.store = store; self.geos = geos; self.projProvider = proj
     }
 

@@ -68,8 +68,8 @@ public enum ProjectImportError: UserFacingError {
 
 /// Reads a development-plan project CSV as offices export it and stores it all or nothing.
 public struct ProjectImporter {
-    public let store: Store
-    public init(store: Store) { self.store = store }
+    public let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     /// "plan.csv" → "plan.rejects.csv".
     public static func defaultRejectsPath(for path: String) -> String {
@@ -93,7 +93,7 @@ public struct ProjectImporter {
         let rejectsTarget = rejectsPath ?? ProjectImporter.defaultRejectsPath(for: path)
         let rejects = skipBad ? try ExportOutput.atomicFile(rejectsTarget) : nil
         defer { rejects?.discard() }
-        let report: ProjectImportReport = try store.database.transaction {
+        let report: ProjectImportReport = try store.transaction {
             let (good, problems) = try check(table, columns: columns, replace: replace)
             let errors = problems.filter(\.isError)
             let badLines = Set(errors.map(\.line))
@@ -139,12 +139,10 @@ public struct ProjectImporter {
     /// Parses and checks every line against the store; returns the good records and every problem.
     func check(_ table: CSVTable, columns: [ProjectColumn?], replace: Bool) throws
         -> (good: [(CSVRecord, ProjectRecord)], problems: [ProjectRowProblem]) {
-        var laos: Set<String> = []
-        try store.database.query("SELECT code FROM lao") { laos.insert($0.string(0) ?? "") }
+        let laos = try store.laoCodes()
         var plans: [String: [DevPlan]] = [:]
         for p in try store.devPlans() { plans[p.laoCode, default: []].append(p) }
-        var stored: Set<String> = []
-        try store.database.query("SELECT code FROM project") { stored.insert($0.string(0) ?? "") }
+        let stored = try store.projectCodes()
 
         var headerOf: [ProjectColumn: String] = [:]
         for (i, c) in columns.enumerated() { if let c { headerOf[c] = table.header.fields[i].trimmingCharacters(in: .whitespaces) } }

@@ -79,67 +79,34 @@ public struct ProjectQuery: Sendable, Equatable {
 
     /// Checks every filter against the store (unknown codes, a year no plan covers) and
     /// turns names into codes: the store's filter. Call before any output is opened.
-    public func resolve(in store: Store) throws -> ProjectFilter {
-        let f = self
-        let db = store.database
-        var r = ProjectFilter(planYear: f.year, stage: f.stage, funding: f.funding, kind: f.kind, bbox: f.bbox)
-        func codes(_ sql: String, _ args: [SQLValue]) throws -> [String] {
-            var out: [String] = []
-            try db.query(sql, args) { row in if let c = row.string(0), !out.contains(c) { out.append(c) } }
-            return out
-        }
-        if let raw = f.province {
+    public func resolve(in store: any EPlanStoring) throws -> ProjectFilter {
+        var r = ProjectFilter(planYear: year, stage: stage, funding: funding, kind: kind, bbox: bbox)
+        if let raw = province {
             let s = ThaiText.normalized(ThaiText.asciiDigits(raw))
             let bare = s.hasPrefix("จังหวัด") ? String(s.dropFirst("จังหวัด".count)) : s
-            var found = try codes("SELECT code FROM province WHERE code = ?1 OR name_th = ?1 OR name_th = ?2 OR lower(name_en) = lower(?1)",
-                                  [.text(s), .text(bare)])
-            if found.isEmpty { found = try codes("SELECT province_code FROM lao WHERE province_code = ?", [.text(s)]) }
-            guard let code = found.first else { throw ExportError(.unknownProvince(raw)) }
+            guard let code = try store.provinceCodes(matching: s, bareName: bare).first else { throw ExportError(.unknownProvince(raw)) }
             r.provinceCode = code
         }
-        if let raw = f.amphoe {
+        if let raw = amphoe {
             let s = ThaiText.normalized(ThaiText.asciiDigits(raw))
             let bare = s.hasPrefix("อำเภอ") ? String(s.dropFirst("อำเภอ".count)) : s
-            var found = try codes("SELECT code FROM amphoe WHERE code = ?1", [.text(s)])
-            if found.isEmpty {
-                found = try codes("""
-                    SELECT code FROM amphoe WHERE (name_th = ?1 OR name_th = ?2 OR lower(name_en) = lower(?1))
-                        AND (?3 IS NULL OR province_code = ?3) ORDER BY code
-                    """, [.text(s), .text(bare), SQLValue(r.provinceCode)])
-            }
-            if found.isEmpty { found = try codes("SELECT amphoe_code FROM lao WHERE amphoe_code = ?", [.text(s)]) }
+            let found = try store.amphoeCodes(matching: s, bareName: bare, provinceCode: r.provinceCode)
             guard !found.isEmpty else { throw ExportError(.unknownAmphoe(raw)) }
             guard found.count == 1 else { throw ExportError(.ambiguousAmphoe(raw, found)) }
             r.amphoeCode = found[0]
-            if let p = r.provinceCode {
-                let inProvince = try codes("""
-                    SELECT code FROM amphoe WHERE code = ?1 AND province_code = ?2
-                    UNION SELECT amphoe_code FROM lao WHERE amphoe_code = ?1 AND province_code = ?2
-                    """, [.text(found[0]), .text(p)])
-                if inProvince.isEmpty { throw ExportError(.amphoeNotInProvince(amphoe: found[0], province: p)) }
+            if let p = r.provinceCode, try !store.amphoe(found[0], isInProvince: p) {
+                throw ExportError(.amphoeNotInProvince(amphoe: found[0], province: p))
             }
         }
-        if let raw = f.lao {
+        if let raw = lao {
             let s = ThaiText.asciiDigits(raw).trimmingCharacters(in: .whitespaces)
-            guard try !codes("SELECT code FROM lao WHERE code = ?", [.text(s)]).isEmpty else {
-                throw ExportError(.unknownLAO(raw))
-            }
+            guard try store.laoExists(s) else { throw ExportError(.unknownLAO(raw)) }
             r.laoCode = s
         }
-        if let y = f.year {
-            // A year is known when a plan of the scope covers it, or a project of the scope
-            // has it (projects written by other programs may lack a plan): else a typo.
-            let covered = try db.scalar("""
-                SELECT EXISTS (SELECT 1 FROM dev_plan d JOIN lao l ON l.code = d.lao_code
-                    WHERE ?1 BETWEEN d.first_year AND d.last_year
-                      AND (?2 IS NULL OR l.province_code = ?2) AND (?3 IS NULL OR l.amphoe_code = ?3)
-                      AND (?4 IS NULL OR l.code = ?4))
-                    OR EXISTS (SELECT 1 FROM project p JOIN lao l ON l.code = p.lao_code
-                    WHERE p.plan_year = ?1
-                      AND (?2 IS NULL OR l.province_code = ?2) AND (?3 IS NULL OR l.amphoe_code = ?3)
-                      AND (?4 IS NULL OR l.code = ?4))
-                """, [.integer(Int64(y)), SQLValue(r.provinceCode), SQLValue(r.amphoeCode), SQLValue(r.laoCode)])
-            if (covered.int64 ?? 0) == 0 { throw ExportError(.noPlanForYear(y)) }
+        // A year is known when a plan of the scope covers it, or a project of the scope has
+        // it (projects written by other programs may lack a plan): else a typo.
+        if let y = year, try !store.yearKnown(y, provinceCode: r.provinceCode, amphoeCode: r.amphoeCode, laoCode: r.laoCode) {
+            throw ExportError(.noPlanForYear(y))
         }
         return r
     }

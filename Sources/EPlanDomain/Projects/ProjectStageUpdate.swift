@@ -37,7 +37,7 @@ public enum ProjectStageUpdate {
     /// Checks every value, then applies them to `code` in one transaction with a log row
     /// per change. "-" clears a value. Giving a completion date without a progress sets
     /// progress to 100. Returns the log entries written and warnings.
-    public static func apply(_ input: ProjectStageInput, to code: String, store: Store, by: String) throws
+    public static func apply(_ input: ProjectStageInput, to code: String, store: any EPlanStoring, by: String) throws
         -> (log: [ProjectStageLogEntry], warnings: [Message]) {
         guard let current = try store.project(code: code) else { throw ProjectStoreError(.unknownProject(code)) }
         var problems: [Message] = []

@@ -18,19 +18,8 @@ public struct LAOFacts: Sendable {
 
     /// One transaction; an unknown LAO changes nothing. Does not touch the LAO's
     /// `updated_at` (that dates its jurisdiction, which pins are judged by).
-    public func apply(store: Store, code: String) throws {
-        let db = store.database
-        try db.transaction {
-            guard !(try db.scalar("SELECT 1 FROM lao WHERE code = ?", [.text(code)])).isNull else {
-                throw LAOStoreError(.unknownLAO(code))
-            }
-            if let v = vision {
-                let on: SQLValue = v ? .text((visionRecordedOn ?? CalendarDate.today()).iso) : .null
-                try db.execute("UPDATE lao SET vision = ?, vision_recorded_on = ? WHERE code = ?", [SQLValue(v), on, .text(code)])
-            }
-            if let s = strategies {
-                try db.execute("UPDATE lao SET strategies = ? WHERE code = ?", [SQLValue(s), .text(code)])
-            }
-        }
+    public func apply(store: any EPlanStoring, code: String) throws {
+        let on = vision == true ? (visionRecordedOn ?? CalendarDate.today()).iso : nil
+        try store.setLAOFacts(code: code, vision: vision, visionRecordedOn: on, strategies: strategies)
     }
 }

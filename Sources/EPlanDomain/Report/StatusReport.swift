@@ -105,82 +105,43 @@ extension StatusReport {
     /// "done" or a plan "approved" with no date, as the seed has them) counts at every
     /// as-of date: nothing says when it became true, and the seed reports it as known.
     /// Strategy counts carry no date and are always shown.
-    public static func make(store: Store, provinceCode: String, year: Int, asOf: CalendarDate? = nil) throws -> StatusReport {
-        let db = store.database
-        var province: (th: String, en: String)?
-        try db.query("SELECT name_th, name_en FROM province WHERE code = ?", [.text(provinceCode)]) { r in
-            province = (r.string(0) ?? "", r.string(1) ?? "")
+    public static func make(store: any EPlanStoring, provinceCode: String, year: Int, asOf: CalendarDate? = nil) throws -> StatusReport {
+        guard let province = try store.provinceNames(code: provinceCode) else { throw StatusReportError.unknownProvince(provinceCode) }
+        guard try store.provinceHasPlan(provinceCode, covering: year) else {
+            throw StatusReportError.noPlan(province: provinceCode, year: year)
         }
-        guard let province else { throw StatusReportError.unknownProvince(provinceCode) }
-        let hasPlan = try db.scalar("""
-            SELECT 1 FROM dev_plan d JOIN lao l ON l.code = d.lao_code
-            WHERE l.province_code = ? AND d.first_year <= ? AND d.last_year >= ? LIMIT 1
-            """, [.text(provinceCode), .integer(Int64(year)), .integer(Int64(year))])
-        if hasPlan.isNull { throw StatusReportError.noPlan(province: provinceCode, year: year) }
-
         let d = asOf?.iso ?? "9999-12-31"
-        let p = SQLValue.text(provinceCode), y = SQLValue.integer(Int64(year))
-        let amphoes = try LAOListing.names(store, .amphoe)
+        let facts = try store.statusReportFacts(provinceCode: provinceCode, year: year, asOf: d)
+        let amphoes = try store.boundaryNames(level: .amphoe)
         var vision: [String: Bool] = [:]
         var updatedAt: [String: String] = [:]
-        try db.query("""
-            SELECT code, vision, vision_recorded_on, updated_at FROM lao WHERE province_code = ?
-            """, [p]) { r in
-            let code = r.string(0) ?? ""
-            vision[code] = r.int64(1) != 0 && (r.string(2).map { $0 <= d } ?? true)
-            updatedAt[code] = r.string(3) ?? ""
+        for r in facts.visions {
+            vision[r.laoCode] = r.vision && (r.visionRecordedOn.map { $0 <= d } ?? true)
+            updatedAt[r.laoCode] = r.updatedAt
         }
         var approval: [String: (approved: Bool, on: String?)] = [:]
-        try db.query("""
-            SELECT d.lao_code, d.approved, d.approved_on FROM dev_plan d JOIN lao l ON l.code = d.lao_code
-            WHERE l.province_code = ? AND d.first_year <= ? AND d.last_year >= ?
-            """, [p, y, y]) { r in
-            let on = r.string(2)
-            let approved = r.int64(1) != 0 && (on.map { $0 <= d } ?? true)
-            approval[r.string(0) ?? ""] = (approved, approved ? on : nil)
+        for r in facts.approvals {
+            let approved = r.approved && (r.approvedOn.map { $0 <= d } ?? true)
+            approval[r.laoCode] = (approved, approved ? r.approvedOn : nil)
         }
         var plans: [String: [Int]] = [:]
-        try db.query("""
-            SELECT p.lao_code, p.plan_year, count(*) FROM project p JOIN lao l ON l.code = p.lao_code
-            WHERE l.province_code = ? AND p.plan_year BETWEEN ? AND ? AND p.recorded_on <= ?
-            GROUP BY p.lao_code, p.plan_year
-            """, [p, y, .integer(Int64(year + 2)), .text(d)]) { r in
-            plans[r.string(0) ?? "", default: [0, 0, 0]][r.int(1) - year] = r.int(2)
-        }
+        for r in facts.projectCounts { plans[r.laoCode, default: [0, 0, 0]][r.planYear - year] = r.count }
         var stages: [String: [Int]] = [:]
-        try db.query("""
-            SELECT p.lao_code,
-                sum(p.budget_approved_on IS NOT NULL AND p.budget_approved_on <= ?1),
-                sum(p.contract_signed_on IS NOT NULL AND p.contract_signed_on <= ?1),
-                sum(coalesce(p.disbursed_amount, 0) > 0 AND coalesce(p.disbursed_on, '') <= ?1),
-                sum(p.completed_on IS NOT NULL AND p.completed_on <= ?1)
-            FROM project p JOIN lao l ON l.code = p.lao_code
-            WHERE l.province_code = ?2 AND p.plan_year = ?3 AND p.recorded_on <= ?1
-            GROUP BY p.lao_code
-            """, [.text(d), p, y]) { r in
-            stages[r.string(0) ?? ""] = (1...4).map { r.int(Int32($0)) }
-        }
+        for r in facts.stages { stages[r.laoCode] = [r.budgetApproved, r.contractSigned, r.disbursed, r.completed] }
         // Pins: the newest version of each plan-year-Y project's pin pinned by the as-of
         // day (Thai time); stale when older than the LAO's jurisdiction or the latest
         // boundary import.
-        let boundariesAt = try db.scalar("SELECT max(imported_at) FROM boundary_import").string ?? ""
+        let boundariesAt = facts.boundariesImportedAt
         var pins: [String: (pinned: Int, bad: Int)] = [:]
-        try db.query("""
-            SELECT p.lao_code, pn.status, pn.pinned_at FROM project p JOIN lao l ON l.code = p.lao_code
-            JOIN pin pn ON pn.project_code = p.code
-            WHERE l.province_code = ?2 AND p.plan_year = ?3 AND p.recorded_on <= ?1
-              AND pn.version = (SELECT max(q.version) FROM pin q WHERE q.project_code = p.code
-                                AND substr(datetime(q.pinned_at, '+7 hours'), 1, 10) <= ?1)
-            """, [.text(d), p, y]) { r in
-            let code = r.string(0) ?? "", at = r.string(2) ?? ""
+        for r in facts.pins {
             // To the second ("…T13:38:35Z" and "…T13:38:35.123Z" are the same second).
-            let second = at.prefix(19)
-            let stale = second < (updatedAt[code] ?? "").prefix(19) || second < boundariesAt.prefix(19)
-            let bad = r.string(1) == PinStatus.outside.rawValue || stale
-            var c = pins[code] ?? (0, 0)
+            let second = r.pinnedAt.prefix(19)
+            let stale = second < (updatedAt[r.laoCode] ?? "").prefix(19) || second < boundariesAt.prefix(19)
+            let bad = r.status == PinStatus.outside.rawValue || stale
+            var c = pins[r.laoCode] ?? (0, 0)
             c.pinned += 1
             if bad { c.bad += 1 }
-            pins[code] = c
+            pins[r.laoCode] = c
         }
 
         let rows = try store.laos(provinceCode: provinceCode).map { l -> StatusReportRow in

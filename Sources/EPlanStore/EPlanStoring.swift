@@ -1,0 +1,111 @@
+import EPlanGeometry
+
+/// The store as the use cases see it: typed reads and writes, no SQL. `Store` (SQLite +
+/// SpatiaLite) implements it; a second backend (PostgreSQL + PostGIS) implements the same
+/// methods and the use cases and services (`ProjectQuery.resolve`, `PinValidator`,
+/// `PlaceLookup`, `StatusReport`, `ProjectExporter`) run on it unchanged.
+///
+/// Spatial candidate reads (`candidates`, `laoCandidates`, `boundaries(level:intersecting:)`)
+/// go through the backend's own index (SQLite's R*Tree, a GiST index) and may return false
+/// hits by box: callers test exactly.
+public protocol EPlanStoring: AnyObject {
+    // MARK: Projects and plans
+    func project(code: String) throws -> ProjectRecord?
+    func projectRef(code: String) throws -> ProjectRef?
+    func projects(filter: ProjectFilter) throws -> [ProjectRecord]
+    func stageLog(code: String) throws -> [ProjectStageLogEntry]
+    func devPlans(laoCode: String?) throws -> [DevPlan]
+    func projectCodes() throws -> Set<String>
+    /// Inserts projects all or nothing (`replace`: a stored code is updated, its stage changes
+    /// logged as by `by`); returns how many were replaced.
+    @discardableResult func insertProjects(_ records: [ProjectRecord], replace: Bool, by: String) throws -> Int
+    @discardableResult func updateStages(code: String, changes: [ProjectStageChange], by: String) throws -> [ProjectStageLogEntry]
+    @discardableResult func addDevPlan(laoCode: String, firstYear: Int, lastYear: Int, approvedOn: String?) throws -> DevPlan
+    func upsertDevPlan(_ p: DevPlanRecord) throws
+
+    // MARK: Pins
+    @discardableResult func addPin(_ pin: PinRecord) throws -> PinRecord
+    func pinHistory(projectCode: String) throws -> [PinRecord]
+    func currentPin(projectCode: String) throws -> PinRecord?
+    func currentPins(_ filter: PinFilter) throws -> [PinListing]
+    func unpinnedProjects(_ filter: PinFilter) throws -> [ProjectRef]
+    /// The pin tolerance (metres) set for the store, or the default.
+    func pinToleranceM() throws -> Double
+    /// A one-shot writer's durability hint (see `Store.skipCheckpointOnClose`); a backend
+    /// without the need does nothing.
+    func skipCheckpointOnClose() throws
+
+    // MARK: LAOs and boundaries
+    func lao(code: String) throws -> LAORecord?
+    func laos(provinceCode: String?, amphoeCode: String?) throws -> [LAORecord]
+    func laoCandidates(containing point: Coordinate) throws -> [LAORecord]
+    func laoExists(_ code: String) throws -> Bool
+    func laoCodes() throws -> Set<String>
+    func insertLAOs(_ records: [LAORecord], replace: Bool) throws
+    func setLAOVision(code: String, _ vision: Bool) throws
+    func laoVision(code: String) throws -> Bool?
+    func setLAOFacts(code: String, vision: Bool?, visionRecordedOn: String?, strategies: Int??) throws
+    func boundary(level: BoundaryLevel, code: String) throws -> BoundaryRecord?
+    func boundaries(level: BoundaryLevel, intersecting envelope: Envelope?) throws -> [BoundaryRecord]
+    func candidates(level: BoundaryLevel, containing point: Coordinate) throws -> [BoundaryRecord]
+    func count(level: BoundaryLevel) throws -> Int
+    func boundaryNames(level: BoundaryLevel) throws -> [String: BoundaryName]
+    func tambonParents() throws -> [String: TambonParents]
+
+    // MARK: Settings
+    func setting(_ key: String) throws -> String?
+    func setSetting(_ key: String, _ value: String?) throws
+
+    // MARK: The project filter's look-ups (see `Store+Scope`)
+    func provinceCodes(matching text: String, bareName: String) throws -> [String]
+    func amphoeCodes(matching text: String, bareName: String, provinceCode: String?) throws -> [String]
+    func amphoe(_ amphoeCode: String, isInProvince provinceCode: String) throws -> Bool
+    func yearKnown(_ year: Int, provinceCode: String?, amphoeCode: String?, laoCode: String?) throws -> Bool
+
+    // MARK: The status report (see `Store+Report`)
+    func provinceNames(code: String) throws -> BoundaryName?
+    func provinceHasPlan(_ provinceCode: String, covering year: Int) throws -> Bool
+    func statusReportFacts(provinceCode: String, year: Int, asOf: String) throws -> StatusReportFacts
+
+    // MARK: The export's streaming rows (see `ProjectExportCursor`)
+    func projectExportRows(_ filter: ProjectFilter, includeUnpinned: Bool) throws -> any ProjectExportRows
+    func forEachExportLAO(_ body: (_ id: Int64, _ text: (Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws
+
+    /// Runs `body` all or nothing.
+    @discardableResult func transaction<T>(_ body: () throws -> T) throws -> T
+}
+
+extension EPlanStoring {
+    public func devPlans() throws -> [DevPlan] { try devPlans(laoCode: nil) }
+    public func projects() throws -> [ProjectRecord] { try projects(filter: ProjectFilter()) }
+    public func currentPins() throws -> [PinListing] { try currentPins(PinFilter()) }
+    public func unpinnedProjects() throws -> [ProjectRef] { try unpinnedProjects(PinFilter()) }
+    public func laos(provinceCode: String? = nil) throws -> [LAORecord] { try laos(provinceCode: provinceCode, amphoeCode: nil) }
+    public func boundaries(level: BoundaryLevel) throws -> [BoundaryRecord] { try boundaries(level: level, intersecting: nil) }
+}
+
+/// The export's rows one at a time, each property (by its index in
+/// `ProjectExportCursor.columns`) read in place: buffers stay valid until the next `step`.
+/// `ProjectExportCursor` is SQLite's; the exporter takes its inlined fast path for it.
+public protocol ProjectExportRows: AnyObject {
+    /// Advances one row: true when a row is ready to read.
+    func step() throws -> Bool
+    /// The project's LAO key (as `forEachExportLAO` gives it), nil when its LAO is not stored.
+    var laoID: Int64? { get }
+    func isNull(_ property: Int) -> Bool
+    func text(_ property: Int) -> UnsafeBufferPointer<UInt8>?
+    func int64(_ property: Int) -> Int64
+    func double(_ property: Int) -> Double
+    /// The pin's SpatiaLite BLOB (EPSG:4326), nil without a pin.
+    var geometry: UnsafeRawBufferPointer? { get }
+    /// The project code as a String (for messages).
+    var code: String? { get }
+}
+
+extension ProjectExportCursor: ProjectExportRows {}
+
+extension Store: EPlanStoring {
+    public func projectExportRows(_ filter: ProjectFilter, includeUnpinned: Bool) throws -> any ProjectExportRows {
+        try projectExportCursor(filter, includeUnpinned: includeUnpinned)
+    }
+}

@@ -1,0 +1,38 @@
+/// One declaration per table gives both the SELECT list and every read, so a column cannot
+/// be read at the wrong index: each case is named exactly as its SQL column, and its raw
+/// value (assigned by declaration order, from 0) is its position in the list.
+protocol ColumnSet: CaseIterable, RawRepresentable where RawValue == Int32, AllCases == [Self] {}
+
+extension ColumnSet {
+    /// The SQL column name: the case's own name.
+    var name: String { String(describing: self) }
+
+    /// "code, lao_code, …", each prefixed with `alias.` when given, in declaration order.
+    static func list(_ alias: String? = nil) -> String {
+        allCases.map { (alias.map { $0 + "." } ?? "") + $0.name }.joined(separator: ", ")
+    }
+
+    /// "?, ?, …": one parameter per column.
+    static var placeholders: String { allCases.map { _ in "?" }.joined(separator: ", ") }
+}
+
+/// The current row read through a table's `ColumnSet`, starting `offset` columns into the
+/// result (a join selects one table's list after another's).
+struct Columns<C: ColumnSet> {
+    let row: Row
+    var offset: Int32 = 0
+
+    init(_ row: Row, offset: Int32 = 0) { self.row = row; self.offset = offset }
+
+    @inline(__always) private func i(_ c: C) -> Int32 { c.rawValue + offset }
+    func isNull(_ c: C) -> Bool { row.isNull(i(c)) }
+    func string(_ c: C) -> String? { row.string(i(c)) }
+    func text(_ c: C) -> String { row.string(i(c)) ?? "" }
+    func int(_ c: C) -> Int { row.int(i(c)) }
+    func int64(_ c: C) -> Int64 { row.int64(i(c)) }
+    func optionalInt(_ c: C) -> Int? { row.isNull(i(c)) ? nil : row.int(i(c)) }
+    func bool(_ c: C) -> Bool { row.int64(i(c)) != 0 }
+    func double(_ c: C) -> Double { row.double(i(c)) }
+    func optionalDouble(_ c: C) -> Double? { row.optionalDouble(i(c)) }
+    func withBlob<T>(_ c: C, _ body: (UnsafeRawBufferPointer?) throws -> T) rethrows -> T { try row.withBlob(i(c), body) }
+}
