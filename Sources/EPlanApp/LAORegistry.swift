@@ -3,9 +3,9 @@ import EPlanDomain
 /// `laos import|list|show|set`: the registry of LAOs, their jurisdictions and the facts the
 /// status report reads. Changing the registry is for the file's holder and admins.
 public struct LAORegistry {
-    let store: Store
+    let store: any EPlanStoring
     let context: RequestContext
-    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any EPlanStoring, context: RequestContext) { self.store = store; self.context = context }
 
     /// A registry CSV (jurisdictions from the store's tambons, `areasPath` for partial ones)
     /// or a GeoJSON of LAO polygons; all or nothing.

@@ -12,9 +12,9 @@ public struct ImportProjects {
             self.path = path; self.skipBad = skipBad; self.rejectsPath = rejectsPath; self.replace = replace
         }
     }
-    let store: Store
+    let store: any EPlanStoring
     let context: RequestContext
-    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any EPlanStoring, context: RequestContext) { self.store = store; self.context = context }
 
     public func run(_ request: Request) throws -> ProjectImportReport {
         do {
@@ -48,9 +48,9 @@ public struct UpdateProjectStages {
         public let log: [ProjectStageLogEntry]
         public let warnings: [Message]
     }
-    let store: Store
+    let store: any EPlanStoring
     let context: RequestContext
-    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any EPlanStoring, context: RequestContext) { self.store = store; self.context = context }
 
     public func run(code raw: String, _ input: ProjectStageInput) throws -> Result {
         do {
@@ -72,9 +72,9 @@ public struct UpdateProjectStages {
 
 /// `plans add` and `plans list`: an LAO's development plans (BE year ranges).
 public struct DevelopmentPlans {
-    let store: Store
+    let store: any EPlanStoring
     let context: RequestContext
-    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any EPlanStoring, context: RequestContext) { self.store = store; self.context = context }
 
     public func add(laoCode raw: String, years: ClosedRange<Int>, approvedOn: CalendarDate?) throws -> DevPlan {
         do {
@@ -92,15 +92,16 @@ public struct DevelopmentPlans {
 /// `settings get|set`: the store's settings (today `pin.tolerance_m`).
 public struct StoreSettings {
     public static let known = [Store.pinToleranceKey]
-    let store: Store
-    public init(store: Store) { self.store = store }
+    let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     /// Every known setting with its value, and whether that is the default.
     public func all() throws -> [(key: String, value: String, isDefault: Bool)] {
         do {
-            let stored = Dictionary(try store.settings().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-            return [(Store.pinToleranceKey, stored[Store.pinToleranceKey] ?? JSONText.number(Store.defaultPinToleranceM, decimals: 3),
-                     stored[Store.pinToleranceKey] == nil)]
+            return try Self.known.map { key in
+                let stored = try store.setting(key)
+                return (key, stored ?? JSONText.number(Store.defaultPinToleranceM, decimals: 3), stored == nil)
+            }
         } catch { throw AppError.classify(error) }
     }
 
