@@ -214,7 +214,7 @@ public struct ProjectRecord: Equatable, Sendable {
         }
         if let b = budget, b < 0 { out.append(ProjectStoreError(.negative(code: code, field: "budget", value: b))) }
         if let p = progress, !(0...100).contains(p) { out.append(ProjectStoreError(.progressOutOfRange(code: code, value: p))) }
-        if let d = disbursedAmount, let c = contractAmount, d > c {
+        if disbursedExceedsContract, let d = disbursedAmount, let c = contractAmount {
             out.append(ProjectStoreError(.disbursedOverContract(code: code, disbursed: d, contract: c)))
         }
         if !(2400...2800).contains(planYear) { out.append(ProjectStoreError(.planYearNotBE(code: code, year: planYear))) }
@@ -311,12 +311,7 @@ public struct ProjectStoreError: UserFacingError {
     public let kind: Kind
     public init(_ kind: Kind) { self.kind = kind }
 
-    static func baht(_ v: Double) -> String {
-        let f = NumberFormatter()
-        f.numberStyle = .decimal; f.minimumFractionDigits = 0; f.maximumFractionDigits = 2
-        f.locale = Locale(identifier: "en_US_POSIX"); f.groupingSeparator = ","; f.usesGroupingSeparator = true
-        return f.string(from: NSNumber(value: v)) ?? "\(v)"
-    }
+    static func baht(_ v: Double) -> String { MoneyText.baht(v) }
 
     public var message: Message {
         switch kind {

@@ -264,41 +264,14 @@ public struct ProjectImporter {
                     }
                 }
             }
-            if let d = disbursed, let c = contract, d > c {
-                err(.disbursedAmount, "เบิกจ่าย \(ThaiText.baht(d)) บาท เกินวงเงินสัญญา \(ThaiText.baht(c)) บาท",
-                    "disbursed \(ThaiText.baht(d)) baht exceeds the contract amount \(ThaiText.baht(c)) baht")
-            }
-            if let c = contract, let b = budget, c > b {
-                warn(.contractAmount, "วงเงินสัญญา \(ThaiText.baht(c)) บาท เกินงบประมาณ \(ThaiText.baht(b)) บาท",
-                     "contract amount \(ThaiText.baht(c)) baht exceeds the budget \(ThaiText.baht(b)) baht")
-            }
-            if let d = disbursed, contract == nil, let b = budget, d > b {
-                warn(.disbursedAmount, "เบิกจ่าย \(ThaiText.baht(d)) บาท เกินงบประมาณ \(ThaiText.baht(b)) บาท",
-                     "disbursed \(ThaiText.baht(d)) baht exceeds the budget \(ThaiText.baht(b)) baht")
-            }
-            if let s = contractSigned, let b = budgetApproved, s < b {
-                warn(.contractSignedOn, "ลงนามสัญญา (\(s.thai)) ก่อนอนุมัติงบประมาณ (\(b.thai))",
-                     "contract signed (\(s.iso)) before the budget was approved (\(b.iso))")
-            }
-            if let b = budgetApproved, let p = planApproved, b < p {
-                warn(.budgetApprovedOn, "อนุมัติงบประมาณ (\(b.thai)) ก่อนอนุมัติแผน (\(p.thai))",
-                     "budget approved (\(b.iso)) before the plan was approved (\(p.iso))")
-            }
-            if let c = completed, let s = contractSigned, c < s {
-                warn(.completedOn, "แล้วเสร็จ (\(c.thai)) ก่อนลงนามสัญญา (\(s.thai))",
-                     "completed (\(c.iso)) before the contract was signed (\(s.iso))")
-            }
-            if completed != nil, let p = progress, p < 100 {
-                warn(.progress, "มีวันแล้วเสร็จ แต่ความก้าวหน้า \(JSONText.number(p, decimals: 2))%",
-                     "has a completion date but progress is \(JSONText.number(p, decimals: 2))%")
-            }
-            let today = CalendarDate.today()
-            for (c, d) in [(ProjectColumn.planApprovedOn, planApproved), (.budgetApprovedOn, budgetApproved),
-                           (.contractSignedOn, contractSigned), (.disbursedOn, disbursedOn), (.completedOn, completed),
-                           (.recordedOn, recordedOn)] {
-                if let d, d > today {
-                    warn(c, "วันที่ \(d.thai) อยู่ในอนาคต", "date \(d.iso) is in the future")
-                }
+            // Money and dates against each other: the one set of project rules.
+            let draft = ProjectRecord(code: code ?? "", laoCode: laoCode ?? "", planYear: year ?? 0, nameTH: name ?? "", kind: kind ?? .other,
+                                      budget: budget, planApprovedOn: planApproved?.iso, budgetApprovedOn: budgetApproved?.iso,
+                                      contractSignedOn: contractSigned?.iso, contractAmount: contract, disbursedAmount: disbursed,
+                                      disbursedOn: disbursedOn?.iso, progress: progress, completedOn: completed?.iso,
+                                      recordedOn: recordedOn?.iso)
+            for f in draft.ruleFindings(today: CalendarDate.today().iso) {
+                (f.isError ? err : warn)(ProjectColumn(rawValue: f.column), f.message.th, f.message.en)
             }
 
             problems += rowProblems

@@ -82,22 +82,14 @@ public enum ProjectStageUpdate {
 
         var new = current
         for c in changes { c.field.set(&new, c.value) }
-        if let d = new.disbursedAmount, let c = new.contractAmount, d > c {
-            problems.append(Message(th: "--disbursed: เบิกจ่าย \(ThaiText.baht(d)) บาท เกินวงเงินสัญญา \(ThaiText.baht(c)) บาท",
-                                    en: "--disbursed: disbursed \(ThaiText.baht(d)) baht exceeds the contract amount \(ThaiText.baht(c)) baht"))
+        // The one set of project rules, on the project as it would become.
+        let findings = new.ruleFindings(today: CalendarDate.today().iso)
+        for f in findings where f.isError {
+            let option = f.column == "disbursed_amount" ? "--disbursed" : "--" + f.column.replacingOccurrences(of: "_", with: "-")
+            problems.append(Message(th: "\(option): \(f.message.th)", en: "\(option): \(f.message.en)"))
         }
         if !problems.isEmpty { throw ProjectStageInputError(problems: problems) }
-
-        var warnings: [Message] = []
-        let d = { (s: String?) in s.flatMap(CalendarDate.init(iso:)) }
-        if let s = d(new.contractSignedOn), let b = d(new.budgetApprovedOn), s < b {
-            warnings.append(Message(th: "ลงนามสัญญา (\(s.thai)) ก่อนอนุมัติงบประมาณ (\(b.thai))",
-                                    en: "contract signed (\(s.iso)) before the budget was approved (\(b.iso))"))
-        }
-        if let c = new.contractAmount, let b = new.budget, c > b {
-            warnings.append(Message(th: "วงเงินสัญญา \(ThaiText.baht(c)) บาท เกินงบประมาณ \(ThaiText.baht(b)) บาท",
-                                    en: "contract amount \(ThaiText.baht(c)) baht exceeds the budget \(ThaiText.baht(b)) baht"))
-        }
+        let warnings = findings.filter { !$0.isError }.map(\.message)
         let log = try store.updateStages(code: code, changes: changes, by: by)
         return (log, warnings)
     }

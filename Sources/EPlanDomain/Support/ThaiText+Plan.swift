@@ -2,26 +2,11 @@ import Foundation
 
 /// Money, plan years and Thai month names, as development-plan files carry them.
 extension ThaiText {
-    /// 1250000 → "1,250,000"; 1250000.5 → "1,250,000.50" (satang shown only when present).
-    public static func baht(_ v: Double) -> String {
-        // Amounts are capped at import (ThaiText.number); anything beyond Int64 is shown plainly.
-        guard v.isFinite, abs(v) < 9e15 else { return String(format: "%.0f", v) }
-        let cents = (v * 100).rounded()
-        let whole = grouped(Int64((abs(cents) / 100).rounded(.down)))
-        let frac = Int64(abs(cents).truncatingRemainder(dividingBy: 100))
-        return (cents < 0 ? "-" : "") + whole + (frac == 0 ? "" : String(format: ".%02lld", frac))
-    }
+    /// 1250000 → "1,250,000"; 1250000.5 → "1,250,000.50" (see `MoneyText`, the one formatter).
+    public static func baht(_ v: Double) -> String { MoneyText.baht(v) }
 
     /// 1250000 → "1,250,000".
-    public static func grouped(_ n: Int64) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    public static func grouped(_ n: Int64) -> String { MoneyText.grouped(n) }
 
     /// Western digits → Thai digits (๐–๙), for text shown in Thai.
     public static func thaiDigits(_ s: String) -> String {
