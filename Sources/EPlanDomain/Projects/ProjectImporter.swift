@@ -139,150 +139,23 @@ public struct ProjectImporter {
     /// Parses and checks every line against the store; returns the good records and every problem.
     func check(_ table: CSVTable, columns: [ProjectColumn?], replace: Bool) throws
         -> (good: [(CSVRecord, ProjectRecord)], problems: [ProjectRowProblem]) {
-        let laos = try store.laoCodes()
-        var plans: [String: [DevPlan]] = [:]
-        for p in try store.devPlans() { plans[p.laoCode, default: []].append(p) }
-        let stored = try store.projectCodes()
-
+        let known = try KnownToStore(store: store, replace: replace)
         var headerOf: [ProjectColumn: String] = [:]
         for (i, c) in columns.enumerated() { if let c { headerOf[c] = table.header.fields[i].trimmingCharacters(in: .whitespaces) } }
         var firstLine: [String: Int] = [:]
         var good: [(CSVRecord, ProjectRecord)] = []
         var problems: [ProjectRowProblem] = []
-
+        let today = CalendarDate.today().iso
         for row in table.rows {
-            var rowProblems: [ProjectRowProblem] = []
-            func err(_ c: ProjectColumn?, _ th: String, _ en: String) {
-                rowProblems.append(ProjectRowProblem(line: row.line, column: c.flatMap { headerOf[$0] }, reason: Message(th: th, en: en), isError: true))
-            }
-            func warn(_ c: ProjectColumn?, _ th: String, _ en: String) {
-                rowProblems.append(ProjectRowProblem(line: row.line, column: c.flatMap { headerOf[$0] }, reason: Message(th: th, en: en), isError: false))
-            }
-            if row.fields.count > columns.count,
-               row.fields[columns.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-                err(nil, "มี \(row.fields.count) ช่อง แต่หัวตารางมี \(columns.count) คอลัมน์ (มีจุลภาคในข้อความที่ไม่ได้ใส่เครื่องหมายคำพูด?)",
-                    "has \(row.fields.count) fields but the header has \(columns.count) columns (a comma in unquoted text?)")
-            }
-            var cells: [ProjectColumn: String] = [:]
-            for (i, c) in columns.enumerated() {
-                guard let c, i < row.fields.count else { continue }
-                let v = ThaiText.normalized(row.fields[i])
-                if !v.isEmpty && v != "-" { cells[c] = v }
-            }
-            func required(_ c: ProjectColumn) -> String? {
-                if let v = cells[c] { return v }
-                err(c, "ว่าง ต้องมีค่า", "is empty; a value is required")
-                return nil
-            }
-            func amount(_ c: ProjectColumn) -> Double? {
-                guard let raw = cells[c] else { return nil }
-                guard let v = ThaiText.number(raw) else {
-                    err(c, "'\(raw)' ไม่ใช่จำนวนเงิน (เช่น 1,250,000.00 หรือ ๑๒๕๐๐๐๐ บาท)",
-                        "'\(raw)' is not an amount (e.g. 1,250,000.00 or ๑๒๕๐๐๐๐ บาท)")
-                    return nil
-                }
-                if v < 0 { err(c, "ติดลบไม่ได้ (\(raw))", "cannot be negative (\(raw))"); return nil }
-                return v
-            }
-            func date(_ c: ProjectColumn) -> CalendarDate? {
-                guard let raw = cells[c] else { return nil }
-                guard let d = CalendarDate.parseLenient(raw) else {
-                    err(c, "'\(raw)' ไม่ใช่วันที่ (เช่น 03/10/2559, 3 ต.ค. 2559 หรือ 2016-10-03)",
-                        "'\(raw)' is not a date (e.g. 03/10/2559, 3 ต.ค. 2559 or 2016-10-03)")
-                    return nil
-                }
-                return d
-            }
-
-            let code = required(.code).map(ThaiText.asciiDigits)
-            let laoCode = required(.laoCode).map(ThaiText.asciiDigits)
-            var year: Int? = nil
-            if let raw = required(.planYear) {
-                do { year = try PlanYear.be(raw, field: "") } catch { err(.planYear, error.message.th, error.message.en) }
-            }
-            let name = required(.name)
-            var kind: ProjectKind? = nil
-            if let raw = required(.kind) {
-                kind = ProjectKind(label: raw)
-                if kind == nil {
-                    err(.kind, "ไม่รู้จักประเภทงาน '\(raw)' (ใช้ ถนน, อาคาร, แหล่งน้ำ หรือ อื่น ๆ)",
-                        "unknown kind of work '\(raw)' (use road, building, water or other)")
-                }
-            }
-            let budgetCell = required(.budget)
-            let budget = budgetCell == nil ? nil : amount(.budget)
-            var funding: FundingSource? = nil
-            if let raw = cells[.funding] {
-                funding = FundingSource(label: raw)
-                if funding == nil {
-                    err(.funding, "ไม่รู้จักแหล่งเงิน '\(raw)' (ใช้ เงินรายได้, เงินอุดหนุนทั่วไป หรือ เงินอุดหนุนเฉพาะกิจ)",
-                        "unknown funding source '\(raw)' (use own, general or specific)")
-                }
-            }
-            let planApproved = date(.planApprovedOn), budgetApproved = date(.budgetApprovedOn)
-            let contractSigned = date(.contractSignedOn), disbursedOn = date(.disbursedOn), completed = date(.completedOn)
-            let recordedOn = date(.recordedOn)
-            let contract = amount(.contractAmount), disbursed = amount(.disbursedAmount)
-            var progress: Double? = nil
-            if let raw = cells[.progress] {
-                if let p = ThaiText.number(raw).map(ProjectRecord.roundedProgress), (0...100).contains(p) { progress = p }
-                else { err(.progress, "'\(raw)' ไม่ใช่ร้อยละ 0–100", "'\(raw)' is not a percentage 0–100") }
-            }
-            var synthetic = false
-            if let raw = cells[.synthetic] {
-                // Yes/no as everywhere (ThaiText.yesNo), or a word that says "made up".
-                if let b = ThaiText.yesNo(raw) { synthetic = b }
-                else if ["สมมุติ", "synthetic", "demo", "สาธิต"].contains(raw.lowercased()) { synthetic = true }
-                else { err(.synthetic, "'\(raw)' ต้องเป็น ใช่ หรือ ไม่", "'\(raw)' must be yes or no") }
-            }
-
-            // Across cells and against the store.
-            if let code {
-                if let first = firstLine[code] {
-                    err(.code, "รหัสโครงการ \(code) ซ้ำกับบรรทัด \(first)", "project code \(code) repeats line \(first)")
-                } else {
-                    firstLine[code] = row.line
-                    if stored.contains(code) && !replace {
-                        err(.code, "มีโครงการรหัส \(code) ในฐานข้อมูลแล้ว (ใช้ --replace เพื่อแทนที่)",
-                            "project \(code) is already in the store (use --replace to replace it)")
-                    }
-                }
-            }
-            if let laoCode {
-                if !laos.contains(laoCode) {
-                    err(.laoCode, "ไม่พบ อปท. รหัส \(laoCode) ในฐานข้อมูล (นำเข้าทะเบียน อปท. ก่อน)",
-                        "no LAO with code \(laoCode) in the store (import the LAO registry first)")
-                } else if let year {
-                    let own = plans[laoCode] ?? []
-                    if own.isEmpty {
-                        err(.planYear, "อปท. \(laoCode) ยังไม่มีแผนพัฒนา (เพิ่มด้วย eplan plans add \(laoCode) --years \(year)-\(year + 2))",
-                            "LAO \(laoCode) has no development plan (add one with eplan plans add \(laoCode) --years \(year)-\(year + 2))")
-                    } else if !own.contains(where: { $0.contains(year) }) {
-                        let list = own.map(\.years).joined(separator: ", ")
-                        err(.planYear, "ปี \(year) ไม่อยู่ในแผนพัฒนาของ อปท. \(laoCode) (\(list))",
-                            "year \(year) is outside LAO \(laoCode)'s development plans (\(list))")
-                    }
-                }
-            }
+            let line = ProjectRowReader(row: row, columns: columns, headerOf: headerOf)
+            let parsed = line.read()
+            known.check(parsed, line: line, firstLine: &firstLine)
             // Money and dates against each other: the one set of project rules.
-            let draft = ProjectRecord(code: code ?? "", laoCode: laoCode ?? "", planYear: year ?? 0, nameTH: name ?? "", kind: kind ?? .other,
-                                      budget: budget, planApprovedOn: planApproved?.iso, budgetApprovedOn: budgetApproved?.iso,
-                                      contractSignedOn: contractSigned?.iso, contractAmount: contract, disbursedAmount: disbursed,
-                                      disbursedOn: disbursedOn?.iso, progress: progress, completedOn: completed?.iso,
-                                      recordedOn: recordedOn?.iso)
-            for f in draft.ruleFindings(today: CalendarDate.today().iso) {
-                (f.isError ? err : warn)(ProjectColumn(rawValue: f.column), f.message.th, f.message.en)
+            for f in parsed.record.ruleFindings(today: today) {
+                line.problem(ProjectColumn(rawValue: f.column), f.message, isError: f.isError)
             }
-
-            problems += rowProblems
-            if rowProblems.contains(where: \.isError) { continue }
-            guard let code, let laoCode, let year, let name, let kind else { continue }
-            good.append((row, ProjectRecord(
-                code: code, laoCode: laoCode, planYear: year, nameTH: name, strategy: cells[.strategy], kind: kind,
-                budget: budget, funding: funding, planApprovedOn: planApproved?.iso, budgetApprovedOn: budgetApproved?.iso,
-                contractSignedOn: contractSigned?.iso, contractAmount: contract, disbursedAmount: disbursed,
-                disbursedOn: disbursedOn?.iso, progress: progress, completedOn: completed?.iso, synthetic: synthetic,
-                recordedOn: recordedOn?.iso)))
+            problems += line.problems
+            if parsed.isComplete, !line.problems.contains(where: \.isError) { good.append((row, parsed.record)) }
         }
         return (good, problems)
     }
