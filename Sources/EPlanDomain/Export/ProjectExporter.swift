@@ -167,12 +167,7 @@ public final class ProjectExporter {
                                     let k = kind[i]
                                     if k == 0 { jsonText(rows.text(i), &w); continue }
                                     if rows.isNull(i) { w.literal("null"); continue }
-                                    switch k {
-                                    case 1: writeInteger(rows.int64(i), into: &w)
-                                    case 2: real.write(rows.double(i), into: &w)
-                                    case 4: percent.write(rows.double(i), into: &w)
-                                    default: if rows.int64(i) != 0 { w.literal("true") } else { w.literal("false") }
-                                    }
+                                    writeValue(k, i, rows, real, percent, into: &w)
                                 }
                                 w.literal("}}")
                                 if format == .geojsonseq { w.byte(0x0A) }
@@ -184,12 +179,7 @@ public final class ProjectExporter {
                                     let k = kind[i]
                                     if k == 0 { csvText(rows.text(i), &w); continue }
                                     if rows.isNull(i) { continue }
-                                    switch k {
-                                    case 1: writeInteger(rows.int64(i), into: &w)
-                                    case 2: real.write(rows.double(i), into: &w)
-                                    case 4: percent.write(rows.double(i), into: &w)
-                                    default: if rows.int64(i) != 0 { w.literal("true") } else { w.literal("false") }
-                                    }
+                                    writeValue(k, i, rows, real, percent, into: &w)
                                 }
                                 w.byte(UInt8(ascii: ","))
                                 if let geom {
@@ -218,6 +208,19 @@ public final class ProjectExporter {
         try output.flush(&w)
         summary.bytes = output.bytesWritten
         return summary
+    }
+
+    /// A column that is not text and not NULL, written alike in JSON and CSV: an integer, a
+    /// decimal, a percentage (two decimals, as stored) or a boolean.
+    @inline(__always)
+    private func writeValue<Rows: ProjectExportRows>(_ kind: UInt8, _ i: Int, _ rows: Rows, _ real: DecimalWriter,
+                                                     _ percent: DecimalWriter, into w: inout ByteWriter) {
+        switch kind {
+        case 1: writeInteger(rows.int64(i), into: &w)
+        case 2: real.write(rows.double(i), into: &w)
+        case 4: percent.write(rows.double(i), into: &w)
+        default: if rows.int64(i) != 0 { w.literal("true") } else { w.literal("false") }
+        }
     }
 
     /// A text value as a JSON string (NULL as null).
