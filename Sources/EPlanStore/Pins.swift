@@ -196,6 +196,14 @@ extension Store {
 
     /// Current pins with their projects, by project code.
     public func currentPins(_ filter: PinFilter = PinFilter()) throws -> [PinListing] {
+        var out: [PinListing] = []
+        try forEachCurrentPin(filter) { out.append($0) }
+        return out
+    }
+
+    /// Current pins with their projects, by project code, one at a time: a million pins
+    /// pass through without being held (the pin audit streams them).
+    public func forEachCurrentPin(_ filter: PinFilter = PinFilter(), _ body: (PinListing) throws -> Void) throws {
         var (clauses, args) = projectClauses(filter)
         clauses.insert("pin.is_current = 1", at: 0)
         if let a = filter.amphoeCode {
@@ -208,31 +216,34 @@ extension Store {
             FROM pin JOIN project ON project.code = pin.project_code LEFT JOIN lao ON lao.code = project.lao_code
             WHERE \(clauses.joined(separator: " AND ")) ORDER BY project.code
             """
-        var out: [PinListing] = []
         try database.query(sql, args) { row in
             let pin = try Store.pinRecord(row)
             let p = ProjectRef(code: row.string(16) ?? "", laoCode: row.string(17) ?? "", kind: row.string(18) ?? "",
                                planYear: row.int(19), nameTH: row.string(20) ?? "")
-            out.append(PinListing(project: p, pin: pin))
+            try body(PinListing(project: p, pin: pin))
         }
-        return out
     }
 
     /// Projects without a current pin (status in the filter is ignored), by code.
     public func unpinnedProjects(_ filter: PinFilter = PinFilter()) throws -> [ProjectRef] {
+        var out: [ProjectRef] = []
+        try forEachUnpinnedProject(filter) { out.append($0) }
+        return out
+    }
+
+    /// Projects without a current pin, by code, one at a time.
+    public func forEachUnpinnedProject(_ filter: PinFilter = PinFilter(), _ body: (ProjectRef) throws -> Void) throws {
         var (clauses, args) = projectClauses(filter)
         clauses.insert("NOT EXISTS (SELECT 1 FROM pin WHERE pin.project_code = project.code AND pin.is_current = 1)", at: 0)
         if let a = filter.amphoeCode { clauses.append("lao.amphoe_code = ?"); args.append(.text(a)) }
-        var out: [ProjectRef] = []
         try database.query("""
             SELECT project.code, project.lao_code, project.kind, project.plan_year, project.name_th
             FROM project LEFT JOIN lao ON lao.code = project.lao_code
             WHERE \(clauses.joined(separator: " AND ")) ORDER BY project.code
             """, args) { row in
-            out.append(ProjectRef(code: row.string(0) ?? "", laoCode: row.string(1) ?? "", kind: row.string(2) ?? "",
-                                  planYear: row.int(3), nameTH: row.string(4) ?? ""))
+            try body(ProjectRef(code: row.string(0) ?? "", laoCode: row.string(1) ?? "", kind: row.string(2) ?? "",
+                                planYear: row.int(3), nameTH: row.string(4) ?? ""))
         }
-        return out
     }
 
     private func projectClauses(_ f: PinFilter) -> ([String], [SQLValue]) {

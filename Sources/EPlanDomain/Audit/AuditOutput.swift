@@ -11,22 +11,30 @@ public enum AuditOutput {
 
     /// An aligned table, in the current language, with a summary line.
     public static func text(_ r: AuditReport, _ lang: Language = Language.current) -> String {
+        render(r, .text, lang)
+    }
+
+    /// A whole report through the streaming writer, as one string.
+    static func render(_ r: AuditReport, _ format: AuditOutputFormat, _ lang: Language) -> String {
+        var out = ""
+        let w = AuditStreamWriter(format: format, subject: r.subject, scope: r.scope, minAreaM2: r.minAreaM2, lang: lang) { out += $0 }
+        // Appending to a string cannot fail.
+        try? w.begin()
+        for f in r.findings { try? w.add(f) }
+        try? w.finish(unitsChecked: r.unitsChecked)
+        if out.hasSuffix("\n") { out.removeLast() }
+        return out
+    }
+
+    /// Table rows of a block of findings, aligned among themselves; `number` is the first row's #.
+    static func tableRows(_ block: [Finding], number: Int, header: Bool, _ lang: Language) -> String {
         let th = lang == .th
-        var lines: [String] = [r.scope.text(lang)]
-        let minArea = String(format: "%g", r.minAreaM2)
-        let pins = r.subject == "pins"
-        let checked = pins ? (th ? "ตรวจ \(r.unitsChecked) หมุด" : "\(r.unitsChecked) pins checked")
-                           : (th ? "ตรวจ \(r.unitsChecked) หน่วย, ไม่นับพื้นที่เล็กกว่า \(minArea) ตร.ม." : "\(r.unitsChecked) units checked, areas under \(minArea) m² ignored")
-        if r.findings.isEmpty {
-            lines.append(th ? "ไม่พบปัญหา (\(checked))" : "no findings (\(checked))")
-            return lines.joined(separator: "\n")
-        }
-        let header = th ? ["#", "ประเภท", "ระดับ", "รหัส", "พื้นที่ (ตร.ม.)", "ตำแหน่ง (ละติจูด, ลองจิจูด)", "รายละเอียด"]
-                        : ["#", "kind", "level", "codes", "area (m²)", "location (lat, lon)", "details"]
-        var rows: [[String]] = [header]
-        for (i, f) in r.findings.enumerated() {
+        let head = th ? ["#", "ประเภท", "ระดับ", "รหัส", "พื้นที่ (ตร.ม.)", "ตำแหน่ง (ละติจูด, ลองจิจูด)", "รายละเอียด"]
+                      : ["#", "kind", "level", "codes", "area (m²)", "location (lat, lon)", "details"]
+        var rows: [[String]] = header ? [head] : []
+        for (i, f) in block.enumerated() {
             rows.append([
-                String(i + 1),
+                String(number + i),
                 f.kind.label.text(lang),
                 tableLabel(f.table, lang),
                 f.codes.isEmpty ? (f.feature.map { "#\($0)" } ?? "—") : shortList(f.codes),
@@ -35,18 +43,16 @@ public enum AuditOutput {
                 f.message.text(lang),
             ])
         }
-        let widths = (0..<header.count).map { c in rows.map { TextWidth.of($0[c]) }.max() ?? 0 }
+        let widths = (0..<head.count).map { c in rows.map { TextWidth.of($0[c]) }.max() ?? 0 }
+        var lines: [String] = []
         for (n, row) in rows.enumerated() {
             let cells = row.enumerated().map { c, s in
-                c == header.count - 1 ? s : TextWidth.pad(s, to: widths[c], right: c == 0 || c == 4)
+                c == head.count - 1 ? s : TextWidth.pad(s, to: widths[c], right: c == 0 || c == 4)
             }
             lines.append(cells.joined(separator: "  "))
-            if n == 0 { lines.append(widths.dropLast().map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "  ──────") }
+            if header && n == 0 { lines.append(widths.dropLast().map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "  ──────") }
         }
-        let summary = r.counts.map { "\($0.0.label.text(lang)) \($0.1)" }.joined(separator: ", ")
-        lines.append(th ? "พบ \(r.findings.count) รายการ: \(summary) (\(checked))"
-                        : "\(r.findings.count) findings: \(summary) (\(checked))")
-        return lines.joined(separator: "\n")
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static func tableLabel(_ t: String, _ lang: Language) -> String {
@@ -78,29 +84,100 @@ public enum AuditOutput {
         return m
     }
 
-    public static func json(_ r: AuditReport) -> String {
-        let counts = r.counts.map { "\(JSONText.string($0.0.rawValue)):\($0.1)" }.joined(separator: ",")
-        var out = "{\"subject\":\(JSONText.string(r.subject)),\"scope_th\":\(JSONText.string(r.scope.th)),"
-        out += "\"scope_en\":\(JSONText.string(r.scope.en)),\"clean\":\(r.isClean),\"units_checked\":\(r.unitsChecked),"
-        out += "\"min_area_m2\":\(JSONText.number(r.minAreaM2, decimals: 4)),\"count\":\(r.findings.count),\"counts\":{\(counts)},"
-        out += "\"findings\":[\n"
-        out += r.findings.map { "{" + members($0).joined(separator: ",") + "}" }.joined(separator: ",\n")
-        out += "\n]}"
-        return out
-    }
+    public static func json(_ r: AuditReport) -> String { render(r, .json, .th) }
 
     /// RFC 7946 FeatureCollection: the problem's shape (or its point), properties as in JSON
     /// with the codes also joined as text (QGIS shows arrays poorly).
     /// (The terminal table shows at most three codes of a finding: JSON and GeoJSON carry all.)
-    public static func geoJSON(_ r: AuditReport) -> String {
-        var out = "{\"type\":\"FeatureCollection\",\"features\":[\n"
-        out += r.findings.map { f -> String in
-            let g = f.geometry ?? f.location.map { .point($0) }
-            let geometry = g.map { GeoJSONGeometry.encode($0) } ?? "null"
-            let props = members(f) + ["\"codes_text\":\(JSONText.string(f.codes.joined(separator: ",")))"]
-            return "{\"type\":\"Feature\",\"properties\":{\(props.joined(separator: ","))},\"geometry\":\(geometry)}"
-        }.joined(separator: ",\n")
-        out += "\n]}"
-        return out
+    public static func geoJSON(_ r: AuditReport) -> String { render(r, .geojson, .th) }
+
+    static func jsonFinding(_ f: Finding) -> String { "{" + members(f).joined(separator: ",") + "}" }
+
+    static func geoJSONFeature(_ f: Finding) -> String {
+        let g = f.geometry ?? f.location.map { .point($0) }
+        let geometry = g.map { GeoJSONGeometry.encode($0) } ?? "null"
+        let props = members(f) + ["\"codes_text\":\(JSONText.string(f.codes.joined(separator: ",")))"]
+        return "{\"type\":\"Feature\",\"properties\":{\(props.joined(separator: ","))},\"geometry\":\(geometry)}"
+    }
+}
+
+public enum AuditOutputFormat: String, Sendable, CaseIterable {
+    case text, json, geojson
+}
+
+/// Writes an audit's findings as they are found, in any of the three forms, through
+/// `write` (a buffered file or standard output): memory holds one block of table rows at
+/// most, never the report. JSON and GeoJSON open the array at `begin`, add one element per
+/// finding and close it, with the totals, at `finish` (the JSON object carries `count`,
+/// `counts` and `clean` after `findings`). The text table is aligned per block of
+/// `blockSize` rows; an audit with fewer findings prints exactly one aligned table.
+public final class AuditStreamWriter {
+    public static let blockSize = 1000
+    public let format: AuditOutputFormat
+    let subject: String, scope: Message, minAreaM2: Double, lang: Language
+    private let write: (String) throws -> Void
+    private var block: [Finding] = []
+    public private(set) var count = 0
+    public private(set) var counts: [FindingKind: Int] = [:]
+    private var rowsWritten = 0
+
+    public init(format: AuditOutputFormat, subject: String, scope: Message, minAreaM2: Double, lang: Language = Language.current,
+                write: @escaping (String) throws -> Void) {
+        self.format = format; self.subject = subject; self.scope = scope; self.minAreaM2 = minAreaM2; self.lang = lang
+        self.write = write
+    }
+
+    public func begin() throws {
+        switch format {
+        case .text: try write(scope.text(lang) + "\n")
+        case .json:
+            try write("{\"subject\":\(JSONText.string(subject)),\"scope_th\":\(JSONText.string(scope.th)),"
+                      + "\"scope_en\":\(JSONText.string(scope.en)),\"min_area_m2\":\(JSONText.number(minAreaM2, decimals: 4)),\"findings\":[")
+        case .geojson: try write("{\"type\":\"FeatureCollection\",\"features\":[")
+        }
+    }
+
+    public func add(_ f: Finding) throws {
+        count += 1
+        counts[f.kind, default: 0] += 1
+        switch format {
+        case .text:
+            block.append(f)
+            if block.count >= Self.blockSize { try flushBlock() }
+        case .json: try write((count == 1 ? "\n" : ",\n") + AuditOutput.jsonFinding(f))
+        case .geojson: try write((count == 1 ? "\n" : ",\n") + AuditOutput.geoJSONFeature(f))
+        }
+    }
+
+    private func flushBlock() throws {
+        guard !block.isEmpty else { return }
+        try write(AuditOutput.tableRows(block, number: rowsWritten + 1, header: rowsWritten == 0, lang))
+        rowsWritten += block.count
+        block.removeAll(keepingCapacity: true)
+    }
+
+    /// Counts per kind, in kind order, kinds found only.
+    public var orderedCounts: [(FindingKind, Int)] { FindingKind.allCases.compactMap { k in counts[k].map { (k, $0) } } }
+
+    public func finish(unitsChecked: Int) throws {
+        switch format {
+        case .text:
+            try flushBlock()
+            try write(summary(unitsChecked) + "\n")
+        case .json:
+            let c = orderedCounts.map { "\(JSONText.string($0.0.rawValue)):\($0.1)" }.joined(separator: ",")
+            try write("\n],\"clean\":\(count == 0),\"units_checked\":\(unitsChecked),\"count\":\(count),\"counts\":{\(c)}}\n")
+        case .geojson: try write("\n]}\n")
+        }
+    }
+
+    func summary(_ unitsChecked: Int) -> String {
+        let th = lang == .th
+        let minArea = String(format: "%g", minAreaM2)
+        let checked = subject == "pins" ? (th ? "ตรวจ \(unitsChecked) หมุด" : "\(unitsChecked) pins checked")
+            : (th ? "ตรวจ \(unitsChecked) หน่วย, ไม่นับพื้นที่เล็กกว่า \(minArea) ตร.ม." : "\(unitsChecked) units checked, areas under \(minArea) m² ignored")
+        if count == 0 { return th ? "ไม่พบปัญหา (\(checked))" : "no findings (\(checked))" }
+        let list = orderedCounts.map { "\($0.0.label.text(lang)) \($0.1)" }.joined(separator: ", ")
+        return th ? "พบ \(count) รายการ: \(list) (\(checked))" : "\(count) findings: \(list) (\(checked))"
     }
 }
