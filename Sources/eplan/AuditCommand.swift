@@ -96,10 +96,7 @@ func streamAudit(format: AuditFormat, out: String?, subject: String, scope: Mess
                  _ body: (_ emit: (Finding) throws -> Void) throws -> Int) throws {
     let output = try out.map { try ExportOutput.atomicFile($0) } ?? ExportOutput.standardOutput()
     let writer = AuditStreamWriter(format: AuditOutputFormat(rawValue: format.rawValue) ?? .text, subject: subject,
-                                   scope: scope, minAreaM2: minAreaM2) { text in
-        output.writer.append(Array(text.utf8))
-        if output.writer.count >= ExportOutput.chunkSize { try output.flush() }
-    }
+                                   scope: scope, minAreaM2: minAreaM2, flushBytes: ExportOutput.chunkSize) { try output.flush(&$0) }
     do {
         try writer.begin()
         let units = try body { try writer.add($0) }

@@ -62,26 +62,65 @@ public enum AuditOutput {
         return t
     }
 
-    /// The finding's fields as JSON members (shared by the JSON and GeoJSON forms).
-    static func members(_ f: Finding) -> [String] {
-        var m = [
-            "\"kind\":\(JSONText.string(f.kind.rawValue))",
-            "\"table\":\(JSONText.string(f.table))",
-            "\"codes\":[\(f.codes.map(JSONText.string).joined(separator: ","))]",
-            "\"message_th\":\(JSONText.string(f.message.th))",
-            "\"message_en\":\(JSONText.string(f.message.en))",
-            "\"lon\":\(f.location.map { JSONText.number($0.x, decimals: 7) } ?? "null")",
-            "\"lat\":\(f.location.map { JSONText.number($0.y, decimals: 7) } ?? "null")",
-            "\"area_m2\":\(f.areaM2.map { JSONText.number($0, decimals: 2) } ?? "null")",
-        ]
-        if let n = f.feature { m.append("\"feature\":\(n)") }
+    static let lonLat = DecimalWriter(precision: 7), area = DecimalWriter(precision: 2), measure = DecimalWriter(precision: 4)
+
+    /// A JSON string of any text (Thai kept as is) into `w`.
+    static func writeString(_ s: String, _ w: inout ByteWriter) {
+        var s = s
+        s.withUTF8 { b in
+            if let p = b.baseAddress { writeJSONString(p, b.count, into: &w) } else { w.literal("\"\"") }
+        }
+    }
+
+    /// The finding's fields as JSON members (shared by the JSON and GeoJSON forms), written
+    /// as bytes: a million findings go out without a string or a format call per number.
+    static func writeMembers(_ f: Finding, _ w: inout ByteWriter) {
+        w.literal("\"kind\":"); writeString(f.kind.rawValue, &w)
+        w.literal(",\"table\":"); writeString(f.table, &w)
+        w.literal(",\"codes\":[")
+        for (i, c) in f.codes.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            writeString(c, &w)
+        }
+        w.literal("],\"message_th\":"); writeString(f.message.th, &w)
+        w.literal(",\"message_en\":"); writeString(f.message.en, &w)
+        w.literal(",\"lon\":"); number(f.location?.x, lonLat, &w)
+        w.literal(",\"lat\":"); number(f.location?.y, lonLat, &w)
+        w.literal(",\"area_m2\":"); number(f.areaM2, area, &w)
+        if let n = f.feature { w.literal(",\"feature\":"); writeInteger(Int64(n), into: &w) }
         for x in f.measures {
             // Coordinates (…_lat, …_lon) as precisely as locations; other numbers to 4 decimals.
-            let decimals = x.name.hasSuffix("_lat") || x.name.hasSuffix("_lon") ? 7 : 4
-            m.append("\(JSONText.string(x.name)):\(JSONText.number(x.value, decimals: decimals))")
+            w.byte(UInt8(ascii: ",")); writeString(x.name, &w); w.byte(UInt8(ascii: ":"))
+            number(x.value, x.name.hasSuffix("_lat") || x.name.hasSuffix("_lon") ? lonLat : measure, &w)
         }
-        for x in f.labels { m.append("\(JSONText.string(x.name)):\(JSONText.string(x.value))") }
-        return m
+        for x in f.labels {
+            w.byte(UInt8(ascii: ",")); writeString(x.name, &w); w.byte(UInt8(ascii: ":")); writeString(x.value, &w)
+        }
+    }
+
+    /// A number (null when absent or not finite), trailing zeros trimmed.
+    static func number(_ v: Double?, _ d: DecimalWriter, _ w: inout ByteWriter) {
+        guard let v, v.isFinite else { w.literal("null"); return }
+        d.write(v == 0 ? 0 : v, into: &w)
+    }
+
+    static func writeJSONFinding(_ f: Finding, _ w: inout ByteWriter) {
+        w.byte(UInt8(ascii: "{")); writeMembers(f, &w); w.byte(UInt8(ascii: "}"))
+    }
+
+    static func writeGeoJSONFeature(_ f: Finding, _ w: inout ByteWriter) {
+        w.literal("{\"type\":\"Feature\",\"properties\":{")
+        writeMembers(f, &w)
+        w.literal(",\"codes_text\":"); writeString(f.codes.joined(separator: ","), &w)
+        w.literal("},\"geometry\":")
+        if let g = f.geometry ?? f.location.map({ .point($0) }) {
+            var bytes: [UInt8] = []
+            GeoJSONGeometry.encode(g, into: &bytes)
+            w.append(bytes)
+        } else {
+            w.literal("null")
+        }
+        w.byte(UInt8(ascii: "}"))
     }
 
     public static func json(_ r: AuditReport) -> String { render(r, .json, .th) }
@@ -91,23 +130,16 @@ public enum AuditOutput {
     /// (The terminal table shows at most three codes of a finding: JSON and GeoJSON carry all.)
     public static func geoJSON(_ r: AuditReport) -> String { render(r, .geojson, .th) }
 
-    static func jsonFinding(_ f: Finding) -> String { "{" + members(f).joined(separator: ",") + "}" }
-
-    static func geoJSONFeature(_ f: Finding) -> String {
-        let g = f.geometry ?? f.location.map { .point($0) }
-        let geometry = g.map { GeoJSONGeometry.encode($0) } ?? "null"
-        let props = members(f) + ["\"codes_text\":\(JSONText.string(f.codes.joined(separator: ",")))"]
-        return "{\"type\":\"Feature\",\"properties\":{\(props.joined(separator: ","))},\"geometry\":\(geometry)}"
-    }
 }
 
 public enum AuditOutputFormat: String, Sendable, CaseIterable {
     case text, json, geojson
 }
 
-/// Writes an audit's findings as they are found, in any of the three forms, through
-/// `write` (a buffered file or standard output): memory holds one block of table rows at
-/// most, never the report. JSON and GeoJSON open the array at `begin`, add one element per
+/// Writes an audit's findings as they are found, in any of the three forms: bytes gather
+/// in a buffer handed to `flush` (which writes and empties it: a file, standard output)
+/// whenever it holds `flushBytes`, so memory holds about one chunk and one block of table
+/// rows, never the report. JSON and GeoJSON open the array at `begin`, add one element per
 /// finding and close it, with the totals, at `finish` (the JSON object carries `count`,
 /// `counts` and `clean` after `findings`). The text table is aligned per block of
 /// `blockSize` rows; an audit with fewer findings prints exactly one aligned table.
@@ -115,26 +147,50 @@ public final class AuditStreamWriter {
     public static let blockSize = 1000
     public let format: AuditOutputFormat
     let subject: String, scope: Message, minAreaM2: Double, lang: Language
-    private let write: (String) throws -> Void
+    private let flushBytes: Int
+    private let flush: (inout ByteWriter) throws -> Void
+    private var buffer: ByteWriter
     private var block: [Finding] = []
     public private(set) var count = 0
     public private(set) var counts: [FindingKind: Int] = [:]
     private var rowsWritten = 0
 
     public init(format: AuditOutputFormat, subject: String, scope: Message, minAreaM2: Double, lang: Language = Language.current,
-                write: @escaping (String) throws -> Void) {
+                flushBytes: Int = 1 << 20, flush: @escaping (inout ByteWriter) throws -> Void) {
         self.format = format; self.subject = subject; self.scope = scope; self.minAreaM2 = minAreaM2; self.lang = lang
-        self.write = write
+        self.flushBytes = flushBytes; self.flush = flush
+        buffer = ByteWriter(capacity: min(flushBytes, 1 << 20) + 64 * 1024)
+    }
+
+    /// Collects the text in a string (tests, small reports).
+    public convenience init(format: AuditOutputFormat, subject: String, scope: Message, minAreaM2: Double,
+                            lang: Language = Language.current, flushBytes: Int = 1 << 20, write: @escaping (String) -> Void) {
+        self.init(format: format, subject: subject, scope: scope, minAreaM2: minAreaM2, lang: lang, flushBytes: flushBytes) { w in
+            write(String(decoding: UnsafeBufferPointer(start: w.base, count: w.count), as: UTF8.self))
+            w.removeAll()
+        }
+    }
+
+    deinit { buffer.deallocate() }
+
+    private func text(_ s: String) { buffer.append(Array(s.utf8)) }
+
+    private func flushIfFull() throws {
+        if buffer.count >= flushBytes { try flush(&buffer); buffer.removeAll() }
     }
 
     public func begin() throws {
         switch format {
-        case .text: try write(scope.text(lang) + "\n")
+        case .text: text(scope.text(lang) + "\n")
         case .json:
-            try write("{\"subject\":\(JSONText.string(subject)),\"scope_th\":\(JSONText.string(scope.th)),"
-                      + "\"scope_en\":\(JSONText.string(scope.en)),\"min_area_m2\":\(JSONText.number(minAreaM2, decimals: 4)),\"findings\":[")
-        case .geojson: try write("{\"type\":\"FeatureCollection\",\"features\":[")
+            buffer.literal("{\"subject\":"); AuditOutput.writeString(subject, &buffer)
+            buffer.literal(",\"scope_th\":"); AuditOutput.writeString(scope.th, &buffer)
+            buffer.literal(",\"scope_en\":"); AuditOutput.writeString(scope.en, &buffer)
+            buffer.literal(",\"min_area_m2\":"); AuditOutput.number(minAreaM2, AuditOutput.measure, &buffer)
+            buffer.literal(",\"findings\":[")
+        case .geojson: buffer.literal("{\"type\":\"FeatureCollection\",\"features\":[")
         }
+        try flushIfFull()
     }
 
     public func add(_ f: Finding) throws {
@@ -144,14 +200,19 @@ public final class AuditStreamWriter {
         case .text:
             block.append(f)
             if block.count >= Self.blockSize { try flushBlock() }
-        case .json: try write((count == 1 ? "\n" : ",\n") + AuditOutput.jsonFinding(f))
-        case .geojson: try write((count == 1 ? "\n" : ",\n") + AuditOutput.geoJSONFeature(f))
+        case .json:
+            buffer.literal(count == 1 ? "\n" : ",\n")
+            AuditOutput.writeJSONFinding(f, &buffer)
+        case .geojson:
+            buffer.literal(count == 1 ? "\n" : ",\n")
+            AuditOutput.writeGeoJSONFeature(f, &buffer)
         }
+        try flushIfFull()
     }
 
     private func flushBlock() throws {
         guard !block.isEmpty else { return }
-        try write(AuditOutput.tableRows(block, number: rowsWritten + 1, header: rowsWritten == 0, lang))
+        text(AuditOutput.tableRows(block, number: rowsWritten + 1, header: rowsWritten == 0, lang))
         rowsWritten += block.count
         block.removeAll(keepingCapacity: true)
     }
@@ -159,16 +220,19 @@ public final class AuditStreamWriter {
     /// Counts per kind, in kind order, kinds found only.
     public var orderedCounts: [(FindingKind, Int)] { FindingKind.allCases.compactMap { k in counts[k].map { (k, $0) } } }
 
+    /// Closes the output and hands out the rest.
     public func finish(unitsChecked: Int) throws {
         switch format {
         case .text:
             try flushBlock()
-            try write(summary(unitsChecked) + "\n")
+            text(summary(unitsChecked) + "\n")
         case .json:
-            let c = orderedCounts.map { "\(JSONText.string($0.0.rawValue)):\($0.1)" }.joined(separator: ",")
-            try write("\n],\"clean\":\(count == 0),\"units_checked\":\(unitsChecked),\"count\":\(count),\"counts\":{\(c)}}\n")
-        case .geojson: try write("\n]}\n")
+            let c = orderedCounts.map { "\"\($0.0.rawValue)\":\($0.1)" }.joined(separator: ",")
+            text("\n],\"clean\":\(count == 0),\"units_checked\":\(unitsChecked),\"count\":\(count),\"counts\":{\(c)}}\n")
+        case .geojson: text("\n]}\n")
         }
+        try flush(&buffer)
+        buffer.removeAll()
     }
 
     func summary(_ unitsChecked: Int) -> String {
