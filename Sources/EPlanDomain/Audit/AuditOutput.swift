@@ -39,20 +39,46 @@ public enum AuditOutput {
                 tableLabel(f.table, lang),
                 f.codes.isEmpty ? (f.feature.map { "#\($0)" } ?? "—") : shortList(f.codes),
                 f.areaM2.map { String(format: "%.1f", $0) } ?? "",
-                f.location.map { String(format: "%.6f, %.6f", $0.y, $0.x) } ?? "",
+                f.location.map { fixed6($0.y) + ", " + fixed6($0.x) } ?? "",
                 f.message.text(lang),
             ])
         }
-        let widths = (0..<head.count).map { c in rows.map { TextWidth.of($0[c]) }.max() ?? 0 }
-        var lines: [String] = []
+        // The last column (the message) is never padded: its width is not needed.
+        var cache: [String: Int] = [:]
+        let cellWidths = rows.map { row in row.dropLast().map { cellWidth($0, &cache) } }
+        let widths = (0..<(head.count - 1)).map { c in cellWidths.map { $0[c] }.max() ?? 0 } + [0]
+        var out = ""
         for (n, row) in rows.enumerated() {
-            let cells = row.enumerated().map { c, s in
-                c == head.count - 1 ? s : TextWidth.pad(s, to: widths[c], right: c == 0 || c == 4)
+            for (c, cell) in row.enumerated() {
+                if c == head.count - 1 { out += cell; break }
+                let gap = String(repeating: " ", count: max(0, widths[c] - cellWidths[n][c]))
+                out += c == 0 || c == 4 ? gap + cell : cell + gap
+                out += "  "
             }
-            lines.append(cells.joined(separator: "  "))
-            if header && n == 0 { lines.append(widths.dropLast().map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "  ──────") }
+            out += "\n"
+            if header && n == 0 { out += widths.dropLast().map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "  ──────\n" }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return out
+    }
+
+    /// `String(format: "%.6f")` without a format call (a million rows): six decimals, kept.
+    static func fixed6(_ v: Double) -> String {
+        let d = v * 1e6, scaled = d.rounded()
+        // Near a half the product's own rounding may differ from printf's exact decimal.
+        guard v.isFinite, abs(scaled) < 9e15, abs(abs(d - d.rounded(.down)) - 0.5) > 1e-4 else { return String(format: "%.6f", v) }
+        let u = UInt64(abs(scaled))
+        let frac = String(u % 1_000_000)
+        return (scaled < 0 ? "-" : "") + String(u / 1_000_000) + "." + String(repeating: "0", count: 6 - frac.count) + frac
+    }
+
+    /// `TextWidth.of`, at once for printable ASCII (codes, numbers) and once per distinct
+    /// other text in a block (kinds and levels repeat on every row).
+    static func cellWidth(_ s: String, _ cache: inout [String: Int]) -> Int {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s.utf8.count }
+        if let w = cache[s] { return w }
+        let w = TextWidth.of(s)
+        cache[s] = w
+        return w
     }
 
     static func tableLabel(_ t: String, _ lang: Language) -> String {
