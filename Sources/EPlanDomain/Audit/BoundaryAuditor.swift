@@ -538,7 +538,7 @@ final class AuditRun: @unchecked Sendable {
     }
 
     struct EdgeKey: Hashable { let x1, y1, x2, y2: Int64 }
-    struct GridPoint: Equatable, Comparable {
+    struct GridPoint: Hashable, Comparable {
         let x, y: Int64
         static func < (a: GridPoint, b: GridPoint) -> Bool { (a.x, a.y) < (b.x, b.y) }
     }
@@ -560,9 +560,7 @@ final class AuditRun: @unchecked Sendable {
     static func chainsCancel(parent: Geometry, children: [Geometry], offset: Double) -> Bool {
         var counts: [EdgeKey: Int32] = [:]
         counts.reserveCapacity(parent.coordinateCount * 3)
-        @inline(__always) func q(_ c: Coordinate) -> GridPoint {
-            GridPoint(x: Int64((c.x * 1e9 + offset).rounded()), y: Int64((c.y * 1e9 + offset).rounded()))
-        }
+        @inline(__always) func q(_ c: Coordinate) -> GridPoint { grid(c, offset: offset) }
         func add(_ g: Geometry, _ sign: Int32) {
             for poly in polygons(g) {
                 for (ri, ring) in poly.rings.enumerated() where ring.count > 1 {
@@ -596,17 +594,32 @@ final class AuditRun: @unchecked Sendable {
     /// When parent and children are the same lines with other vertices (densified at other
     /// steps, or a vertex added on a straight edge), dropping the collinear vertices
     /// (Douglas–Peucker at `collinearDeg`) leaves chains that cancel. Every boundary then
-    /// moved by at most that much, so overlaps, gaps and parts outside are at most
-    /// 2 × tolerance × the perimeters (degrees²): returned as the bound, or nil when the
-    /// chains still differ (real differences go the GEOS way).
+    /// moved by at most the largest distance of a dropped vertex from its chord (measured,
+    /// about 1e-14° for densified lines), so overlaps, gaps and parts outside are at most
+    /// 2 × that × the perimeters (degrees²): returned as the bound, or nil when the chains
+    /// still differ (real differences go the GEOS way).
+    ///
+    /// A vertex one layer keeps (a corner of a child where another child's edge meets the
+    /// parent's straight edge) is kept by all: the kept vertices are pooled and the layers
+    /// simplified again keeping the pool, until no new vertex is kept.
     static func sameLinesBound(parent: Geometry, children: [Geometry]) -> Double? {
-        let simpleParent = dropCollinear(parent, tolerance: collinearDeg)
-        let simpleChildren = children.map { dropCollinear($0, tolerance: collinearDeg) }
-        guard chainsCancel(parent: simpleParent, children: simpleChildren) else { return nil }
+        let all = [parent] + children
+        var pool = Set<GridPoint>()
+        var simple = all
+        var moved = 0.0
+        for _ in 0..<4 {
+            moved = 0
+            simple = all.map { dropCollinear($0, tolerance: collinearDeg, keeping: pool, moved: &moved) }
+            var kept = Set<GridPoint>()
+            for g in simple { g.forEachCoordinate { kept.insert(grid($0)) } }
+            if kept.isSubset(of: pool) { break }
+            pool.formUnion(kept)
+        }
+        guard chainsCancel(parent: simple[0], children: Array(simple.dropFirst())) else { return nil }
         let perimeter = ([parent] + children).reduce(0.0) { sum, g in
             polygons(g).reduce(sum) { s, poly in poly.rings.reduce(s) { $0 + planarLength($1) } }
         }
-        return 2 * collinearDeg * perimeter
+        return 2 * moved * perimeter
     }
 
     static func planarLength(_ ring: [Coordinate]) -> Double {
@@ -617,7 +630,7 @@ final class AuditRun: @unchecked Sendable {
 
     /// The polygons with the vertices within `tolerance` of their chord removed (every ring
     /// keeps its first vertex and the one farthest from it).
-    static func dropCollinear(_ g: Geometry, tolerance: Double) -> Geometry {
+    static func dropCollinear(_ g: Geometry, tolerance: Double, keeping pool: Set<GridPoint> = [], moved: inout Double) -> Geometry {
         .multiPolygon(polygons(g).map { poly in
             Polygon(rings: poly.rings.map { ring in
                 guard ring.count > 4 else { return ring }
@@ -628,21 +641,36 @@ final class AuditRun: @unchecked Sendable {
                 }
                 var keep = [Bool](repeating: false, count: ring.count)
                 keep[0] = true; keep[far] = true; keep[ring.count - 1] = true
-                douglasPeucker(ring, 0, far, tolerance, &keep)
-                douglasPeucker(ring, far, ring.count - 1, tolerance, &keep)
+                if !pool.isEmpty { for k in ring.indices where pool.contains(grid(ring[k])) { keep[k] = true } }
+                // Douglas–Peucker between consecutive kept vertices.
+                let anchors = ring.indices.filter { keep[$0] }
+                for (a, b) in zip(anchors, anchors.dropFirst()) { douglasPeucker(ring, a, b, tolerance, &keep, &moved) }
                 return ring.indices.filter { keep[$0] }.map { ring[$0] }
             })
         })
     }
 
-    /// Marks the vertices of `cs[a...b]` farther than `tolerance` from the simplified chain.
-    static func douglasPeucker(_ cs: [Coordinate], _ a: Int, _ b: Int, _ tolerance: Double, _ keep: inout [Bool]) {
+    /// A vertex on the 1e-9° grid the chains are compared on.
+    static func grid(_ c: Coordinate, offset: Double = 0) -> GridPoint {
+        GridPoint(x: gridInt(c.x * 1e9 + offset), y: gridInt(c.y * 1e9 + offset))
+    }
+
+    /// Rounded, and clamped so a coordinate out of any range (1e308, NaN) cannot trap.
+    static func gridInt(_ v: Double) -> Int64 {
+        guard v.isFinite else { return Int64.max }
+        return Int64(max(-9.0e18, min(9.0e18, v.rounded())))
+    }
+
+    /// Marks the vertices of `cs[a...b]` farther than `tolerance` from the simplified chain;
+    /// raises `moved` to the largest distance of a dropped vertex from its chord.
+    static func douglasPeucker(_ cs: [Coordinate], _ a: Int, _ b: Int, _ tolerance: Double, _ keep: inout [Bool],
+                               _ moved: inout Double) {
         var stack = [(a, b)]
         while let (lo, hi) = stack.popLast() {
             guard hi - lo > 1 else { continue }
             let p = cs[lo], q = cs[hi]
             let dx = q.x - p.x, dy = q.y - p.y, len = hypot(dx, dy)
-            var far = -1, best = tolerance
+            var far = -1, best = tolerance, dropped = 0.0
             for k in (lo + 1)..<hi {
                 let c = cs[k]
                 // Distance to the segment (to an end when the chord is a point or c lies beyond it).
@@ -650,8 +678,9 @@ final class AuditRun: @unchecked Sendable {
                 let d = t <= 0 ? hypot(c.x - p.x, c.y - p.y)
                     : t >= 1 ? hypot(c.x - q.x, c.y - q.y) : abs((c.x - p.x) * dy - (c.y - p.y) * dx) / len
                 if d > best { best = d; far = k }
+                dropped = max(dropped, d)
             }
-            guard far >= 0 else { continue }
+            guard far >= 0 else { moved = max(moved, dropped); continue }
             keep[far] = true
             stack.append((lo, far)); stack.append((far, hi))
         }
