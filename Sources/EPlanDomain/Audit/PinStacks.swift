@@ -110,9 +110,17 @@ public enum PinStacks {
     }
 
     /// Whether some point of `a` lies within `r` m of some point of `b` (stops at the first).
+    /// A point of `a` farther than `r` from the box of `b` (by a lower bound of metres per
+    /// degree) is not measured: cells two apart, mostly out of reach, cost a pass, not a product.
     static func anyWithin(_ a: ArraySlice<(Cell, Int32)>, _ b: ArraySlice<(Cell, Int32)>, _ pts: StackPoints, r: Double) -> Bool {
+        var box = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
+        for (_, j) in b { box.expand(Coordinate(pts.xs[Int(j)], pts.ys[Int(j)])) }
         for (_, i) in a {
             let p = Coordinate(pts.xs[Int(i)], pts.ys[Int(i)])
+            let dx = max(box.minX - p.x, 0, p.x - box.maxX), dy = max(box.minY - p.y, 0, p.y - box.maxY)
+            let lat = min(89.9, max(abs(p.y), abs(box.minY), abs(box.maxY)))
+            // 0.99: a geodesic is a little shorter than the grid's metres over a degree.
+            if 0.99 * hypot(dy * minMetresPerDegree, dx * minMetresPerDegree * cos(lat * .pi / 180)) > r { continue }
             for (_, j) in b where Metric.distance(p, Coordinate(pts.xs[Int(j)], pts.ys[Int(j)])) <= r { return true }
         }
         return false
