@@ -2,6 +2,8 @@
 public enum Language: String, Sendable, CaseIterable {
     case th, en
     /// Set once by the CLI before any work; read when a message is rendered.
+    /// nonisolated(unsafe): written once before any work; a server passes the language per
+    /// request (`RequestContext.language`, `Message.text(_:)`) and never writes this.
     nonisolated(unsafe) public static var current: Language = .th
 }
 

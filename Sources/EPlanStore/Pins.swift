@@ -197,6 +197,14 @@ extension Store {
 
     /// Current pins with their projects, by project code.
     public func currentPins(_ filter: PinFilter = PinFilter()) throws -> [PinListing] {
+        var out: [PinListing] = []
+        try forEachCurrentPin(filter) { out.append($0) }
+        return out
+    }
+
+    /// Current pins with their projects, by project code, one at a time: a million pins
+    /// pass through without being held (the pin audit streams them).
+    public func forEachCurrentPin(_ filter: PinFilter = PinFilter(), _ body: (PinListing) throws -> Void) throws {
         var (clauses, args) = filter.projects.conditions(currentPin: "pin")
         clauses.insert("pin.is_current = 1", at: 0)
         if let s = filter.status { clauses.append("pin.status = ?"); args.append(.text(s.rawValue)) }
@@ -205,30 +213,33 @@ extension Store {
             FROM pin JOIN project p ON p.code = pin.project_code LEFT JOIN lao l ON l.code = p.lao_code
             WHERE \(clauses.joined(separator: " AND ")) ORDER BY p.code
             """
-        var out: [PinListing] = []
         try database.query(sql, args) { row in
             let pin = try PinRow.decode(Columns(row))
             let p = ProjectRefRow.decode(Columns(row, offset: Int32(PinRow.Column.allCases.count)))
-            out.append(PinListing(project: p, pin: pin))
+            try body(PinListing(project: p, pin: pin))
         }
-        return out
     }
 
     /// Projects without a current pin (status and box in the filter do not apply), by code.
     public func unpinnedProjects(_ filter: PinFilter = PinFilter()) throws -> [ProjectRef] {
+        var out: [ProjectRef] = []
+        try forEachUnpinnedProject(filter) { out.append($0) }
+        return out
+    }
+
+    /// Projects without a current pin, by code, one at a time.
+    public func forEachUnpinnedProject(_ filter: PinFilter = PinFilter(), _ body: (ProjectRef) throws -> Void) throws {
         var projects = filter.projects
         projects.bbox = nil
         var (clauses, args) = projects.conditions()
         clauses.insert("NOT EXISTS (SELECT 1 FROM pin WHERE pin.project_code = p.code AND pin.is_current = 1)", at: 0)
-        var out: [ProjectRef] = []
         try database.query("""
             SELECT \(ProjectRefRow.Column.list("p"))
             FROM project p LEFT JOIN lao l ON l.code = p.lao_code
             WHERE \(clauses.joined(separator: " AND ")) ORDER BY p.code
             """, args) { row in
-            out.append(ProjectRefRow.decode(Columns(row)))
+            try body(ProjectRefRow.decode(Columns(row)))
         }
-        return out
     }
 
     private func fetchPins(_ sql: String, _ args: [SQLValue]) throws -> [PinRecord] {

@@ -217,6 +217,25 @@ func exportFixture(_ args: [String]) throws {
     print("{\"projects\":\(n),\"laos\":\(amphoes.count + 1),\"seconds\":\(now() - t0)}")
 }
 
+/// jurisdictions DB: gives the export fixture's LAOs (synthetic, one per amphoe and the
+/// อบจ.) their amphoe's (the province's) boundary as jurisdiction, so `eplan audit pins`
+/// tests every pin (random points in the province's box: most lie outside their LAO).
+func fixtureJurisdictions(_ args: [String]) throws {
+    guard args.count == 1 else { fail("usage: eplan-bench jurisdictions DB") }
+    let store = try Store(path: args[0], create: false)
+    var set = 0
+    try store.database.transaction {
+        for lao in try store.laos() where lao.synthetic && lao.jurisdiction == nil {
+            let unit = try lao.amphoeCode.flatMap { try store.boundary(level: .amphoe, code: $0) }
+                ?? store.boundary(level: .province, code: lao.provinceCode)
+            guard let g = unit?.geometry else { continue }
+            try store.setJurisdiction(laoCode: lao.code, g)
+            set += 1
+        }
+    }
+    print("{\"jurisdictions\":\(set)}")
+}
+
 /// audit TAMBON.wkb AMPHOE.wkb TAMBON.geojson AMPHOE.geojson: the boundary audit of the
 /// (densified) tambons against their amphoes: validity, overlaps, gaps, children outside.
 func boundaryAudit(_ args: [String]) throws {
@@ -250,7 +269,7 @@ func boundaryAudit(_ args: [String]) throws {
     }
     let r = result!
     let counts = r.counts.map { "\"\($0.0.rawValue)\":\($0.1)" }.joined(separator: ",")
-    print("{\"seconds\":\(best),\"tambons\":\(tambons.count),\"amphoes\":\(amphoes.count),\"vertices\":\(vertices),\"findings\":\(r.findings.count),\"counts\":{\(counts)},\"parents_exact\":\(r.counters["parents_exact"] ?? 0),\"parents_geos\":\(r.counters["parents_geos"] ?? 0),\"pairs_intersected\":\(r.counters["pairs_intersected"] ?? 0),\"ms\":{\"units\":\(r.counters["ms_units"] ?? 0),\"parents\":\(r.counters["ms_parents"] ?? 0),\"overlaps\":\(r.counters["ms_overlaps"] ?? 0)},\"threads\":\(ProcessInfo.processInfo.activeProcessorCount)}")
+    print("{\"seconds\":\(best),\"tambons\":\(tambons.count),\"amphoes\":\(amphoes.count),\"vertices\":\(vertices),\"findings\":\(r.findings.count),\"counts\":{\(counts)},\"parents_exact\":\(r.counters["parents_exact"] ?? 0),\"parents_same_lines\":\(r.counters["parents_same_lines"] ?? 0),\"parents_geos\":\(r.counters["parents_geos"] ?? 0),\"pairs_intersected\":\(r.counters["pairs_intersected"] ?? 0),\"ms\":{\"units\":\(r.counters["ms_units"] ?? 0),\"parents\":\(r.counters["ms_parents"] ?? 0),\"overlaps\":\(r.counters["ms_overlaps"] ?? 0)},\"threads\":\(ProcessInfo.processInfo.activeProcessorCount)}")
 }
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -260,6 +279,7 @@ do {
     case "pip": try pointInPolygon(Array(args.dropFirst()))
     case "pins": try pinValidation(Array(args.dropFirst()))
     case "export-fixture": try exportFixture(Array(args.dropFirst()))
+    case "jurisdictions": try fixtureJurisdictions(Array(args.dropFirst()))
     case "audit": try boundaryAudit(Array(args.dropFirst()))
     default: fail("unknown benchmark \(command)")
     }

@@ -26,6 +26,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Set from `--db` wherever it stood on the command line.
+    /// nonisolated(unsafe): written once in `main` before any command runs, then only read.
     nonisolated(unsafe) static var databaseOverride: String?
 
     /// Takes `--lang X`, `--lang=X`, `--db X` and `--db=X` out of the arguments. The

@@ -74,6 +74,7 @@ final class OutputStream {
 /// flushed before anything goes to standard error, so the two keep their order when they
 /// share a file or a terminal; standard error is written at once.
 enum Output {
+    // nonisolated(unsafe): the command line writes from its one main thread only.
     nonisolated(unsafe) static let stdout = OutputStream(fd: 1, capacity: 64 * 1024)
     nonisolated(unsafe) static let stderr = OutputStream(fd: 2, capacity: 0)
 

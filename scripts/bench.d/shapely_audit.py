@@ -1,6 +1,6 @@
 """Reference side of the boundary-audit race: the same checks in Shapely 2, one core.
 
-Usage: shapely_audit.py TAMBON.geojson AMPHOE.geojson TAMBON_DENSE.wkb AMPHOE_DENSE.wkb OUT.json
+Usage: shapely_audit.py TAMBON.geojson AMPHOE.geojson TAMBON_DENSE.wkb AMPHOE_DENSE.wkb OUT.json [AMPHOE_STEP]
 Densified tambons are read from TAMBON_DENSE.wkb (the pip workload's file; written here
 from TAMBON.geojson if absent) and the amphoes are densified the same way (a vertex every
 50 m = 0.00045 degree, shapely.segmentize = GEOSDensify) into AMPHOE_DENSE.wkb for eplan.
@@ -15,6 +15,9 @@ import shapely
 
 tambon_src, amphoe_src, tambon_wkb, amphoe_wkb, out_path = sys.argv[1:6]
 STEP = 0.00045
+# The amphoes' own step (degrees): another step than the tambons' (e.g. 0.00063, 70 m)
+# gives the same lines with other vertices, as when the two layers come from other sources.
+AMPHOE_STEP = float(sys.argv[6]) if len(sys.argv) > 6 else STEP
 MIN_AREA = 1.0
 DEG2 = MIN_AREA / 1.24e10
 
@@ -45,7 +48,7 @@ if os.path.exists(tambon_wkb):
 else:
     tdense = shapely.segmentize(tambons, STEP)
     write_wkb(tambon_wkb, tdense)
-adense = shapely.segmentize(amphoes, STEP)
+adense = shapely.segmentize(amphoes, AMPHOE_STEP)
 write_wkb(amphoe_wkb, adense)
 vertices = int(shapely.get_num_coordinates(tdense).sum())
 avertices = int(shapely.get_num_coordinates(adense).sum())
@@ -85,5 +88,5 @@ for _ in range(3):
     best = dt if best is None else min(best, dt)
 findings, pairs, overlaps, gaps = result
 json.dump({"seconds": best, "tambons": len(tdense), "amphoes": len(adense), "vertices": vertices,
-           "amphoe_vertices": avertices, "pairs": pairs, "findings": findings, "overlaps": overlaps, "gaps": gaps,
+           "amphoe_vertices": avertices, "amphoe_step": AMPHOE_STEP, "pairs": pairs, "findings": findings, "overlaps": overlaps, "gaps": gaps,
            "shapely": shapely.__version__, "geos": shapely.geos_version_string}, open(out_path, "w"))

@@ -116,7 +116,7 @@ public struct BoundaryAuditor {
         var report = AuditReport(subject: "boundaries", scope: Message(th: "ตรวจขอบเขต", en: "boundary audit"),
                                  findings: run.allFindings(), unitsChecked: checked, minAreaM2: minArea,
                                  seconds: Self.now() - start)
-        report.counters = ["parents_exact": run.parentsExact, "parents_geos": run.parentsGEOS, "pairs_intersected": run.pairsIntersected,
+        report.counters = ["parents_exact": run.parentsExact, "parents_same_lines": run.parentsSameLines, "parents_geos": run.parentsGEOS, "pairs_intersected": run.pairsIntersected,
                            "ms_units": run.msUnits, "ms_parents": run.msParents, "ms_overlaps": run.msOverlaps]
         return report
     }
@@ -205,6 +205,8 @@ final class ChunkDealer: @unchecked Sendable {
 }
 
 /// One audit's state: every unit with an id, working (valid) geometries, results per phase.
+/// @unchecked: workers write only their own `AuditWorker` and their own result indices; the
+/// shared arrays are written between phases, never while `parallel` runs.
 final class AuditRun: @unchecked Sendable {
     let auditor: BoundaryAuditor
     let input: BoundaryAuditInput
@@ -231,7 +233,7 @@ final class AuditRun: @unchecked Sendable {
     var pairOverlap: [Pair: Double] = [:]
     /// wrong-parent children: child id → actual parent id.
     var reassigned: [Int: Int] = [:]
-    var parentsExact = 0, parentsGEOS = 0, pairsIntersected = 0
+    var parentsExact = 0, parentsSameLines = 0, parentsGEOS = 0, pairsIntersected = 0
 
     struct Pair: Hashable { let a: Int, b: Int; init(_ x: Int, _ y: Int) { a = min(x, y); b = max(x, y) } }
 
@@ -411,7 +413,7 @@ final class AuditRun: @unchecked Sendable {
         let parentList = parents.filter { working[$0] != nil }
         let childrenByParent = childrenOf
         // Per parent: union, gap, children outside. Results per parent index.
-        struct ParentResult { var exact = false; var suspect = false; var confined: [(Int, Int, Double)] = []; var reassigned: [(Int, Int)] = [] }
+        struct ParentResult { var exact = false; var sameLines = false; var suspect = false; var confined: [(Int, Int, Double)] = []; var reassigned: [(Int, Int)] = [] }
         var results = [ParentResult](repeating: ParentResult(), count: parentList.count)
         try results.withUnsafeMutableBufferPointer { out in
             let out = Parallel.DisjointWrites(out)
@@ -429,6 +431,15 @@ final class AuditRun: @unchecked Sendable {
                 if auditor.useBounds, Self.chainsCancel(parent: working[p]!, children: kids.map { working[$0]! }) {
                     r.confined = kids.map { ($0, p, 0) }
                     r.exact = true
+                    out[i] = r
+                    return
+                }
+                // The same lines with other vertices (layers densified or edited apart):
+                // without their collinear vertices the chains cancel, within a bound.
+                if auditor.useBounds, let bound = Self.sameLinesBound(parent: working[p]!, children: kids.map { working[$0]! }),
+                   bound * BoundaryAuditor.maxM2PerDeg2 < minArea / 4 {
+                    r.confined = kids.map { ($0, p, bound * BoundaryAuditor.maxM2PerDeg2) }
+                    r.sameLines = true
                     out[i] = r
                     return
                 }
@@ -459,7 +470,7 @@ final class AuditRun: @unchecked Sendable {
         var regap = Set<Int>()
         for (i, r) in results.enumerated() {
             if r.suspect { suspectParents.insert(parentList[i]) }
-            if r.exact { parentsExact += 1 } else { parentsGEOS += 1 }
+            if r.exact { parentsExact += 1 } else if r.sameLines { parentsSameLines += 1 } else { parentsGEOS += 1 }
             for (c, p, out) in r.confined { confinedTo[c] = p; outsideBound[c] = out }
             for (c, a) in r.reassigned { reassigned[c] = a; regap.insert(a) }
         }
@@ -481,7 +492,7 @@ final class AuditRun: @unchecked Sendable {
     }
 
     struct EdgeKey: Hashable { let x1, y1, x2, y2: Int64 }
-    struct GridPoint: Equatable, Comparable {
+    struct GridPoint: Hashable, Comparable {
         let x, y: Int64
         static func < (a: GridPoint, b: GridPoint) -> Bool { (a.x, a.y) < (b.x, b.y) }
     }
@@ -503,9 +514,7 @@ final class AuditRun: @unchecked Sendable {
     static func chainsCancel(parent: Geometry, children: [Geometry], offset: Double) -> Bool {
         var counts: [EdgeKey: Int32] = [:]
         counts.reserveCapacity(parent.coordinateCount * 3)
-        @inline(__always) func q(_ c: Coordinate) -> GridPoint {
-            GridPoint(x: Int64((c.x * 1e9 + offset).rounded()), y: Int64((c.y * 1e9 + offset).rounded()))
-        }
+        @inline(__always) func q(_ c: Coordinate) -> GridPoint { grid(c, offset: offset) }
         func add(_ g: Geometry, _ sign: Int32) {
             for poly in polygons(g) {
                 for (ri, ring) in poly.rings.enumerated() where ring.count > 1 {
@@ -530,6 +539,105 @@ final class AuditRun: @unchecked Sendable {
         add(parent, -1)
         for v in counts.values where v != 0 { return false }
         return true
+    }
+
+    /// Vertices this close (degrees, about 0.1 µm) to the chord of their neighbours are
+    /// collinear: a hundred times the rounding of a densified vertex, far below any survey.
+    static let collinearDeg = 1e-12
+
+    /// When parent and children are the same lines with other vertices (densified at other
+    /// steps, or a vertex added on a straight edge), dropping the collinear vertices
+    /// (Douglas–Peucker at `collinearDeg`) leaves chains that cancel. Every boundary then
+    /// moved by at most the largest distance of a dropped vertex from its chord (measured,
+    /// about 1e-14° for densified lines), so overlaps, gaps and parts outside are at most
+    /// 2 × that × the perimeters (degrees²): returned as the bound, or nil when the chains
+    /// still differ (real differences go the GEOS way).
+    ///
+    /// A vertex one layer keeps (a corner of a child where another child's edge meets the
+    /// parent's straight edge) is kept by all: the kept vertices are pooled and the layers
+    /// simplified again keeping the pool, until no new vertex is kept.
+    static func sameLinesBound(parent: Geometry, children: [Geometry]) -> Double? {
+        let all = [parent] + children
+        var pool = Set<GridPoint>()
+        var simple = all
+        var moved = 0.0
+        for _ in 0..<4 {
+            moved = 0
+            simple = all.map { dropCollinear($0, tolerance: collinearDeg, keeping: pool, moved: &moved) }
+            var kept = Set<GridPoint>()
+            for g in simple { g.forEachCoordinate { kept.insert(grid($0)) } }
+            if kept.isSubset(of: pool) { break }
+            pool.formUnion(kept)
+        }
+        guard chainsCancel(parent: simple[0], children: Array(simple.dropFirst())) else { return nil }
+        let perimeter = ([parent] + children).reduce(0.0) { sum, g in
+            polygons(g).reduce(sum) { s, poly in poly.rings.reduce(s) { $0 + planarLength($1) } }
+        }
+        return 2 * moved * perimeter
+    }
+
+    static func planarLength(_ ring: [Coordinate]) -> Double {
+        var total = 0.0
+        for k in ring.indices.dropFirst() { total += hypot(ring[k].x - ring[k - 1].x, ring[k].y - ring[k - 1].y) }
+        return total
+    }
+
+    /// The polygons with the vertices within `tolerance` of their chord removed (every ring
+    /// keeps its first vertex and the one farthest from it).
+    static func dropCollinear(_ g: Geometry, tolerance: Double, keeping pool: Set<GridPoint> = [], moved: inout Double) -> Geometry {
+        .multiPolygon(polygons(g).map { poly in
+            Polygon(rings: poly.rings.map { ring in
+                guard ring.count > 4 else { return ring }
+                var far = 0, best = -1.0
+                for (k, c) in ring.enumerated() {
+                    let d = hypot(c.x - ring[0].x, c.y - ring[0].y)
+                    if d > best { best = d; far = k }
+                }
+                var keep = [Bool](repeating: false, count: ring.count)
+                keep[0] = true; keep[far] = true; keep[ring.count - 1] = true
+                if !pool.isEmpty { for k in ring.indices where pool.contains(grid(ring[k])) { keep[k] = true } }
+                // Douglas–Peucker between consecutive kept vertices.
+                let anchors = ring.indices.filter { keep[$0] }
+                for (a, b) in zip(anchors, anchors.dropFirst()) { douglasPeucker(ring, a, b, tolerance, &keep, &moved) }
+                return ring.indices.filter { keep[$0] }.map { ring[$0] }
+            })
+        })
+    }
+
+    /// A vertex on the 1e-9° grid the chains are compared on.
+    static func grid(_ c: Coordinate, offset: Double = 0) -> GridPoint {
+        GridPoint(x: gridInt(c.x * 1e9 + offset), y: gridInt(c.y * 1e9 + offset))
+    }
+
+    /// Rounded, and clamped so a coordinate out of any range (1e308, NaN) cannot trap.
+    static func gridInt(_ v: Double) -> Int64 {
+        guard v.isFinite else { return Int64.max }
+        return Int64(max(-9.0e18, min(9.0e18, v.rounded())))
+    }
+
+    /// Marks the vertices of `cs[a...b]` farther than `tolerance` from the simplified chain;
+    /// raises `moved` to the largest distance of a dropped vertex from its chord.
+    static func douglasPeucker(_ cs: [Coordinate], _ a: Int, _ b: Int, _ tolerance: Double, _ keep: inout [Bool],
+                               _ moved: inout Double) {
+        var stack = [(a, b)]
+        while let (lo, hi) = stack.popLast() {
+            guard hi - lo > 1 else { continue }
+            let p = cs[lo], q = cs[hi]
+            let dx = q.x - p.x, dy = q.y - p.y, len = hypot(dx, dy)
+            var far = -1, best = tolerance, dropped = 0.0
+            for k in (lo + 1)..<hi {
+                let c = cs[k]
+                // Distance to the segment (to an end when the chord is a point or c lies beyond it).
+                let t = len > 0 ? ((c.x - p.x) * dx + (c.y - p.y) * dy) / (len * len) : 0
+                let d = t <= 0 ? hypot(c.x - p.x, c.y - p.y)
+                    : t >= 1 ? hypot(c.x - q.x, c.y - q.y) : abs((c.x - p.x) * dy - (c.y - p.y) * dx) / len
+                if d > best { best = d; far = k }
+                dropped = max(dropped, d)
+            }
+            guard far >= 0 else { moved = max(moved, dropped); continue }
+            keep[far] = true
+            stack.append((lo, far)); stack.append((far, hi))
+        }
     }
 
     static func polygons(_ g: Geometry) -> [Polygon] {

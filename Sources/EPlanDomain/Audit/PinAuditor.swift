@@ -9,6 +9,10 @@ public struct PinAuditOptions: Sendable {
     /// Pins of at least this many projects within `stackRadiusM` of one another are a stack.
     public var stackMin = 3
     public var stackRadiusM = 5.0
+    /// A stack finding lists (codes, message, points) at most this many of its projects,
+    /// the first by code, and says how many there are in all: a radius that joins a whole
+    /// province into one stack still gives one finding of bounded size.
+    public var stackListMax = PinStacks.defaultListMax
     /// A point pin this close (m) to its LAO's or tambon's centroid (or point on surface).
     public var centroidRadiusM = 1.0
     /// Roads (lines) shorter than this (m) are suspect.
@@ -50,6 +54,7 @@ public final class PinAuditor {
 
     public let store: Store
     let geos = GEOSContext()
+    private var transforms: [Int: (CoordinateTransform, CoordinateTransform)] = [:]
 
     public init(store: Store) { self.store = store }
 
@@ -66,128 +71,190 @@ public final class PinAuditor {
 
     // MARK: - Entry point
 
+    /// Collects every finding (tests, small audits); `audit(_:emit:)` streams them.
     public func audit(_ o: PinAuditOptions) throws -> AuditReport {
+        var findings: [Finding] = []
+        let totals = try audit(o) { findings.append($0) }
+        var report = AuditReport(subject: "pins", scope: Self.scope(o), findings: findings, unitsChecked: totals.pinsChecked,
+                                 minAreaM2: 0, seconds: totals.seconds)
+        report.counters = totals.counters
+        return report
+    }
+
+    /// Audits pin by pin as the store yields them, handing each finding to `emit` as soon as
+    /// it is known: per pin (by project code) its location, road and centroid findings; then
+    /// the stacks; then the unpinned projects per LAO and plan year. Memory holds the point
+    /// pins' coordinates and codes (for stacks), not the pins or the findings.
+    public func audit(_ o: PinAuditOptions, emit: (Finding) throws -> Void) throws -> PinAuditTotals {
         let start = BoundaryAuditor.now()
         try check(o)
-        let tolerance = try o.toleranceM ?? store.pinToleranceM()
-        var laos: [LAORecord]
-        if let code = o.laoCode {
-            laos = [try store.lao(code: code)!]
-        } else {
-            laos = try store.laos(provinceCode: o.provinceCode)
-        }
-        var states: [String: LAOState] = [:]
-        func state(_ code: String) throws -> LAOState? {
-            if let s = states[code] { return s }
-            guard let lao = laos.first(where: { $0.code == code }) else { return nil }
-            var prepared: PreparedGeometry? = nil
-            if let j = lao.jurisdiction, !j.isEmpty { prepared = try PreparedGeometry(try GEOSGeometry(j, context: geos)) }
-            let s = LAOState(lao: lao, prepared: prepared)
-            states[code] = s
-            return s
-        }
-        let inScope = Set(laos.map(\.code))
-        let pins = try store.currentPins(PinFilter(laoCode: o.laoCode, planYear: o.planYear))
-            .filter { inScope.contains($0.project.laoCode) }
+        let run = try PinAuditRun(o, tolerance: try o.toleranceM ?? store.pinToleranceM(), store: store)
         let national = try store.count(level: .province) >= Self.provincesOfThailand
-
-        var findings: [Finding] = []
-        var stackable: [(Int, Coordinate)] = []
-        var unchecked = 0
-        for (i, listing) in pins.enumerated() {
-            let p = listing.project, g = listing.pin.geometry
-            guard let s = try state(p.laoCode), let prepared = s.prepared, !g.isEmpty else { unchecked += 1; continue }
-            let lao = s.lao
-            let who = Self.who(p, lao)
-            var located = true
-            if Self.touchesNullIsland(g) {
-                located = false
-                var f = Finding(kind: .pinNullIsland, table: "pin", codes: [p.code],
-                    message: Message(th: "\(who.th): หมุดอยู่ที่พิกัด (0, 0) ในทะเล ไม่ใช่ที่ตั้งโครงการ (ค่าว่างถูกบันทึกเป็นศูนย์?)",
-                                     en: "\(who.en): the pin lies at (0, 0) in the sea, not where the project is (an empty value stored as zero?)"),
-                    location: Coordinate(0, 0), geometry: g)
-                Self.tag(&f, listing)
-                findings.append(f)
-            } else if !(try Self.inRange(g) && prepared.covers(try GEOSGeometry(g, context: geos))) {
-                let swapped = g.mapCoordinates { Coordinate($0.y, $0.x) }
-                if try Self.inRange(swapped) && prepared.covers(try GEOSGeometry(swapped, context: geos)) {
-                    located = false
-                    let at = Self.representative(g), sw = Self.representative(swapped)
-                    var f = Finding(kind: .pinSwapped, table: "pin", codes: [p.code],
-                        message: Message(th: "\(who.th): ละติจูดกับลองจิจูดสลับกัน ถ้าสลับกลับจะอยู่ในเขตที่ \(PinText.latLon(sw)) (ละติจูด, ลองจิจูด)",
-                                         en: "\(who.en): latitude and longitude are swapped; swapped back it lies inside, at \(PinText.latLon(sw)) (lat, lon)"),
-                        location: at, measures: [.init("swapped_lat", sw.y), .init("swapped_lon", sw.x)], geometry: g)
-                    Self.tag(&f, listing)
-                    findings.append(f)
-                } else if try outsideThailand(g, national: national) {
-                    located = false
-                    let at = Self.representative(g)
-                    var f = Finding(kind: .pinOutsideThailand, table: "pin", codes: [p.code],
-                        message: Message(th: "\(who.th): หมุดอยู่นอกประเทศไทย ที่ \(PinText.latLon(at)) (ละติจูด, ลองจิจูด)",
-                                         en: "\(who.en): the pin lies outside Thailand, at \(PinText.latLon(at)) (lat, lon)"),
-                        location: at, geometry: g)
-                    Self.tag(&f, listing)
-                    findings.append(f)
-                } else {
-                    let m = try measureOutside(g, s)
-                    if m.distance > tolerance {
-                        findings.append(try outsideFinding(listing, s, m, tolerance: tolerance))
-                    }
-                }
-            }
-            guard located else { continue }
-            // Roads: a line of implausible length.
-            if p.kind == "road", g.type == .lineString || g.type == .multiLineString {
-                let length = Metric.length(g)
-                let diagonal = Self.diagonal(s)
-                let at = try Self.midpoint(g, geos)
-                let len = Message(th: PinText.metres(length, .th), en: PinText.metres(length, .en))
-                if length < o.roadMinM {
-                    var f = Finding(kind: .roadTooShort, table: "pin", codes: [p.code],
-                        message: Message(th: "\(who.th): แนวถนนยาวเพียง \(len.th) (สั้นกว่า \(PinText.metres(o.roadMinM, .th)))",
-                                         en: "\(who.en): the road line is only \(len.en) long (under \(PinText.metres(o.roadMinM, .en)))"),
-                        location: at, measures: [.init("length_m", length), .init("min_length_m", o.roadMinM)], geometry: g)
-                    Self.tag(&f, listing)
-                    findings.append(f)
-                } else if length > diagonal {
-                    let d = Message(th: PinText.metres(diagonal, .th), en: PinText.metres(diagonal, .en))
-                    var f = Finding(kind: .roadTooLong, table: "pin", codes: [p.code],
-                        message: Message(th: "\(who.th): แนวถนนยาว \(len.th) มากกว่าเส้นทแยงของกรอบเขต \(lao.displayTH) (\(d.th))",
-                                         en: "\(who.en): the road line is \(len.en) long, more than the diagonal of \(Self.nameEN(lao))'s bounding box (\(d.en))"),
-                        location: at, measures: [.init("length_m", length), .init("lao_diagonal_m", diagonal)], geometry: g)
-                    Self.tag(&f, listing)
-                    findings.append(f)
-                }
-            }
-            // Points: at a centroid, or part of a stack.
-            if let c = Self.singlePoint(g) {
-                stackable.append((i, c))
-                if let (ref, what, d) = try nearestReference(c, s), d <= o.centroidRadiusM {
-                    var f = Finding(kind: .pinAtCentroid, table: "pin", codes: [p.code],
-                        message: Message(th: "\(who.th): หมุดอยู่ที่\(what.th) (ห่าง \(PinText.metres(d, .th))) น่าจะวางอัตโนมัติ ไม่ใช่ที่ตั้งจริง",
-                                         en: "\(who.en): the pin is at \(what.en) (\(PinText.metres(d, .en)) away), likely placed automatically, not the real site"),
-                        location: c, measures: [.init("distance_m", d), .init("reference_lat", ref.y), .init("reference_lon", ref.x)],
-                        geometry: g)
-                    f.labels = [.init("reference", what.en)]
-                    Self.tag(&f, listing)
-                    findings.append(f)
-                }
+        var stackable = StackPoints()
+        var pinned: [LAOYear: Int] = [:]
+        var count = 0, unchecked = 0
+        try store.forEachCurrentPin(PinFilter(laoCode: o.laoCode, planYear: o.planYear)) { listing in
+            let p = listing.project
+            guard run.inScope.contains(p.laoCode) else { return }
+            count += 1
+            pinned[LAOYear(lao: p.laoCode, year: p.planYear), default: 0] += 1
+            guard let s = try state(p.laoCode, run), s.prepared != nil, !listing.pin.geometry.isEmpty else { unchecked += 1; return }
+            if let c = try checkPin(listing, s, run, national: national, emit: emit) {
+                stackable.append(c, code: p.code, lao: p.laoCode)
             }
         }
-        findings += stacks(stackable, pins, minCount: o.stackMin, radiusM: o.stackRadiusM)
+        for f in PinStacks.findings(stackable, minCount: o.stackMin, radiusM: o.stackRadiusM, listMax: o.stackListMax) {
+            try emit(f)
+        }
         if o.completeness {
-            findings += try completeness(o, pins: pins, state: state)
+            try completeness(o, pinned: pinned, run: run, emit: emit)
         }
-        let scope = Self.scope(o)
-        var report = AuditReport(subject: "pins", scope: scope, findings: findings, unitsChecked: pins.count, minAreaM2: 0,
-                                 seconds: BoundaryAuditor.now() - start)
-        report.counters = ["pins": pins.count, "pins_unchecked": unchecked, "laos": laos.count, "national": national ? 1 : 0]
-        return report
+        return PinAuditTotals(pinsChecked: count, seconds: BoundaryAuditor.now() - start, counters: [
+            "pins": count, "pins_unchecked": unchecked, "laos": run.laos.count, "national": national ? 1 : 0,
+            "stack_candidates": stackable.count])
+    }
+
+    /// One LAO and plan year (completeness counts).
+    struct LAOYear: Hashable { let lao: String, year: Int }
+
+    /// What one audit shares across pins: the LAOs in scope, their state, the tolerance,
+    /// and the tambons and provinces in memory once a pin needs them.
+    final class PinAuditRun {
+        let options: PinAuditOptions
+        let tolerance: Double
+        let laos: [String: LAORecord]
+        let inScope: Set<String>
+        var states: [String: LAOState] = [:]
+        var tambons: BoundaryPointIndex?
+        var provinces: BoundaryPointIndex?
+        init(_ o: PinAuditOptions, tolerance: Double, store: Store) throws {
+            options = o
+            self.tolerance = tolerance
+            var list: [LAORecord]
+            if let code = o.laoCode {
+                list = try store.lao(code: code).map { [$0] } ?? []
+            } else {
+                list = try store.laos(provinceCode: o.provinceCode)
+            }
+            var byCode: [String: LAORecord] = [:]
+            for l in list where byCode[l.code] == nil { byCode[l.code] = l }
+            laos = byCode
+            inScope = Set(byCode.keys)
+        }
+    }
+
+    func state(_ code: String, _ run: PinAuditRun) throws -> LAOState? {
+        if let s = run.states[code] { return s }
+        guard let lao = run.laos[code] else { return nil }
+        var prepared: PreparedGeometry? = nil
+        if let j = lao.jurisdiction, !j.isEmpty { prepared = try PreparedGeometry(try GEOSGeometry(j, context: geos)) }
+        let s = LAOState(lao: lao, prepared: prepared)
+        run.states[code] = s
+        return s
+    }
+
+    /// One pin's location, road and centroid checks; returns its point when it can join a stack.
+    func checkPin(_ listing: PinListing, _ s: LAOState, _ run: PinAuditRun, national: Bool,
+                  emit: (Finding) throws -> Void) throws -> Coordinate? {
+        guard try locate(listing, s, run, national: national, emit: emit) else { return nil }
+        let p = listing.project, g = listing.pin.geometry, o = run.options
+        if p.kind == "road", g.type == .lineString || g.type == .multiLineString {
+            if let f = try roadFinding(listing, s, minM: o.roadMinM) { try emit(f) }
+        }
+        guard let c = Self.singlePoint(g) else { return nil }
+        if let (ref, what, d) = try nearestReference(c, s), d <= o.centroidRadiusM {
+            let who = Self.who(p, s.lao)
+            var f = Finding(kind: .pinAtCentroid, table: "pin", codes: [p.code],
+                message: Message(th: "\(who.th): หมุดอยู่ที่\(what.th) (ห่าง \(PinText.metres(d, .th))) น่าจะวางอัตโนมัติ ไม่ใช่ที่ตั้งจริง",
+                                 en: "\(who.en): the pin is at \(what.en) (\(PinText.metres(d, .en)) away), likely placed automatically, not the real site"),
+                location: c, measures: [.init("distance_m", d), .init("reference_lat", ref.y), .init("reference_lon", ref.x)],
+                geometry: g)
+            f.labels = [.init("reference", what.en)]
+            Self.tag(&f, listing)
+            try emit(f)
+        }
+        return c
+    }
+
+    /// Where the pin lies: (0, 0), swapped, outside Thailand, outside its LAO (each emitted).
+    /// Returns whether the pin is located (worth the road and centroid checks).
+    func locate(_ listing: PinListing, _ s: LAOState, _ run: PinAuditRun, national: Bool,
+                emit: (Finding) throws -> Void) throws -> Bool {
+        let p = listing.project, g = listing.pin.geometry, who = Self.who(p, s.lao)
+        guard let prepared = s.prepared else { return false }
+        if Self.touchesNullIsland(g) {
+            var f = Finding(kind: .pinNullIsland, table: "pin", codes: [p.code],
+                message: Message(th: "\(who.th): หมุดอยู่ที่พิกัด (0, 0) ในทะเล ไม่ใช่ที่ตั้งโครงการ (ค่าว่างถูกบันทึกเป็นศูนย์?)",
+                                 en: "\(who.en): the pin lies at (0, 0) in the sea, not where the project is (an empty value stored as zero?)"),
+                location: Coordinate(0, 0), geometry: g)
+            Self.tag(&f, listing)
+            try emit(f)
+            return false
+        }
+        if try Self.inRange(g) && covers(prepared, g) { return true }
+        let swapped = g.mapCoordinates { Coordinate($0.y, $0.x) }
+        if try Self.inRange(swapped) && covers(prepared, swapped) {
+            let at = Self.representative(g), sw = Self.representative(swapped)
+            var f = Finding(kind: .pinSwapped, table: "pin", codes: [p.code],
+                message: Message(th: "\(who.th): ละติจูดกับลองจิจูดสลับกัน ถ้าสลับกลับจะอยู่ในเขตที่ \(PinText.latLon(sw)) (ละติจูด, ลองจิจูด)",
+                                 en: "\(who.en): latitude and longitude are swapped; swapped back it lies inside, at \(PinText.latLon(sw)) (lat, lon)"),
+                location: at, measures: [.init("swapped_lat", sw.y), .init("swapped_lon", sw.x)], geometry: g)
+            Self.tag(&f, listing)
+            try emit(f)
+            return false
+        }
+        if try outsideThailand(g, national: national, run) {
+            let at = Self.representative(g)
+            var f = Finding(kind: .pinOutsideThailand, table: "pin", codes: [p.code],
+                message: Message(th: "\(who.th): หมุดอยู่นอกประเทศไทย ที่ \(PinText.latLon(at)) (ละติจูด, ลองจิจูด)",
+                                 en: "\(who.en): the pin lies outside Thailand, at \(PinText.latLon(at)) (lat, lon)"),
+                location: at, geometry: g)
+            Self.tag(&f, listing)
+            try emit(f)
+            return false
+        }
+        let m = try measureOutside(g, s)
+        if m.distance > run.tolerance {
+            try emit(try outsideFinding(listing, s, m, tolerance: run.tolerance, run))
+        }
+        return true
+    }
+
+    /// Covers, with a point tested without building a GEOS geometry for it.
+    func covers(_ prepared: PreparedGeometry, _ g: Geometry) throws -> Bool {
+        if case .point(let c) = g { return try prepared.covers(x: c.x, y: c.y) }
+        return try prepared.covers(try GEOSGeometry(g, context: geos))
+    }
+
+    /// A road line shorter than the minimum or longer than its LAO's box diagonal.
+    func roadFinding(_ listing: PinListing, _ s: LAOState, minM: Double) throws -> Finding? {
+        let p = listing.project, g = listing.pin.geometry, lao = s.lao, who = Self.who(p, lao)
+        let length = Metric.length(g)
+        let diagonal = Self.diagonal(s)
+        let at = try Self.midpoint(g, geos)
+        let len = Message(th: PinText.metres(length, .th), en: PinText.metres(length, .en))
+        var f: Finding
+        if length < minM {
+            f = Finding(kind: .roadTooShort, table: "pin", codes: [p.code],
+                message: Message(th: "\(who.th): แนวถนนยาวเพียง \(len.th) (สั้นกว่า \(PinText.metres(minM, .th)))",
+                                 en: "\(who.en): the road line is only \(len.en) long (under \(PinText.metres(minM, .en)))"),
+                location: at, measures: [.init("length_m", length), .init("min_length_m", minM)], geometry: g)
+        } else if length > diagonal {
+            let d = Message(th: PinText.metres(diagonal, .th), en: PinText.metres(diagonal, .en))
+            f = Finding(kind: .roadTooLong, table: "pin", codes: [p.code],
+                message: Message(th: "\(who.th): แนวถนนยาว \(len.th) มากกว่าเส้นทแยงของกรอบเขต \(lao.displayTH) (\(d.th))",
+                                 en: "\(who.en): the road line is \(len.en) long, more than the diagonal of \(Self.nameEN(lao))'s bounding box (\(d.en))"),
+                location: at, measures: [.init("length_m", length), .init("lao_diagonal_m", diagonal)], geometry: g)
+        } else {
+            return nil
+        }
+        Self.tag(&f, listing)
+        return f
     }
 
     // MARK: - Input
 
-    func check(_ o: PinAuditOptions) throws {
+    public func check(_ o: PinAuditOptions) throws {
         if let p = o.provinceCode {
             let known = try store.boundary(level: .province, code: p) != nil || !(try store.laos(provinceCode: p)).isEmpty
             guard known else { throw PinAuditError(th: "ไม่พบจังหวัดรหัส '\(p)' ในฐานข้อมูล", en: "no province with code '\(p)' in the store") }
@@ -216,7 +283,7 @@ public final class PinAuditor {
         }
     }
 
-    static func scope(_ o: PinAuditOptions) -> Message {
+    public static func scope(_ o: PinAuditOptions) -> Message {
         var th = "ตรวจหมุดโครงการ", en = "audit of project pins"
         if let p = o.provinceCode { th += " จังหวัดรหัส \(p)"; en += " in province \(p)" }
         if let l = o.laoCode { th += " อปท. \(l)"; en += " of LAO \(l)" }
@@ -273,16 +340,13 @@ public final class PinAuditor {
 
     /// Outside Thailand: a vertex outside Thailand's box; or, when the store holds every
     /// province, the pin's point (a vertex for lines and polygons) in no province.
-    func outsideThailand(_ g: Geometry, national: Bool) throws -> Bool {
+    func outsideThailand(_ g: Geometry, national: Bool, _ run: PinAuditRun) throws -> Bool {
         var outBox = false
         g.forEachCoordinate { if !Self.thailandBox.contains($0) { outBox = true } }
         if outBox { return true }
         guard national else { return false }
-        let c = Self.representative(g)
-        for province in try store.candidates(level: .province, containing: c) {
-            if try PreparedGeometry(try GEOSGeometry(province.geometry, context: geos)).covers(x: c.x, y: c.y) { return false }
-        }
-        return true
+        if run.provinces == nil { run.provinces = BoundaryPointIndex(records: try store.boundaries(level: .province), geos: geos) }
+        return try run.provinces!.first(covering: Self.representative(g)) == nil
     }
 
     struct Outside {
@@ -295,9 +359,8 @@ public final class PinAuditor {
     /// Metres outside the LAO's jurisdiction (the farthest part), in the pin's UTM zone.
     func measureOutside(_ g: Geometry, _ s: LAOState) throws -> Outside {
         let at = Self.representative(g)
-        let zoneCRS = UTMZone.crs(forLongitude: at.x)
         let zone = UTMZone.zone(forLongitude: at.x)
-        let toUTM = CoordinateTransform.withoutPROJ(from: .wgs84, to: zoneCRS)!
+        let (toUTM, back) = try utmTransforms(zone: zone, longitude: at.x)
         let jurU: PreparedGeometry
         if let j = s.utm[zone] { jurU = j } else {
             jurU = try PreparedGeometry(try GEOSGeometry(try toUTM.transform(s.lao.jurisdiction!), context: geos))
@@ -321,11 +384,22 @@ public final class PinAuditor {
                 if d > maxD { maxD = d; far = c }
             }
         }
-        let back = CoordinateTransform.withoutPROJ(from: zoneCRS, to: .wgs84)!
         return Outside(distance: maxD, farthest: try back.transform(far), fraction: total > 0 ? out / total : 0)
     }
 
-    func outsideFinding(_ listing: PinListing, _ s: LAOState, _ m: Outside, tolerance: Double) throws -> Finding {
+    /// The transforms to and from a UTM zone (no PROJ), made once per zone.
+    func utmTransforms(zone: Int, longitude: Double) throws -> (CoordinateTransform, CoordinateTransform) {
+        if let t = transforms[zone] { return t }
+        let crs = UTMZone.crs(forLongitude: longitude)
+        guard let to = CoordinateTransform.withoutPROJ(from: .wgs84, to: crs),
+              let back = CoordinateTransform.withoutPROJ(from: crs, to: .wgs84) else {
+            throw PinAuditError(th: "แปลงพิกัดไปโซน UTM \(zone) ไม่ได้", en: "cannot transform to UTM zone \(zone)")
+        }
+        transforms[zone] = (to, back)
+        return (to, back)
+    }
+
+    func outsideFinding(_ listing: PinListing, _ s: LAOState, _ m: Outside, tolerance: Double, _ run: PinAuditRun) throws -> Finding {
         let p = listing.project, lao = s.lao, who = Self.who(p, lao)
         let far = Message(th: PinText.metres(m.distance, .th), en: PinText.metres(m.distance, .en))
         let tol = Message(th: PinText.metres(tolerance, .th), en: PinText.metres(tolerance, .en))
@@ -335,7 +409,8 @@ public final class PinAuditor {
         }
         var place = Message(th: " — ไม่อยู่ในตำบลใดในฐานข้อมูล", en: " — in no tambon of the store")
         var labels: [Finding.Label] = []
-        if let t = try PlaceLookup(store: store, geos: geos).containing(m.farthest, level: .tambon) {
+        if run.tambons == nil { run.tambons = BoundaryPointIndex(records: try store.boundaries(level: .tambon), geos: geos) }
+        if let t = try run.tambons!.first(covering: m.farthest) {
             place = Message(th: " — อยู่ในตำบล\(t.nameTH) (\(t.code))", en: " — in tambon \(t.nameEN ?? t.nameTH) (\(t.code))")
             labels.append(.init("found_tambon_code", t.code))
         }
@@ -412,74 +487,20 @@ public final class PinAuditor {
         return best
     }
 
-    // MARK: - Stacks
-
-    /// Clusters of point pins, each within `radiusM` of another of the cluster (single
-    /// linkage), of at least `minCount` projects: one finding per cluster.
-    func stacks(_ points: [(Int, Coordinate)], _ pins: [PinListing], minCount: Int, radiusM: Double) -> [Finding] {
-        guard points.count >= minCount, radiusM >= 0 else { return [] }
-        // Cells at least the radius wide everywhere in Thailand (up to 20.5°N).
-        let cellY = max(radiusM, 0.01) / 110_500, cellX = max(radiusM, 0.01) / (111_320 * cos(21 * Double.pi / 180))
-        struct Cell: Hashable { let x: Int64, y: Int64 }
-        var grid: [Cell: [Int]] = [:]
-        func cell(_ c: Coordinate) -> Cell { Cell(x: Int64((c.x / cellX).rounded(.down)), y: Int64((c.y / cellY).rounded(.down))) }
-        for (k, (_, c)) in points.enumerated() { grid[cell(c), default: []].append(k) }
-        var parent = Array(0..<points.count)
-        func find(_ a: Int) -> Int {
-            var a = a
-            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
-            return a
-        }
-        for (k, (_, c)) in points.enumerated() {
-            let home = cell(c)
-            for dx in -1...1 { for dy in -1...1 {
-                guard let others = grid[Cell(x: home.x + Int64(dx), y: home.y + Int64(dy))] else { continue }
-                for m in others where m > k {
-                    if Metric.distance(c, points[m].1) <= radiusM {
-                        let a = find(k), b = find(m)
-                        if a != b { parent[a] = b }
-                    }
-                }
-            } }
-        }
-        var groups: [Int: [Int]] = [:]
-        for k in points.indices { groups[find(k), default: []].append(k) }
-        var out: [Finding] = []
-        for members in groups.values where members.count >= minCount {
-            let cs = members.map { points[$0].1 }
-            let centre = Coordinate(cs.map(\.x).reduce(0, +) / Double(cs.count), cs.map(\.y).reduce(0, +) / Double(cs.count))
-            let spread = cs.map { Metric.distance(centre, $0) }.max() ?? 0
-            let listings = members.map { pins[points[$0].0] }.sorted { $0.project.code < $1.project.code }
-            let codes = listings.map(\.project.code)
-            let laos = Array(Set(listings.map(\.project.laoCode))).sorted()
-            let list = codes.joined(separator: ", ")
-            var f = Finding(kind: .pinStacked, table: "pin", codes: codes,
-                message: Message(th: "\(codes.count) โครงการปักหมุดซ้อนกันที่จุดเดียว (ภายใน \(PinText.metres(radiusM, .th))) อปท. \(laos.joined(separator: ", ")): \(list) — ปักที่สำนักงาน?",
-                                 en: "\(codes.count) projects pinned on one spot (within \(PinText.metres(radiusM, .en))), LAO \(laos.joined(separator: ", ")): \(list) — pinned at the office?"),
-                location: centre, measures: [.init("count", Double(codes.count)), .init("spread_m", spread)],
-                geometry: .multiPoint(cs))
-            f.labels = [.init("lao_code", laos.joined(separator: ","))]
-            out.append(f)
-        }
-        return out
-    }
-
     // MARK: - Completeness
 
-    func completeness(_ o: PinAuditOptions, pins: [PinListing], state: (String) throws -> LAOState?) throws -> [Finding] {
-        struct Key: Hashable { let lao: String, year: Int }
-        var pinned: [Key: Int] = [:]
-        for l in pins { pinned[Key(lao: l.project.laoCode, year: l.project.planYear), default: 0] += 1 }
-        var unpinned: [Key: [ProjectRef]] = [:]
-        for p in try store.unpinnedProjects(PinFilter(laoCode: o.laoCode, planYear: o.planYear)) {
-            unpinned[Key(lao: p.laoCode, year: p.planYear), default: []].append(p)
+    /// One finding per LAO and plan year with unpinned projects, by LAO code then year.
+    func completeness(_ o: PinAuditOptions, pinned: [LAOYear: Int], run: PinAuditRun,
+                      emit: (Finding) throws -> Void) throws {
+        var unpinned: [LAOYear: [String]] = [:]
+        try store.forEachUnpinnedProject(PinFilter(laoCode: o.laoCode, planYear: o.planYear)) { p in
+            guard run.inScope.contains(p.laoCode) else { return }
+            unpinned[LAOYear(lao: p.laoCode, year: p.planYear), default: []].append(p.code)
         }
-        var out: [Finding] = []
-        for (key, projects) in unpinned {
-            guard let s = try state(key.lao) else { continue }
+        for key in unpinned.keys.sorted(by: { ($0.lao, $0.year) < ($1.lao, $1.year) }) {
+            guard let s = try state(key.lao, run), let codes = unpinned[key] else { continue }
             let lao = s.lao
-            let total = projects.count + (pinned[key] ?? 0)
-            let codes = projects.map(\.code).sorted()
+            let total = codes.count + (pinned[key] ?? 0)
             if s.pointOnSurface == nil, let j = lao.jurisdiction, !j.isEmpty {
                 s.pointOnSurface = try GEOSGeometry(j, context: geos).pointOnSurface
             }
@@ -491,8 +512,14 @@ public final class PinAuditor {
                 measures: [.init("count", Double(codes.count)), .init("total", Double(total)), .init("plan_year", Double(key.year))],
                 geometry: s.pointOnSurface.map { .point($0) })
             f.labels = [.init("lao_code", lao.code)]
-            out.append(f)
+            try emit(f)
         }
-        return out
     }
+}
+
+/// What a streamed pin audit reports at the end (its findings went out one by one).
+public struct PinAuditTotals: Sendable {
+    public var pinsChecked: Int
+    public var seconds: Double
+    public var counters: [String: Int]
 }

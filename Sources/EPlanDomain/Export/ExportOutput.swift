@@ -153,6 +153,8 @@ public final class ExportOutput {
 /// Removes the temporary file when SIGINT, SIGTERM or SIGHUP ends the process mid-export.
 /// The handler only calls `unlink` and `_exit`, both async-signal-safe.
 enum TempFileGuard {
+    // nonisolated(unsafe): set by the one exporting thread before the handler can run; the
+    // handler only reads them (a C string, no Swift allocation in the signal context).
     nonisolated(unsafe) static var path: UnsafeMutablePointer<CChar>?
     nonisolated(unsafe) static var installed = false
 
