@@ -53,19 +53,7 @@ struct AuditBoundaries: ParsableCommand {
     var threads: Int = 0
 
     func run() throws {
-        guard minArea.isFinite, minArea >= 0 else {
-            throw CLIError(Message(th: "--min-area ต้องเป็นจำนวนไม่ติดลบ (ได้ \(minArea))",
-                                   en: "--min-area must be a non-negative number (got \(minArea))"))
-        }
-        let levels: Set<BoundaryLevel>
-        if level == "all" { levels = Set(BoundaryLevel.allCases) } else {
-            guard let l = BoundaryLevel(rawValue: level) else {
-                throw CLIError(Message(th: "--level ต้องเป็น province, amphoe, tambon หรือ all (ได้ '\(level)')",
-                                       en: "--level must be province, amphoe, tambon or all (got '\(level)')"))
-            }
-            levels = [l]
-        }
-        let auditor = BoundaryAuditor(minArea: minArea, threads: threads)
+        let levels = Set(try BoundaryMaintenance.levels(level, field: "--level", allowAll: true))
         let report: AuditReport
         if let file {
             guard levels.count == 1, let l = levels.first else {
@@ -78,10 +66,10 @@ struct AuditBoundaries: ParsableCommand {
                 printNote(t("ไม่มีฐานข้อมูล \(global.databasePath): ตรวจไฟล์อย่างเดียว ไม่เทียบกับหน่วยแม่",
                             "no store at \(global.databasePath): the file is audited alone, not against its parents"))
             }
-            report = try auditor.audit(file: file, level: l, store: store)
+            report = try RunAudits.boundaryFile(file, level: l, store: store, minAreaM2: minArea, threads: threads)
         } else {
-            let store = try global.openStore(readOnly: true)
-            report = try auditor.audit(store: store, levels: levels, provinceCode: province, includeLAOs: level == "all")
+            report = try RunAudits(store: try global.openStore(readOnly: true), context: try global.context(by: nil))
+                .boundaries(levels: levels, provinceCode: province, includeLAOs: level == "all", minAreaM2: minArea, threads: threads)
         }
         try writeAudit(report, format: format, out: out)
     }
@@ -168,11 +156,10 @@ struct AuditPins: ParsableCommand {
         var o = PinAuditOptions(provinceCode: province, laoCode: lao, planYear: try year.map { try PlanYear.be($0, field: "--year") })
         o.stackMin = stackMin; o.stackRadiusM = stackRadius; o.centroidRadiusM = centroidRadius; o.roadMinM = roadMin
         o.toleranceM = tolerance; o.completeness = !noCompleteness
-        let store = try global.openStore(readOnly: true)
-        let auditor = PinAuditor(store: store)
-        try auditor.check(o)   // bad input before any output
+        let audits = RunAudits(store: try global.openStore(readOnly: true), context: try global.context(by: nil))
+        try audits.checkPins(o)   // bad input before any output
         try streamAudit(format: format, out: out, subject: "pins", scope: PinAuditor.scope(o), minAreaM2: 0) { emit in
-            try auditor.audit(o, emit: emit).pinsChecked
+            try audits.pins(o, emit: emit)
         }
     }
 }

@@ -23,6 +23,7 @@ public final class GeoJSONFeatureStream {
 
     public init(path: String) throws {
         self.path = path
+        try RegularFile.check(path)   // a folder or a device is said as such, before any read
         bytes = try FileBytes(path: path)
         var scanner = JSONScanner(bytes.base, bytes.count)
         let top: JSONScanner.TopLevel
