@@ -2,11 +2,14 @@ import Foundation
 
 /// Finds the embedded default data (`geodata/` of this repository): named by
 /// `--geodata` or $EPLAN_GEODATA, else found by walking up from the executable (so a
-/// binary built in `.build/…` finds the checkout's copy), else an installed copy.
+/// binary built in `.build/…` finds the checkout's copy, and an installed
+/// `PREFIX/bin/eplan` finds `PREFIX/share/eplan/geodata` wherever PREFIX was unpacked),
+/// else an installed copy.
 public enum DefaultData {
     public static let marker = "tak/tak-province.geojson"
 
-    public static func locate(explicit: String? = nil) throws -> String {
+    /// `executable` is the running program's path (a parameter so tests can place one).
+    public static func locate(explicit: String? = nil, executable: String = CommandLine.arguments[0]) throws -> String {
         if let dir = explicit ?? ProcessInfo.processInfo.environment["EPLAN_GEODATA"] {
             guard FileManager.default.fileExists(atPath: dir + "/" + marker) else {
                 throw DefaultDataError.notFound(tried: [dir])
@@ -14,7 +17,11 @@ public enum DefaultData {
             return dir
         }
         var tried: [String] = []
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        // The packaged layout first: bin/eplan beside share/eplan/geodata.
+        let installed = dir.deletingLastPathComponent().appendingPathComponent("share/eplan/geodata").standardizedFileURL.path
+        tried.append(installed)
+        if FileManager.default.fileExists(atPath: installed + "/" + marker) { return installed }
         for _ in 0..<6 {
             let candidate = dir.appendingPathComponent("geodata").path
             tried.append(candidate)
