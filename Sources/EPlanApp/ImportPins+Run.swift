@@ -97,11 +97,17 @@ private struct Checker {
             let v = try validator.validate(candidate, project: project, toleranceM: toleranceM)
             let verdict: ImportedPin.Verdict = v.outcome == .accepted ? .accepted : v.outcome == .warning ? .warning : .refused
             let pin = ImportedPin(file: item.file, place: item.place, line: item.line, key: key, project: project, verdict: verdict,
-                                  reason: v.summary, messages: v.messages, geometryType: candidate.geometry.type, stored: nil)
+                                  reason: Self.reason(v), messages: v.messages, geometryType: candidate.geometry.type, stored: nil)
             return (pin, v.isRefused ? nil : v.record(for: candidate, project: project, by: actor.name))
         } catch let e as UserFacingError {
             return bad(e.message, project)
         }
+    }
+
+    /// The verdict's headline with its warnings and "did you mean …?" on one line.
+    static func reason(_ v: PinVerdict) -> Message {
+        let all = [v.summary] + v.warnings + v.suggestions
+        return Message(th: all.map(\.th).joined(separator: " — "), en: all.map(\.en).joined(separator: " — "))
     }
 
     /// An LAO account pins only its own LAO's projects (the command line may pin any).
