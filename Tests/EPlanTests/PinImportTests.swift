@@ -245,7 +245,7 @@ final class PinImportTests: CLITestCase {
         let store = try Store(path: db, readOnly: true)
         let p1 = try XCTUnwrap(try store.currentPin(projectCode: "P1"))
         XCTAssertEqual(p1.inputCRS, 32647)
-        XCTAssertEqual(p1.rawInput, "readings.csv#line 2@2 \"P1\" 47N 523185 1870708")
+        XCTAssertEqual(p1.rawInput, "readings.csv#line 2 \"P1\" 47N 523185 1870708")
         XCTAssertEqual(try store.currentPin(projectCode: "W1")?.status, .valid)
         // Rows of one code with a seq column: one line, in seq order (Thai digits read too).
         let road = try writeFile("road.csv", """
@@ -295,5 +295,53 @@ final class PinImportTests: CLITestCase {
         XCTAssertEqual(try ogrFeatureCount(gpx, layers: ["waypoints", "routes", "tracks"]), 3)
         XCTAssertEqual(try KMLReader.read(kml).count, 4)
         XCTAssertEqual(try ogrFeatureCount(kml, layers: nil), 4)
+    }
+}
+
+/// KMZ: a KML zipped by Info-ZIP's `zip` (deflated, and stored), read through zlib.
+extension PinImportTests {
+    func zip(_ archive: String, _ files: [String], store: Bool = false) throws {
+        let r = try run("zip", ["-q", "-j"] + (store ? ["-0"] : []) + [archive] + files)
+        XCTAssertEqual(r.status, 0, r.err)
+    }
+
+    func testKMZIsReadLikeItsKML() throws {
+        let db = try fixture()
+        let doc = try writeFile("doc.kml", googleEarthKML())
+        let icon = try writeFile("icon.png", String(repeating: "not really a png ", count: 50))
+        let kmz = path("survey.kmz")
+        try zip(kmz, [doc, icon])
+        XCTAssertEqual(try KMLReader.readKMZ(kmz).count, 4)
+        let stored = path("stored.kmz")
+        try zip(stored, [icon, doc], store: true)
+        XCTAssertEqual(try KMLReader.readKMZ(stored).map(\.code), ["P1", "R1", "W1", "N1"])
+        // GDAL reads the same KMZ (its LIBKML driver, or the KML inside through /vsizip/).
+        var ogr = try run("ogrinfo", ["-ro", "-al", "-so", kmz])
+        if ogr.status != 0 { ogr = try run("ogrinfo", ["-ro", "-al", "-so", "/vsizip/" + kmz + "/doc.kml"]) }
+        XCTAssertEqual(ogr.status, 0, ogr.err)
+        let count = ogr.out.split(separator: "\n").filter { $0.hasPrefix("Feature Count: ") }
+            .compactMap { Int($0.dropFirst("Feature Count: ".count)) }.reduce(0, +)
+        XCTAssertEqual(count, 4, ogr.out)
+        let r = try eplan(["pins", "import", "--db", db, kmz, "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.out + r.err)
+        let p1 = try XCTUnwrap(try Store(path: db, readOnly: true).currentPin(projectCode: "P1"))
+        XCTAssertEqual(p1.rawInput, "survey.kmz#Placemark[1]@10 \"P1\" 16.9199105, 99.2177229")
+    }
+
+    func testKMZWithoutKMLDamagedOrNotAZip() throws {
+        let icon = try writeFile("icon.png", String(repeating: "x", count: 300))
+        let noKML = path("empty.kmz")
+        try zip(noKML, [icon])
+        XCTAssertTrue((expectError(try KMLReader.readKMZ(noKML)) as? FieldDataError)?.message.en.contains("holds no KML file (it holds icon.png)") ?? false)
+        let doc = try writeFile("doc.kml", googleEarthKML())
+        let kmz = path("bad.kmz")
+        try zip(kmz, [doc])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: kmz)))
+        bytes[30 + "doc.kml".count + 40] ^= 0xFF   // inside the deflated data
+        try Data(bytes).write(to: URL(fileURLWithPath: kmz))
+        let e = (expectError(try KMLReader.readKMZ(kmz)) as? FieldDataError)?.message.en ?? ""
+        XCTAssertTrue(e.contains("the zip file is damaged at doc.kml"), e)
+        let notZip = try writeFile("plain.kmz", "<kml/>")
+        XCTAssertTrue((expectError(try KMLReader.readKMZ(notZip)) as? FieldDataError)?.message.en.contains("not a zip file") ?? false)
     }
 }

@@ -37,9 +37,11 @@ public struct FieldItem: Sendable {
         self.fields = fields; self.shape = shape; self.problem = problem
     }
 
-    /// "site.gpx#wpt[3]" (the base name: the history must not depend on where the file was).
+    /// "site.gpx#wpt[3]@41" (the base name: the history must not depend on where the file
+    /// was; "@41" the line, unless the place is a line already, as a CSV row's is).
     public var source: String {
-        (file as NSString).lastPathComponent + "#" + place + (line.map { "@\($0)" } ?? "")
+        let at = place.hasPrefix("line") ? "" : line.map { "@\($0)" } ?? ""
+        return (file as NSString).lastPathComponent + "#" + place + at
     }
 
     /// The text the item is matched by: its code, else its name.
@@ -60,9 +62,9 @@ public struct FieldDataError: UserFacingError {
     }
 }
 
-/// Reads any field file by its extension (.gpx, .kml, .geojson/.json, .csv).
+/// Reads any field file by its extension (.gpx, .kml, .kmz, .geojson/.json, .csv).
 public enum FieldFile {
-    public static let extensions = ["gpx", "kml", "geojson", "json", "csv"]
+    public static let extensions = ["gpx", "kml", "kmz", "geojson", "json", "csv"]
 
     public static func read(_ path: String, parser: CoordinateParser = CoordinateParser()) throws -> [FieldItem] {
         switch (path as NSString).pathExtension.lowercased() {
@@ -70,12 +72,10 @@ public enum FieldFile {
         case "kml": return try KMLReader.read(path)
         case "geojson", "json": return try FieldGeoJSONReader.read(path)
         case "csv": return try FieldCSVReader.read(path, parser: parser)
-        case "kmz":
-            throw FieldDataError(th: "\(path): ยังอ่าน KMZ ไม่ได้ — แตกไฟล์ (unzip) แล้วนำเข้า doc.kml ข้างใน",
-                                 en: "\(path): KMZ is not read yet — unzip it and import the doc.kml inside")
+        case "kmz": return try KMLReader.readKMZ(path)
         default:
-            throw FieldDataError(th: "\(path): ไม่รู้จักชนิดไฟล์ (ต้องเป็น .gpx, .kml, .geojson หรือ .csv)",
-                                 en: "\(path): unknown kind of file (it must be .gpx, .kml, .geojson or .csv)")
+            throw FieldDataError(th: "\(path): ไม่รู้จักชนิดไฟล์ (ต้องเป็น .gpx, .kml, .kmz, .geojson หรือ .csv)",
+                                 en: "\(path): unknown kind of file (it must be .gpx, .kml, .kmz, .geojson or .csv)")
         }
     }
 }

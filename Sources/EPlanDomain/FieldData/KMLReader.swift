@@ -6,7 +6,22 @@ import Foundation
 /// SchemaData/SimpleData) are kept as fields, so a `code` field wins over the name.
 public enum KMLReader {
     public static func read(_ path: String) throws -> [FieldItem] {
-        let root = try XMLTree.read(path)
+        try items(try XMLTree.read(path), path: path)
+    }
+
+    /// A KMZ: the zip's root `doc.kml`, else its first `.kml` member (as Google Earth reads it).
+    public static func readKMZ(_ path: String) throws -> [FieldItem] {
+        let zip = try ZipArchive(bytes: Array(try RegularFile.read(path)), path: path)
+        let kmls = zip.entries.filter { $0.name.lowercased().hasSuffix(".kml") }
+        guard let doc = kmls.first(where: { $0.name.lowercased() == "doc.kml" }) ?? kmls.first else {
+            throw FieldDataError(th: "\(path): ไม่มีไฟล์ KML ใน KMZ (มี \(zip.entries.prefix(5).map(\.name).joined(separator: ", ")))",
+                                 en: "\(path): the KMZ holds no KML file (it holds \(zip.entries.prefix(5).map(\.name).joined(separator: ", ")))")
+        }
+        let root = try XMLTree.read(data: Data(try zip.data(doc)), path: path + "!" + doc.name)
+        return try items(root, path: path)
+    }
+
+    private static func items(_ root: XMLElementNode, path: String) throws -> [FieldItem] {
         guard root.name == "kml" else {
             throw FieldDataError(th: "\(path): ไม่ใช่ KML (ราก XML เป็น <\(root.name)> ไม่ใช่ <kml>)",
                                  en: "\(path): not a KML file (the XML root is <\(root.name)>, not <kml>)")

@@ -29,7 +29,11 @@ public final class XMLElementNode {
 public enum XMLTree {
     /// The root element of `path`; malformed XML is reported with its line and column.
     public static func read(_ path: String) throws -> XMLElementNode {
-        let data = try RegularFile.read(path)
+        try read(data: try RegularFile.read(path), path: path)
+    }
+
+    /// `path` names the document in messages (a KMZ's "site.kmz!doc.kml").
+    public static func read(data: Data, path: String) throws -> XMLElementNode {
         let parser = XMLParser(data: data)
         let builder = Builder(parser)
         parser.delegate = builder
