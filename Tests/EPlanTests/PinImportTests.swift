@@ -345,3 +345,47 @@ extension PinImportTests {
         XCTAssertTrue((expectError(try KMLReader.readKMZ(notZip)) as? FieldDataError)?.message.en.contains("not a zip file") ?? false)
     }
 }
+
+/// Geotagged photos: JPEGs made by GDAL and tagged by exiftool (as a phone tags them), read through libexif.
+extension PinImportTests {
+    /// An 8×8 grey JPEG from GDAL, then EXIF tags written by exiftool.
+    func photo(_ name: String, _ tags: [String]) throws -> String {
+        let grid = try writeFile(name + ".asc", "ncols 8\nnrows 8\nxllcorner 0\nyllcorner 0\ncellsize 1\n"
+                                 + String(repeating: String(repeating: "120 ", count: 8) + "\n", count: 8))
+        let jpeg = path(name)
+        let g = try run("gdal_translate", ["-q", "-of", "JPEG", "-ot", "Byte", grid, jpeg])
+        XCTAssertEqual(g.status, 0, g.err)
+        if !tags.isEmpty {
+            let e = try run("exiftool", ["-q", "-overwrite_original"] + tags + [jpeg])
+            XCTAssertEqual(e.status, 0, e.err)
+        }
+        return jpeg
+    }
+
+    func testGeotaggedPhotosAndOnesWithoutAPosition() throws {
+        let db = try fixture()
+        let gps = ["-GPSLatitude=\(namRuem.lat)", "-GPSLatitudeRef=N", "-GPSLongitude=\(namRuem.lon)", "-GPSLongitudeRef=E"]
+        let tagged = try photo("IMG_0001.jpg", gps + ["-GPSImgDirection=135", "-GPSImgDirectionRef=T",
+                                                      "-DateTimeOriginal=2026:11:28 10:11:12", "-ImageDescription=P1"])
+        let byName = try photo("W1.jpg", ["-GPSLatitude=\(maeSot.lat)", "-GPSLatitudeRef=N", "-GPSLongitude=\(maeSot.lon)", "-GPSLongitudeRef=E"])
+        let noGPS = try photo("R1.jpg", ["-DateTimeOriginal=2026:11:28 10:15:00"])
+        let tokyo = try photo("N1.jpg", gps + ["-GPSMapDatum=TOKYO"])
+        let items = try PhotoReader.read(tagged)
+        guard case .wgs84(.point(let p))? = items.first?.shape else { return XCTFail("no point: \(items)") }
+        XCTAssertEqual(p.y, namRuem.lat, accuracy: 1e-6)
+        XCTAssertEqual(p.x, namRuem.lon, accuracy: 1e-6)
+        XCTAssertEqual(try PhotoReader.read(byName).first?.code, "W1")
+        let r = try eplan(["pins", "import", "--db", db, tagged, byName, noGPS, tokyo, "--skip-bad", "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.out + r.err)
+        XCTAssertTrue(r.out.contains("R1.jpg#exif        R1  -   bad"), r.out)
+        XCTAssertTrue(r.out.contains("the photo has no GPS position in its EXIF"), r.out)
+        XCTAssertTrue(r.out.contains("the datum 'TOKYO', which is not known"), r.out)
+        let store = try Store(path: db, readOnly: true)
+        let p1 = try XCTUnwrap(try store.currentPin(projectCode: "P1"))
+        XCTAssertTrue(p1.rawInput.hasPrefix("IMG_0001.jpg#exif \"P1\" 16.91991"), p1.rawInput)
+        XCTAssertTrue(p1.rawInput.hasSuffix(" taken 2026:11:28 10:11:12 facing 135° true"), p1.rawInput)
+        XCTAssertEqual(try store.currentPin(projectCode: "W1")?.status, .valid)
+        XCTAssertNil(try store.currentPin(projectCode: "R1"))
+        XCTAssertNil(try store.currentPin(projectCode: "N1"))
+    }
+}

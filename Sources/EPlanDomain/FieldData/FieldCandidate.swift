@@ -17,6 +17,9 @@ extension PinInput {
         case .wkt(let t): c = try wkt(t, crs: parser.crs, form: .file)
         }
         c.rawInput = label + " " + Self.coordinateText(shape, c.geometry)
+        // A photo's time and direction stay with the pin (what it shows, and when).
+        if let t = item.fields["photo_time"] { c.rawInput += " taken \(t)" }
+        if let d = item.fields["photo_direction"] { c.rawInput += " facing \(d)" }
         return c
     }
 

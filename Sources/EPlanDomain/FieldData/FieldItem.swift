@@ -64,7 +64,7 @@ public struct FieldDataError: UserFacingError {
 
 /// Reads any field file by its extension (.gpx, .kml, .kmz, .geojson/.json, .csv).
 public enum FieldFile {
-    public static let extensions = ["gpx", "kml", "kmz", "geojson", "json", "csv"]
+    public static let extensions = ["gpx", "kml", "kmz", "geojson", "json", "csv", "jpg", "jpeg"]
 
     public static func read(_ path: String, parser: CoordinateParser = CoordinateParser()) throws -> [FieldItem] {
         switch (path as NSString).pathExtension.lowercased() {
@@ -73,9 +73,10 @@ public enum FieldFile {
         case "geojson", "json": return try FieldGeoJSONReader.read(path)
         case "csv": return try FieldCSVReader.read(path, parser: parser)
         case "kmz": return try KMLReader.readKMZ(path)
+        case "jpg", "jpeg": return try PhotoReader.read(path)
         default:
-            throw FieldDataError(th: "\(path): ไม่รู้จักชนิดไฟล์ (ต้องเป็น .gpx, .kml, .kmz, .geojson หรือ .csv)",
-                                 en: "\(path): unknown kind of file (it must be .gpx, .kml, .kmz, .geojson or .csv)")
+            throw FieldDataError(th: "\(path): ไม่รู้จักชนิดไฟล์ (ต้องเป็น .gpx, .kml, .kmz, .geojson, .csv หรือภาพ .jpg)",
+                                 en: "\(path): unknown kind of file (it must be .gpx, .kml, .kmz, .geojson, .csv or a .jpg photo)")
         }
     }
 }
