@@ -21,11 +21,15 @@ let package = Package(
         // only its headers are needed at build time.
         .target(name: "CPROJ", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // zlib inflates KMZ (zipped KML) field files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libexif reads the GPS position of geotagged photos.
+        .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
 
         .target(name: "EPlanGeometry", dependencies: ["CGEOS"]),
         .target(name: "EPlanCRS", dependencies: ["CPROJ", "EPlanGeometry"]),
         .target(name: "EPlanStore", dependencies: ["CSQLite", "EPlanGeometry"]),
-        .target(name: "EPlanDomain", dependencies: ["EPlanGeometry", "EPlanCRS", "EPlanStore"]),
+        .target(name: "EPlanDomain", dependencies: ["EPlanGeometry", "EPlanCRS", "EPlanStore", "CZlib", "CExif"]),
         // One use case per user action; every front door (CLI, later HTTP) calls these.
         .target(name: "EPlanApp", dependencies: ["EPlanDomain"]),
         .executableTarget(name: "eplan", dependencies: [

@@ -133,7 +133,7 @@ enum PinOutput {
 struct Pins: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(abstract: t("หมุดของโครงการ: ประวัติทุกรุ่น และรายการหมุดปัจจุบัน", "project pins: every version, and lists of current pins"),
-                             subcommands: [History.self, List.self])
+                             subcommands: [History.self, List.self, Import.self])
     }
 
     struct History: ParsableCommand {

@@ -196,7 +196,7 @@ public struct PinInput {
         return text
     }
 
-    private func candidate(native g: Geometry, crs: CRS, raw: String, form: PinCandidate.Form) throws -> PinCandidate {
+    func candidate(native g: Geometry, crs: CRS, raw: String, form: PinCandidate.Form) throws -> PinCandidate {
         // Empty first: an empty point is held as an empty MultiPoint, whose type name says nothing to the user.
         if g.isEmpty {
             throw PinInputError(th: "รูปเรขาคณิตว่าง ไม่มีพิกัด", en: "the geometry is empty: it has no coordinates")

@@ -1,0 +1,156 @@
+import EPlanDomain
+import Foundation
+
+/// `pins import`: read every field file, match each item to its project, check it exactly
+/// as `pin` does (validity, kind of work, jurisdiction with tolerance) with one validator,
+/// so each LAO's jurisdiction is prepared once, and store the good ones in ONE transaction.
+///
+/// All or nothing: one bad or refused item stores nothing, unless `skipBad`, which stores
+/// the good ones and lists the rest (also in the rejects file). A refused (outside) item is
+/// never stored: there is no force here; pin it on its own with `pin --force` for review.
+public struct ImportPins {
+    let store: Store
+    let context: RequestContext
+
+    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+
+    public func run(_ request: ImportPinsRequest) throws -> ImportPinsResult {
+        do { return try importPins(request) } catch { throw AppError.classify(error) }
+    }
+
+    private func importPins(_ r: ImportPinsRequest) throws -> ImportPinsResult {
+        guard !r.files.isEmpty else {
+            throw AppError(.badInput, Message(th: "ไม่ได้ระบุไฟล์ที่จะนำเข้า", en: "no file to import was given"), field: "FILE")
+        }
+        let proj = LazyPROJ()
+        let checker = Checker(store: store, actor: context.actor, byName: r.match == .name,
+                              validator: PinValidator(store: store, geos: GEOSContext(), proj: proj.context),
+                              input: PinInput(parser: r.parser, proj: proj.context),
+                              matcher: try ProjectMatcher(store: store, match: r.match),
+                              toleranceM: try r.toleranceM ?? store.pinToleranceM())
+        var items: [ImportedPin] = [], records: [PinRecord?] = []
+        for file in r.files {
+            let read: [FieldItem]
+            do { read = try FieldFile.read(file, parser: r.parser) } catch let e as UserFacingError {
+                items.append(ImportedPin(file: file, place: "", line: nil, key: nil, project: nil, verdict: .bad,
+                                         reason: e.message, messages: [e.message], geometryType: nil, stored: nil))
+                records.append(nil)
+                continue
+            }
+            for item in read {
+                let (pin, record) = try checker.check(item)
+                items.append(pin); records.append(record)
+            }
+        }
+        let draft = ImportPinsResult(items: items, dryRun: r.dryRun, skipBad: r.skipBad)
+        if !r.dryRun && !draft.heldBack && records.contains(where: { $0 != nil }) {
+            try store.database.transaction {
+                for i in items.indices { if let rec = records[i] { items[i].stored = try store.addPin(rec) } }
+            }
+        }
+        let result = ImportPinsResult(items: items, dryRun: r.dryRun, skipBad: r.skipBad)
+        if let path = r.rejectsPath { try Self.writeRejects(result, to: path) }
+        return result
+    }
+
+    /// The items not stored, as CSV (file, place, line, key, verdict, reason in Thai and English).
+    static func writeRejects(_ result: ImportPinsResult, to path: String) throws {
+        var lines = [CSVTable.line(["file", "place", "line", "key", "verdict", "reason_th", "reason_en"])]
+        for i in result.items where i.isRejected {
+            lines.append(CSVTable.line([i.file, i.place, i.line.map(String.init) ?? "", i.key ?? "", i.verdict.rawValue, i.reason.th, i.reason.en]))
+        }
+        do { try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: path) } catch let e as UserFacingError {
+            throw AppError(.output, e.message, field: "--rejects", underlying: e)
+        }
+    }
+}
+
+/// Checks one item at a time with shared state (prepared jurisdictions, the name index).
+private struct Checker {
+    let store: Store
+    let actor: Actor
+    let byName: Bool
+    let validator: PinValidator
+    let input: PinInput
+    let matcher: ProjectMatcher
+    let toleranceM: Double
+
+    func check(_ item: FieldItem) throws -> (ImportedPin, PinRecord?) {
+        let key = item.key(byName: byName)
+        func bad(_ m: Message, _ project: ProjectRef? = nil) -> (ImportedPin, PinRecord?) {
+            (ImportedPin(file: item.file, place: item.place, line: item.line, key: key, project: project, verdict: .bad,
+                         reason: m, messages: [m], geometryType: nil, stored: nil), nil)
+        }
+        if let p = item.problem { return bad(p) }
+        guard let key else {
+            return bad(Message(th: "\(item.place) ไม่มี\(byName ? "ชื่อ" : "รหัส")โครงการ (\(byName ? "name" : "code/name")) ให้จับคู่",
+                               en: "\(item.place) has no project \(byName ? "name" : "code") to match"))
+        }
+        let project: ProjectRef
+        switch try matcher.find(key) {
+        case .failure(let m): return bad(m)
+        case .success(let p): project = p
+        }
+        if let refusal = try forbidden(project) { return bad(refusal, project) }
+        do {
+            let candidate = try input.candidate(for: item, key: key)
+            let v = try validator.validate(candidate, project: project, toleranceM: toleranceM)
+            let verdict: ImportedPin.Verdict = v.outcome == .accepted ? .accepted : v.outcome == .warning ? .warning : .refused
+            let pin = ImportedPin(file: item.file, place: item.place, line: item.line, key: key, project: project, verdict: verdict,
+                                  reason: Self.reason(v), messages: v.messages, geometryType: candidate.geometry.type, stored: nil)
+            return (pin, v.isRefused ? nil : v.record(for: candidate, project: project, by: actor.name))
+        } catch let e as UserFacingError {
+            return bad(e.message, project)
+        }
+    }
+
+    /// The verdict's headline with its warnings and "did you mean …?" on one line.
+    static func reason(_ v: PinVerdict) -> Message {
+        let all = [v.summary] + v.warnings + v.suggestions
+        return Message(th: all.map(\.th).joined(separator: " — "), en: all.map(\.en).joined(separator: " — "))
+    }
+
+    /// An LAO account pins only its own LAO's projects (the command line may pin any).
+    private func forbidden(_ ref: ProjectRef) throws -> Message? {
+        if actor.role == .local { return nil }
+        let province = try store.lao(code: ref.laoCode)?.provinceCode
+        if actor.mayPin(laoCode: ref.laoCode, provinceCode: province, force: false) { return nil }
+        return Message(th: "บัญชี \(actor.name) ไม่มีสิทธิ์ปักหมุดโครงการของ อปท. \(ref.laoCode)",
+                       en: "account \(actor.name) may not pin projects of LAO \(ref.laoCode)")
+    }
+}
+
+/// Finds an item's project by code, or by Thai name (normalised, white space folded),
+/// never guessing between two projects of one name.
+struct ProjectMatcher {
+    let store: Store
+    let match: ImportPinsRequest.Match
+    enum Found { case success(ProjectRef), failure(Message) }
+    private var byName: [String: [ProjectRef]] = [:]
+
+    init(store: Store, match: ImportPinsRequest.Match) throws {
+        self.store = store; self.match = match
+        guard match == .name else { return }
+        for p in try store.allProjectRefs() { byName[Self.nameKey(p.nameTH), default: []].append(p) }
+    }
+
+    static func nameKey(_ s: String) -> String { ThaiText.normalized(CoordinateParser.visible(s)).lowercased() }
+
+    func find(_ key: String) throws -> Found {
+        if match == .code {
+            let code = ThaiText.asciiDigits(key.trimmingCharacters(in: .whitespacesAndNewlines))
+            if let p = try store.projectRef(code: code) { return .success(p) }
+            return .failure(PinValidator.unknownProject(code).message)
+        }
+        let found = byName[Self.nameKey(key)] ?? []
+        switch found.count {
+        case 1: return .success(found[0])
+        case 0:
+            return .failure(Message(th: "ไม่พบโครงการชื่อ '\(key)' ในฐานข้อมูล", en: "no project named '\(key)' in the store"))
+        default:
+            let codes = found.prefix(5).map(\.code).joined(separator: ", ") + (found.count > 5 ? ", …" : "")
+            return .failure(Message(th: "ชื่อ '\(key)' ตรงกับ \(found.count) โครงการ (\(codes)) จึงไม่เลือกให้ — ใช้รหัสโครงการ (--match code)",
+                                    en: "the name '\(key)' matches \(found.count) projects (\(codes)), so none is chosen — use the project code (--match code)"))
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import EPlanApp
+import EPlanDomain
+import Foundation
+
+extension ImportPinsRequest.Match: ExpressibleByArgument {}
+
+extension Pins {
+    /// `eplan pins import FILE…`: pins in bulk from GPX, KML, GeoJSON and CSV field files.
+    ///
+    /// Exit: 0 when every item was stored (or, with --dry-run, would be), and with --skip-bad
+    /// when at least one good item was stored (would be); 1 for bad input (an unreadable file or item, an unknown
+    /// or ambiguous project, an invalid geometry): nothing stored; 4 when an item lies outside
+    /// its LAO beyond the tolerance and nothing was stored.
+    struct Import: ParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(
+                abstract: t("นำเข้าหมุดหลายโครงการจากไฟล์ภาคสนาม (GPX, KML, GeoJSON, CSV)",
+                            "import many projects' pins from field files (GPX, KML, GeoJSON, CSV)"),
+                discussion: t("""
+                    GPX: จุด (wpt) เป็นจุด เส้นทาง (rte) และแทร็ก (trk) เป็นเส้น; KML: Placemark; GeoJSON: FeatureCollection;
+                    CSV: คอลัมน์ code กับ lat/lon, zone/easting/northing, coordinate (ทุกรูปแบบที่ eplan pin อ่านได้) หรือ wkt
+                    (หลายแถวรหัสเดียวกันที่มีคอลัมน์ seq เป็นเส้น)
+                    ตรวจแต่ละตำแหน่งแบบเดียวกับ eplan pin แล้วบันทึกทั้งหมดหรือไม่บันทึกเลย (เว้นแต่ใส่ --skip-bad)
+                    """, """
+                    GPX: waypoints (wpt) are points, routes (rte) and tracks (trk) lines; KML: Placemarks; GeoJSON: a FeatureCollection;
+                    CSV: a code column with lat/lon, zone/easting/northing, coordinate (any form eplan pin reads) or wkt
+                    (rows of one code with a seq column make a line).
+                    Each location is checked as eplan pin checks it, then all are stored or none (unless --skip-bad)
+                    """))
+        }
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var coordinateOptions: CoordinateOptions
+
+        @Argument(help: ArgumentHelp(t("ไฟล์ .gpx .kml .geojson หรือ .csv", ".gpx, .kml, .geojson or .csv files")))
+        var files: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp(t("จับคู่โครงการด้วย code (รหัส ค่าเริ่มต้น) หรือ name (ชื่อภาษาไทย)",
+                                                   "match projects by code (default) or name (the Thai name)")))
+        var match: ImportPinsRequest.Match = .code
+
+        @Flag(name: .long, help: ArgumentHelp(t("ตรวจอย่างเดียว ไม่บันทึก", "check only, store nothing")))
+        var dryRun = false
+
+        @Flag(name: .long, help: ArgumentHelp(t("บันทึกรายการที่ผ่าน ข้ามรายการที่ผิดหรืออยู่นอกเขต", "store the good items, skip the bad or outside ones")))
+        var skipBad = false
+
+        @Option(name: .long, help: ArgumentHelp(t("เขียนรายการที่ไม่ได้บันทึกลงไฟล์ CSV นี้", "write the items not stored to this CSV file")))
+        var rejects: String?
+
+        @Option(name: .long, help: ArgumentHelp(t("ระยะคลาดเคลื่อนที่ยอมให้ (เมตร) ค่าเริ่มต้นจาก settings หรือ 30",
+                                                   "tolerance in metres (default: the store's pin.tolerance_m, else 30)")))
+        var tolerance: String?
+
+        @Option(name: .long, help: ArgumentHelp(t("ผู้ปักหมุด (ค่าเริ่มต้น ผู้ใช้ของระบบ)", "who pins (default: the OS user)")))
+        var by: String?
+
+        @Option(name: .long, help: ArgumentHelp(t("รูปแบบผลลัพธ์: text หรือ json", "output format: text or json")))
+        var format: OutputFormat = .text
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError(t("ต้องระบุไฟล์อย่างน้อยหนึ่งไฟล์", "give at least one file")) }
+        }
+
+        func run() throws {
+            let store = try global.openStore(readOnly: dryRun)
+            let parser = CoordinateParser(longitudeFirst: coordinateOptions.lonFirst,
+                                          crs: try coordinateOptions.crs.map { try CRS(parsing: $0) })
+            let request = ImportPinsRequest(files: files, match: match, dryRun: dryRun, skipBad: skipBad, rejectsPath: rejects,
+                                            toleranceM: try tolerance.map { try ToleranceMetres.parse($0, field: "--tolerance") },
+                                            parser: parser)
+            let result = try ImportPins(store: store, context: try global.context(by: by)).run(request)
+            switch format {
+            case .text: print(PinsImportOutput.text(result))
+            case .json: print(PinsImportOutput.json(result))
+            }
+            // With --skip-bad the rejects are expected, as long as something good was found.
+            if (result.badCount == 0 && result.refusedCount == 0) || (result.skipBad && result.goodCount > 0) { return }
+            throw EPlanExit(status: result.badCount > 0 ? .inputError : .outside)
+        }
+    }
+}
+
+enum PinsImportOutput {
+    static func label(_ v: ImportedPin.Verdict) -> String {
+        switch v {
+        case .accepted: return t("ยอมรับ", "accepted")
+        case .warning: return t("มีคำเตือน", "warning")
+        case .refused: return t("ปฏิเสธ", "refused")
+        case .bad: return t("ผิดพลาด", "bad")
+        }
+    }
+
+    static func source(_ i: ImportedPin) -> String {
+        (i.file as NSString).lastPathComponent + (i.place.isEmpty ? "" : "#" + i.place)
+    }
+
+    /// One aligned line per item (source, key, project, verdict, reason), then a summary.
+    static func text(_ r: ImportPinsResult) -> String {
+        let rows = r.items.map { i -> [String] in
+            let version = i.stored.map { t(" (รุ่นที่ \($0.version))", " (version \($0.version))") } ?? ""
+            return [source(i), i.key ?? "-", i.project?.code ?? "-", label(i.verdict) + version, i.reason.text()]
+        }
+        let widths = (0..<4).map { c in rows.map { TextWidth.of($0[c]) }.max() ?? 0 }
+        var lines = rows.map { row in
+            "  " + (0..<4).map { TextWidth.pad(row[$0], to: widths[$0]) }.joined(separator: "  ") + "  " + row[4]
+        }
+        lines.insert(t("นำเข้าหมุด: \(r.items.count) รายการ", "pin import: \(r.items.count) item(s)"), at: 0)
+        lines.append(summary(r))
+        return lines.joined(separator: "\n")
+    }
+
+    static func summary(_ r: ImportPinsResult) -> String {
+        let counts = t("ผ่าน \(r.goodCount) ปฏิเสธ \(r.refusedCount) ผิดพลาด \(r.badCount)",
+                       "good \(r.goodCount), refused \(r.refusedCount), bad \(r.badCount)")
+        if r.dryRun {
+            return t("ตรวจอย่างเดียว (--dry-run): \(counts) — ไม่ได้บันทึก", "checked only (--dry-run): \(counts) — nothing stored")
+        }
+        if r.heldBack {
+            return t("\(counts) — ไม่ได้บันทึกเลย (ทั้งหมดหรือไม่บันทึกเลย: แก้รายการที่ผิด หรือใส่ --skip-bad)",
+                     "\(counts) — nothing stored (all or nothing: fix the items at fault, or give --skip-bad)")
+        }
+        return t("\(counts) — บันทึก \(r.storedCount) หมุด", "\(counts) — \(r.storedCount) pin(s) stored")
+    }
+
+    static func json(_ r: ImportPinsResult) -> String {
+        let items = r.items.map { i -> String in
+            let fields = [
+                "\"file\":\(JSONText.string(i.file))",
+                "\"place\":\(JSONText.string(i.place))",
+                "\"line\":\(i.line.map(String.init) ?? "null")",
+                "\"key\":\(i.key.map(JSONText.string) ?? "null")",
+                "\"project\":\(i.project.map { JSONText.string($0.code) } ?? "null")",
+                "\"verdict\":\"\(i.verdict.rawValue)\"",
+                "\"reason\":{\"th\":\(JSONText.string(i.reason.th)),\"en\":\(JSONText.string(i.reason.en))}",
+                "\"messages\":[\(i.messages.map { JSONText.string($0.text()) }.joined(separator: ","))]",
+                "\"geometry_type\":\(i.geometryType.map { JSONText.string($0.rawValue) } ?? "null")",
+                "\"version\":\(i.stored.map { String($0.version) } ?? "null")",
+            ]
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        return "{\"dry_run\":\(r.dryRun),\"skip_bad\":\(r.skipBad),\"stored\":\(r.storedCount),\"good\":\(r.goodCount),"
+            + "\"refused\":\(r.refusedCount),\"bad\":\(r.badCount),\"items\":[\(items.joined(separator: ","))]}"
+    }
+}
