@@ -259,6 +259,6 @@ final class BoundaryRefusalTests: CLITestCase {
             let message = refusal { try GeoJSONFeatureStream(path: file).feature(0) }
             XCTAssertTrue(message.contains(expected), "case \(i): \(message)")
         }
-        XCTAssertTrue(refusal { try GeoJSONFeatureStream(path: NSTemporaryDirectory()) }.contains("Is a directory"))
+        XCTAssertTrue(refusal { try GeoJSONFeatureStream(path: NSTemporaryDirectory()) }.contains("is a folder"), "a folder is said as such (RegularFile)")
     }
 }

@@ -86,134 +86,183 @@ public final class ProjectExporter {
         return try export(rows: rows, r, to: output)
     }
 
-    /// Writes `rows` (selected by `r`) into `output`.
+    /// Writes `rows` (selected by `r`) into `output`: the header, one feature or line per
+    /// row (the exact `--bbox` test first), the footer; flushed in chunks of about 1 MiB.
     func export<Rows: ProjectExportRows>(rows: Rows, _ r: Resolved, to output: ExportOutput) throws -> Summary {
-        let columns = ProjectExporter.columns
-        let restStart = ProjectExporter.laoBlock.upperBound + 1      // first property after the LAO block
-        let columnCount = columns.count
+        let pieces = try ConstantPieces(columns: ProjectExporter.columns, lao: try laoFragments(json: format != .csv))
         let geometry = BlobGeometryWriter(syntax: format == .csv ? .wkt : .geoJSON, precision: precision)
-        let real = DecimalWriter(precision: 6, keepPoint: true)
-        let percent = DecimalWriter(precision: 2, keepPoint: true)  // (v * 100).rounded(), as roundedProgress
-        let bbox = r.bbox
-        let json = format != .csv
-
-        // Constant pieces, encoded once: the keys (",\"key\":") end to end, with their ends.
-        var keyBytes: [UInt8] = [], keyEnds: [Int] = []
-        for (i, c) in columns.enumerated() {
-            keyBytes += Array(((i == 0 ? "" : ",") + "\"\(c.key)\":").utf8)
-            keyEnds.append(keyBytes.count)
-        }
-        let kinds: [UInt8] = columns.map {
-            switch $0.kind { case .text: return 0; case .integer: return 1; case .real: return 2; case .boolean: return 3; case .percent: return 4 }
-        }
-
-        let (fragmentBytes, fragments) = try laoFragments(json: json)
-        var lastLAO: Int64 = -1, lastRange = 0..<0
-
         var summary = Summary(features: 0, pinned: 0, bytes: 0)
         var w = output.writer
         defer { output.writer = w }
-
-        switch format {
-        case .geojson: w.literal(#"{"type":"FeatureCollection","features":["#)
-        case .geojsonseq: break
-        case .csv:
-            w.append([0xEF, 0xBB, 0xBF])
-            w.append(Array((columns.map(\.key) + ["wkt"]).joined(separator: ",").utf8))
-            w.literal("\r\n")
-        }
-
-        try keyBytes.withUnsafeBufferPointer { keyBase in
-            try keyEnds.withUnsafeBufferPointer { keyEnd in
-                try kinds.withUnsafeBufferPointer { kind in
-                  try fragmentBytes.withUnsafeBufferPointer { fragment in
-                    /// The LAO block from the cache; when the LAO row is missing, its code and nulls.
-                    func laoBlock(_ w: inout ByteWriter) {
-                        if let id = rows.laoID {
-                            if id != lastLAO, let r = fragments[id] { lastLAO = id; lastRange = r }
-                            if id == lastLAO {
-                                w.bytes(fragment.baseAddress! + lastRange.lowerBound, lastRange.count)
-                                return
-                            }
-                        }
-                        for i in ProjectExporter.laoBlock {
-                            if json {
-                                w.bytes(keyBase.baseAddress! + keyEnd[i - 1], keyEnd[i] - keyEnd[i - 1])
-                                if i == ProjectExporter.laoBlock.lowerBound { jsonText(rows.text(i), &w) } else { w.literal("null") }
-                            } else {
-                                w.byte(UInt8(ascii: ","))
-                                if i == ProjectExporter.laoBlock.lowerBound { csvText(rows.text(i), &w) }
-                            }
-                        }
-                    }
-                    while try rows.step() {
-                        let geom = rows.geometry
-                        // The exact envelope test for --bbox (no geometry: only with --include-unpinned).
-                        if let bbox, let geom, let e = try? BlobGeometryWriter.envelope(geom), !e.intersects(bbox) { continue }
-                        let mark = w.count
-                        do {
-                            if json {
-                                if format == .geojsonseq { w.byte(0x1E) } else if summary.features == 0 { w.byte(0x0A) } else { w.literal(",\n") }
-                                w.literal(#"{"type":"Feature","id":"#)
-                                jsonText(rows.text(0), &w)
-                                w.literal(#","geometry":"#)
-                                if let geom { try geometry.write(geom, into: &w); summary.pinned += 1 } else { w.literal("null") }
-                                w.literal(#","properties":{"#)
-                                w.bytes(keyBase.baseAddress!, keyEnd[0])
-                                jsonText(rows.text(0), &w)
-                                laoBlock(&w)
-                                for i in restStart..<columnCount {
-                                    w.bytes(keyBase.baseAddress! + keyEnd[i - 1], keyEnd[i] - keyEnd[i - 1])
-                                    let k = kind[i]
-                                    if k == 0 { jsonText(rows.text(i), &w); continue }
-                                    if rows.isNull(i) { w.literal("null"); continue }
-                                    writeValue(k, i, rows, real, percent, into: &w)
-                                }
-                                w.literal("}}")
-                                if format == .geojsonseq { w.byte(0x0A) }
-                            } else {
-                                csvText(rows.text(0), &w)
-                                laoBlock(&w)
-                                for i in restStart..<columnCount {
-                                    w.byte(UInt8(ascii: ","))
-                                    let k = kind[i]
-                                    if k == 0 { csvText(rows.text(i), &w); continue }
-                                    if rows.isNull(i) { continue }
-                                    writeValue(k, i, rows, real, percent, into: &w)
-                                }
-                                w.byte(UInt8(ascii: ","))
-                                if let geom {
-                                    // WKT holds ", " between positions: always quoted.
-                                    w.byte(0x22)
-                                    try geometry.write(geom, into: &w)
-                                    w.byte(0x22)
-                                    summary.pinned += 1
-                                }
-                                w.literal("\r\n")
-                            }
-                        } catch is SpatiaLiteBlobError {
-                            w.count = mark
-                            throw ExportError(.badGeometry(project: rows.code ?? "?"))
-                        }
-                        summary.features += 1
-                        if w.count >= ExportOutput.chunkSize { try output.flush(&w) }
-                    }
-                  }
+        writeHeader(&w)
+        try pieces.withPointers { p in
+            var row = RowWriter(exporter: self, pieces: p, geometry: geometry)
+            while try rows.step() {
+                let geom = rows.geometry
+                // The exact envelope test for --bbox (no geometry: only with --include-unpinned).
+                if let bbox = r.bbox, let geom, let e = try? BlobGeometryWriter.envelope(geom), !e.intersects(bbox) { continue }
+                let mark = w.count
+                do {
+                    let pinned = format == .csv ? try row.csv(rows, geom, into: &w)
+                                                : try row.json(rows, geom, first: summary.features == 0, into: &w)
+                    if pinned { summary.pinned += 1 }
+                } catch is SpatiaLiteBlobError {
+                    w.count = mark
+                    throw ExportError(.badGeometry(project: rows.code ?? "?"))
                 }
+                summary.features += 1
+                if w.count >= ExportOutput.chunkSize { try output.flush(&w) }
             }
         }
-        if format == .geojson {
-            if summary.features == 0 { w.literal("]}\n") } else { w.literal("\n]}\n") }
-        }
+        if format == .geojson { w.literal(summary.features == 0 ? "]}\n" : "\n]}\n") }
         try output.flush(&w)
         summary.bytes = output.bytesWritten
         return summary
     }
 
+    private func writeHeader(_ w: inout ByteWriter) {
+        switch format {
+        case .geojson: w.literal(#"{"type":"FeatureCollection","features":["#)
+        case .geojsonseq: break
+        case .csv:
+            w.append([0xEF, 0xBB, 0xBF])
+            w.append(Array((ProjectExporter.columns.map(\.key) + ["wkt"]).joined(separator: ",").utf8))
+            w.literal("\r\n")
+        }
+    }
+
+    /// The pieces every row repeats, encoded once: the keys (`,"key":`) end to end with their
+    /// ends, each column's kind, and each LAO's block of names.
+    struct ConstantPieces {
+        var keyBytes: [UInt8] = [], keyEnds: [Int] = [], kinds: [UInt8] = []
+        let laoBytes: [UInt8]
+        let laoRanges: [Int64: Range<Int>]
+
+        init(columns: [Column], lao: (bytes: [UInt8], ranges: [Int64: Range<Int>])) throws {
+            for (i, c) in columns.enumerated() {
+                keyBytes += Array(((i == 0 ? "" : ",") + "\"\(c.key)\":").utf8)
+                keyEnds.append(keyBytes.count)
+            }
+            kinds = columns.map {
+                switch $0.kind { case .text: return 0; case .integer: return 1; case .real: return 2; case .boolean: return 3; case .percent: return 4 }
+            }
+            (laoBytes, laoRanges) = lao
+        }
+
+        struct Pointers {
+            let keys: UnsafeBufferPointer<UInt8>, keyEnds: UnsafeBufferPointer<Int>, kinds: UnsafeBufferPointer<UInt8>
+            let lao: UnsafeBufferPointer<UInt8>, laoRanges: [Int64: Range<Int>]
+        }
+
+        /// The arrays' memory, held still for the body.
+        func withPointers<T>(_ body: (Pointers) throws -> T) rethrows -> T {
+            try keyBytes.withUnsafeBufferPointer { k in
+                try keyEnds.withUnsafeBufferPointer { e in
+                    try kinds.withUnsafeBufferPointer { c in
+                        try laoBytes.withUnsafeBufferPointer { l in
+                            try body(Pointers(keys: k, keyEnds: e, kinds: c, lao: l, laoRanges: laoRanges))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes one row as a GeoJSON feature or a CSV line, straight from the row's memory.
+    struct RowWriter {
+        let exporter: ProjectExporter
+        let pieces: ConstantPieces.Pointers
+        let geometry: BlobGeometryWriter
+        let real = DecimalWriter(precision: 6, keepPoint: true)
+        let percent = DecimalWriter(precision: 2, keepPoint: true)  // (v * 100).rounded(), as roundedProgress
+        var lastLAO: Int64 = -1, lastRange = 0..<0
+        let restStart = ProjectExporter.laoBlock.upperBound + 1     // first property after the LAO block
+
+        init(exporter: ProjectExporter, pieces: ConstantPieces.Pointers, geometry: BlobGeometryWriter) {
+            self.exporter = exporter; self.pieces = pieces; self.geometry = geometry
+        }
+
+        /// Column i's key, `,"key":`.
+        @inline(__always) func key(_ i: Int, _ w: inout ByteWriter) {
+            let start = i == 0 ? 0 : pieces.keyEnds[i - 1]
+            w.bytes(pieces.keys.baseAddress! + start, pieces.keyEnds[i] - start)
+        }
+
+        /// One feature; true when it has a geometry.
+        @inline(__always)
+        mutating func json<Rows: ProjectExportRows>(_ rows: Rows, _ geom: UnsafeRawBufferPointer?, first: Bool,
+                                                    into w: inout ByteWriter) throws -> Bool {
+            let seq = exporter.format == .geojsonseq
+            if seq { w.byte(0x1E) } else if first { w.byte(0x0A) } else { w.literal(",\n") }
+            w.literal(#"{"type":"Feature","id":"#)
+            exporter.jsonText(rows.text(0), &w)
+            w.literal(#","geometry":"#)
+            if let geom { try geometry.write(geom, into: &w) } else { w.literal("null") }
+            w.literal(#","properties":{"#)
+            key(0, &w)
+            exporter.jsonText(rows.text(0), &w)
+            laoBlock(rows, json: true, &w)
+            for i in restStart..<pieces.kinds.count {
+                key(i, &w)
+                let k = pieces.kinds[i]
+                if k == 0 { exporter.jsonText(rows.text(i), &w); continue }
+                if rows.isNull(i) { w.literal("null"); continue }
+                exporter.writeValue(k, i, rows, real, percent, into: &w)
+            }
+            w.literal("}}")
+            if seq { w.byte(0x0A) }
+            return geom != nil
+        }
+
+        /// One CSV line (CRLF), the geometry as quoted WKT last; true when it has one.
+        @inline(__always)
+        mutating func csv<Rows: ProjectExportRows>(_ rows: Rows, _ geom: UnsafeRawBufferPointer?, into w: inout ByteWriter) throws -> Bool {
+            exporter.csvText(rows.text(0), &w)
+            laoBlock(rows, json: false, &w)
+            for i in restStart..<pieces.kinds.count {
+                w.byte(UInt8(ascii: ","))
+                let k = pieces.kinds[i]
+                if k == 0 { exporter.csvText(rows.text(i), &w); continue }
+                if rows.isNull(i) { continue }
+                exporter.writeValue(k, i, rows, real, percent, into: &w)
+            }
+            w.byte(UInt8(ascii: ","))
+            if let geom {
+                // WKT holds ", " between positions: always quoted.
+                w.byte(0x22)
+                try geometry.write(geom, into: &w)
+                w.byte(0x22)
+            }
+            w.literal("\r\n")
+            return geom != nil
+        }
+
+        /// The LAO block from the cache; when the LAO row is missing, its code and nulls.
+        @inline(__always)
+        mutating func laoBlock<Rows: ProjectExportRows>(_ rows: Rows, json: Bool, _ w: inout ByteWriter) {
+            if let id = rows.laoID {
+                if id != lastLAO, let r = pieces.laoRanges[id] { lastLAO = id; lastRange = r }
+                if id == lastLAO {
+                    w.bytes(pieces.lao.baseAddress! + lastRange.lowerBound, lastRange.count)
+                    return
+                }
+            }
+            for i in ProjectExporter.laoBlock {
+                if json {
+                    key(i, &w)
+                    if i == ProjectExporter.laoBlock.lowerBound { exporter.jsonText(rows.text(i), &w) } else { w.literal("null") }
+                } else {
+                    w.byte(UInt8(ascii: ","))
+                    if i == ProjectExporter.laoBlock.lowerBound { exporter.csvText(rows.text(i), &w) }
+                }
+            }
+        }
+    }
+
     /// A column that is not text and not NULL, written alike in JSON and CSV: an integer, a
     /// decimal, a percentage (two decimals, as stored) or a boolean.
     @inline(__always)
-    private func writeValue<Rows: ProjectExportRows>(_ kind: UInt8, _ i: Int, _ rows: Rows, _ real: DecimalWriter,
+    func writeValue<Rows: ProjectExportRows>(_ kind: UInt8, _ i: Int, _ rows: Rows, _ real: DecimalWriter,
                                                      _ percent: DecimalWriter, into w: inout ByteWriter) {
         switch kind {
         case 1: writeInteger(rows.int64(i), into: &w)
@@ -225,14 +274,14 @@ public final class ProjectExporter {
 
     /// A text value as a JSON string (NULL as null).
     @inline(__always)
-    private func jsonText(_ t: UnsafeBufferPointer<UInt8>?, _ w: inout ByteWriter) {
+    func jsonText(_ t: UnsafeBufferPointer<UInt8>?, _ w: inout ByteWriter) {
         guard let t, let p = t.baseAddress else { w.literal("null"); return }
         writeJSONString(p, t.count, into: &w)
     }
 
     /// A text value as a CSV field (NULL as an empty field).
     @inline(__always)
-    private func csvText(_ t: UnsafeBufferPointer<UInt8>?, _ w: inout ByteWriter) {
+    func csvText(_ t: UnsafeBufferPointer<UInt8>?, _ w: inout ByteWriter) {
         if let t, let p = t.baseAddress { writeCSVField(p, t.count, into: &w) }
     }
 
