@@ -95,6 +95,8 @@ public final class Store {
         PlanSchema.migration,
         LAOFactsSchema.migration,
         RepairSchema.migration,
+        // 5 is taken by the SpatiaLite metadata step on another branch.
+        AccountSchema.migration,
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
