@@ -298,6 +298,31 @@ final class ServeTests: CLITestCase {
         XCTAssertEqual(served.json["openapi"] as? String, "3.0.3")
     }
 
+    /// The report over HTTP is byte for byte the CLI's, for the provincial office of its province only.
+    func testStatusReportForTheProvincialOfficeOnly() throws {
+        let db = try initStore()  // the registry's plans suffice for the report
+        var bearer: [String: String] = [:]
+        for (name, args) in [("tak", ["--role", "province", "--province", "63"]), ("cm", ["--role", "province", "--province", "50"]),
+                             ("eng", ["--role", "engineer", "--lao", "06630108"]), ("root", ["--role", "admin"])] {
+            try addUser(db, name, args)
+            bearer[name] = "Authorization: Bearer " + (try token(db, name))
+        }
+        let server = try serve(db)
+        let query = "/api/v1/reports/status?province=63&year=2560&as_of=03/10/2559&format=csv"
+        let cli = try eplan(["report", "status", "--db", db, "--province", "63", "--year", "2560", "--as-of", "03/10/2559", "--format", "csv"])
+        XCTAssertEqual(cli.status, 0, cli.err)
+        for who in ["tak", "root"] {
+            let r = try http(server, "GET", query, headers: [bearer[who]!])
+            XCTAssertEqual(r.status, 200, r.body)
+            XCTAssertEqual(r.headers["content-type"], "text/csv; charset=utf-8")
+            XCTAssertEqual(r.body, cli.out, who)
+        }
+        assertProblem(try http(server, "GET", query, headers: [bearer["cm"]!]), 403, "forbidden", field: "province")
+        assertProblem(try http(server, "GET", query, headers: [bearer["eng"]!]), 403, "forbidden", field: "province")
+        assertProblem(try http(server, "GET", "/api/v1/reports/status?province=63&year=2017", headers: [bearer["tak"]!]), 400, "bad-input", field: "year")
+        assertProblem(try http(server, "GET", "/api/v1/where", headers: [bearer["tak"]!]), 400, "bad-input", field: "at")
+    }
+
     func testUsersCommandsCheckRolesAndDisable() throws {
         let db = try initStore()
         let bad = try eplan(["users", "add", "x", "--role", "chief", "--db", db, "--password-stdin", "--lang", "en"])
