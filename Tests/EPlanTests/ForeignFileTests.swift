@@ -118,13 +118,13 @@ final class ForeignFileTests: CLITestCase {
         XCTAssertEqual(try upgraded.userVersion(), Store.latestVersion)
         XCTAssertEqual(try upgraded.applicationID(), StoreFile.applicationID)
 
-        // Step 4 (the last without the marker): read as it is, marked by the first write.
+        // Step 4 (the last without the marker): since step 6 (service accounts) it is older
+        // than the schema too, so like step 2 the first open upgrades it and marks it.
         let v4 = try unmarkedStore(version: 4)
         XCTAssertEqual(try eplan(["audit", "pins", "--db", v4]).status, 0)
         XCTAssertEqual(try Database(path: v4, readOnly: true).userVersion(), Store.latestVersion)
-        XCTAssertEqual(try Database(path: v4, readOnly: true).applicationID(), 0, "a read does not mark it")
-        XCTAssertEqual(try eplan(["settings", "set", "pin.tolerance_m", "40", "--db", v4]).status, 0)
         XCTAssertEqual(try Database(path: v4, readOnly: true).applicationID(), StoreFile.applicationID)
+        XCTAssertEqual(try eplan(["settings", "set", "pin.tolerance_m", "40", "--db", v4]).status, 0)
     }
 
     func testLookAlikeIsNotTakenForAnOlderStore() throws {

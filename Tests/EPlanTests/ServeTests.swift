@@ -336,11 +336,26 @@ final class ServeTests: CLITestCase {
         let hash = try XCTUnwrap(try Store(path: db, readOnly: true).account(named: "somchai")?.passwordHash)
         XCTAssertTrue(hash.hasPrefix("$2b$12$") || hash.hasPrefix("$2a$12$") || hash.hasPrefix("$2y$12$"), "bcrypt, cost 12")
         let t = try token(db, "somchai")
-        XCTAssertEqual(try eplan(["users", "disable", "somchai", "--db", db]).status, 0)
         let server = try serve(db)
+        // `users passwd` with the new password on standard input: the old one stops working.
+        let passwd = Process()
+        passwd.executableURL = URL(fileURLWithPath: eplanPath)
+        passwd.arguments = ["users", "passwd", "somchai", "--db", db, "--password-stdin"]
+        let input = Pipe()
+        passwd.standardInput = input
+        passwd.standardOutput = FileHandle.nullDevice
+        try passwd.run()
+        input.fileHandleForWriting.write(Data("a brand new password\n".utf8))
+        try input.fileHandleForWriting.close()
+        passwd.waitUntilExit()
+        XCTAssertEqual(passwd.terminationStatus, 0)
+        assertProblem(try http(server, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"\#(password)"}"#), 401, "unauthenticated")
+        XCTAssertEqual(try http(server, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"a brand new password"}"#).status, 200)
+        assertProblem(try http(server, "POST", "/api/v1/login", body: #"{"name":"somchai","password":12}"#), 400, "bad-input", field: "password")
+        XCTAssertEqual(try eplan(["users", "disable", "somchai", "--db", db]).status, 0)
         assertProblem(try http(server, "GET", "/api/v1/where?at=16.92,99.21", headers: ["Authorization: Bearer " + t]), 401, "unauthenticated")
         assertProblem(try http(server, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"\#(password)"}"#), 401, "unauthenticated")
         let audit = try Store(path: db, readOnly: true).accountEvents().map(\.event)
-        XCTAssertTrue(audit.contains("account_disabled") && audit.contains("token_created"), "\(audit)")
+        XCTAssertTrue(audit.contains("account_disabled") && audit.contains("token_created") && audit.contains("password_changed"), "\(audit)")
     }
 }
