@@ -280,6 +280,23 @@ final class ServeTests: CLITestCase {
         assertProblem(try http(server, "GET", "/api/v1/nowhere", headers: [auth]), 404, "no-route")
     }
 
+    /// A store locked by another writer past SQLite's busy timeout (5 s) is a 503 problem,
+    /// never a 500, and nothing is written; once the lock is gone the same pin is stored.
+    func testLockedStoreIsServiceUnavailableNotInternalError() throws {
+        let db = try pinFixture()
+        try addUser(db, "eng", ["--role", "engineer", "--lao", "06630108"])
+        let auth = "Authorization: Bearer " + (try token(db, "eng"))
+        let server = try serve(db)
+        let body = #"{"location":"\#(insideNamRuem)"}"#
+        let holder = try Database(path: db)
+        try holder.execute("BEGIN IMMEDIATE")
+        let busy = try http(server, "POST", "/api/v1/projects/P1/pins", body: body, headers: [auth, "Accept-Language: en"])
+        assertProblem(busy, 503, "store-unavailable")
+        try holder.execute("ROLLBACK")
+        XCTAssertEqual(try pinCount(db), 0)
+        XCTAssertEqual(try http(server, "POST", "/api/v1/projects/P1/pins", body: body, headers: [auth]).status, 201)
+    }
+
     /// The OpenAPI document lists exactly the router's routes, and the server serves it.
     func testOpenAPIDocumentMatchesTheRouter() throws {
         let router = EPlanRoutes.router(ServerConfig(storePath: path()))
