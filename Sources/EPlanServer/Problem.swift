@@ -67,9 +67,17 @@ public struct Problem: Error, Sendable {
         case .store: kind = .storeUnavailable
         case .internalError: kind = .internalError
         }
-        // Our own failures may carry internal text: keep it in the log, not in the answer.
-        let detail = kind == .internalError ? Message(th: "เกิดข้อผิดพลาดภายใน โปรดแจ้งผู้ดูแลระบบ", en: "an internal error occurred; please tell the administrator") : error.message
-        self.init(kind, detail, field: error.field)
+        // Our own and the store's failures carry internal text (SQL, the file's path): it
+        // goes to the log (ProblemMiddleware), the answer says only what the client can do.
+        switch kind {
+        case .internalError:
+            self.init(kind, Message(th: "เกิดข้อผิดพลาดภายใน โปรดแจ้งผู้ดูแลระบบ", en: "an internal error occurred; please tell the administrator"))
+        case .storeUnavailable:
+            self.init(kind, Message(th: "ฐานข้อมูลไม่ว่างหรือใช้งานไม่ได้ชั่วคราว ไม่ได้บันทึกอะไร โปรดลองใหม่", en: "the store is busy or unavailable; nothing was stored, try again"),
+                      headers: [.retryAfter: "5"])
+        default:
+            self.init(kind, error.message, field: error.field)
+        }
     }
 
     public func json(_ lang: Language) -> String {
