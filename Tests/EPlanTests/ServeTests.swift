@@ -299,6 +299,41 @@ final class ServeTests: CLITestCase {
         XCTAssertEqual(try http(server, "POST", "/api/v1/projects/P1/pins", body: body, headers: [auth]).status, 201)
     }
 
+    /// Clients that send half a request and stall (here 4 of them, more than the cores) do
+    /// not hold up anyone else: each waits for its body without occupying a thread.
+    func testStalledClientsDoNotBlockOthers() throws {
+        let db = try pinFixture()
+        try addUser(db, "eng", ["--role", "engineer", "--lao", "06630108"])
+        let bearer = "Authorization: Bearer " + (try token(db, "eng"))
+        let server = try serve(db)
+        let port = server.base.split(separator: ":").last.map(String.init) ?? ""
+        let script = """
+            import socket, sys
+            held = []
+            for _ in range(4):
+                s = socket.create_connection(("127.0.0.1", \(port)))
+                s.sendall(b"POST /api/v1/projects/P1/pins HTTP/1.1\\r\\nHost: x\\r\\n\(bearer)\\r\\nContent-Type: application/json\\r\\nContent-Length: 100\\r\\n\\r\\n{\\"loc")
+                held.append(s)
+            print("stalled", flush=True)
+            sys.stdin.read()
+            """
+        let slow = Process()
+        slow.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        slow.arguments = ["python3", "-c", script]
+        let input = Pipe(), out = Pipe()
+        slow.standardInput = input
+        slow.standardOutput = out
+        try slow.run()
+        defer { try? input.fileHandleForWriting.close(); slow.waitUntilExit() }
+        let said = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        XCTAssertTrue(said.contains("stalled"), "the stalled clients are connected: \(said)")
+        for _ in 0..<3 {
+            XCTAssertEqual(try http(server, "GET", "/api/v1/where?at=16.92,99.21", headers: [bearer]).status, 200)
+        }
+        XCTAssertEqual(try http(server, "POST", "/api/v1/projects/P1/pins", body: #"{"location":"\#(insideNamRuem)"}"#, headers: [bearer]).status, 201)
+        XCTAssertEqual(try pinCount(db), 1, "the stalled requests stored nothing")
+    }
+
     /// The OpenAPI document lists exactly the router's routes, and the server serves it.
     func testOpenAPIDocumentMatchesTheRouter() throws {
         let router = EPlanRoutes.router(ServerConfig(storePath: path()))
