@@ -98,6 +98,18 @@ final class Authenticator: Sendable {
         return (session, csrf, account, AccountClock.iso(expires))
     }
 
+    /// Ends the request's cookie session, if it came with one (the CSRF check has passed).
+    func logout(_ request: Request, actor: Actor, address: String?) async throws {
+        guard let session = Self.cookie(Self.sessionCookie, in: request) else { return }
+        let hash = Secrets.sha256Hex(session), config = self.config
+        try await offload {
+            let store = try config.openStore()
+            if try store.deleteSession(idHash: hash) {
+                try store.recordAccountEvent("logout", account: actor.name, address: address, at: Date())
+            }
+        }
+    }
+
     /// bcrypt check with the failure limit; success and failure are audited.
     func verifyPassword(name: String, password: String, address: String?, how: String) async throws -> AccountRecord {
         let config = self.config

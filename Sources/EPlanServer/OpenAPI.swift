@@ -25,6 +25,8 @@ public enum OpenAPIDocument {
       "/api/v1/login":{"post":{"summary":"Log in: a session cookie and its CSRF token","security":[],
         "requestBody":{"required":true,"content":{"application/json":{"schema":{"type":"object","required":["name","password"],"properties":{"name":{"type":"string"},"password":{"type":"string"}}}}}},
         "responses":{"200":{"description":"Logged in; Set-Cookie eplan_session, body with csrf_token"},"400":{"$ref":"#/components/responses/Problem"},"401":{"$ref":"#/components/responses/Problem"},"429":{"$ref":"#/components/responses/Problem"}}}},
+      "/api/v1/logout":{"post":{"summary":"End the cookie session (send X-CSRF-Token)",
+        "responses":{"204":{"description":"Logged out; the cookie is cleared"},"401":{"$ref":"#/components/responses/Problem"},"403":{"$ref":"#/components/responses/Problem"}}}},
       "/api/v1/where":{"get":{"summary":"Which province, amphoe and tambon a coordinate lies in",
         "parameters":[{"name":"at","in":"query","required":true,"schema":{"type":"string"}},{"name":"crs","in":"query","schema":{"type":"string"}},{"name":"lon_first","in":"query","schema":{"type":"boolean"}}],
         "responses":{"200":{"description":"The place (as `eplan where --format json`)"},"400":{"$ref":"#/components/responses/Problem"},"401":{"$ref":"#/components/responses/Problem"}}}},

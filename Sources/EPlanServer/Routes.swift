@@ -15,6 +15,11 @@ public enum EPlanRoutes {
         open.get("openapi.json") { _, _ in json(OpenAPIDocument.json, status: .ok) }
         open.post("login") { request, context in try await login(request, context, authenticator, config) }
         let secured = router.group("api/v1").add(middleware: AuthMiddleware(authenticator: authenticator))
+        secured.post("logout") { request, context in
+            try await authenticator.logout(request, actor: try actor(context), address: context.address)
+            // The cookie is cleared in the browser too.
+            return Response(status: .noContent, headers: [.setCookie: "\(Authenticator.sessionCookie)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"])
+        }
         secured.get("where") { request, context in try await locate(request, context, config) }
         secured.post("projects/{code}/pins") { request, context in try await pin(request, context, config) }
         secured.get("projects/{code}/pins") { request, context in try await history(request, context, config) }

@@ -160,6 +160,12 @@ extension Store {
                              [.text(idHash), .integer(id), .text(csrfToken), .text(AccountClock.iso(now)), .text(AccountClock.iso(expires))])
     }
 
+    /// Ends a session (logout); false when there was none.
+    public func deleteSession(idHash: String) throws -> Bool {
+        try database.execute("DELETE FROM account_session WHERE id_hash = ?", [.text(idHash)])
+        return database.changes == 1
+    }
+
     /// The enabled account of a live session, and the session's CSRF token.
     public func accountForSession(idHash: String, at now: Date) throws -> (account: AccountRecord, csrfToken: String)? {
         var found: (AccountRecord, String)?

@@ -159,6 +159,11 @@ final class ServeTests: CLITestCase {
         XCTAssertEqual(versions.first?["pinned_by"] as? String, "somchai", "the account pins, not a --by")
 
         XCTAssertEqual(try http(server, "GET", "/api/v1/where?at=16.92,99.21").status, 401, "no credentials")
+        assertProblem(try http(server, "POST", "/api/v1/logout", headers: [cookie]), 403, "csrf")
+        let logout = try http(server, "POST", "/api/v1/logout", headers: [cookie, "X-CSRF-Token: " + csrf])
+        XCTAssertEqual(logout.status, 204, logout.body)
+        XCTAssertTrue(logout.headers["set-cookie"]?.contains("Max-Age=0") == true)
+        assertProblem(try http(server, "GET", "/api/v1/projects/P1/pins", headers: [cookie]), 401, "unauthenticated")
         XCTAssertEqual(server.stop(), 0, "SIGTERM stops it gracefully")
     }
 
