@@ -23,6 +23,7 @@ public enum EPlanRoutes {
         secured.get("where") { request, context in try await locate(request, context, config) }
         secured.post("projects/{code}/pins") { request, context in try await pin(request, context, config) }
         secured.get("projects/{code}/pins") { request, context in try await history(request, context, config) }
+        secured.get("export") { request, context in try await ExportRoute.handle(request, context, config) }
         secured.get("reports/status") { request, context in try await statusReport(request, context, config) }
         return router
     }

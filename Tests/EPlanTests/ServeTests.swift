@@ -304,6 +304,33 @@ final class ServeTests: CLITestCase {
         XCTAssertEqual(try http(server, "POST", "/api/v1/projects/P1/pins", body: body, headers: [auth]).status, 201)
     }
 
+    /// The export over HTTP is the CLI's export, limited to the account's LAO or province.
+    func testExportIsTheCLIsLimitedToTheAccountsScope() throws {
+        let db = try pinFixture()
+        var bearer: [String: String] = [:]
+        for (name, args) in [("eng", ["--role", "engineer", "--lao", "06630108"]), ("tak", ["--role", "province", "--province", "63"])] {
+            try addUser(db, name, args)
+            bearer[name] = "Authorization: Bearer " + (try token(db, name))
+        }
+        let server = try serve(db)
+        XCTAssertEqual(try http(server, "POST", "/api/v1/projects/P1/pins", body: #"{"location":"\#(insideNamRuem)"}"#, headers: [bearer["eng"]!]).status, 201)
+        for (who, cliFilter) in [("eng", ["--lao", "06630108"]), ("tak", ["--province", "63"])] {
+            let cli = try eplan(["export", "geojson", "--db", db, "--format", "csv", "--include-unpinned"] + cliFilter)
+            XCTAssertEqual(cli.status, 0, cli.err)
+            let r = try http(server, "GET", "/api/v1/export?format=csv&include_unpinned=true", headers: [bearer[who]!])
+            XCTAssertEqual(r.status, 200, r.body)
+            XCTAssertEqual(r.headers["content-type"], "text/csv; charset=utf-8")
+            XCTAssertEqual(r.body, cli.out, who)
+        }
+        let geojson = try http(server, "GET", "/api/v1/export", headers: [bearer["eng"]!])
+        let features = (geojson.json["features"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        XCTAssertEqual(features, ["P1"], "only the engineer's LAO, pinned projects only")
+        assertProblem(try http(server, "GET", "/api/v1/export?lao=03630601", headers: [bearer["eng"]!]), 403, "forbidden", field: "lao")
+        assertProblem(try http(server, "GET", "/api/v1/export?province=50", headers: [bearer["tak"]!]), 403, "forbidden", field: "province")
+        assertProblem(try http(server, "GET", "/api/v1/export?stage=done", headers: [bearer["tak"]!]), 400, "bad-input", field: "stage")
+        assertProblem(try http(server, "GET", "/api/v1/export?format=shp", headers: [bearer["tak"]!]), 400, "bad-input", field: "format")
+    }
+
     /// Clients that send half a request and stall (here 4 of them, more than the cores) do
     /// not hold up anyone else: each waits for its body without occupying a thread.
     func testStalledClientsDoNotBlockOthers() throws {
