@@ -1,11 +1,13 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Dependencies are kept few on purpose (2-core CI builds): the C libraries come from
-// Debian's -dev packages, and swift-argument-parser is the only Swift package.
+// Debian's -dev packages; swift-argument-parser for the CLI, and for `eplan serve`
+// Hummingbird (HTTP), hummingbird-auth's bcrypt, and swift-crypto (SHA-256 of tokens and
+// session ids; already a dependency of hummingbird-auth).
 let package = Package(
     name: "eplan",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "eplan", targets: ["eplan"]),
         .library(name: "EPlanDomain", targets: ["EPlanDomain"]),
@@ -13,6 +15,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // No default traits: swift-configuration is not needed, and the package uses full Foundation anyway.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C libraries, each wrapped once by the Swift module named after it.
@@ -31,14 +37,24 @@ let package = Package(
         .target(name: "EPlanStore", dependencies: ["CSQLite", "EPlanGeometry"]),
         .target(name: "EPlanDomain", dependencies: ["EPlanGeometry", "EPlanCRS", "EPlanStore", "CZlib", "CExif"]),
         // One use case per user action; every front door (CLI, later HTTP) calls these.
-        .target(name: "EPlanApp", dependencies: ["EPlanDomain"]),
+        .target(name: "EPlanApp", dependencies: [
+            "EPlanDomain",
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // `eplan serve`: routes, authentication and problem answers over the same use cases.
+        .target(name: "EPlanServer", dependencies: [
+            "EPlanApp",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .executableTarget(name: "eplan", dependencies: [
             "EPlanApp",
+            "EPlanServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // scripts/bench's driver for eplan's side of each race; not part of the tests.
         .executableTarget(name: "eplan-bench", dependencies: ["EPlanDomain"]),
-        .testTarget(name: "EPlanTests", dependencies: ["EPlanDomain", "EPlanApp", "eplan"]),
+        .testTarget(name: "EPlanTests", dependencies: ["EPlanDomain", "EPlanApp", "EPlanServer", "eplan"]),
     ],
     swiftLanguageModes: [.v6]
 )

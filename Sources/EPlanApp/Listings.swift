@@ -52,21 +52,3 @@ public struct ListPins {
         return s
     }
 }
-
-/// `pins history`: every version of a project's pin, oldest first.
-public struct PinHistory {
-    public struct Result: Sendable {
-        public let project: ProjectRef
-        public let versions: [PinRecord]
-    }
-    let store: any EPlanStoring
-    public init(store: any EPlanStoring) { self.store = store }
-
-    public func run(code raw: String) throws -> Result {
-        do {
-            let code = ThaiText.asciiDigits(raw.trimmingCharacters(in: .whitespaces))
-            guard let ref = try store.projectRef(code: code) else { throw AppError.unknownProject(code) }
-            return Result(project: ref, versions: try store.pinHistory(projectCode: code))
-        } catch { throw AppError.classify(error) }
-    }
-}

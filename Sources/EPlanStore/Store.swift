@@ -96,6 +96,7 @@ public final class Store {
         LAOFactsSchema.migration,
         RepairSchema.migration,
         VectorMetadataSchema.migration,
+        AccountSchema.migration,
     ]
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }

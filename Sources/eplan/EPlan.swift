@@ -27,7 +27,7 @@ struct EPlan: ParsableCommand {
                           "Every command takes --db PATH (default ./eplan.sqlite, or $EPLAN_DB) and --lang th|en"),
             version: EPlanVersion.string,
             subcommands: [Init.self, Boundaries.self, Laos.self, Plans.self, Projects.self, PinCommand.self, Pins.self,
-                          Where.self, Export.self, Report.self, Audit.self, Settings.self, Version.self])
+                          Where.self, Export.self, Report.self, Audit.self, Settings.self, Serve.self, Users.self, Tokens.self, Version.self])
     }
 
     static func main() {

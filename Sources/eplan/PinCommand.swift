@@ -146,8 +146,9 @@ struct Pins: ParsableCommand {
         var format: OutputFormat = .text
 
         func run() throws {
-            let result = try PinHistory(store: try global.openStore(readOnly: true)).run(code: project)
-            let (ref, history) = (result.project, result.versions)
+            let result = try ShowPinHistory(store: try global.openStore(readOnly: true), context: try global.context(by: nil))
+                .run(PinHistoryRequest(projectCode: project))
+            let ref = result.project, history = result.versions
             switch format {
             case .json:
                 print("[" + history.map(PinsOutput.json).joined(separator: ",") + "]")
@@ -236,27 +237,7 @@ struct Pins: ParsableCommand {
 }
 
 enum PinsOutput {
-    static func json(_ p: PinRecord) -> String {
-        let fields = [
-            "\"project\":\(JSONText.string(p.projectCode))",
-            "\"version\":\(p.version)",
-            "\"current\":\(p.isCurrent)",
-            "\"pinned_at\":\(JSONText.string(p.pinnedAt))",
-            "\"pinned_by\":\(JSONText.string(p.pinnedBy))",
-            "\"input\":\(JSONText.string(p.rawInput))",
-            "\"input_crs\":\"EPSG:\(p.inputCRS)\"",
-            "\"status\":\"\(p.status.rawValue)\"",
-            "\"tolerance_m\":\(JSONText.number(p.toleranceM, decimals: 2))",
-            "\"distance_outside_m\":\(p.distanceOutsideM.map { JSONText.number($0, decimals: 2) } ?? "null")",
-            "\"outside_fraction\":\(p.outsideFraction.map { JSONText.number($0, decimals: 6) } ?? "null")",
-            "\"found_lao\":\(p.foundLAOCode.map(JSONText.string) ?? "null")",
-            "\"found_tambon\":\(p.foundTambonCode.map(JSONText.string) ?? "null")",
-            "\"found_amphoe\":\(p.foundAmphoeCode.map(JSONText.string) ?? "null")",
-            "\"messages\":[\(p.messages.map { JSONText.string($0.text()) }.joined(separator: ","))]",
-            "\"geometry\":\(GeoJSONGeometry.encode(p.geometry))",
-        ]
-        return "{" + fields.joined(separator: ",") + "}"
-    }
+    static func json(_ p: PinRecord) -> String { p.json() }
 
     static func projectJSON(_ p: ProjectRef) -> String {
         "{\"code\":\(JSONText.string(p.code)),\"lao\":\(JSONText.string(p.laoCode)),\"plan_year\":\(p.planYear),\"kind\":\(JSONText.string(p.kind)),\"name_th\":\(JSONText.string(p.nameTH))}"

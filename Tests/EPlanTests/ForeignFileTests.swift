@@ -123,6 +123,7 @@ final class ForeignFileTests: CLITestCase {
         XCTAssertEqual(try eplan(["audit", "pins", "--db", v4]).status, 0)
         XCTAssertEqual(try Database(path: v4, readOnly: true).userVersion(), Store.latestVersion)
         XCTAssertEqual(try Database(path: v4, readOnly: true).applicationID(), StoreFile.applicationID)
+        XCTAssertEqual(try eplan(["settings", "set", "pin.tolerance_m", "40", "--db", v4]).status, 0)
     }
 
     func testLookAlikeIsNotTakenForAnOlderStore() throws {

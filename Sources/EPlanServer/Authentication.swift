@@ -1,0 +1,195 @@
+import EPlanApp
+import EPlanDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Who is asking: a session cookie (with its CSRF token on writes), a bearer token, or
+/// HTTP Basic. Password checks are limited: 5 failures for one account or one address
+/// within 15 minutes answer 429 until the oldest of them is 15 minutes old. Failures and
+/// logins are written to the store's account audit, so several server processes share the limit.
+final class Authenticator: Sendable {
+    static let sessionCookie = "eplan_session"
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+    static let failureLimit = 5
+    static let failureWindow: Double = 15 * 60
+    /// How long a verified Basic credential is trusted without a new bcrypt.
+    static let basicCacheSeconds: Double = 60
+
+    let config: ServerConfig
+    /// SHA-256 of "name:password" → the account and when it was verified.
+    private let basicCache = Mutex<[String: (actor: Actor, at: Date)]>([:])
+
+    init(config: ServerConfig) { self.config = config }
+
+    /// The actor of a request, or a problem (401, 403 for a missing CSRF token, 429).
+    func authenticate(_ request: Request, address: String?) async throws -> Actor {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1).map(String.init)
+            let scheme = parts.first?.lowercased() ?? "", value = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            switch scheme {
+            case "bearer": return try await bearer(value)
+            case "basic": return try await basic(value, address: address)
+            default: throw Self.unauthenticated(Message(th: "รองรับ Authorization แบบ Bearer และ Basic เท่านั้น", en: "only Bearer and Basic authorization are supported"))
+            }
+        }
+        if let session = Self.cookie(Self.sessionCookie, in: request) {
+            return try await cookie(session, request: request)
+        }
+        throw Self.unauthenticated(Message(th: "ต้องเข้าสู่ระบบ (POST /api/v1/login) หรือส่ง Authorization: Bearer หรือ Basic",
+                                           en: "log in (POST /api/v1/login) or send Authorization: Bearer or Basic"))
+    }
+
+    private func bearer(_ token: String) async throws -> Actor {
+        guard Self.isWellFormedToken(token) else {
+            throw Self.unauthenticated(Message(th: "โทเค็นผิดรูปแบบ", en: "the token is malformed"))
+        }
+        let hash = Secrets.sha256Hex(token), config = self.config
+        let account = try await offload { try config.openStore().accountForToken(hash: hash, at: Date()) }
+        guard let account, let actor = Actor(account: account) else {
+            throw Self.unauthenticated(Message(th: "โทเค็นไม่ถูกต้อง หมดอายุ หรือถูกเพิกถอนแล้ว", en: "the token is unknown, expired or revoked"))
+        }
+        return actor
+    }
+
+    private func basic(_ encoded: String, address: String?) async throws -> Actor {
+        guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8),
+              let colon = text.firstIndex(of: ":") else {
+            throw Self.unauthenticated(Message(th: "ข้อมูล Basic ผิดรูปแบบ", en: "malformed Basic credentials"))
+        }
+        let name = String(text[..<colon]), password = String(text[text.index(after: colon)...])
+        let key = Secrets.sha256Hex(text), now = Date()
+        if let hit = basicCache.withLock({ $0[key] }), now.timeIntervalSince(hit.at) < Self.basicCacheSeconds { return hit.actor }
+        let account = try await verifyPassword(name: name, password: password, address: address, how: "basic")
+        guard let actor = Actor(account: account) else { throw Self.badCredentials() }
+        basicCache.withLock { cache in
+            cache = cache.filter { now.timeIntervalSince($0.value.at) < Self.basicCacheSeconds }
+            cache[key] = (actor, now)
+        }
+        return actor
+    }
+
+    private func cookie(_ session: String, request: Request) async throws -> Actor {
+        let hash = Secrets.sha256Hex(session), config = self.config
+        let found = try await offload { try config.openStore().accountForSession(idHash: hash, at: Date()) }
+        guard let found, let actor = Actor(account: found.account) else {
+            throw Self.unauthenticated(Message(th: "การเข้าสู่ระบบหมดอายุหรือไม่ถูกต้อง โปรดเข้าสู่ระบบใหม่", en: "the session is expired or unknown; log in again"))
+        }
+        // A cookie is sent by the browser on its own: a write must also prove it comes
+        // from our page by echoing the session's CSRF token.
+        if ![.get, .head, .options].contains(request.method) {
+            guard let echoed = request.headers[Self.csrfHeader], Self.constantTimeEqual(echoed, found.csrfToken) else {
+                throw Problem(.csrf, Message(th: "การเขียนด้วยคุกกี้ต้องส่ง X-CSRF-Token ที่ได้จากการเข้าสู่ระบบ",
+                                             en: "a write with the session cookie must send the X-CSRF-Token given at login"), field: "X-CSRF-Token")
+            }
+        }
+        return actor
+    }
+
+    /// A new session for a correct name and password.
+    func login(name: String, password: String, address: String?) async throws -> (session: String, csrf: String, account: AccountRecord, expires: String) {
+        let account = try await verifyPassword(name: name, password: password, address: address, how: "login")
+        let session = Secrets.randomToken(), csrf = Secrets.randomToken(), config = self.config
+        let expires = Date().addingTimeInterval(config.sessionSeconds)
+        try await offload {
+            try config.openStore().addSession(idHash: Secrets.sha256Hex(session), account: account.id, csrfToken: csrf, at: Date(), expires: expires)
+        }
+        return (session, csrf, account, AccountClock.iso(expires))
+    }
+
+    /// Ends the request's cookie session, if it came with one (the CSRF check has passed).
+    func logout(_ request: Request, actor: Actor, address: String?) async throws {
+        guard let session = Self.cookie(Self.sessionCookie, in: request) else { return }
+        let hash = Secrets.sha256Hex(session), config = self.config
+        try await offload {
+            let store = try config.openStore()
+            if try store.deleteSession(idHash: hash) {
+                try store.recordAccountEvent("logout", account: actor.name, address: address, at: Date())
+            }
+        }
+    }
+
+    /// bcrypt check with the failure limit; success and failure are audited.
+    func verifyPassword(name: String, password: String, address: String?, how: String) async throws -> AccountRecord {
+        let config = self.config
+        let outcome: Result<AccountRecord, Problem> = try await offload {
+            let store = try config.openStore(), now = Date()
+            if let retry = try Self.retryAfter(store, name: name, address: address, now: now) { return .failure(Self.tooMany(retry)) }
+            let account = try store.account(named: name)
+            // Without an account, still spend one bcrypt: the time must not tell which names exist.
+            let ok = Secrets.verifyPassword(password, hash: account?.passwordHash ?? Self.dummyHash)
+            guard ok, let account, !account.disabled else {
+                try store.recordAccountEvent("login_failed", account: name, address: address, detail: how, at: now)
+                return .failure(Self.badCredentials())
+            }
+            try store.recordAccountEvent("login", account: name, address: address, detail: how, at: now)
+            return .success(account)
+        }
+        return try outcome.get()
+    }
+
+    /// Seconds until another try is allowed, or nil when under the limit.
+    private static func retryAfter(_ store: Store, name: String, address: String?, now: Date) throws -> Int? {
+        let since = now.addingTimeInterval(-failureWindow)
+        let byAccount = try store.accountEventTimes("login_failed", account: name, address: nil, since: since)
+        let byAddress = address == nil ? [] : try store.accountEventTimes("login_failed", account: nil, address: address, since: since)
+        let f = ISO8601DateFormatter()
+        let waits = [byAccount, byAddress].filter { $0.count >= failureLimit }.compactMap { times -> Double? in
+            // The failure that must age out for the count to drop below the limit.
+            guard let d = f.date(from: times[times.count - failureLimit]) else { return nil }
+            return d.addingTimeInterval(failureWindow).timeIntervalSince(now)
+        }
+        guard let wait = waits.max() else { return nil }
+        return max(1, Int(wait.rounded(.up)))
+    }
+
+    /// A bcrypt hash of a random text: for names with no account.
+    private static let dummyHash = Secrets.hashPassword(Secrets.randomToken())
+
+    static func isWellFormedToken(_ token: String) -> Bool {
+        token.count == 43 && token.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || $0 == "-" || $0 == "_" }
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func cookie(_ name: String, in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if kv.count == 2, kv[0] == name { return kv[1] }
+            }
+        }
+        return nil
+    }
+
+    static func unauthenticated(_ detail: Message) -> Problem {
+        Problem(.unauthenticated, detail, field: "Authorization", headers: [.wwwAuthenticate: "Bearer, Basic realm=\"eplan\", charset=\"UTF-8\""])
+    }
+
+    static func badCredentials() -> Problem {
+        unauthenticated(Message(th: "ชื่อบัญชีหรือรหัสผ่านไม่ถูกต้อง", en: "wrong account name or password"))
+    }
+
+    static func tooMany(_ seconds: Int) -> Problem {
+        Problem(.tooManyAttempts, Message(th: "เข้าสู่ระบบผิด \(failureLimit) ครั้งภายใน 15 นาที ลองใหม่ได้ใน \(seconds) วินาที",
+                                          en: "\(failureLimit) failed logins within 15 minutes; try again in \(seconds) seconds"),
+                headers: [.retryAfter: String(seconds)])
+    }
+}
+
+/// Sets the context's actor for every route below it, or answers 401/403/429.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = EPlanRequestContext
+    let authenticator: Authenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.actor = try await authenticator.authenticate(request, address: context.address)
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,52 @@
+import EPlanApp
+import EPlanDomain
+import Foundation
+import Hummingbird
+
+/// One request's context: who is asking (set by `AuthMiddleware`) and from where.
+public struct EPlanRequestContext: Hummingbird.RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated account; nil before authentication and on public routes.
+    public var actor: Actor?
+    /// The client's IP address, for the failed-login limit and the audit.
+    public let address: String?
+
+    /// Request bodies are limited to 1 MiB (a pin is a few hundred bytes).
+    public var maxUploadSize: Int { ServerConfig.bodyLimit }
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        address = source.channel.remoteAddress?.ipAddress
+    }
+}
+
+/// How `eplan serve` was started.
+public struct ServerConfig: Sendable {
+    public static let bodyLimit = 1 << 20
+    /// The store file; opened anew for every request (a Store is one SQLite connection, not Sendable).
+    public var storePath: String
+    public var host: String
+    public var port: Int
+    /// The address users reach the service at; https makes the session cookie `Secure`.
+    public var publicURL: String?
+    /// How long a login session lasts.
+    public var sessionSeconds: Double = 12 * 3600
+
+    public init(storePath: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
+        self.storePath = storePath; self.host = host; self.port = port; self.publicURL = publicURL
+    }
+
+    var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+
+    /// A connection of this request's own: SQLite waits up to 5 s for a lock (busy
+    /// timeout), then the failure is a store problem (503), never a 500.
+    func openStore() throws -> Store { try Store(path: storePath, readOnly: false, create: false) }
+}
+
+/// Runs blocking work (SQLite, bcrypt) off Swift's cooperative threads, which are as many
+/// as the cores: a bcrypt or a busy wait there would stall every other request.
+func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}

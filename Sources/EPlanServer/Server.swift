@@ -1,0 +1,29 @@
+import EPlanApp
+import EPlanDomain
+import Foundation
+import Hummingbird
+import Logging
+
+/// `eplan serve`: the HTTP service on one store.
+public enum EPlanServer {
+    /// Listens until SIGTERM or SIGINT, then stops gracefully: requests in flight finish
+    /// (a pin is answered only after its commit). `announce` gets the real address once
+    /// listening (with port 0, the port the system chose).
+    public static func run(_ config: ServerConfig, announce: @escaping @Sendable (String) -> Void) async throws {
+        // Brings the store's schema up to date once, before any request opens it.
+        _ = try config.openStore()
+        var logger = Logger(label: "eplan.serve")
+        logger.logLevel = .notice
+        let app = Application(
+            router: EPlanRoutes.router(config),
+            // An idle keep-alive connection is closed after a minute: idle clients cannot pile up.
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "eplan"),
+            onServerRunning: { channel in
+                let address = channel.localAddress
+                announce("\(address?.ipAddress ?? config.host):\(address?.port ?? config.port)")
+            },
+            logger: logger)
+        try await app.runService()
+    }
+}
