@@ -154,14 +154,7 @@ extension Database {
         \(fieldInfosTable("geometry_columns_field_infos", "f_table_name", "f_geometry_column", "gcfld_infos", "geometry_columns"))
         \(fieldInfosTable("views_geometry_columns_field_infos", "view_name", "view_geometry", "vwgcfld_infos", "views_geometry_columns"))
         \(fieldInfosTable("virts_geometry_columns_field_infos", "virt_name", "virt_geometry", "vrtgcfld_infos", "virts_geometry_columns"))
-        CREATE TABLE IF NOT EXISTS geometry_columns_time (
-            f_table_name TEXT NOT NULL,
-            f_geometry_column TEXT NOT NULL,
-            last_insert TIMESTAMP NOT NULL DEFAULT '0000-01-01T00:00:00.000Z',
-            last_update TIMESTAMP NOT NULL DEFAULT '0000-01-01T00:00:00.000Z',
-            last_delete TIMESTAMP NOT NULL DEFAULT '0000-01-01T00:00:00.000Z',
-            CONSTRAINT pk_gc_time PRIMARY KEY (f_table_name, f_geometry_column),
-            CONSTRAINT fk_gc_time FOREIGN KEY (f_table_name, f_geometry_column) REFERENCES geometry_columns (f_table_name, f_geometry_column) ON DELETE CASCADE);
+        -- geometry_columns_time: made by step 1 (SpatialSchema), with geometry_columns.
         CREATE TABLE IF NOT EXISTS geometry_columns_auth (
             f_table_name TEXT NOT NULL,
             f_geometry_column TEXT NOT NULL,

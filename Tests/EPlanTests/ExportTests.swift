@@ -471,7 +471,6 @@ final class ExportTests: CLITestCase {
         for g in samples {
             let blob = SpatiaLiteBlob.encode(g, srid: 4326)!
             var jw = ByteWriter(capacity: 16), ww = ByteWriter(capacity: 16)
-            defer { jw.deallocate(); ww.deallocate() }
             try blob.withUnsafeBytes {
                 try BlobGeometryWriter(syntax: .geoJSON, precision: 7).write($0, into: &jw)
                 try BlobGeometryWriter(syntax: .wkt, precision: 7).write($0, into: &ww)
@@ -490,7 +489,6 @@ final class ExportTests: CLITestCase {
         var bad = SpatiaLiteBlob.encode(.lineString([c(0, 0), c(1, 1)]), srid: 4326)!
         bad[43] = 99
         var out = ByteWriter(capacity: 16)
-        defer { out.deallocate() }
         XCTAssertThrowsError(try bad.withUnsafeBytes { try BlobGeometryWriter(syntax: .geoJSON, precision: 7).write($0, into: &out) })
     }
 

@@ -331,7 +331,7 @@ final class StoreGISClientTests: CLITestCase {
             }
         }
         let store = try Store(path: db)
-        XCTAssertEqual(try store.schemaVersion(), 5)
+        XCTAssertEqual(try store.schemaVersion(), Store.latestVersion)
         let d = store.database
         for table in ["geometry_columns_auth", "geometry_columns_statistics", "geometry_columns_field_infos", "geometry_columns_time",
                       "views_geometry_columns", "views_geometry_columns_auth", "views_geometry_columns_statistics",

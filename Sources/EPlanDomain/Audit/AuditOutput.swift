@@ -197,7 +197,7 @@ public final class AuditStreamWriter {
         }
     }
 
-    deinit { buffer.deallocate() }
+
 
     private func text(_ s: String) { buffer.append(Array(s.utf8)) }
 

@@ -5,7 +5,9 @@ import Foundation
 /// A growable byte buffer over raw memory: appends are a capacity check and a store, with no
 /// reference counting or uniqueness checks (the row loop appends a few hundred times per
 /// feature). The owner calls `deallocate()`.
-public struct ByteWriter {
+/// One owner of a growing byte buffer: `~Copyable`, so two copies can never free or grow the
+/// same memory; it is freed when its owner ends.
+public struct ByteWriter: ~Copyable {
     public internal(set) var base: UnsafeMutablePointer<UInt8>
     public internal(set) var count = 0
     public private(set) var capacity: Int
@@ -15,7 +17,7 @@ public struct ByteWriter {
         base = .allocate(capacity: self.capacity)
     }
 
-    public func deallocate() { base.deallocate() }
+    deinit { base.deallocate() }
 
     @inline(__always) mutating func reserve(_ n: Int) {
         if count &+ n > capacity { grow(n) }
@@ -122,7 +124,6 @@ struct DecimalWriter {
     /// For tests and small callers.
     func string(_ v: Double) -> String {
         var w = ByteWriter(capacity: 64)
-        defer { w.deallocate() }
         write(v, into: &w)
         return String(decoding: w.array, as: UTF8.self)
     }

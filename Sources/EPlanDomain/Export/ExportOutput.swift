@@ -74,10 +74,11 @@ public final class ExportOutput {
         writer = ByteWriter(capacity: ExportOutput.chunkSize + 256 * 1024)
     }
 
-    deinit {
-        discard()
-        writer.deallocate()
-    }
+    deinit { discard() }
+
+    /// The buffer lent to an exporter for a whole export (`ByteWriter` is `~Copyable`: it is
+    /// borrowed in place, never copied out).
+    public func withWriter<T>(_ body: (inout ByteWriter) throws -> T) rethrows -> T { try body(&writer) }
 
     /// Appends bytes (for small writes; the exporter appends to `writer` directly).
     public func write(_ bytes: [UInt8]) { writer.append(bytes) }

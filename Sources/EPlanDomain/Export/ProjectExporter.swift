@@ -26,7 +26,6 @@ public final class ProjectExporter {
     func laoFragments(json: Bool) throws -> (bytes: [UInt8], ranges: [Int64: Range<Int>]) {
         let cols = ProjectExporter.columns
         var w = ByteWriter(capacity: 1 << 16)
-        defer { w.deallocate() }
         var ranges: [Int64: Range<Int>] = [:]
         try store.forEachExportLAO { id, text in
             let start = w.count
@@ -92,30 +91,30 @@ public final class ProjectExporter {
         let pieces = try ConstantPieces(columns: ProjectExporter.columns, lao: try laoFragments(json: format != .csv))
         let geometry = BlobGeometryWriter(syntax: format == .csv ? .wkt : .geoJSON, precision: precision)
         var summary = Summary(features: 0, pinned: 0, bytes: 0)
-        var w = output.writer
-        defer { output.writer = w }
-        writeHeader(&w)
-        try pieces.withPointers { p in
-            var row = RowWriter(exporter: self, pieces: p, geometry: geometry)
-            while try rows.step() {
-                let geom = rows.geometry
-                // The exact envelope test for --bbox (no geometry: only with --include-unpinned).
-                if let bbox = r.bbox, let geom, let e = try? BlobGeometryWriter.envelope(geom), !e.intersects(bbox) { continue }
-                let mark = w.count
-                do {
-                    let pinned = format == .csv ? try row.csv(rows, geom, into: &w)
-                                                : try row.json(rows, geom, first: summary.features == 0, into: &w)
-                    if pinned { summary.pinned += 1 }
-                } catch is SpatiaLiteBlobError {
-                    w.count = mark
-                    throw ExportError(.badGeometry(project: rows.code ?? "?"))
+        try output.withWriter { w in
+            writeHeader(&w)
+            try pieces.withPointers { p in
+                var row = RowWriter(exporter: self, pieces: p, geometry: geometry)
+                while try rows.step() {
+                    let geom = rows.geometry
+                    // The exact envelope test for --bbox (no geometry: only with --include-unpinned).
+                    if let bbox = r.bbox, let geom, let e = try? BlobGeometryWriter.envelope(geom), !e.intersects(bbox) { continue }
+                    let mark = w.count
+                    do {
+                        let pinned = format == .csv ? try row.csv(rows, geom, into: &w)
+                                                    : try row.json(rows, geom, first: summary.features == 0, into: &w)
+                        if pinned { summary.pinned += 1 }
+                    } catch is SpatiaLiteBlobError {
+                        w.count = mark
+                        throw ExportError(.badGeometry(project: rows.code ?? "?"))
+                    }
+                    summary.features += 1
+                    if w.count >= ExportOutput.chunkSize { try output.flush(&w) }
                 }
-                summary.features += 1
-                if w.count >= ExportOutput.chunkSize { try output.flush(&w) }
             }
+            if format == .geojson { w.literal(summary.features == 0 ? "]}\n" : "\n]}\n") }
+            try output.flush(&w)
         }
-        if format == .geojson { w.literal(summary.features == 0 ? "]}\n" : "\n]}\n") }
-        try output.flush(&w)
         summary.bytes = output.bytesWritten
         return summary
     }
