@@ -393,78 +393,28 @@ final class AuditRun: @unchecked Sendable {
 
     // MARK: Phase 2: children against parents
 
+    /// Per parent: what its children do to it (results of one parent's check).
+    struct ParentResult {
+        var exact = false, sameLines = false, suspect = false
+        var confined: [(Int, Int, Double)] = []
+        var reassigned: [(Int, Int)] = []
+    }
+
+    /// Children against their parents: unknown parents, gaps, children outside or under the
+    /// wrong parent. Each parent is checked on its own (on every worker), then the results
+    /// are gathered, and parents that received a wrongly coded child get their gaps again.
     func checkParents(parents: [Int], children: [Int], parentLevel: BoundaryLevel, childLevel: BoundaryLevel) throws {
-        var parentByCode: [String: Int] = [:]
-        for p in parents { parentByCode[units[p].code] = p }
-        var childrenOf: [Int: [Int]] = [:]
         let reportChildren = input.report.contains(childLevel)
         let reportParents = input.report.contains(parentLevel) || reportChildren
-        for c in children where working[c] != nil {
-            let code = units[c].parentCode ?? ""
-            if let p = parentByCode[code] { childrenOf[p, default: []].append(c); continue }
-            if reportChildren {
-                let at = (try? GEOSGeometry(working[c]!, context: workers[0].geos).pointOnSurface) ?? nil
-                workers[0].findings.append(Finding(kind: .unknownParent, table: units[c].table, codes: [units[c].code, code],
-                    message: Message(th: "\(childLevel.nameTH) \(units[c].code): ไม่พบ\(parentLevel.nameTH)รหัส '\(code)'",
-                                     en: "\(childLevel.rawValue) \(units[c].code): no \(parentLevel.rawValue) with code '\(code)'"),
-                    location: at, geometry: at.map { .point($0) }))
-            }
-        }
+        let childrenOf = groupChildren(children, parents: parents, parentLevel: parentLevel, childLevel: childLevel, report: reportChildren)
         let parentList = parents.filter { working[$0] != nil }
-        let childrenByParent = childrenOf
-        // Per parent: union, gap, children outside. Results per parent index.
-        struct ParentResult { var exact = false; var sameLines = false; var suspect = false; var confined: [(Int, Int, Double)] = []; var reassigned: [(Int, Int)] = [] }
         var results = [ParentResult](repeating: ParentResult(), count: parentList.count)
         try results.withUnsafeMutableBufferPointer { out in
             let out = Parallel.DisjointWrites(out)
             try parallel(parentList.count) { w, i in
                 let p = parentList[i]
-                let kids = childrenByParent[p] ?? []
-                var r = ParentResult()
-                guard let pg = try w.geometry(p, working) else { return }
-                if kids.isEmpty {
-                    if reportParents { try gapFindings(w, parent: p, gap: pg) }
-                    out[i] = r
-                    return
-                }
-                // Fast exact path: the children's boundary chains add up to the parent's.
-                if auditor.useBounds, Self.chainsCancel(parent: working[p]!, children: kids.map { working[$0]! }) {
-                    r.confined = kids.map { ($0, p, 0) }
-                    r.exact = true
-                    out[i] = r
-                    return
-                }
-                // The same lines with other vertices (layers densified or edited apart):
-                // without their collinear vertices the chains cancel, within a bound.
-                if auditor.useBounds, let bound = Self.sameLinesBound(parent: working[p]!, children: kids.map { working[$0]! }),
-                   bound * BoundaryAuditor.maxM2PerDeg2 < minArea / 4 {
-                    r.confined = kids.map { ($0, p, bound * BoundaryAuditor.maxM2PerDeg2) }
-                    r.sameLines = true
-                    out[i] = r
-                    return
-                }
-                let parts = try kids.compactMap { try w.geometry($0, working) }
-                let union: GEOSGeometry
-                if parts.count == 1 { union = parts[0] } else {
-                    let collection = try GEOSGeometry(.multiPolygon(kids.flatMap { Self.polygons(working[$0]!) }), context: w.geos)
-                    union = try collection.unaryUnion()
-                }
-                let unionArea = try union.area
-                let sum = kids.reduce(0.0) { $0 + areaDeg2[$1] }
-                r.suspect = sum - unionArea >= pruneDeg2
-                if reportParents { try gapFindings(w, parent: p, gap: try pg.difference(with: union)) }
-                let outside = try union.difference(with: pg)
-                if try outside.area < pruneDeg2 {
-                    r.confined = kids.map { ($0, p, minArea / 4) }
-                } else {
-                    for c in kids {
-                        let (confined, actual) = try checkChild(w, child: c, parent: p, parents: parentList,
-                                                                report: reportChildren, parentLevel: parentLevel)
-                        if confined { r.confined.append((c, p, minArea / 4)) }
-                        if let a = actual { r.reassigned.append((c, a)) }
-                    }
-                }
-                out[i] = r
+                out[i] = try checkParent(w, p, kids: childrenOf[p] ?? [], parents: parentList, parentLevel: parentLevel,
+                                         reportParents: reportParents, reportChildren: reportChildren)
             }
         }
         var regap = Set<Int>()
@@ -475,8 +425,78 @@ final class AuditRun: @unchecked Sendable {
             for (c, a) in r.reassigned { reassigned[c] = a; regap.insert(a) }
         }
         guard !regap.isEmpty, reportParents else { return }
-        // A child found in another parent fills that parent's gap: drop the gap findings
-        // there and recompute them with the child counted in.
+        try recomputeGaps(of: regap, childrenOf: childrenOf, parentLevel: parentLevel)
+    }
+
+    /// Children by parent id; a child whose parent code no parent has is an `unknown_parent`.
+    private func groupChildren(_ children: [Int], parents: [Int], parentLevel: BoundaryLevel, childLevel: BoundaryLevel,
+                               report: Bool) -> [Int: [Int]] {
+        var parentByCode: [String: Int] = [:]
+        for p in parents { parentByCode[units[p].code] = p }
+        var childrenOf: [Int: [Int]] = [:]
+        for c in children where working[c] != nil {
+            let code = units[c].parentCode ?? ""
+            if let p = parentByCode[code] { childrenOf[p, default: []].append(c); continue }
+            guard report else { continue }
+            let at = (try? GEOSGeometry(working[c]!, context: workers[0].geos).pointOnSurface) ?? nil
+            workers[0].findings.append(Finding(kind: .unknownParent, table: units[c].table, codes: [units[c].code, code],
+                message: Message(th: "\(childLevel.nameTH) \(units[c].code): ไม่พบ\(parentLevel.nameTH)รหัส '\(code)'",
+                                 en: "\(childLevel.rawValue) \(units[c].code): no \(parentLevel.rawValue) with code '\(code)'"),
+                location: at, geometry: at.map { .point($0) }))
+        }
+        return childrenOf
+    }
+
+    /// One parent: cleared at once when its children tile it exactly or by the same lines
+    /// (within a bound), else through GEOS (union, gap, children outside or elsewhere).
+    private func checkParent(_ w: AuditWorker, _ p: Int, kids: [Int], parents: [Int], parentLevel: BoundaryLevel,
+                             reportParents: Bool, reportChildren: Bool) throws -> ParentResult {
+        var r = ParentResult()
+        guard let pg = try w.geometry(p, working) else { return r }
+        if kids.isEmpty {
+            if reportParents { try gapFindings(w, parent: p, gap: pg) }
+            return r
+        }
+        // Fast exact path: the children's boundary chains add up to the parent's.
+        if auditor.useBounds, Self.chainsCancel(parent: working[p]!, children: kids.map { working[$0]! }) {
+            r.confined = kids.map { ($0, p, 0) }
+            r.exact = true
+            return r
+        }
+        // The same lines with other vertices (layers densified or edited apart):
+        // without their collinear vertices the chains cancel, within a bound.
+        if auditor.useBounds, let bound = Self.sameLinesBound(parent: working[p]!, children: kids.map { working[$0]! }),
+           bound * BoundaryAuditor.maxM2PerDeg2 < minArea / 4 {
+            r.confined = kids.map { ($0, p, bound * BoundaryAuditor.maxM2PerDeg2) }
+            r.sameLines = true
+            return r
+        }
+        let union = try childrenUnion(w, kids)
+        let sum = kids.reduce(0.0) { $0 + areaDeg2[$1] }
+        r.suspect = sum - (try union.area) >= pruneDeg2
+        if reportParents { try gapFindings(w, parent: p, gap: try pg.difference(with: union)) }
+        if try union.difference(with: pg).area < pruneDeg2 {
+            r.confined = kids.map { ($0, p, minArea / 4) }
+            return r
+        }
+        for c in kids {
+            let (confined, actual) = try checkChild(w, child: c, parent: p, parents: parents, report: reportChildren, parentLevel: parentLevel)
+            if confined { r.confined.append((c, p, minArea / 4)) }
+            if let a = actual { r.reassigned.append((c, a)) }
+        }
+        return r
+    }
+
+    /// The union of some children's working geometries (GEOS unary union).
+    private func childrenUnion(_ w: AuditWorker, _ kids: [Int]) throws -> GEOSGeometry {
+        let parts = try kids.compactMap { try w.geometry($0, working) }
+        if parts.count == 1 { return parts[0] }
+        return try GEOSGeometry(.multiPolygon(kids.flatMap { Self.polygons(working[$0]!) }), context: w.geos).unaryUnion()
+    }
+
+    /// A child found in another parent fills that parent's gap: drop the gap findings there
+    /// and compute them again with the child counted in.
+    private func recomputeGaps(of regap: Set<Int>, childrenOf: [Int: [Int]], parentLevel: BoundaryLevel) throws {
         let regapCodes = Set(regap.map { units[$0].code })
         for w in workers {
             w.findings.removeAll { $0.kind == .gap && $0.table == parentLevel.table && regapCodes.contains($0.codes.first ?? "") }
