@@ -124,6 +124,35 @@ struct Lexeme {
 private func isDigit(_ s: [Unicode.Scalar], _ k: Int) -> Bool { k < s.count && ("0"..."9").contains(s[k]) }
 private func isLetter(_ c: Unicode.Scalar) -> Bool { ("A"..."Z").contains(c) || ("a"..."z").contains(c) }
 
+/// A number starting at `start` (its sign, if any, there; its digits or point at `j`):
+/// digits, thousands groups when `grouping`, a fraction. Returns it and where it ends.
+private func lexNumber(_ s: [Unicode.Scalar], from start: Int, digitsAt i: Int, grouping: Bool) -> (Number, Int) {
+    var j = i
+    var digits = ""
+    while isDigit(s, j) { digits.unicodeScalars.append(s[j]); j += 1 }
+    if grouping, (1...3).contains(digits.count) {
+        while j < s.count, s[j] == ",", isDigit(s, j + 1), isDigit(s, j + 2), isDigit(s, j + 3), !isDigit(s, j + 4) {
+            digits.unicodeScalars.append(contentsOf: s[(j + 1)...(j + 3)])
+            j += 4
+        }
+    }
+    var frac = ""
+    var hasDot = false
+    if j < s.count, s[j] == "." {
+        hasDot = true; j += 1
+        while isDigit(s, j) { frac.unicodeScalars.append(s[j]); j += 1 }
+    }
+    let text = (digits.isEmpty ? "0" : digits) + (frac.isEmpty ? "" : "." + frac)
+    let magnitude = Double(text) ?? .infinity
+    let sign = s[start]
+    let negative = sign == "-"
+    let shown = String(String.UnicodeScalarView(s[start..<j]))
+    let significant = digits.drop(while: { $0 == "0" }).count
+    return (Number(value: negative ? -magnitude : magnitude, text: shown, negative: negative,
+                   signed: sign == "-" || sign == "+", hasDot: hasDot, intDigits: digits.count,
+                   magnitudeDigits: significant), j)
+}
+
 /// `grouping`: read "1,848,000" as one number (see the rule on `CoordinateParser`).
 func lex(_ s: [Unicode.Scalar], grouping: Bool) -> [Lexeme] {
     var out: [Lexeme] = []
@@ -142,29 +171,8 @@ func lex(_ s: [Unicode.Scalar], grouping: Bool) -> [Lexeme] {
         var j = i
         if c == "-" || c == "+" { j += 1 }
         if isDigit(s, j) || (j < s.count && s[j] == "." && isDigit(s, j + 1)) {
-            var digits = ""
-            while isDigit(s, j) { digits.unicodeScalars.append(s[j]); j += 1 }
-            let intDigitsBeforeGroups = digits.count
-            if grouping, (1...3).contains(intDigitsBeforeGroups) {
-                while j < s.count, s[j] == ",", isDigit(s, j + 1), isDigit(s, j + 2), isDigit(s, j + 3), !isDigit(s, j + 4) {
-                    digits.unicodeScalars.append(contentsOf: s[(j + 1)...(j + 3)])
-                    j += 4
-                }
-            }
-            var frac = ""
-            var hasDot = false
-            if j < s.count, s[j] == "." {
-                hasDot = true; j += 1
-                while isDigit(s, j) { frac.unicodeScalars.append(s[j]); j += 1 }
-            }
-            let text = (digits.isEmpty ? "0" : digits) + (frac.isEmpty ? "" : "." + frac)
-            let magnitude = Double(text) ?? .infinity
-            let negative = c == "-"
-            let shown = String(String.UnicodeScalarView(s[start..<j]))
-            let significant = digits.drop(while: { $0 == "0" }).count
-            emit(.number(Number(value: negative ? -magnitude : magnitude, text: shown, negative: negative,
-                                signed: c == "-" || c == "+", hasDot: hasDot, intDigits: digits.count,
-                                magnitudeDigits: significant)), start, j)
+            let (number, end) = lexNumber(s, from: start, digitsAt: j, grouping: grouping)
+            emit(.number(number), start, end)
             continue
         }
         switch c {
