@@ -214,23 +214,41 @@ public struct CoordinateParser: Sendable {
         }
     }
 
+    /// One value of an easting/northing pair, with its label (E, N) when it has one.
+    private struct MetreValue { var value: Double; var range: Range<Int>; var label: String?; var text: String }
+
     private func readEastingNorthing(_ sc: Scanned, _ lx: ArraySlice<Lexeme>, crs: CRS, raw: String) throws -> ParsedCoordinate {
-        struct Comp { var value: Double; var range: Range<Int>; var label: String?; var text: String }
         let expectedPair = Message(th: " 2 ค่า (ตะวันออก เหนือ เป็นเมตร ใน \(crs.identifier))",
                                    en: "2 values (easting northing in metres, \(crs.identifier))")
         guard let first = lx.first, let last = lx.last else {
             throw CoordinateParseError.wrongCount(raw, found: 0, expected: expectedPair)
         }
-        let allText = sc.text(first.range.lowerBound..<last.range.upperBound)
+        let comps = try metreValues(sc, lx, crs: crs)
+        guard comps.count == 2 else {
+            throw CoordinateParseError.wrongCount(sc.text(first.range.lowerBound..<last.range.upperBound), found: comps.count, expected: expectedPair)
+        }
+        var e = comps[0], n = comps[1]
+        if e.label != nil, e.label == n.label {
+            throw CoordinateParseError.unexpected(sc.text(n.range), expected: Message(
+                th: "ป้าย E หนึ่งค่าและ N หนึ่งค่า", en: "one E and one N label"))
+        }
+        if e.label == "N" || n.label == "E" { swap(&e, &n) }
+        try checkMetreRange(sc, easting: e, northing: n, crs: crs)
+        return ParsedCoordinate(raw: raw, crs: crs, native: Coordinate(e.value, n.value))
+    }
+
+    /// The numbers of an easting/northing text, each with its E/N label written before
+    /// (`E 453809 N 1848266`) or after (`453809E 1848266N`) and an optional `m`.
+    private func metreValues(_ sc: Scanned, _ lx: ArraySlice<Lexeme>, crs: CRS) throws -> [MetreValue] {
         var prefixStyle = false
-        if case .word = first.tok { prefixStyle = true }
-        var comps: [Comp] = []
+        if case .word? = lx.first?.tok { prefixStyle = true }
+        var comps: [MetreValue] = []
         var pending: (label: String, start: Int)? = nil
         for l in lx {
             switch l.tok {
             case .number(let n):
                 let r = (pending?.start ?? l.range.lowerBound)..<l.range.upperBound
-                comps.append(Comp(value: n.value, range: r, label: pending?.label, text: n.text))
+                comps.append(MetreValue(value: n.value, range: r, label: pending?.label, text: n.text))
                 pending = nil
             case .metre where !comps.isEmpty:
                 comps[comps.count - 1].range = comps[comps.count - 1].range.lowerBound..<l.range.upperBound
@@ -261,15 +279,11 @@ public struct CoordinateParser: Sendable {
         if let pending {
             throw CoordinateParseError.unexpected(pending.label, expected: Message(th: "ตัวเลขหลังป้าย", en: "a number after the label"))
         }
-        guard comps.count == 2 else {
-            throw CoordinateParseError.wrongCount(allText, found: comps.count, expected: expectedPair)
-        }
-        var e = comps[0], n = comps[1]
-        if e.label != nil, e.label == n.label {
-            throw CoordinateParseError.unexpected(sc.text(n.range), expected: Message(
-                th: "ป้าย E หนึ่งค่าและ N หนึ่งค่า", en: "one E and one N label"))
-        }
-        if e.label == "N" || n.label == "E" { swap(&e, &n) }
+        return comps
+    }
+
+    /// UTM values within the zone's plausible range; Web Mercator within its square world.
+    private func checkMetreRange(_ sc: Scanned, easting e: MetreValue, northing n: MetreValue, crs: CRS) throws {
         for c in [e, n] where !c.value.isFinite { throw CoordinateParseError.notFinite(sc.text(c.range)) }
         if crs.utmZone != nil {
             guard (100_000...900_000).contains(e.value) else {
@@ -283,7 +297,6 @@ public struct CoordinateParser: Sendable {
             guard abs(e.value) <= limit else { throw CoordinateParseError.easting(e.value, sc.text(e.range), lo: "−20037508.34", hi: "20037508.34") }
             guard abs(n.value) <= limit else { throw CoordinateParseError.northing(n.value, sc.text(n.range), lo: "−20037508.34", hi: "20037508.34") }
         }
-        return ParsedCoordinate(raw: raw, crs: crs, native: Coordinate(e.value, n.value))
     }
 
     // MARK: Degrees
