@@ -175,7 +175,7 @@ public struct CoordinateParser: Sendable {
     private func parseZoneForm(_ sc: Scanned, raw: String) throws -> ParsedCoordinate {
         let lx = lex(sc.scalars, grouping: false)
         guard case .number(let z) = lx[0].tok, case .word(let band) = lx[1].tok else {
-            preconditionFailure("isZoneForm checked the shape")
+            preconditionFailure("isZoneForm checked the shape")  // cannot fire: only called when isZoneForm said so
         }
         let zoneText = sc.text(lx[0].range.lowerBound..<lx[1].range.upperBound)
         let zone = Int(z.value)

@@ -66,6 +66,8 @@ public final class GEOSContext {
         GEOSError(kind: kind, operation: operation, geosMessage: lastError)
     }
 
+    // The reader/writer constructors below fail only when GEOS cannot allocate (as
+    // GEOS_init_r): a trap there cannot be met by any input.
     var wktReader: OpaquePointer {
         if let p = wktReaderPtr { return p }
         guard let p = GEOSWKTReader_create_r(handle) else { preconditionFailure("GEOSWKTReader_create_r failed") }
