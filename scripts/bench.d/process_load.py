@@ -3,7 +3,7 @@ at once (as many as wrk's connections), the same requests as wrk's.
 
 Usage: process_load.py CONCURRENCY COUNT COMMANDS.json OUT.json
 COMMANDS.json: a list of argv lists; COUNT of them are run (cycling, in a fixed random
-order). Writes {"count", "seconds", "per_second", "p50_ms", "p99_ms", "failures"}.
+order). Writes {"count", "seconds", "per_second", "p50_ms", "p99_ms", "failures", "first_failure"}.
 """
 import json, random, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +15,8 @@ picked = [commands[rng.randrange(len(commands))] for _ in range(count)]
 
 def run(argv):
     t0 = time.perf_counter()
-    rc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-    return time.perf_counter() - t0, rc
+    r = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return time.perf_counter() - t0, r.returncode, r.stderr.strip()[-300:]
 
 t0 = time.perf_counter()
 with ThreadPoolExecutor(concurrency) as pool:
@@ -25,4 +25,5 @@ seconds = time.perf_counter() - t0
 lat = sorted(r[0] for r in results)
 pct = lambda p: lat[min(len(lat) - 1, int(round(p / 100 * len(lat))) - 1)] * 1000
 json.dump({"count": count, "seconds": seconds, "per_second": count / seconds, "p50_ms": pct(50), "p99_ms": pct(99),
-           "failures": sum(1 for r in results if r[1] != 0)}, open(out_path, "w"))
+           "failures": sum(1 for r in results if r[1] != 0),
+           "first_failure": next((f"exit {r[1]}: {r[2]}" for r in results if r[1] != 0), None)}, open(out_path, "w"))
