@@ -17,7 +17,12 @@ public struct WhereResult: Sendable {
 
 public struct LocatePlace {
     let store: any EPlanStoring
-    public init(store: any EPlanStoring) { self.store = store }
+    /// A long-lived caller's GEOS context and prepared boundaries (the service's readers).
+    let geos: GEOSContext?
+    let prepared: PreparedGeometryCache?
+    public init(store: any EPlanStoring, geos: GEOSContext? = nil, prepared: PreparedGeometryCache? = nil) {
+        self.store = store; self.geos = geos; self.prepared = prepared
+    }
 
     public func run(_ request: WhereRequest) throws -> WhereResult {
         do {
@@ -25,7 +30,7 @@ public struct LocatePlace {
             let parser = CoordinateParser(longitudeFirst: request.longitudeFirst, crs: try request.crs.map { try CRS(parsing: $0) })
             let parsed = try parser.parse(request.coordinate)
             let point = parsed.crs == .wgs84 ? parsed.native : try parsed.toWGS84(using: try proj.context())
-            let answer = try PlaceLookup(store: store, geos: GEOSContext()).locate(point, proj: proj.context)
+            let answer = try PlaceLookup(store: store, geos: geos ?? GEOSContext(), prepared: prepared).locate(point, proj: proj.context)
             return WhereResult(input: parsed, answer: answer)
         } catch { throw AppError.classify(error) }
     }

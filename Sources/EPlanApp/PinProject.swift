@@ -59,30 +59,48 @@ public struct PinResult: Sendable {
 public struct PinProject {
     let store: any EPlanStoring
     let context: RequestContext
+    /// A long-lived caller's GEOS context and prepared geometries, kept with its
+    /// connection across requests (the service's readers); nil makes fresh ones.
+    let geos: GEOSContext?
+    let prepared: PreparedGeometryCache?
 
-    public init(store: any EPlanStoring, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any EPlanStoring, context: RequestContext, geos: GEOSContext? = nil, prepared: PreparedGeometryCache? = nil) {
+        self.store = store; self.context = context; self.geos = geos; self.prepared = prepared
+    }
 
     public func run(_ request: PinRequest) throws -> PinResult {
+        do {
+            let checked = try pin(request)
+            guard let record = checked.record else { return checked.result(stored: nil) }
+            // Durable commit, no checkpoint on exit: see Store.skipCheckpointOnClose.
+            try store.skipCheckpointOnClose()
+            return checked.result(stored: try store.addPin(record))
+        } catch { throw AppError.classify(error) }
+    }
+
+    /// The read-only half of `run`: everything up to the write. The service runs it on many
+    /// connections at once and hands `CheckedPin.record` to one writer that commits many
+    /// pins in one transaction (see `CheckedPin`); what is stored, and by whom, is decided
+    /// here for both.
+    public func check(_ request: PinRequest) throws -> CheckedPin {
         do { return try pin(request) } catch { throw AppError.classify(error) }
     }
 
-    private func pin(_ request: PinRequest) throws -> PinResult {
+    private func pin(_ request: PinRequest) throws -> CheckedPin {
         let proj = LazyPROJ()
         let code = ThaiText.asciiDigits(request.projectCode.trimmingCharacters(in: .whitespaces))
         guard let ref = try store.projectRef(code: code) else { throw AppError.unknownProject(code) }
         try authorize(ref, force: request.force)
         let toleranceM = try request.toleranceM ?? store.pinToleranceM()
-        let validator = PinValidator(store: store, geos: GEOSContext(), proj: proj.context)
+        let validator = PinValidator(store: store, geos: geos ?? GEOSContext(), proj: proj.context, prepared: prepared)
         let candidate = try readLocation(request, proj: proj, validator: validator, project: ref)
         let verdict = try validator.validate(candidate, project: ref, toleranceM: toleranceM)
-        var stored: PinRecord? = nil
+        var record: PinRecord? = nil
         if !request.dryRun && (!verdict.isRefused || request.force) {
-            // Durable commit, no checkpoint on exit: see Store.skipCheckpointOnClose.
-            try store.skipCheckpointOnClose()
-            stored = try store.addPin(verdict.record(for: candidate, project: ref, by: context.actor.name))
+            record = verdict.record(for: candidate, project: ref, by: context.actor.name)
         }
-        return PinResult(project: ref, candidate: candidate, verdict: verdict, stored: stored,
-                         dryRun: request.dryRun, forced: request.force)
+        return CheckedPin(project: ref, candidate: candidate, verdict: verdict, record: record,
+                          dryRun: request.dryRun, forced: request.force)
     }
 
     private func authorize(_ ref: ProjectRef, force: Bool) throws {
@@ -133,6 +151,21 @@ public struct PinProject {
             let s = PinValidator.suggestSwap(other.geometry)
             throw PinInputError(th: e.message.th + " — " + s.th, en: e.message.en + " — " + s.en)
         }
+    }
+}
+
+/// A pin checked and ready to store: `record` is what the write must store (nil for a dry
+/// run or a refusal not forced). `result(stored:)` makes the answer once it is stored.
+public struct CheckedPin: Sendable {
+    public let project: ProjectRef
+    public let candidate: PinCandidate
+    public let verdict: PinVerdict
+    public let record: PinRecord?
+    public let dryRun: Bool
+    public let forced: Bool
+
+    public func result(stored: PinRecord?) -> PinResult {
+        PinResult(project: project, candidate: candidate, verdict: verdict, stored: stored, dryRun: dryRun, forced: forced)
     }
 }
 

@@ -46,7 +46,7 @@ final class Authenticator: Sendable {
             throw Self.unauthenticated(Message(th: "โทเค็นผิดรูปแบบ", en: "the token is malformed"))
         }
         let hash = Secrets.sha256Hex(token), config = self.config
-        let account = try await offload { try config.openStore().accountForToken(hash: hash, at: Date()) }
+        let account = try await config.stores.read { try $0.store.accountForToken(hash: hash, at: Date()) }
         guard let account, let actor = Actor(account: account) else {
             throw Self.unauthenticated(Message(th: "โทเค็นไม่ถูกต้อง หมดอายุ หรือถูกเพิกถอนแล้ว", en: "the token is unknown, expired or revoked"))
         }

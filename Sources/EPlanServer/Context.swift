@@ -23,8 +23,10 @@ public struct EPlanRequestContext: Hummingbird.RequestContext {
 /// How `eplan serve` was started.
 public struct ServerConfig: Sendable {
     public static let bodyLimit = 1 << 20
-    /// The store file; opened anew for every request (a Store is one SQLite connection, not Sendable).
-    public var storePath: String
+    /// The store file, as given at init.
+    public let storePath: String
+    /// Pooled reading connections and the pins' group-commit writer, on `storePath`.
+    public let stores: ServerStores
     public var host: String
     public var port: Int
     /// The address users reach the service at; https makes the session cookie `Secure`.
@@ -34,11 +36,12 @@ public struct ServerConfig: Sendable {
 
     public init(storePath: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
         self.storePath = storePath; self.host = host; self.port = port; self.publicURL = publicURL
+        stores = ServerStores(path: storePath)
     }
 
     var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
-    /// A connection of this request's own: SQLite waits up to 5 s for a lock (busy
+    /// A connection of this request's own (routes that are not yet on `stores`): SQLite waits up to 5 s for a lock (busy
     /// timeout), then the failure is a store problem (503), never a 500.
     func openStore() throws -> Store { try Store(path: storePath, readOnly: false, create: false) }
 }

@@ -71,7 +71,7 @@ public enum EPlanRoutes {
         let query = request.uri.queryParameters
         guard let at = query.get("at"), !at.isEmpty else { throw PinBody.missing("at") }
         let where_ = WhereRequest(coordinate: at, crs: query.get("crs"), longitudeFirst: query.get("lon_first") == "true")
-        let text = try await offload { try LocatePlace(store: config.openStore()).run(where_).json() }
+        let text = try await config.stores.read { try LocatePlace(store: $0.store, geos: $0.geos, prepared: $0.prepared).run(where_).json() }
         return json(text, status: .ok)
     }
 
@@ -82,9 +82,15 @@ public enum EPlanRoutes {
         let code = context.parameters.get("code") ?? ""
         let pinRequest = try PinBody.request(code: code, try await jsonObject(request))
         let lang = ProblemMiddleware.language(request)
-        let result = try await offload {
-            try PinProject(store: config.openStore(), context: EPlanApp.RequestContext(actor: actor, language: lang)).run(pinRequest)
+        // The use case's checks on a pooled connection, many requests at once; the pin it
+        // decided to store goes to the one writer, which answers once it is committed.
+        let checked = try await config.stores.read { reader in
+            try PinProject(store: reader.store, context: EPlanApp.RequestContext(actor: actor, language: lang),
+                           geos: reader.geos, prepared: reader.prepared).check(pinRequest)
         }
+        var stored: PinRecord? = nil
+        if let record = checked.record { stored = try await config.stores.pins.write(record) }
+        let result = checked.result(stored: stored)
         let body = result.json(lang)
         if result.isRefusal {
             throw Problem(.pinRefused, result.verdict.summary, field: "location", extra: [("pin", body)])

@@ -25,6 +25,10 @@ public protocol EPlanStoring: AnyObject {
 
     // MARK: Pins
     @discardableResult func addPin(_ pin: PinRecord) throws -> PinRecord
+    /// Several pins in ONE transaction (the service's group commit), each as `addPin` in a
+    /// savepoint of its own: a pin that fails is undone alone and its error is its result.
+    /// Throws (nothing stored) when the transaction itself fails (busy, disk full).
+    func addPins(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>]
     func pinHistory(projectCode: String) throws -> [PinRecord]
     func currentPin(projectCode: String) throws -> PinRecord?
     func currentPins(_ filter: PinFilter) throws -> [PinListing]
@@ -76,6 +80,11 @@ public protocol EPlanStoring: AnyObject {
 }
 
 extension EPlanStoring {
+    /// `transaction` nests as a savepoint around each `addPin` (SQLite's does).
+    public func addPins(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>] {
+        try transaction { pins.map { pin in Result { try addPin(pin) } } }
+    }
+
     public func devPlans() throws -> [DevPlan] { try devPlans(laoCode: nil) }
     public func projects() throws -> [ProjectRecord] { try projects(filter: ProjectFilter()) }
     public func currentPins() throws -> [PinListing] { try currentPins(PinFilter()) }

@@ -174,6 +174,25 @@ extension Store {
         }
     }
 
+    /// Several pins in ONE transaction (one fsync for all: the service's group commit), each
+    /// in a savepoint of its own (`addPin` nested): a pin that fails is undone alone and its
+    /// error is its result. When SQLite itself abandoned the transaction (disk full, I/O
+    /// error) the whole batch fails: nothing of it is stored.
+    public func addPins(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>] {
+        let db = database
+        return try db.transaction {
+            var out: [Result<PinRecord, any Error>] = []
+            out.reserveCapacity(pins.count)
+            for pin in pins {
+                do { out.append(.success(try addPin(pin))) } catch {
+                    guard db.isInTransaction else { throw error }
+                    out.append(.failure(error))
+                }
+            }
+            return out
+        }
+    }
+
     /// One pin row more: cheap when nobody else wrote since the last refresh (count + 1,
     /// extent grown: eplan never deletes pins), else a full refresh as UpdateLayerStatistics.
     private func updatePinStatistics(current: Bool, blob: [UInt8]?) throws {

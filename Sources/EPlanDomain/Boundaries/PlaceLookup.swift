@@ -38,15 +38,21 @@ public struct PlaceAnswer: Sendable, Equatable {
 public struct PlaceLookup {
     public let store: any EPlanStoring
     public let geos: GEOSContext
+    /// A long-lived caller's prepared boundaries (made with `geos`); nil tests unprepared.
+    public let prepared: PreparedGeometryCache?
 
-    public init(store: any EPlanStoring, geos: GEOSContext) { self.store = store; self.geos = geos }
+    public init(store: any EPlanStoring, geos: GEOSContext, prepared: PreparedGeometryCache? = nil) {
+        self.store = store; self.geos = geos; self.prepared = prepared
+    }
 
     public func containing(_ c: Coordinate, level: BoundaryLevel) throws -> BoundaryRecord? {
         let candidates = try store.candidates(level: level, containing: c)
         if candidates.isEmpty { return nil }
         let point = try GEOSGeometry(.point(c), context: geos)
         for record in candidates.sorted(by: { $0.code < $1.code }) {
-            if try GEOSGeometry(record.geometry, context: geos).covers(point) { return record }
+            if let prepared {
+                if try prepared.prepared("\(level.rawValue):\(record.code)", record.geometry, geos: geos).covers(point) { return record }
+            } else if try GEOSGeometry(record.geometry, context: geos).covers(point) { return record }
         }
         return nil
     }

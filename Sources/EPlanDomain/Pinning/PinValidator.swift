@@ -7,16 +7,22 @@ import Foundation
 ///
 /// Fast path: a geometry the (prepared) jurisdiction covers needs no metres, so PROJ is not
 /// opened. Otherwise distances are measured in the UTM zone of the pin (47 or 48) with GEOS.
-/// Jurisdictions stay prepared across calls (one `PinValidator` can check many pins).
+/// Jurisdictions stay prepared across calls (one `PinValidator` can check many pins), and
+/// across validators when they share a `JurisdictionCache` (and its GEOS context).
 /// Not thread-safe (one GEOS context): use one validator per thread.
 public final class PinValidator {
     public let store: any EPlanStoring
     public let geos: GEOSContext
     private let projProvider: () throws -> PROJContext
-    private var jurisdictions: [String: (LAORecord, PreparedGeometry)] = [:]
+    private let cache: PreparedGeometryCache?
+    /// LAOs whose jurisdiction this validator has read (and prepared) already.
+    private var confirmed: [String: (LAORecord, PreparedGeometry)] = [:]
 
-    public init(store: any EPlanStoring, geos: GEOSContext = GEOSContext(), proj: @escaping () throws -> PROJContext) {
-        self.store = store; self.geos = geos; self.projProvider = proj
+    /// `prepared`: jurisdictions and boundaries kept prepared by a long-lived caller; it must be used
+    /// with the same `geos` context every time.
+    public init(store: any EPlanStoring, geos: GEOSContext = GEOSContext(), proj: @escaping () throws -> PROJContext,
+                prepared: PreparedGeometryCache? = nil) {
+        self.store = store; self.geos = geos; self.projProvider = proj; self.cache = prepared
     }
 
     public static func unknownProject(_ code: String) -> PinInputError {
@@ -34,7 +40,7 @@ public final class PinValidator {
 
     /// The project's LAO and its prepared jurisdiction, kept for later calls.
     public func jurisdiction(laoCode: String) throws -> (LAORecord, PreparedGeometry) {
-        if let j = jurisdictions[laoCode] { return j }
+        if let j = confirmed[laoCode] { return j }
         guard let lao = try store.lao(code: laoCode) else {
             throw PinInputError(th: "ไม่พบ อปท. รหัส '\(laoCode)' ของโครงการ", en: "the project's LAO '\(laoCode)' is not in the store")
         }
@@ -42,8 +48,10 @@ public final class PinValidator {
             throw PinInputError(th: "\(lao.displayTH) (\(lao.code)) ยังไม่มีขอบเขตพื้นที่ จึงตรวจหมุดไม่ได้",
                                 en: "\(lao.nameEN ?? lao.displayTH) (\(lao.code)) has no jurisdiction yet, so pins cannot be checked")
         }
-        let prepared = try PreparedGeometry(try GEOSGeometry(g, context: geos))
-        jurisdictions[laoCode] = (lao, prepared)
+        // The row is read every time (another process may have changed the boundary); only
+        // the costly part, GEOS's prepared geometry, is kept while the geometry is the same.
+        let prepared = try cache?.prepared("lao:" + laoCode, g, geos: geos) ?? PreparedGeometry(try GEOSGeometry(g, context: geos))
+        confirmed[laoCode] = (lao, prepared)
         return (lao, prepared)
     }
 
@@ -282,7 +290,7 @@ public final class PinValidator {
     /// The tambon, amphoe and LAO at `c`. Inside, the LAO is the project's own; outside, the
     /// LAO covering the point, local tier (municipality, อบต.) before the province's อบจ.
     private func place(at c: Coordinate, projectLAO: LAORecord, inside: Bool) throws -> FoundPlace {
-        let lookup = PlaceLookup(store: store, geos: geos)
+        let lookup = PlaceLookup(store: store, geos: geos, prepared: cache)
         var found = FoundPlace(lao: nil, tambon: try lookup.containing(c, level: .tambon).map(AdminUnit.init),
                                amphoe: try lookup.containing(c, level: .amphoe).map(AdminUnit.init), at: c)
         if inside {
@@ -371,6 +379,27 @@ public final class PinValidator {
             }
         }
         return out
+    }
+}
+
+/// GEOS prepared geometries (LAO jurisdictions, boundaries) kept across requests by a
+/// long-lived caller, each while the stored geometry it was made from stays the same: the
+/// row is read every time (another process may change it), only GEOS's part is saved.
+/// For one connection's requests in turn, with one GEOS context: not thread-safe.
+public final class PreparedGeometryCache {
+    private var entries: [String: (geometry: Geometry, prepared: PreparedGeometry)] = [:]
+    /// Bounds memory: a national store has some 7,800 LAOs and 8,400 boundaries.
+    private let limit: Int
+
+    public init(limit: Int = 20_000) { self.limit = limit }
+
+    /// The prepared form of `g`, stored under `key` ("lao:CODE", "tambon:CODE").
+    func prepared(_ key: String, _ g: Geometry, geos: GEOSContext) throws -> PreparedGeometry {
+        if let e = entries[key], e.geometry == g { return e.prepared }
+        let prepared = try PreparedGeometry(try GEOSGeometry(g, context: geos))
+        if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+        entries[key] = (g, prepared)
+        return prepared
     }
 }
 

@@ -1,0 +1,140 @@
+import EPlanApp
+import EPlanDomain
+import Foundation
+import Synchronization
+
+/// The server's connections to its store: a pool of reading connections (each with its GEOS
+/// context and prepared geometries, kept across requests) and one writer that commits
+/// pins in groups. Opening a `Store` (file identification, schema check, SQL functions) cost
+/// more than a whole pin check; a connection is now opened once and reused.
+public final class ServerStores: Sendable {
+    let path: String
+    /// Idle readers; at most `maxIdle` are kept, more are opened under load and closed after.
+    private let idle = Mutex<[Reader]>([])
+    private let maxIdle = 64
+    let pins: PinWriter
+
+    init(path: String) {
+        self.path = path
+        pins = PinWriter(path: path)
+    }
+
+    /// One connection, its GEOS context and its prepared geometries. Used by one request
+    /// at a time: the pool hands it out exclusively, so it need not be thread-safe.
+    final class Reader: @unchecked Sendable {
+        let store: Store
+        let geos = GEOSContext()
+        /// LAO jurisdictions and boundaries, prepared once per connection.
+        let prepared = PreparedGeometryCache()
+        init(store: Store) { self.store = store }
+    }
+
+    /// Runs `body` off the cooperative threads with a pooled connection. A connection that
+    /// failed for another reason than a busy store is closed rather than reused.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Reader) throws -> T) async throws -> T {
+        try await offload { [self] in
+            let reader = try idle.withLock { $0.popLast() } ?? Reader(store: openStore())
+            do {
+                let result = try body(reader)
+                giveBack(reader)
+                return result
+            } catch {
+                if Self.keepsConnection(error) { giveBack(reader) }
+                throw error
+            }
+        }
+    }
+
+    private func giveBack(_ reader: Reader) {
+        // A reader is only handed back between statements: it holds no read transaction.
+        idle.withLock { if $0.count < maxIdle { $0.append(reader) } }
+    }
+
+    func openStore() throws -> Store { try Store(path: path, readOnly: false, create: false) }
+
+    /// Refusals and bad input leave a connection as good as it was; after a store failure
+    /// (even busy: cheap to reopen) or a bug it is closed.
+    static func keepsConnection(_ error: any Error) -> Bool {
+        if error is DatabaseError { return false }
+        guard let e = error as? AppError else { return true }
+        return e.kind != .store && e.kind != .internalError
+    }
+}
+
+/// The group commit: one connection (synchronous=FULL, WAL) on a serial queue takes every
+/// pin that is waiting, stores them in ONE transaction (a savepoint each: one failing pin
+/// does not sink the others), and only then resumes their requests: a 201 is sent after
+/// the commit that holds the pin is on disk. While a commit's fsync runs, new pins queue
+/// and go together in the next one, so the fsyncs per second, not the pins, are the limit.
+final class PinWriter: @unchecked Sendable {
+    private struct Waiting: Sendable {
+        let record: PinRecord
+        let reply: CheckedContinuation<PinRecord, any Error>
+    }
+    private struct State: Sendable {
+        var waiting: [Waiting] = []
+        var draining = false
+    }
+    /// A bound on one transaction, so one commit's latency stays small.
+    static let maxBatch = 512
+
+    private let path: String
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "eplan.pin-writer", qos: .userInitiated)
+    /// Touched on `queue` only.
+    private var store: Store?
+
+    init(path: String) { self.path = path }
+
+    /// Stores `record` (as `Store.addPin`) and returns it as stored, once durable.
+    func write(_ record: PinRecord) async throws -> PinRecord {
+        try await withCheckedThrowingContinuation { reply in
+            let start = state.withLock { s in
+                s.waiting.append(Waiting(record: record, reply: reply))
+                if s.draining { return false }
+                s.draining = true
+                return true
+            }
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    /// Commits batches until nobody waits.
+    private func drain() {
+        while true {
+            let batch = state.withLock { s -> [Waiting] in
+                let n = min(s.waiting.count, Self.maxBatch)
+                if n == 0 { s.draining = false }
+                let taken = Array(s.waiting.prefix(n))
+                s.waiting.removeFirst(n)
+                return taken
+            }
+            if batch.isEmpty { return }
+            commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Waiting]) {
+        do {
+            let store = try connection()
+            let results = try store.addPins(batch.map(\.record))
+            for (w, r) in zip(batch, results) { w.reply.resume(with: r.mapError { AppError.classify($0) }) }
+        } catch {
+            // Nothing of the batch is stored. A busy store is retried by the clients (503);
+            // anything else may have left the connection unusable: open a new one next time.
+            if (error as? DatabaseError)?.kind != .busy { store = nil }
+            let failure = AppError.classify(error)
+            for w in batch { w.reply.resume(throwing: failure) }
+        }
+    }
+
+    private func connection() throws -> Store {
+        if let store { return store }
+        let s = try Store(path: path, readOnly: false, create: false)
+        // Each commit syncs the WAL before it returns: an acknowledged pin survives a crash
+        // or power loss, not only the process's death.
+        try s.database.execute("PRAGMA synchronous = FULL")
+        store = s
+        return s
+    }
+}

@@ -1,0 +1,25 @@
+-- wrk script for scripts/bench's servepin and servewhere workloads.
+-- wrk -s serve.lua URL -- REQUESTS.lua: REQUESTS.lua returns a list of
+-- {method, path, body-or-nil, bearer token}; each request is one of them at random.
+local requests
+
+function init(args)
+  requests = dofile(args[1])
+  -- Each wrk thread has its own Lua state: seed each apart.
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6) + #requests)
+end
+
+function request()
+  local r = requests[math.random(#requests)]
+  local headers = { ["Authorization"] = "Bearer " .. r[4] }
+  if r[3] then headers["Content-Type"] = "application/json" end
+  return wrk.format(r[1], r[2], headers, r[3])
+end
+
+function done(summary, latency, requests_)
+  -- One JSON line for the bench script: the percentiles in microseconds.
+  io.write(string.format('WRKJSON {"requests":%d,"seconds":%f,"non2xx":%d,"socket_errors":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\n',
+    summary.requests, summary.duration / 1e6, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
