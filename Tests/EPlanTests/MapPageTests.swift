@@ -127,6 +127,7 @@ final class MapPageTests: ServeTestCase {
                                     "--inside", insideNamRuem, "--expect-pins", "1", "--out", out])
         XCTAssertEqual(r.status, 0, r.err)
         let last = r.out.split(separator: "\n").last.map(String.init) ?? ""
+        print("map_page.py: " + last)
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], r.out + r.err)
         XCTAssertEqual(report["lang"] as? String, "th")
         XCTAssertEqual(report["title"] as? String, "แผนที่โครงการ")

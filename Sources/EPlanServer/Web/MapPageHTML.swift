@@ -50,15 +50,15 @@ enum MapPageAssets {
           <label><input type="radio" name="mode" value="area"> <span data-t="modeArea">พื้นที่</span></label>
         </fieldset>
         <p id="hint" data-t="hint">เลือกโครงการ แล้วคลิกบนแผนที่</p>
+        <div id="verdict" aria-live="polite"></div>
         <div class="buttons">
           <button type="button" id="undo" data-t="undo">ย้อนจุดล่าสุด</button>
           <button type="button" id="clear" data-t="clear">ล้าง</button>
           <button type="button" id="save" data-t="save" disabled>บันทึก</button>
         </div>
         <label for="typed" data-t="typed">หรือพิมพ์พิกัด (บรรทัดละจุด รูปแบบใดก็ได้ที่คำสั่ง eplan อ่านได้)</label>
-        <textarea id="typed" rows="3" placeholder="16.92, 99.21"></textarea>
+        <textarea id="typed" rows="2" placeholder="16.92, 99.21"></textarea>
         <button type="button" id="check" data-t="check">ตรวจพิกัด</button>
-        <div id="verdict" aria-live="polite"></div>
       </div>
     </section>
     <section>
@@ -76,7 +76,7 @@ enum MapPageAssets {
     static let style = ##"""
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
-html, body { margin: 0; height: 100%; font-family: "Noto Sans Thai", "Sarabun", "Garuda", "Noto Sans", "DejaVu Sans", sans-serif; font-size: 15px; color: #222; }
+html, body { margin: 0; height: 100%; line-height: 1.4; font-family: "Noto Sans Thai", "Sarabun", "Garuda", "Noto Sans", "DejaVu Sans", sans-serif; font-size: 15px; color: #222; }
 body { display: flex; flex-direction: column; }
 header { display: flex; align-items: center; gap: 1em; padding: 0.4em 1em; background: #264653; color: #fff; }
 header h1 { font-size: 1.2em; margin: 0; flex: 1; }
@@ -100,7 +100,9 @@ main { flex: 1; display: flex; min-height: 0; }
 #modes { border: 0; padding: 0; margin: 0.4em 0; display: flex; flex-wrap: wrap; gap: 0.6em; }
 .buttons { display: flex; gap: 0.4em; margin: 0.4em 0; }
 #save { font-weight: bold; }
-#verdict { margin-top: 0.5em; padding: 0.4em; border-radius: 4px; min-height: 1.5em; }
+#verdict { margin: 0.4em 0; padding: 0.4em; border-radius: 4px; }
+#verdict:empty { display: none; }
+#hint { color: #555; font-size: 0.9em; margin: 0.3em 0; }
 #verdict.inside { background: #d4edda; border: 1px solid #2ca02c; }
 #verdict.refused, #verdict.error { background: #f8d7da; border: 1px solid #d9534f; }
 #verdict.saved { background: #cce5ff; border: 1px solid #1f77b4; }

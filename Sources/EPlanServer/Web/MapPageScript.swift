@@ -351,6 +351,9 @@ extension MapPageAssets {
   }
 
   function verdict(outcome, lines) {
+    // The drawing takes the verdict's colour: green inside, red refused.
+    var colour = outcome === "inside" ? "#2ca02c" : outcome === "refused" ? "#d62728" : "#000";
+    if (layers.draft) { layers.draft.eachLayer(function (l) { if (l.setStyle) { l.setStyle({ color: colour }); } }); }
     var box = $("verdict");
     clearNode(box);
     box.className = outcome || "";
