@@ -116,7 +116,8 @@ final class MapPageTests: ServeTestCase {
     // MARK: The real browser
 
     /// Headless Chromium logs in, sees the pins, pins P1 by clicking inside Nam Ruem (the
-    /// row is stored), is refused outside (shown, nothing stored), and saves screenshots in
+    /// row is stored), is refused outside (shown, nothing stored), pins R1 as a line by two
+    /// clicks, checks a typed UTM coordinate, and saves screenshots in
     /// .build/test-output/MapPageTests (EPLAN_TEST_OUTPUT overrides).
     func testMapPageInHeadlessChromium() throws {
         try requireBrowser()
@@ -124,7 +125,8 @@ final class MapPageTests: ServeTestCase {
         let out = Self.outputFolder()
         let script = Self.repoRoot.appendingPathComponent("Tests/browser/map_page.py").path
         let r = try run("python3", [script, "--base", server.base, "--user", "somchai", "--password", password, "--project", "P1",
-                                    "--inside", insideNamRuem, "--expect-pins", "1", "--out", out])
+                                    "--inside", insideNamRuem, "--line-project", "R1", "--line", "16.900, 99.190;16.905, 99.200",
+                                    "--typed", "47N 523185 1870708", "--expect-pins", "1", "--out", out])
         XCTAssertEqual(r.status, 0, r.err)
         let last = r.out.split(separator: "\n").last.map(String.init) ?? ""
         print("map_page.py: " + last)
@@ -142,6 +144,10 @@ final class MapPageTests: ServeTestCase {
         let refused = report["refused_verdict"] as? String ?? ""
         XCTAssertTrue(refused.contains("ไม่ผ่าน") && refused.contains("เมตร") && refused.contains("ตำบล"), refused)
         XCTAssertEqual(report["save_disabled_after_refusal"] as? Bool, true)
+        XCTAssertEqual(report["line_mode"] as? String, "line", "a road is drawn as a line")
+        XCTAssertTrue((report["line_after_one_click"] as? String)?.contains("อีก") == true, "\(report["line_after_one_click"] ?? "")")
+        XCTAssertTrue((report["line_saved_verdict"] as? String)?.contains("R1") == true, "\(report["line_saved_verdict"] ?? "")")
+        XCTAssertTrue((report["typed_verdict"] as? String)?.contains("อยู่ในพื้นที่") == true, "\(report["typed_verdict"] ?? "")")
         XCTAssertEqual(report["english_title"] as? String, "Project map")
         XCTAssertEqual(report["english_lang"] as? String, "en")
         XCTAssertEqual(report["console_errors"] as? [String], [], "no script error or CSP violation")
@@ -151,7 +157,10 @@ final class MapPageTests: ServeTestCase {
         XCTAssertEqual(history.count, 1)
         XCTAssertEqual(history.first?.status, .valid)
         XCTAssertEqual(history.first?.pinnedBy, "somchai")
-        XCTAssertEqual(try pinCount(db), 2)
+        let road = try Store(path: db, readOnly: true).pinHistory(projectCode: "R1")
+        XCTAssertEqual(road.count, 2, "the line drawn by clicks is R1's second version")
+        XCTAssertEqual(road.last?.geometry.type, .lineString)
+        XCTAssertEqual(try pinCount(db), 3, "the typed check and the refused point stored nothing")
         for shot in ["map-after-login.png", "map-popup.png", "map-refused.png", "map-english.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + shot), shot)
         }

@@ -2,9 +2,9 @@
 """The map page in a real browser (headless Chromium through chromedriver and Selenium).
 
 Run by Tests/EPlanTests/MapPageBrowserTests.swift against a running `eplan serve`:
-log in, count the pins drawn, pin a project inside its LAO by clicking, try a point
-outside (the refusal must be shown and Save stay disabled), switch to English, and save
-screenshots. Prints one JSON object on its last line; exits 1 with the reason on failure.
+log in, count the pins drawn, open a popup, pin a project inside its LAO by clicking,
+try a point outside (the refusal must be shown and Save stay disabled), pin a road by
+two clicks, check typed coordinates, switch to English, and save screenshots. Prints one JSON object on its last line; exits 1 with the reason on failure.
 """
 import argparse
 import json
@@ -108,6 +108,26 @@ def run(a, d):
     report["save_disabled_after_refusal"] = not d.find_element(By.ID, "save").is_enabled()
     d.save_screenshot(os.path.join(a.out, "map-refused.png"))
 
+    # A road by clicks: the first point asks for another, the second gets the verdict; saved.
+    Select(d.find_element(By.ID, "project")).select_by_value(a.line_project)
+    report["line_mode"] = d.find_element(By.CSS_SELECTOR, "input[name=mode]:checked").get_attribute("value")
+    first, second = [[float(v) for v in p.split(",")] for p in a.line.split(";")]
+    click_map_at(d, *first)
+    wait_for(d, "the ask for a second point", lambda d: outcome(d) == "" and d.find_element(By.ID, "verdict").text)
+    report["line_after_one_click"] = d.find_element(By.ID, "verdict").text
+    click_map_at(d, *second)
+    wait_for(d, "the line's verdict", lambda d: outcome(d) == "inside")
+    d.find_element(By.ID, "save").click()
+    wait_for(d, "the line saved", lambda d: outcome(d) == "saved")
+    report["line_saved_verdict"] = d.find_element(By.ID, "verdict").text
+
+    # Typed coordinates in a form of the CLI's (UTM here): checked, not saved.
+    Select(d.find_element(By.ID, "project")).select_by_value(a.project)
+    d.find_element(By.ID, "typed").send_keys(a.typed)
+    d.find_element(By.ID, "check").click()
+    wait_for(d, "the typed verdict", lambda d: outcome(d) == "inside")
+    report["typed_verdict"] = d.find_element(By.ID, "verdict").text
+
     d.find_element(By.ID, "lang").click()
     wait_for(d, "English", lambda d: d.find_element(By.ID, "title").text == "Project map")
     report["english_title"] = d.find_element(By.ID, "title").text
@@ -127,6 +147,9 @@ def main():
     p.add_argument("--password", required=True)
     p.add_argument("--project", required=True)
     p.add_argument("--inside", required=True, help="lat, lon of a point inside the project's LAO")
+    p.add_argument("--line-project", required=True, help="a road to pin as a line")
+    p.add_argument("--line", required=True, help="lat, lon;lat, lon: two points inside, away from other pins")
+    p.add_argument("--typed", required=True, help="a coordinate as typed, inside")
     p.add_argument("--expect-pins", type=int, required=True)
     p.add_argument("--out", required=True, help="folder for the screenshots")
     a = p.parse_args()
