@@ -166,6 +166,21 @@ final class MapPageTests: ServeTestCase {
         }
     }
 
+    /// Without libjs-leaflet on the server, the page says what to install.
+    func testPageWithoutLeafletSaysSoInHeadlessChromium() throws {
+        try requireBrowser()
+        setenv("EPLAN_LEAFLET_DIR", path("no-leaflet"), 1)
+        defer { unsetenv("EPLAN_LEAFLET_DIR") }
+        let server = try serve(try initStore())
+        let script = Self.repoRoot.appendingPathComponent("Tests/browser/map_page.py").path
+        let r = try run("python3", [script, "--base", server.base, "--no-leaflet", "--out", Self.outputFolder()])
+        XCTAssertEqual(r.status, 0, r.err)
+        let last = r.out.split(separator: "\n").last.map(String.init) ?? ""
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], r.out + r.err)
+        let notice = report["notice"] as? String ?? ""
+        XCTAssertTrue(notice.contains("ไม่พบ Leaflet") && notice.contains("apt install libjs-leaflet"), notice)
+    }
+
     /// Chromium, chromedriver and Selenium, or a skip that says what is missing.
     func requireBrowser() throws {
         let search = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
