@@ -25,6 +25,8 @@ public enum EPlanRoutes {
         secured.get("projects/{code}/pins") { request, context in try await history(request, context, config) }
         secured.get("export") { request, context in try await ExportRoute.handle(request, context, config) }
         secured.get("reports/status") { request, context in try await statusReport(request, context, config) }
+        // The map page (/, its script, style and Leaflet) and its data, GET /api/v1/map.
+        MapPage.register(router, secured: secured, config: config)
         return router
     }
 
