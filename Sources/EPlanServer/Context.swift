@@ -23,7 +23,9 @@ public struct EPlanRequestContext: Hummingbird.RequestContext {
 /// How `eplan serve` was started.
 public struct ServerConfig: Sendable {
     public static let bodyLimit = 1 << 20
-    /// The store file; opened anew for every request (a Store is one SQLite connection, not Sendable).
+    /// The store file or `postgresql://` URL; opened anew for every request (a store is one
+    /// connection, not Sendable). On PostgreSQL, sessions and login throttles live in the
+    /// database too, so several server processes can share it.
     public var storePath: String
     public var host: String
     public var port: Int
@@ -40,7 +42,7 @@ public struct ServerConfig: Sendable {
 
     /// A connection of this request's own: SQLite waits up to 5 s for a lock (busy
     /// timeout), then the failure is a store problem (503), never a 500.
-    func openStore() throws -> Store { try Store(path: storePath, readOnly: false, create: false) }
+    func openStore() throws -> any AnyStore { try StoreLocation.parse(storePath).open(readOnly: false, create: false) }
 }
 
 /// Runs blocking work (SQLite, bcrypt) off Swift's cooperative threads, which are as many
