@@ -15,7 +15,8 @@ struct StoreCommands: ParsableCommand {
 
     struct Copy: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("คัดลอกฐานข้อมูลทั้งหมด (ไฟล์ SQLite หรือ postgresql://…) ไปยังฐานข้อมูลใหม่ ทั้งหมดหรือไม่เลย",
+            CommandConfiguration(commandName: "copy",
+                                 abstract: t("คัดลอกฐานข้อมูลทั้งหมด (ไฟล์ SQLite หรือ postgresql://…) ไปยังฐานข้อมูลใหม่ ทั้งหมดหรือไม่เลย",
                                              "copy a whole store (an SQLite file or postgresql://…) into a new one, all or nothing"))
         }
         @OptionGroup var global: GlobalOptions
