@@ -443,9 +443,27 @@ public struct CoordinateParser: Sendable {
     /// One value: [hemisphere] degrees [minutes [seconds]] [hemisphere], marks optional.
     private func angle(_ sc: Scanned, _ g: ArraySlice<Lexeme>) throws -> Angle {
         let text = sc.text(g.first!.range.lowerBound..<g.last!.range.upperBound)
+        let (hemisphere, parts) = try anglePieces(sc, g, text: text)
+        let dms = try degreesMinutesSeconds(sc, parts, text: text)
+        let negative = parts[0].n.negative
+        if let h = hemisphere, negative {
+            throw CoordinateParseError.conflictingHemisphere(text, Message(
+                th: "ใส่ทั้งเครื่องหมายลบและทิศ '\(h)' ขัดกัน ใช้อย่างใดอย่างหนึ่ง",
+                en: "both a minus sign and hemisphere '\(h)' given; use one or the other"))
+        }
+        let magnitude = dms[0] + dms[1] / 60 + dms[2] / 3600
+        guard magnitude.isFinite else { throw CoordinateParseError.notFinite(text) }
+        let south = hemisphere == "S" || hemisphere == "W"
+        return Angle(value: (negative || south) ? -magnitude : magnitude, hemisphere: hemisphere, text: text)
+    }
+
+    /// A number of an angle, with the mark that placed it (0 degrees, 1 minutes, 2 seconds) if any.
+    private struct AnglePart { var n: Number; var range: Range<Int>; var position: Int? }
+
+    /// The hemisphere letter (first or last only) and the numbers with their marks.
+    private func anglePieces(_ sc: Scanned, _ g: ArraySlice<Lexeme>, text: String) throws -> (String?, [AnglePart]) {
         var hemisphere: String? = nil
-        struct Part { var n: Number; var range: Range<Int>; var position: Int? }
-        var parts: [Part] = []
+        var parts: [AnglePart] = []
         for (k, l) in zip(g.indices, g) {
             var previousWasNumber = false
             if k > g.startIndex, case .number = g[k - 1].tok { previousWasNumber = true }
@@ -457,14 +475,13 @@ public struct CoordinateParser: Sendable {
                 }
                 hemisphere = w
             case .number(let n):
-                parts.append(Part(n: n, range: l.range, position: nil))
+                parts.append(AnglePart(n: n, range: l.range, position: nil))
             case .degree, .minute, .second:
                 guard previousWasNumber else {
                     throw CoordinateParseError.malformed(text, Message(
                         th: "เครื่องหมาย '\(sc.text(l.range))' ต้องตามหลังตัวเลข", en: "mark '\(sc.text(l.range))' must follow a number"))
                 }
-                let p = l.tok == .degree ? 0 : (l.tok == .minute ? 1 : 2)
-                parts[parts.count - 1].position = p
+                parts[parts.count - 1].position = l.tok == .degree ? 0 : (l.tok == .minute ? 1 : 2)
                 parts[parts.count - 1].range = parts[parts.count - 1].range.lowerBound..<l.range.upperBound
             default:
                 throw CoordinateParseError.unexpected(sc.text(l.range), expected: Message(
@@ -478,6 +495,12 @@ public struct CoordinateParser: Sendable {
             throw CoordinateParseError.malformed(text, Message(
                 th: "ตัวเลขมากเกินไป (องศา ลิปดา ฟิลิปดา อย่างมาก 3 ค่า)", en: "too many numbers (at most degrees minutes seconds)"))
         }
+        return (hemisphere, parts)
+    }
+
+    /// Degrees, minutes and seconds in order; only degrees signed, only the last with decimals,
+    /// minutes and seconds under 60.
+    private func degreesMinutesSeconds(_ sc: Scanned, _ parts: [AnglePart], text: String) throws -> [Double] {
         var dms = [0.0, 0.0, 0.0]
         var previous = -1
         for (k, p) in parts.enumerated() {
@@ -501,15 +524,6 @@ public struct CoordinateParser: Sendable {
             dms[position] = v
             previous = position
         }
-        let negative = parts[0].n.negative
-        if let h = hemisphere, negative {
-            throw CoordinateParseError.conflictingHemisphere(text, Message(
-                th: "ใส่ทั้งเครื่องหมายลบและทิศ '\(h)' ขัดกัน ใช้อย่างใดอย่างหนึ่ง",
-                en: "both a minus sign and hemisphere '\(h)' given; use one or the other"))
-        }
-        let magnitude = dms[0] + dms[1] / 60 + dms[2] / 3600
-        guard magnitude.isFinite else { throw CoordinateParseError.notFinite(text) }
-        let south = hemisphere == "S" || hemisphere == "W"
-        return Angle(value: (negative || south) ? -magnitude : magnitude, hemisphere: hemisphere, text: text)
+        return dms
     }
 }

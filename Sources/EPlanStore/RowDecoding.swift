@@ -1,3 +1,4 @@
+import Synchronization
 /// One declaration per table gives both the SELECT list and every read, so a column cannot
 /// be read at the wrong index: each case is named exactly as its SQL column, and its raw
 /// value (assigned by declaration order, from 0) is its position in the list.
@@ -5,7 +6,7 @@ protocol ColumnSet: CaseIterable, RawRepresentable where RawValue == Int32, AllC
 
 extension ColumnSet {
     /// The SQL column name: the case's own name.
-    var name: String { String(describing: self) }
+    var name: String { ColumnNames.of(Self.self)[Int(rawValue)] }
 
     /// "code, lao_code, …", each prefixed with `alias.` when given, in declaration order.
     static func list(_ alias: String? = nil) -> String {
@@ -14,6 +15,21 @@ extension ColumnSet {
 
     /// "?, ?, …": one parameter per column.
     static var placeholders: String { allCases.map { _ in "?" }.joined(separator: ", ") }
+}
+
+/// Each column set's case names, found once per process: `String(describing:)` of an enum
+/// case asks the runtime's reflection (~100,000 instructions a name), and every query
+/// writes its column list, so a server would pay it on every request.
+enum ColumnNames {
+    private static let cache = Mutex<[ObjectIdentifier: [String]]>([:])
+
+    static func of<C: ColumnSet>(_ type: C.Type) -> [String] {
+        if let hit = cache.withLock({ $0[ObjectIdentifier(type)] }) { return hit }
+        // Positions are the raw values (a test checks), so the list is indexed by them.
+        let names = C.allCases.map { String(describing: $0) }
+        cache.withLock { $0[ObjectIdentifier(type)] = names }
+        return names
+    }
 }
 
 /// A result row as the decoders read it: SQLite's `Row` in place, or a PostgreSQL row

@@ -150,71 +150,86 @@ func exportFixture(_ args: [String]) throws {
     try db.query("SELECT geom FROM province WHERE code = ?", [.text(amphoes[0].province)]) { row in
         try row.withBlob(0) { if let b = $0, let e = try SpatiaLiteBlob.envelope(of: b) { box = e } }
     }
-    var rng = SplitMix64(state: 20161003)
     let t0 = now()
-    let stamp = "2025-01-15T09:00:00+07:00"
     try db.transaction {
-        var laos: [String] = []
-        let lao = try db.prepare("""
-            INSERT INTO lao (code, type, name_th, name_en, amphoe_code, province_code, coverage, synthetic, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
-            """)
-        let plan = try db.prepare("INSERT INTO dev_plan (lao_code, first_year, last_year, approved_on, recorded_on) VALUES (?, 2566, 2570, '2022-06-30', ?)")
-        let pao = "60\(amphoes[0].province)0000"
-        try lao.execute([.text(pao), "pao", .text("องค์การบริหารส่วนจังหวัด"), "Provincial Administrative Organization",
-                         .null, .text(amphoes[0].province), "province", .text(stamp)])
-        laos.append(pao)
-        for (i, a) in amphoes.enumerated() {
-            let code = "6\(a.code)\(String(format: "%02d", i + 1))"
-            try lao.execute([.text(code), "sao", .text("อบต.\(a.name)"), .text("SAO \(a.code)"), .text(a.code),
-                             .text(a.province), "whole", .text(stamp)])
-            laos.append(code)
-        }
-        for l in laos { try plan.execute([.text(l), .text(stamp)]) }
-
-        let project = try db.prepare("""
-            INSERT INTO project (code, lao_code, plan_year, name_th, strategy, kind, budget, funding,
-                plan_approved_on, budget_approved_on, contract_signed_on, contract_amount, disbursed_amount,
-                disbursed_on, progress, completed_on, synthetic, recorded_on, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-            """)
-        let pin = try db.prepare("""
-            INSERT INTO pin (project_code, version, is_current, pinned_at, pinned_by, raw_input, input_crs, status,
-                tolerance_m, found_lao_code, geom) VALUES (?, 1, 1, ?, ?, ?, 4326, ?, 50, ?, ?)
-            """)
-        let kinds = ["road", "building", "water", "other"]
-        let works = ["ก่อสร้างถนนคอนกรีตเสริมเหล็ก", "ก่อสร้างอาคารอเนกประสงค์", "ขยายเขตประปาหมู่บ้าน", "ปรับปรุงภูมิทัศน์"]
-        let fundings = ["own", "general", "specific"]
-        for i in 0..<n {
-            let code = String(format: "P%07d", i + 1)
-            let k = rng.int(4)
-            let laoCode = laos[rng.int(laos.count)]
-            let budget = Double(50_000 + rng.int(5_000_000)) + (rng.int(4) == 0 ? 0.5 : 0)
-            let stage = rng.int(6)
-            let contract: Double? = stage >= 3 ? (budget * (0.85 + 0.1 * rng.unit())).rounded() : nil
-            let disbursed: Double? = stage >= 4 ? (contract! * (0.3 + 0.7 * rng.unit())).rounded() : nil
-            let values: [SQLValue] = [
-                .text(code), .text(laoCode), .integer(Int64(2566 + rng.int(5))),
-                .text("\(works[k]) หมู่ที่ \(1 + rng.int(15)) บ้าน\(["ห้วยยะอุ", "แม่ระมาด", "ท่าสองยาง"][rng.int(3)])"),
-                .text("ยุทธศาสตร์ที่ \(1 + rng.int(6)) การพัฒนาโครงสร้างพื้นฐาน"), .text(kinds[k]), .real(budget),
-                .text(fundings[rng.int(3)]),
-                stage >= 1 ? "2024-06-30" : .null, stage >= 2 ? "2024-09-15" : .null, stage >= 3 ? "2024-12-01" : .null,
-                SQLValue(contract), SQLValue(disbursed), stage >= 4 ? "2025-03-31" : .null,
-                stage >= 4 ? .real(stage == 5 ? 100 : (rng.unit() * 9000).rounded() / 100) : .null,
-                stage == 5 ? "2025-05-20" : .null, .text(stamp), .text(stamp),
-            ]
-            try project.execute(values)
-            let x = box.minX + rng.unit() * box.width, y = box.minY + rng.unit() * box.height
-            let blob = SpatiaLiteBlob.encode(.point(Coordinate(x, y)), srid: 4326)!
-            try pin.bind([.text(code), .text(stamp), .text("engineer\(rng.int(50))"),
-                          .text(String(format: "%.6f, %.6f", y, x)), .text(rng.int(20) == 0 ? "warning" : "valid"),
-                          .text(laoCode)])
-            try blob.withUnsafeBytes { try pin.bindBlob($0, at: 7) }
-            try pin.step()
-            pin.reset()
-        }
+        let laos = try insertFixtureLAOs(db, amphoes)
+        try insertFixtureProjects(db, n, laos: laos, box: box)
     }
     print("{\"projects\":\(n),\"laos\":\(amphoes.count + 1),\"seconds\":\(now() - t0)}")
+}
+
+private let fixtureStamp = "2025-01-15T09:00:00+07:00"
+
+/// The อบจ. and one synthetic อบต. per amphoe, each with a development plan; their codes.
+private func insertFixtureLAOs(_ db: Database, _ amphoes: [(code: String, province: String, name: String)]) throws -> [String] {
+    var laos: [String] = []
+    let lao = try db.prepare("""
+        INSERT INTO lao (code, type, name_th, name_en, amphoe_code, province_code, coverage, synthetic, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+        """)
+    let plan = try db.prepare("INSERT INTO dev_plan (lao_code, first_year, last_year, approved_on, recorded_on) VALUES (?, 2566, 2570, '2022-06-30', ?)")
+    let pao = "60\(amphoes[0].province)0000"
+    try lao.execute([.text(pao), "pao", .text("องค์การบริหารส่วนจังหวัด"), "Provincial Administrative Organization",
+                     .null, .text(amphoes[0].province), "province", .text(fixtureStamp)])
+    laos.append(pao)
+    for (i, a) in amphoes.enumerated() {
+        let code = "6\(a.code)\(String(format: "%02d", i + 1))"
+        try lao.execute([.text(code), "sao", .text("อบต.\(a.name)"), .text("SAO \(a.code)"), .text(a.code),
+                         .text(a.province), "whole", .text(fixtureStamp)])
+        laos.append(code)
+    }
+    for l in laos { try plan.execute([.text(l), .text(fixtureStamp)]) }
+    return laos
+}
+
+/// `n` projects with budget attributes, each with a current point pin at a random place in `box`.
+private func insertFixtureProjects(_ db: Database, _ n: Int, laos: [String], box: Envelope) throws {
+    var rng = SplitMix64(state: 20161003)
+    let project = try db.prepare("""
+        INSERT INTO project (code, lao_code, plan_year, name_th, strategy, kind, budget, funding,
+            plan_approved_on, budget_approved_on, contract_signed_on, contract_amount, disbursed_amount,
+            disbursed_on, progress, completed_on, synthetic, recorded_on, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+        """)
+    let pin = try db.prepare("""
+        INSERT INTO pin (project_code, version, is_current, pinned_at, pinned_by, raw_input, input_crs, status,
+            tolerance_m, found_lao_code, geom) VALUES (?, 1, 1, ?, ?, ?, 4326, ?, 50, ?, ?)
+        """)
+    for i in 0..<n {
+        let code = String(format: "P%07d", i + 1)
+        let kind = rng.int(4)   // drawn in this order since the fixture's first version: the same rows
+        let laoCode = laos[rng.int(laos.count)]
+        try project.execute(fixtureProjectValues(code: code, laoCode: laoCode, kind: kind, &rng))
+        let x = box.minX + rng.unit() * box.width, y = box.minY + rng.unit() * box.height
+        guard let blob = SpatiaLiteBlob.encode(.point(Coordinate(x, y)), srid: 4326) else { fail("cannot encode a point") }
+        try pin.bind([.text(code), .text(fixtureStamp), .text("engineer\(rng.int(50))"),
+                      .text(String(format: "%.6f, %.6f", y, x)), .text(rng.int(20) == 0 ? "warning" : "valid"),
+                      .text(laoCode)])
+        try blob.withUnsafeBytes { try pin.bindBlob($0, at: 7) }
+        try pin.step()
+        pin.reset()
+    }
+}
+
+/// One project row: a kind of work, a budget, and a stage from planned (0) to completed (5)
+/// with the dates and amounts that stage has.
+private func fixtureProjectValues(code: String, laoCode: String, kind k: Int, _ rng: inout SplitMix64) -> [SQLValue] {
+    let kinds = ["road", "building", "water", "other"]
+    let works = ["ก่อสร้างถนนคอนกรีตเสริมเหล็ก", "ก่อสร้างอาคารอเนกประสงค์", "ขยายเขตประปาหมู่บ้าน", "ปรับปรุงภูมิทัศน์"]
+    let budget = Double(50_000 + rng.int(5_000_000)) + (rng.int(4) == 0 ? 0.5 : 0)
+    let stage = rng.int(6)
+    let contract: Double? = stage >= 3 ? (budget * (0.85 + 0.1 * rng.unit())).rounded() : nil
+    let disbursed: Double? = stage >= 4 ? contract.map { ($0 * (0.3 + 0.7 * rng.unit())).rounded() } : nil
+    return [
+        .text(code), .text(laoCode), .integer(Int64(2566 + rng.int(5))),
+        .text("\(works[k]) หมู่ที่ \(1 + rng.int(15)) บ้าน\(["ห้วยยะอุ", "แม่ระมาด", "ท่าสองยาง"][rng.int(3)])"),
+        .text("ยุทธศาสตร์ที่ \(1 + rng.int(6)) การพัฒนาโครงสร้างพื้นฐาน"), .text(kinds[k]), .real(budget),
+        .text(["own", "general", "specific"][rng.int(3)]),
+        stage >= 1 ? "2024-06-30" : .null, stage >= 2 ? "2024-09-15" : .null, stage >= 3 ? "2024-12-01" : .null,
+        SQLValue(contract), SQLValue(disbursed), stage >= 4 ? "2025-03-31" : .null,
+        stage >= 4 ? .real(stage == 5 ? 100 : (rng.unit() * 9000).rounded() / 100) : .null,
+        stage == 5 ? "2025-05-20" : .null, .text(fixtureStamp), .text(fixtureStamp),
+    ]
 }
 
 /// jurisdictions DB: gives the export fixture's LAOs (synthetic, one per amphoe and the

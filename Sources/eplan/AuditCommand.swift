@@ -6,7 +6,7 @@ import Foundation
 /// `eplan audit …`: read-only checks; findings end with exit status 5.
 struct Audit: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(
+        CommandConfiguration(commandName: "audit", 
             abstract: t("ตรวจคุณภาพข้อมูล (อ่านอย่างเดียว ไม่แก้ไขข้อมูล)", "audit the data (read-only: never changes it)"),
             discussion: t("รหัสออก 0 = ไม่พบปัญหา, 5 = พบปัญหา, 1 = ข้อมูลนำเข้าผิด",
                           "exit status 0 = nothing found, 5 = findings, 1 = bad input"),

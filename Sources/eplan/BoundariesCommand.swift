@@ -5,13 +5,13 @@ import Foundation
 
 struct Boundaries: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("ขอบเขตการปกครอง (จังหวัด อำเภอ ตำบล)", "administrative boundaries (province, amphoe, tambon)"),
+        CommandConfiguration(commandName: "boundaries", abstract: t("ขอบเขตการปกครอง (จังหวัด อำเภอ ตำบล)", "administrative boundaries (province, amphoe, tambon)"),
                              subcommands: [Import.self, Repair.self])
     }
 
     struct Import: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("นำเข้าขอบเขตจากไฟล์ GeoJSON (แทนที่ระดับนั้นทั้งหมด)",
+            CommandConfiguration(commandName: "import", abstract: t("นำเข้าขอบเขตจากไฟล์ GeoJSON (แทนที่ระดับนั้นทั้งหมด)",
                                              "import boundaries from a GeoJSON file (replaces that level whole)"))
         }
 

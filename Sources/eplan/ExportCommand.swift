@@ -5,7 +5,7 @@ import Foundation
 
 struct Export: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(
+        CommandConfiguration(commandName: "export", 
             abstract: t("ส่งออกโครงการพร้อมหมุดปัจจุบันและข้อมูลงบประมาณ สำหรับ QGIS และ GIS อื่น",
                         "export projects with their current pins and budget attributes, for QGIS and other GIS"),
             subcommands: [ExportGeoJSON.self],

@@ -81,8 +81,7 @@ struct GlobalOptions: ParsableArguments {
     /// older one first. Files a killed `eplan init` or export left beside it are removed on the way.
     func openSQLite(create: Bool = false, readOnly: Bool = false) throws -> Store {
         if !databasePath.isEmpty, let target = AtomicFile.resolvingLinks(databasePath) {
-            StaleFiles.removeInitLeftovers(of: target)
-            StaleFiles.removeTempLeftovers(besides: target)
+            StaleFiles.removeLeftovers(of: target)
         }
         do {
             return try Store(path: databasePath, readOnly: readOnly, create: create)

@@ -5,7 +5,7 @@ import Foundation
 
 struct Init: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("สร้างฐานข้อมูลใหม่และโหลดข้อมูลตั้งต้น (ขอบเขตและ อปท. จังหวัดตาก)",
+        CommandConfiguration(commandName: "init", abstract: t("สร้างฐานข้อมูลใหม่และโหลดข้อมูลตั้งต้น (ขอบเขตและ อปท. จังหวัดตาก)",
                                          "create a new store and load the default data (Tak's boundaries and LAOs)"))
     }
 

@@ -12,7 +12,7 @@ struct Laos: ParsableCommand {
 
     struct Import: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("นำเข้า อปท. จาก CSV (เขตคำนวณจากตำบล) หรือ GeoJSON (เขตเป็นรูปหลายเหลี่ยม) ทั้งหมดหรือไม่นำเข้าเลย",
+            CommandConfiguration(commandName: "import", abstract: t("นำเข้า อปท. จาก CSV (เขตคำนวณจากตำบล) หรือ GeoJSON (เขตเป็นรูปหลายเหลี่ยม) ทั้งหมดหรือไม่นำเข้าเลย",
                                              "import LAOs from CSV (jurisdiction derived from tambons) or GeoJSON (polygons), all or nothing"))
         }
 
@@ -37,7 +37,7 @@ struct Laos: ParsableCommand {
 
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("รายชื่อ อปท.", "list LAOs"))
+            CommandConfiguration(commandName: "list", abstract: t("รายชื่อ อปท.", "list LAOs"))
         }
 
         @OptionGroup var global: GlobalOptions
@@ -64,7 +64,7 @@ struct Laos: ParsableCommand {
 
     struct Show: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("รายละเอียดของ อปท. หนึ่งแห่ง", "one LAO in full"))
+            CommandConfiguration(commandName: "show", abstract: t("รายละเอียดของ อปท. หนึ่งแห่ง", "one LAO in full"))
         }
 
         @OptionGroup var global: GlobalOptions

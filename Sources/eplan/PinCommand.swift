@@ -132,13 +132,13 @@ enum PinOutput {
 /// `eplan pins history|list`.
 struct Pins: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("หมุดของโครงการ: ประวัติทุกรุ่น และรายการหมุดปัจจุบัน", "project pins: every version, and lists of current pins"),
+        CommandConfiguration(commandName: "pins", abstract: t("หมุดของโครงการ: ประวัติทุกรุ่น และรายการหมุดปัจจุบัน", "project pins: every version, and lists of current pins"),
                              subcommands: [History.self, List.self, Import.self])
     }
 
     struct History: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("ทุกรุ่นของหมุดโครงการ (ใคร เมื่อไร ป้อนอะไร ผลตรวจ)", "every version of a project's pin (who, when, what was typed, the check's result)"))
+            CommandConfiguration(commandName: "history", abstract: t("ทุกรุ่นของหมุดโครงการ (ใคร เมื่อไร ป้อนอะไร ผลตรวจ)", "every version of a project's pin (who, when, what was typed, the check's result)"))
         }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("รหัสโครงการ", "project code"))) var project: String
@@ -176,7 +176,7 @@ struct Pins: ParsableCommand {
 
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("รายการหมุดปัจจุบัน หรือโครงการที่ยังไม่ปักหมุด (--unpinned)", "current pins, or projects not pinned yet (--unpinned)"))
+            CommandConfiguration(commandName: "list", abstract: t("รายการหมุดปัจจุบัน หรือโครงการที่ยังไม่ปักหมุด (--unpinned)", "current pins, or projects not pinned yet (--unpinned)"))
         }
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filter: ProjectFilterOptions
@@ -248,13 +248,13 @@ enum PinsOutput {
 /// `eplan settings get|set`: the store's settings (`pin.tolerance_m`).
 struct Settings: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("ค่าตั้งของฐานข้อมูล (pin.tolerance_m)", "the store's settings (pin.tolerance_m)"),
+        CommandConfiguration(commandName: "settings", abstract: t("ค่าตั้งของฐานข้อมูล (pin.tolerance_m)", "the store's settings (pin.tolerance_m)"),
                              subcommands: [Get.self, Set.self])
     }
 
     struct Get: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("แสดงค่าตั้ง (ทั้งหมด หรือค่าที่ระบุ)", "show the settings (all, or the one named)"))
+            CommandConfiguration(commandName: "get", abstract: t("แสดงค่าตั้ง (ทั้งหมด หรือค่าที่ระบุ)", "show the settings (all, or the one named)"))
         }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("ชื่อค่าตั้ง", "setting name"))) var key: String?
@@ -267,7 +267,7 @@ struct Settings: ParsableCommand {
 
     struct Set: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("ตั้งค่า เช่น pin.tolerance_m 50", "set a value, e.g. pin.tolerance_m 50"))
+            CommandConfiguration(commandName: "set", abstract: t("ตั้งค่า เช่น pin.tolerance_m 50", "set a value, e.g. pin.tolerance_m 50"))
         }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("ชื่อค่าตั้ง", "setting name"))) var key: String

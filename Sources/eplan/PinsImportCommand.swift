@@ -14,7 +14,7 @@ extension Pins {
     /// its LAO beyond the tolerance and nothing was stored.
     struct Import: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(
+            CommandConfiguration(commandName: "import", 
                 abstract: t("นำเข้าหมุดหลายโครงการจากไฟล์ภาคสนาม (GPX, KML, GeoJSON, CSV)",
                             "import many projects' pins from field files (GPX, KML, GeoJSON, CSV)"),
                 discussion: t("""

@@ -5,13 +5,13 @@ import Foundation
 
 struct Plans: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("แผนพัฒนาท้องถิ่นของ อปท. (ช่วงปี พ.ศ.)", "LAOs' development plans (BE year ranges)"),
+        CommandConfiguration(commandName: "plans", abstract: t("แผนพัฒนาท้องถิ่นของ อปท. (ช่วงปี พ.ศ.)", "LAOs' development plans (BE year ranges)"),
                              subcommands: [Add.self, List.self])
     }
 
     struct Add: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("เพิ่มแผนพัฒนาของ อปท.", "add an LAO's development plan"))
+            CommandConfiguration(commandName: "add", abstract: t("เพิ่มแผนพัฒนาของ อปท.", "add an LAO's development plan"))
         }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("รหัส อปท.", "LAO code"))) var lao: String
@@ -35,7 +35,7 @@ struct Plans: ParsableCommand {
 
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("รายการแผนพัฒนา", "list development plans"))
+            CommandConfiguration(commandName: "list", abstract: t("รายการแผนพัฒนา", "list development plans"))
         }
         @OptionGroup var global: GlobalOptions
         @Option(name: .long, help: ArgumentHelp(t("รหัส อปท.", "LAO code"))) var lao: String?

@@ -5,13 +5,13 @@ import Foundation
 
 struct Projects: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("โครงการตามแผนพัฒนา: นำเข้า แสดง ปรับสถานะ", "development-plan projects: import, list, show, update stages"),
+        CommandConfiguration(commandName: "projects", abstract: t("โครงการตามแผนพัฒนา: นำเข้า แสดง ปรับสถานะ", "development-plan projects: import, list, show, update stages"),
                              subcommands: [Import.self, Template.self, List.self, Show.self, Update.self])
     }
 
     struct Import: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("นำเข้าโครงการจากไฟล์ CSV (ทั้งไฟล์หรือไม่นำเข้าเลย)",
+            CommandConfiguration(commandName: "import", abstract: t("นำเข้าโครงการจากไฟล์ CSV (ทั้งไฟล์หรือไม่นำเข้าเลย)",
                                              "import projects from a CSV file (all or nothing)"),
                                  discussion: t("คอลัมน์: ดู README หรือ eplan projects template", "columns: see the README or eplan projects template"))
         }
@@ -41,7 +41,7 @@ struct Projects: ParsableCommand {
 
     struct Template: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("เขียนไฟล์ CSV หัวตารางเปล่า (หัวภาษาไทย; --lang en เป็นภาษาอังกฤษ)",
+            CommandConfiguration(commandName: "template", abstract: t("เขียนไฟล์ CSV หัวตารางเปล่า (หัวภาษาไทย; --lang en เป็นภาษาอังกฤษ)",
                                              "write a header-only CSV (Thai headers; English with --lang en)"))
         }
         @OptionGroup var global: GlobalOptions
@@ -61,7 +61,7 @@ struct Projects: ParsableCommand {
 
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("รายการโครงการ", "list projects"))
+            CommandConfiguration(commandName: "list", abstract: t("รายการโครงการ", "list projects"))
         }
         @OptionGroup var global: GlobalOptions
         @OptionGroup var filter: ProjectFilterOptions
@@ -82,7 +82,7 @@ struct Projects: ParsableCommand {
 
     struct Show: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("รายละเอียดโครงการและประวัติการปรับสถานะ", "a project's details and stage history"))
+            CommandConfiguration(commandName: "show", abstract: t("รายละเอียดโครงการและประวัติการปรับสถานะ", "a project's details and stage history"))
         }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("รหัสโครงการ", "project code"))) var code: String
@@ -100,7 +100,7 @@ struct Projects: ParsableCommand {
 
     struct Update: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("ปรับสถานะโครงการ (บันทึกทุกการเปลี่ยนแปลง)", "update a project's stages (every change is logged)"),
+            CommandConfiguration(commandName: "update", abstract: t("ปรับสถานะโครงการ (บันทึกทุกการเปลี่ยนแปลง)", "update a project's stages (every change is logged)"),
                                  discussion: t("วันที่เป็น พ.ศ. หรือ ค.ศ. ก็ได้ เช่น 03/10/2559; ใส่ - เพื่อล้างค่า",
                                                "dates in BE or CE, e.g. 03/10/2559; - clears a value"))
         }

@@ -7,7 +7,7 @@ import Foundation
 /// make-valid result (as a multipolygon), keeping each original in boundary_original.
 struct Repair: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("ซ่อมรูปเรขาคณิตขอบเขตที่ไม่ถูกต้อง (เก็บต้นฉบับไว้)",
+        CommandConfiguration(commandName: "repair", abstract: t("ซ่อมรูปเรขาคณิตขอบเขตที่ไม่ถูกต้อง (เก็บต้นฉบับไว้)",
                                          "repair invalid boundary geometries (keeps the originals)"))
     }
 

@@ -14,7 +14,7 @@ struct Report: ParsableCommand {
 
     struct Status: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("สถานะการบันทึกข้อมูล e-Plan ของทุก อปท. ในจังหวัด (วิสัยทัศน์ ยุทธศาสตร์ แผน 3 ปี อนุมัติ สัญญา เบิกจ่าย หมุด)",
+            CommandConfiguration(commandName: "status", abstract: t("สถานะการบันทึกข้อมูล e-Plan ของทุก อปท. ในจังหวัด (วิสัยทัศน์ ยุทธศาสตร์ แผน 3 ปี อนุมัติ สัญญา เบิกจ่าย หมุด)",
                                              "every LAO's e-Plan data-entry status in a province (vision, strategies, 3-year plan, approvals, contracts, disbursement, pins)"))
         }
 

@@ -11,7 +11,7 @@ import Glibc
 /// `eplan serve`: the HTTP service on the store, until SIGTERM or SIGINT.
 struct Serve: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("ให้บริการ HTTP (API สำหรับปักหมุดด้วยบัญชีผู้ใช้) บนฐานข้อมูลนี้",
+        CommandConfiguration(commandName: "serve", abstract: t("ให้บริการ HTTP (API สำหรับปักหมุดด้วยบัญชีผู้ใช้) บนฐานข้อมูลนี้",
                                          "run the HTTP service (the pin API with accounts) on this store"),
                              discussion: t("พิมพ์ที่อยู่ที่รับฟังเมื่อพร้อม (พอร์ต 0 = ให้ระบบเลือก) หยุดด้วย SIGTERM หรือ Ctrl-C",
                                            "Prints the address it listens on once ready (port 0: the system picks one). Stop with SIGTERM or Ctrl-C."))
@@ -92,12 +92,12 @@ private func readPassword(fromStdin: Bool) throws -> String {
 /// `eplan users add|list|passwd|disable`.
 struct Users: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("บัญชีผู้ใช้ของบริการ HTTP", "the HTTP service's accounts"),
+        CommandConfiguration(commandName: "users", abstract: t("บัญชีผู้ใช้ของบริการ HTTP", "the HTTP service's accounts"),
                              subcommands: [Add.self, List.self, Passwd.self, Disable.self])
     }
 
     struct Add: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(abstract: t("เพิ่มบัญชี", "add an account")) }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "add", abstract: t("เพิ่มบัญชี", "add an account")) }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("ชื่อบัญชี", "account name"))) var name: String
         @Option(name: .long, help: ArgumentHelp("engineer|planner|finance|province|admin")) var role: String
@@ -115,7 +115,7 @@ struct Users: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(abstract: t("รายการบัญชี", "list the accounts")) }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: t("รายการบัญชี", "list the accounts")) }
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let accounts = try ManageAccounts(store: try global.openStore(readOnly: true), context: try localContext()).list()
@@ -128,7 +128,7 @@ struct Users: ParsableCommand {
     }
 
     struct Passwd: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(abstract: t("ตั้งรหัสผ่านใหม่", "set a new password")) }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "passwd", abstract: t("ตั้งรหัสผ่านใหม่", "set a new password")) }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("ชื่อบัญชี", "account name"))) var name: String
         @Flag(name: .long, help: ArgumentHelp(t("อ่านรหัสผ่านจากอินพุตมาตรฐาน", "read the password from standard input"))) var passwordStdin = false
@@ -141,7 +141,7 @@ struct Users: ParsableCommand {
 
     struct Disable: ParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(abstract: t("ระงับบัญชี (ปิดการเข้าสู่ระบบและเพิกถอนโทเค็น)", "disable an account (ends its sessions, revokes its tokens)"))
+            CommandConfiguration(commandName: "disable", abstract: t("ระงับบัญชี (ปิดการเข้าสู่ระบบและเพิกถอนโทเค็น)", "disable an account (ends its sessions, revokes its tokens)"))
         }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("ชื่อบัญชี", "account name"))) var name: String
@@ -155,12 +155,12 @@ struct Users: ParsableCommand {
 /// `eplan tokens create|list|revoke`.
 struct Tokens: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("โทเค็น API (Authorization: Bearer) ของบัญชี", "API tokens (Authorization: Bearer) of accounts"),
+        CommandConfiguration(commandName: "tokens", abstract: t("โทเค็น API (Authorization: Bearer) ของบัญชี", "API tokens (Authorization: Bearer) of accounts"),
                              subcommands: [Create.self, List.self, Revoke.self])
     }
 
     struct Create: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(abstract: t("สร้างโทเค็น (แสดงครั้งเดียว)", "create a token (shown once)")) }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "create", abstract: t("สร้างโทเค็น (แสดงครั้งเดียว)", "create a token (shown once)")) }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("ชื่อบัญชี", "account name"))) var name: String
         @Option(name: .long, help: ArgumentHelp(t("อายุ เช่น 90d", "lifetime, e.g. 90d"))) var expires = "90d"
@@ -176,7 +176,7 @@ struct Tokens: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(abstract: t("รายการโทเค็น", "list the tokens")) }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: t("รายการโทเค็น", "list the tokens")) }
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let tokens = try ManageAccounts(store: try global.openStore(readOnly: true), context: try localContext()).tokens()
@@ -190,7 +190,7 @@ struct Tokens: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(abstract: t("เพิกถอนโทเค็น", "revoke a token")) }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "revoke", abstract: t("เพิกถอนโทเค็น", "revoke a token")) }
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(t("หมายเลขโทเค็น", "token id"))) var id: Int64
         func run() throws {

@@ -4,7 +4,7 @@ import EPlanDomain
 
 struct Version: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(abstract: t("รุ่นของโปรแกรมและไลบรารี GEOS, PROJ, SQLite", "versions of eplan and of GEOS, PROJ and SQLite"))
+        CommandConfiguration(commandName: "version", abstract: t("รุ่นของโปรแกรมและไลบรารี GEOS, PROJ, SQLite", "versions of eplan and of GEOS, PROJ and SQLite"))
     }
 
     @OptionGroup var global: GlobalOptions

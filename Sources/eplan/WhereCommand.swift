@@ -5,7 +5,7 @@ import Foundation
 
 struct Where: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(
+        CommandConfiguration(commandName: "where", 
             abstract: t("บอกว่าพิกัดอยู่ในจังหวัด อำเภอ ตำบลใด (หรือใกล้เขตใดที่สุด)",
                         "tell which province, amphoe and tambon a coordinate lies in (or the nearest one)"),
             discussion: t("""

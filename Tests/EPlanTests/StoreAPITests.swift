@@ -30,6 +30,18 @@ final class StoreAPITests: StoreTestCase {
         XCTAssertEqual(found, [])
     }
 
+    /// A pin's messages are stored as a JSON array written by hand: the text is JSON, and
+    /// quotes, backslashes, slashes, line breaks, control characters and Thai come back as given.
+    func testPinMessagesAreJSONAndRoundTrip() throws {
+        let messages = [Message(th: "อยู่นอกเขต \"ตำบล\" 1/2\nบรรทัดสอง", en: "a\\b\tc\u{1}"), Message(th: "", en: "")]
+        let text = try XCTUnwrap(Store.encodeMessages(messages))
+        let parsed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: String]])
+        XCTAssertEqual(parsed.first?["th"], messages[0].th)
+        XCTAssertEqual(Store.decodeMessages(text), messages)
+        XCTAssertNil(Store.encodeMessages([]))
+        XCTAssertEqual(PinRow.Column.list("p").components(separatedBy: ", ").first, "p.project_code")
+    }
+
     func testEachDecoderNamesItsTablesColumns() throws {
         let store = try Store(path: path())
         func columns(_ table: String) throws -> Set<String> {

@@ -164,47 +164,56 @@ public struct LAORegistryImporter {
 
     private func deriveJurisdictions(_ entries: inout [Entry], areas: [String: (geometry: GEOSGeometry, synthetic: Bool)],
                                      areasPath: String?, gazetteer: Gazetteer) throws {
-        var tambonCache: [String: Geometry] = [:]
-        func tambon(_ code: String) throws -> Geometry {
-            if let g = tambonCache[code] { return g }
-            guard let r = try store.boundary(level: .tambon, code: code) else { throw LAOImportError.internalMissing(code) }
-            tambonCache[code] = r.geometry
-            return r.geometry
-        }
-        func union(_ codes: [String]) throws -> GEOSGeometry? {
-            guard !codes.isEmpty else { return nil }
-            let parts = try codes.map { try tambon($0) }
-            if parts.count == 1 { return try GEOSGeometry(parts[0], context: geos) }
-            return try GEOSGeometry(.geometryCollection(parts), context: geos).unaryUnion()
-        }
+        var tambons = TambonUnion(store: store, geos: geos)
         // 1. Municipalities and the อบจ.: their own areas.
         for i in entries.indices {
-            let r = entries[i].record
-            let codes = r.tambons.map(\.code)
-            switch r.coverage {
-            case .province:
-                if let p = try store.boundary(level: .province, code: r.provinceCode), !p.geometry.isEmpty {
-                    entries[i].geometry = try clean(GEOSGeometry(p.geometry, context: geos), entries[i])
-                } else {
-                    let all = codes.isEmpty ? gazetteer.tambons(ofProvince: r.provinceCode) : codes
-                    guard let u = try union(all) else { throw LAOImportError.emptyJurisdiction(at: entries[i].at, code: r.code) }
-                    entries[i].geometry = try clean(u, entries[i])
-                }
-            case .whole where r.type.isMunicipality:
-                entries[i].geometry = try clean(try union(codes)!, entries[i])
-            case .part:
-                guard let area = areas[r.code] else {
-                    throw LAOImportError.noArea(at: entries[i].at, code: r.code, areasPath: areasPath)
-                }
-                var g = try area.geometry.intersection(with: try union(codes)!)
-                let whole = codes.filter { entries[i].wholeTambons.contains($0) }
-                if let w = try union(whole) { g = try g.union(with: w) }
-                entries[i].geometry = try clean(g, entries[i])
-                if area.synthetic { entries[i].record.synthetic = true }
-            default: break
-            }
+            try ownArea(&entries[i], areas: areas, areasPath: areasPath, gazetteer: gazetteer, tambons: &tambons)
         }
         // 2. The rest (อบต., or any non-municipal `whole`): tambons less the municipalities in them.
+        let municipalities = try municipalityAreas(entries)
+        for i in entries.indices where entries[i].geometry == nil && entries[i].record.coverage == .whole {
+            let codes = entries[i].record.tambons.map(\.code)
+            guard var g = try tambons.union(codes) else { throw LAOImportError.emptyJurisdiction(at: entries[i].at, code: entries[i].record.code) }
+            let mine = Set(codes)
+            for m in municipalities where m.code != entries[i].record.code {
+                var shares = !m.tambons.isDisjoint(with: mine)
+                if !shares, m.tambons.isEmpty { shares = try g.intersects(m.geometry) }
+                if shares { g = try g.difference(with: m.geometry) }
+            }
+            entries[i].geometry = try clean(g, entries[i])
+        }
+    }
+
+    /// The area of an อบจ. (its province), a whole municipality (its tambons) or a part
+    /// (its drawn area within its tambons, plus the tambons it holds whole); others wait.
+    private func ownArea(_ e: inout Entry, areas: [String: (geometry: GEOSGeometry, synthetic: Bool)], areasPath: String?,
+                         gazetteer: Gazetteer, tambons: inout TambonUnion) throws {
+        let r = e.record, codes = r.tambons.map(\.code)
+        let empty = LAOImportError.emptyJurisdiction(at: e.at, code: r.code)
+        switch r.coverage {
+        case .province:
+            if let p = try store.boundary(level: .province, code: r.provinceCode), !p.geometry.isEmpty {
+                e.geometry = try clean(GEOSGeometry(p.geometry, context: geos), e)
+            } else {
+                guard let u = try tambons.union(codes.isEmpty ? gazetteer.tambons(ofProvince: r.provinceCode) : codes) else { throw empty }
+                e.geometry = try clean(u, e)
+            }
+        case .whole where r.type.isMunicipality:
+            guard let u = try tambons.union(codes) else { throw empty }
+            e.geometry = try clean(u, e)
+        case .part:
+            guard let area = areas[r.code] else { throw LAOImportError.noArea(at: e.at, code: r.code, areasPath: areasPath) }
+            guard let within = try tambons.union(codes) else { throw empty }
+            var g = try area.geometry.intersection(with: within)
+            if let w = try tambons.union(codes.filter { e.wholeTambons.contains($0) }) { g = try g.union(with: w) }
+            e.geometry = try clean(g, e)
+            if area.synthetic { e.record.synthetic = true }
+        default: break
+        }
+    }
+
+    /// Every municipality's area: this batch's, and the stored ones not in the batch.
+    private func municipalityAreas(_ entries: [Entry]) throws -> [(code: String, tambons: Set<String>, geometry: GEOSGeometry)] {
         let batchCodes = Set(entries.map(\.record.code))
         var municipalities: [(code: String, tambons: Set<String>, geometry: GEOSGeometry)] = entries.compactMap { e in
             guard e.record.type.isMunicipality, let g = e.geometry else { return nil }
@@ -214,17 +223,7 @@ public struct LAORegistryImporter {
             guard let j = r.jurisdiction else { continue }
             municipalities.append((r.code, Set(r.tambons.map(\.code)), try GEOSGeometry(j, context: geos)))
         }
-        for i in entries.indices where entries[i].geometry == nil && entries[i].record.coverage == .whole {
-            let codes = entries[i].record.tambons.map(\.code)
-            var g = try union(codes)!
-            let mine = Set(codes)
-            for m in municipalities where m.code != entries[i].record.code {
-                var shares = !m.tambons.isDisjoint(with: mine)
-                if !shares, m.tambons.isEmpty { shares = try g.intersects(m.geometry) }
-                if shares { g = try g.difference(with: m.geometry) }
-            }
-            entries[i].geometry = try clean(g, entries[i])
-        }
+        return municipalities
     }
 
     /// Valid, polygonal, non-empty; lines and points left by GEOS are dropped.
@@ -328,5 +327,29 @@ extension DefaultData {
     /// The default LAO registry (Tak's 69 LAOs) and its synthetic municipal areas.
     public static func laoFiles(in dir: String) -> (registry: String, areas: String) {
         (dir + "/tak/tak-laos.csv", dir + "/tak/tak-lao-areas.geojson")
+    }
+}
+
+/// Unions of stored tambons, each tambon read from the store once.
+private struct TambonUnion {
+    let store: any EPlanStoring
+    let geos: GEOSContext
+    private var cache: [String: Geometry] = [:]
+
+    init(store: any EPlanStoring, geos: GEOSContext) { self.store = store; self.geos = geos }
+
+    /// nil for no codes.
+    mutating func union(_ codes: [String]) throws -> GEOSGeometry? {
+        guard !codes.isEmpty else { return nil }
+        let parts = try codes.map { try tambon($0) }
+        if parts.count == 1 { return try GEOSGeometry(parts[0], context: geos) }
+        return try GEOSGeometry(.geometryCollection(parts), context: geos).unaryUnion()
+    }
+
+    private mutating func tambon(_ code: String) throws -> Geometry {
+        if let g = cache[code] { return g }
+        guard let r = try store.boundary(level: .tambon, code: code) else { throw LAOImportError.internalMissing(code) }
+        cache[code] = r.geometry
+        return r.geometry
     }
 }

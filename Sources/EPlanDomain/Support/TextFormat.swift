@@ -38,38 +38,6 @@ public enum Distance {
     }
 }
 
-/// Minimal JSON text writing for command output (UTF-8 kept as is, no \u escapes for Thai).
-public enum JSONText {
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
-
-    /// A finite number with at most `decimals` decimals, trailing zeros trimmed.
-    public static func number(_ v: Double, decimals: Int) -> String {
-        guard v.isFinite else { return "null" }
-        var s = String(format: "%.\(decimals)f", v)
-        if s.contains(".") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        if s == "-0" { s = "0" }
-        return s
-    }
-}
-
 /// Timestamps as people in Thailand read them: local time (UTC+7), Buddhist-era year in
 /// Thai ("26/11/2569 20:31 น."), ISO with the offset in English. Files keep ISO UTC.
 public enum LocalTime {
