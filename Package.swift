@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // PostgreSQL + PostGIS as the national store backend (`--db postgresql://…`).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Its event loops and logger, named by the store's PostgreSQL bridge (already in the graph).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // C libraries, each wrapped once by the Swift module named after it.
@@ -34,7 +39,13 @@ let package = Package(
 
         .target(name: "EPlanGeometry", dependencies: ["CGEOS"]),
         .target(name: "EPlanCRS", dependencies: ["CPROJ", "EPlanGeometry"]),
-        .target(name: "EPlanStore", dependencies: ["CSQLite", "EPlanGeometry"]),
+        .target(name: "EPlanStore", dependencies: [
+            "CSQLite", "EPlanGeometry",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "EPlanDomain", dependencies: ["EPlanGeometry", "EPlanCRS", "EPlanStore", "CZlib", "CExif"]),
         // One use case per user action; every front door (CLI, later HTTP) calls these.
         .target(name: "EPlanApp", dependencies: [

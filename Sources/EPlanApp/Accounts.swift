@@ -56,9 +56,9 @@ public struct CreatedToken: Sendable {
 /// `users …` and `tokens …`: the service's accounts. Only the file holder (CLI) and admins
 /// manage them; every change is written to the account audit.
 public struct ManageAccounts {
-    let store: Store
+    let store: any AnyStore
     let context: RequestContext
-    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any AnyStore, context: RequestContext) { self.store = store; self.context = context }
 
     static let roles = ["engineer", "planner", "finance", "province", "admin"]
 

@@ -36,6 +36,7 @@ public struct AppError: UserFacingError {
         if let e = error as? AppError { return e }
         if let e = error as? PlanYearError { return AppError(.badInput, e.message, field: e.field.isEmpty ? nil : e.field) }
         if let e = error as? DatabaseError { return AppError(.store, e.message) }
+        if let e = error as? PostgresStoreError { return AppError(.store, e.message) }
         if let e = error as? StoreError {
             switch e.kind {
             case .schemaTooNew, .needsMigration, .notAStore: return AppError(.store, e.message)
@@ -59,4 +60,11 @@ public struct AppError: UserFacingError {
     static func unknownProject(_ code: String) -> AppError {
         AppError(.notFound, PinValidator.unknownProject(code).message, field: "project")
     }
+}
+
+/// The SQLite store behind `store`, for the use cases not yet written for PostgreSQL: on
+/// another backend a clear refusal (CLI exit 3, HTTP 503), never a crash.
+func sqliteStore(_ store: any EPlanStoring, _ command: String) throws -> Store {
+    guard let s = store as? Store else { throw AppError(.store, PostgresStoreError(.sqliteOnly(command: "eplan " + command)).message) }
+    return s
 }

@@ -16,9 +16,9 @@ public struct BoundaryMaintenance {
         }
     }
 
-    let store: Store
+    let store: any EPlanStoring
     let context: RequestContext
-    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any EPlanStoring, context: RequestContext) { self.store = store; self.context = context }
 
     /// `confirm` hears how many units go and come before the level is replaced;
     /// `progress` hears (done, total) features.
@@ -37,7 +37,7 @@ public struct BoundaryMaintenance {
     public func repairMakeValid(levels: [BoundaryLevel]) throws -> [BoundaryRepairResult] {
         do {
             try requireAdmin()
-            return try BoundaryRepair(store: store).makeValid(levels: levels)
+            return try BoundaryRepair(store: try sqliteStore(store, "boundaries repair")).makeValid(levels: levels)
         } catch { throw AppError.classify(error) }
     }
 

@@ -9,10 +9,10 @@ import Foundation
 /// the good ones and lists the rest (also in the rejects file). A refused (outside) item is
 /// never stored: there is no force here; pin it on its own with `pin --force` for review.
 public struct ImportPins {
-    let store: Store
+    let store: any EPlanStoring
     let context: RequestContext
 
-    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any EPlanStoring, context: RequestContext) { self.store = store; self.context = context }
 
     public func run(_ request: ImportPinsRequest) throws -> ImportPinsResult {
         do { return try importPins(request) } catch { throw AppError.classify(error) }
@@ -44,7 +44,7 @@ public struct ImportPins {
         }
         let draft = ImportPinsResult(items: items, dryRun: r.dryRun, skipBad: r.skipBad)
         if !r.dryRun && !draft.heldBack && records.contains(where: { $0 != nil }) {
-            try store.database.transaction {
+            try store.transaction {
                 for i in items.indices { if let rec = records[i] { items[i].stored = try store.addPin(rec) } }
             }
         }
@@ -67,7 +67,7 @@ public struct ImportPins {
 
 /// Checks one item at a time with shared state (prepared jurisdictions, the name index).
 private struct Checker {
-    let store: Store
+    let store: any EPlanStoring
     let actor: Actor
     let byName: Bool
     let validator: PinValidator
@@ -123,12 +123,12 @@ private struct Checker {
 /// Finds an item's project by code, or by Thai name (normalised, white space folded),
 /// never guessing between two projects of one name.
 struct ProjectMatcher {
-    let store: Store
+    let store: any EPlanStoring
     let match: ImportPinsRequest.Match
     enum Found { case success(ProjectRef), failure(Message) }
     private var byName: [String: [ProjectRef]] = [:]
 
-    init(store: Store, match: ImportPinsRequest.Match) throws {
+    init(store: any EPlanStoring, match: ImportPinsRequest.Match) throws {
         self.store = store; self.match = match
         guard match == .name else { return }
         for p in try store.allProjectRefs() { byName[Self.nameKey(p.nameTH), default: []].append(p) }

@@ -3,19 +3,20 @@ import EPlanDomain
 /// `audit pins` and `audit boundaries`: read-only checks for the provincial office (its own
 /// province) and admins. Findings are handed out as found, so a front door can stream them.
 ///
-/// Audits still take the concrete SQLite `Store` (their bulk reads are not yet behind
-/// `EPlanStoring`).
+/// Audits still need the SQLite `Store` (their bulk reads are not yet behind
+/// `EPlanStoring`): on PostgreSQL they are refused with a clear message.
 public struct RunAudits {
-    let store: Store
+    let anyStore: any EPlanStoring
     let context: RequestContext
-    public init(store: Store, context: RequestContext) { self.store = store; self.context = context }
+    public init(store: any EPlanStoring, context: RequestContext) { self.anyStore = store; self.context = context }
+    private var store: Store { get throws { try sqliteStore(anyStore, "audit") } }
 
     /// Checks the options (bad input before any output), then audits the current pins of the
     /// scope, calling `emit` per finding; returns how many pins were checked.
     public func pins(_ options: PinAuditOptions, emit: (Finding) throws -> Void) throws -> Int {
         do {
             try authorize(provinceCode: options.provinceCode)
-            let auditor = PinAuditor(store: store)
+            let auditor = PinAuditor(store: try store)
             try auditor.check(options)
             return try auditor.audit(options, emit: emit).pinsChecked
         } catch { throw AppError.classify(error) }
@@ -25,7 +26,7 @@ public struct RunAudits {
     public func checkPins(_ options: PinAuditOptions) throws {
         do {
             try authorize(provinceCode: options.provinceCode)
-            try PinAuditor(store: store).check(options)
+            try PinAuditor(store: try store).check(options)
         } catch { throw AppError.classify(error) }
     }
 
@@ -34,12 +35,12 @@ public struct RunAudits {
                            minAreaM2: Double, threads: Int) throws -> AuditReport {
         do {
             try authorize(provinceCode: provinceCode)
-            return try auditor(minAreaM2, threads).audit(store: store, levels: levels, provinceCode: provinceCode, includeLAOs: includeLAOs)
+            return try auditor(minAreaM2, threads).audit(store: try store, levels: levels, provinceCode: provinceCode, includeLAOs: includeLAOs)
         } catch { throw AppError.classify(error) }
     }
 
     /// A boundary file before import, compared with the parent level of `store` when given.
-    public static func boundaryFile(_ path: String, level: BoundaryLevel, store: Store?, minAreaM2: Double, threads: Int) throws -> AuditReport {
+    public static func boundaryFile(_ path: String, level: BoundaryLevel, store: (any EPlanStoring)?, minAreaM2: Double, threads: Int) throws -> AuditReport {
         do { return try auditor(minAreaM2, threads).audit(file: path, level: level, store: store) } catch { throw AppError.classify(error) }
     }
 

@@ -130,7 +130,7 @@ final class Authenticator: Sendable {
     }
 
     /// Seconds until another try is allowed, or nil when under the limit.
-    private static func retryAfter(_ store: Store, name: String, address: String?, now: Date) throws -> Int? {
+    private static func retryAfter(_ store: any AnyStore, name: String, address: String?, now: Date) throws -> Int? {
         let since = now.addingTimeInterval(-failureWindow)
         let byAccount = try store.accountEventTimes("login_failed", account: name, address: nil, since: since)
         let byAddress = address == nil ? [] : try store.accountEventTimes("login_failed", account: nil, address: address, since: since)

@@ -23,9 +23,10 @@ public struct EPlanRequestContext: Hummingbird.RequestContext {
 /// How `eplan serve` was started.
 public struct ServerConfig: Sendable {
     public static let bodyLimit = 1 << 20
-    /// The store file, as given at init.
+    /// The store file or `postgresql://` URL, as given at init. On PostgreSQL, sessions and
+    /// login throttles live in the database too, so several server processes can share it.
     public let storePath: String
-    /// Pooled reading connections and the pins' group-commit writer, on `storePath`.
+    /// Pooled connections and the pins' group-commit writer, on `storePath`.
     public let stores: ServerStores
     public var host: String
     public var port: Int
@@ -43,7 +44,7 @@ public struct ServerConfig: Sendable {
 
     /// A connection of this request's own (routes that are not yet on `stores`): SQLite waits up to 5 s for a lock (busy
     /// timeout), then the failure is a store problem (503), never a 500.
-    func openStore() throws -> Store { try Store(path: storePath, readOnly: false, create: false) }
+    func openStore() throws -> any AnyStore { try StoreLocation.parse(storePath).open(readOnly: false, create: false) }
 }
 
 /// Runs blocking work (SQLite, bcrypt) off Swift's cooperative threads, which are as many

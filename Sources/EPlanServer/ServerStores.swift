@@ -22,11 +22,11 @@ public final class ServerStores: Sendable {
     /// One connection, its GEOS context and its prepared geometries. Used by one request
     /// at a time: the pool hands it out exclusively, so it need not be thread-safe.
     final class Reader: @unchecked Sendable {
-        let store: Store
+        let store: any AnyStore
         let geos = GEOSContext()
         /// LAO jurisdictions and boundaries, prepared once per connection.
         let prepared = PreparedGeometryCache()
-        init(store: Store) { self.store = store }
+        init(store: any AnyStore) { self.store = store }
     }
 
     /// Runs `body` off the cooperative threads with a pooled connection. A connection that
@@ -50,7 +50,7 @@ public final class ServerStores: Sendable {
         idle.withLock { if $0.count < maxIdle { $0.append(reader) } }
     }
 
-    func openStore() throws -> Store { try Store(path: path, readOnly: false, create: false) }
+    func openStore() throws -> any AnyStore { try StoreLocation.parse(path).open(readOnly: false, create: false) }
 
     /// Refusals and bad input leave a connection as good as it was; after a store failure
     /// (even busy: cheap to reopen) or a bug it is closed.
@@ -82,7 +82,7 @@ final class PinWriter: @unchecked Sendable {
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "eplan.pin-writer", qos: .userInitiated)
     /// Touched on `queue` only.
-    private var store: Store?
+    private var store: (any AnyStore)?
 
     init(path: String) { self.path = path }
 
@@ -128,12 +128,13 @@ final class PinWriter: @unchecked Sendable {
         }
     }
 
-    private func connection() throws -> Store {
+    private func connection() throws -> any AnyStore {
         if let store { return store }
-        let s = try Store(path: path, readOnly: false, create: false)
+        let s = try StoreLocation.parse(path).open(readOnly: false, create: false)
         // Each commit syncs the WAL before it returns: an acknowledged pin survives a crash
-        // or power loss, not only the process's death.
-        try s.database.execute("PRAGMA synchronous = FULL")
+        // or power loss, not only the process's death. (PostgreSQL's commit is durable as
+        // configured: synchronous_commit is on by default.)
+        if let sqlite = s as? Store { try sqlite.database.execute("PRAGMA synchronous = FULL") }
         store = s
         return s
     }

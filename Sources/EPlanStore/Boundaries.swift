@@ -103,7 +103,18 @@ extension Store {
             var previous = Set<String>()
             try db.query("SELECT code FROM \(level.table)", []) { row in previous.insert(row.string(0) ?? "") }
             try db.execute("DELETE FROM \(level.table)")
-            let writer = BoundaryWriter(level: level, insert: try db.cached(level.insertSQL), now: now, previous: previous)
+            let insert = try db.cached(level.insertSQL)
+            let writer = BoundaryWriter(level: level, previous: previous) { values, multi in
+                try insert.bind(values + [.text(now)])
+                // The geometry is bound separately to avoid copying the BLOB into an SQLValue;
+                // an empty geometry has no SpatiaLite form and stays NULL (and out of the R*Tree).
+                if let blob = SpatiaLiteBlob.encode(multi, srid: Store.srid) {
+                    // 1-based: geom is fifth from the end of `values`.
+                    try blob.withUnsafeBytes { try insert.bindBlob($0, at: Int32(values.count - 4)) }
+                }
+                defer { insert.reset() }
+                try insert.step()
+            }
             try body(writer)
             try db.execute("""
                 INSERT INTO boundary_import (level, source, feature_count, imported_at) VALUES (?, ?, ?, ?)
@@ -173,7 +184,8 @@ extension Store {
     }
 }
 
-/// Inserts the rows of one level inside `Store.replaceBoundaries(level:source:_:)`.
+/// Inserts the rows of one level inside `replaceBoundaries(level:source:_:)` (either
+/// backend): checks each record, then hands its values to the backend's insert.
 public final class BoundaryWriter {
     public let level: BoundaryLevel
     /// The codes the level held before this import.
@@ -181,11 +193,12 @@ public final class BoundaryWriter {
     /// The codes inserted so far.
     public private(set) var codes = Set<String>()
     public var count: Int { codes.count }
-    private let insert: Statement
-    private let now: String
+    /// Inserts one row: the values of `BoundaryLevel.insertSQL` but `imported_at` (the
+    /// geometry's as NULL, fifth from the end), and the geometry as a multipolygon.
+    private let write: ([SQLValue], Geometry) throws -> Void
 
-    init(level: BoundaryLevel, insert: Statement, now: String, previous: Set<String>) {
-        self.level = level; self.insert = insert; self.now = now; self.previousCodes = previous
+    init(level: BoundaryLevel, previous: Set<String>, write: @escaping ([SQLValue], Geometry) throws -> Void) {
+        self.level = level; self.previousCodes = previous; self.write = write
     }
 
     public func insert(_ r: BoundaryRecord) throws {
@@ -209,18 +222,9 @@ public final class BoundaryWriter {
             }
             values += [.text(amphoe), .text(r.provinceCode)]
         }
-        let geomIndex = Int32(values.count + 3)
         values += [.text(r.nameTH), SQLValue(r.nameEN), .null, SQLValue(r.isValid),
-                   SQLValue(r.invalidReason), SQLValue(r.invalidLocation?.x),
-                   SQLValue(r.invalidLocation?.y), .text(now)]
-        try insert.bind(values)
-        // The geometry is bound separately to avoid copying the BLOB into an SQLValue;
-        // an empty geometry has no SpatiaLite form and stays NULL (and out of the R*Tree).
-        if let blob = SpatiaLiteBlob.encode(multi, srid: Store.srid) {
-            try blob.withUnsafeBytes { try insert.bindBlob($0, at: geomIndex) }
-        }
-        defer { insert.reset() }
-        try insert.step()
+                   SQLValue(r.invalidReason), SQLValue(r.invalidLocation?.x), SQLValue(r.invalidLocation?.y)]
+        try write(values, multi)
         codes.insert(r.code)
     }
 }

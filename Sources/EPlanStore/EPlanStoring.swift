@@ -16,6 +16,8 @@ public protocol EPlanStoring: AnyObject {
     func stageLog(code: String) throws -> [ProjectStageLogEntry]
     func devPlans(laoCode: String?) throws -> [DevPlan]
     func projectCodes() throws -> Set<String>
+    /// Every project's pinning fields, by code.
+    func allProjectRefs() throws -> [ProjectRef]
     /// Inserts projects all or nothing (`replace`: a stored code is updated, its stage changes
     /// logged as by `by`); returns how many were replaced.
     @discardableResult func insertProjects(_ records: [ProjectRecord], replace: Bool, by: String) throws -> Int
@@ -55,6 +57,11 @@ public protocol EPlanStoring: AnyObject {
     func count(level: BoundaryLevel) throws -> Int
     func boundaryNames(level: BoundaryLevel) throws -> [String: BoundaryName]
     func tambonParents() throws -> [String: TambonParents]
+    /// Each unit's bounding box, by code (what an import checks a lower level against).
+    func boundaryEnvelopes(level: BoundaryLevel) throws -> [String: Envelope]
+    /// Replaces every unit of `level` with what `body` writes, in ONE transaction.
+    @discardableResult func replaceBoundaries(level: BoundaryLevel, source: String,
+                                              _ body: (BoundaryWriter) throws -> Void) throws -> Int
 
     // MARK: Settings
     func setting(_ key: String) throws -> String?
@@ -118,3 +125,5 @@ extension Store: EPlanStoring {
         try projectExportCursor(filter, includeUnpinned: includeUnpinned)
     }
 }
+
+extension PostgresStore: EPlanStoring {}

@@ -68,8 +68,9 @@ public final class ProjectExportCursor {
 
     /// The SELECT for a filter and its arguments, in bind order (`includeUnpinned`: projects
     /// without a current pin come too, with a NULL geometry).
-    public static func query(_ filter: ProjectFilter, includeUnpinned: Bool) -> (sql: String, args: [SQLValue]) {
-        var (clauses, args) = filter.conditions(currentPin: "g", keepUnpinned: includeUnpinned)
+    public static func query(_ filter: ProjectFilter, includeUnpinned: Bool,
+                             dialect: SQLDialect = .sqlite) -> (sql: String, args: [SQLValue]) {
+        var (clauses, args) = filter.conditions(currentPin: "g", keepUnpinned: includeUnpinned, dialect: dialect)
         let from = includeUnpinned
             ? "project p LEFT JOIN pin g ON g.project_code = p.code AND g.is_current = 1"
             : "pin g JOIN project p ON p.code = g.project_code"

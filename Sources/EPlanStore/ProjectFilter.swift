@@ -27,7 +27,8 @@ public struct ProjectFilter: Sendable, Equatable {
     /// arguments in bind order. `bbox` tests the current pin: through `currentPin`'s alias
     /// when the query joins it, else through a sub-query; `keepUnpinned` lets projects
     /// without a pin pass the box (they have no place to test).
-    public func conditions(currentPin: String? = nil, keepUnpinned: Bool = false) -> ([String], [SQLValue]) {
+    public func conditions(currentPin: String? = nil, keepUnpinned: Bool = false,
+                           dialect: SQLDialect = .sqlite) -> ([String], [SQLValue]) {
         var clauses: [String] = [], args: [SQLValue] = []
         func add(_ sql: String, _ value: SQLValue) { clauses.append(sql); args.append(value) }
         if let v = provinceCode { add("l.province_code = ?", .text(v)) }
@@ -38,7 +39,10 @@ public struct ProjectFilter: Sendable, Equatable {
         if let v = funding { add("p.funding = ?", .text(v.rawValue)) }
         if let v = kind { add("p.kind = ?", .text(v.rawValue)) }
         if let b = bbox {
-            let inBox = "IN (SELECT pkid FROM idx_pin_geom WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)"
+            // SQLite through the R*Tree; PostGIS through the GiST index (`&&`, exact double boxes).
+            let inBox = dialect == .sqlite
+                ? "IN (SELECT pkid FROM idx_pin_geom WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)"
+                : "IN (SELECT id FROM pin WHERE geom && ST_MakeEnvelope(?, ?, ?, ?, 4326))"
             if let g = currentPin {
                 clauses.append(keepUnpinned ? "(\(g).id IS NULL OR \(g).id \(inBox))" : "\(g).id \(inBox)")
             } else {
@@ -47,8 +51,14 @@ public struct ProjectFilter: Sendable, Equatable {
                     ? "(NOT EXISTS (SELECT 1 FROM pin cp WHERE cp.project_code = p.code AND cp.is_current = 1) OR \(pinned))"
                     : pinned)
             }
-            args += [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY)]
+            args += dialect == .sqlite ? [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY)]
+                : [.real(b.minX), .real(b.minY), .real(b.maxX), .real(b.maxY)]
         }
         return (clauses, args)
     }
+}
+
+/// Which backend's SQL a shared query builder writes.
+public enum SQLDialect: Sendable {
+    case sqlite, postgis
 }

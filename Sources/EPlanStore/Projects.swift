@@ -400,19 +400,21 @@ extension Store {
     }
 
     private func logStage(_ code: String, _ field: String, _ old: SQLValue, _ new: SQLValue, at: String, by: String) throws {
-        func text(_ v: SQLValue) -> SQLValue {
-            switch v {
-            case .null: return .null
-            case .text(let s): return .text(s)
-            case .real(let d): return .text(d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d))
-            case .integer(let i): return .text(String(i))
-            case .blob: return .null
-            }
-        }
         try database.execute("""
             INSERT INTO project_stage_log (project_code, field, old_value, new_value, changed_at, changed_by)
             VALUES (?, ?, ?, ?, ?, ?)
-            """, [.text(code), .text(field), text(old), text(new), .text(at), .text(by)])
+            """, [.text(code), .text(field), Store.logText(old), Store.logText(new), .text(at), .text(by)])
+    }
+
+    /// A stage value as the log's text (shared with the PostgreSQL backend).
+    static func logText(_ v: SQLValue) -> SQLValue {
+        switch v {
+        case .null: return .null
+        case .text(let s): return .text(s)
+        case .real(let d): return .text(d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d))
+        case .integer(let i): return .text(String(i))
+        case .blob: return .null
+        }
     }
 
     public func laoExists(_ code: String) throws -> Bool {

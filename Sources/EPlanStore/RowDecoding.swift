@@ -32,13 +32,30 @@ enum ColumnNames {
     }
 }
 
+/// A result row as the decoders read it: SQLite's `Row` in place, or a PostgreSQL row
+/// (`PGRow`) whose geometry column already holds the SpatiaLite form.
+protocol RowReading {
+    func isNull(_ i: Int32) -> Bool
+    func int64(_ i: Int32) -> Int64
+    func double(_ i: Int32) -> Double
+    func string(_ i: Int32) -> String?
+    func withBlob<T>(_ i: Int32, _ body: (UnsafeRawBufferPointer?) throws -> T) rethrows -> T
+}
+
+extension Row: RowReading {}
+
+extension RowReading {
+    func int(_ i: Int32) -> Int { Int(int64(i)) }
+    func optionalDouble(_ i: Int32) -> Double? { isNull(i) ? nil : double(i) }
+}
+
 /// The current row read through a table's `ColumnSet`, starting `offset` columns into the
 /// result (a join selects one table's list after another's).
 struct Columns<C: ColumnSet> {
-    let row: Row
+    let row: any RowReading
     var offset: Int32 = 0
 
-    init(_ row: Row, offset: Int32 = 0) { self.row = row; self.offset = offset }
+    init(_ row: any RowReading, offset: Int32 = 0) { self.row = row; self.offset = offset }
 
     @inline(__always) private func i(_ c: C) -> Int32 { c.rawValue + offset }
     func isNull(_ c: C) -> Bool { row.isNull(i(c)) }

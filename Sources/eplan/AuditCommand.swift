@@ -61,7 +61,8 @@ struct AuditBoundaries: ParsableCommand {
                                        en: "--file needs --level province, amphoe or tambon"))
             }
             // The file is compared with the parent level of the store when there is one.
-            let store = FileManager.default.fileExists(atPath: global.databasePath) ? try global.openStore(readOnly: true) : nil
+            let exists = try global.location.isPostgres || FileManager.default.fileExists(atPath: global.databasePath)
+            let store: (any EPlanStoring)? = exists ? try global.openStore(readOnly: true) : nil
             if store == nil {
                 printNote(t("ไม่มีฐานข้อมูล \(global.databasePath): ตรวจไฟล์อย่างเดียว ไม่เทียบกับหน่วยแม่",
                             "no store at \(global.databasePath): the file is audited alone, not against its parents"))

@@ -23,11 +23,11 @@ struct EPlan: ParsableCommand {
             commandName: "eplan",
             abstract: t("บริการพิกัดโครงการ e-Plan: ปักหมุดโครงการ ตรวจกับเขตพื้นที่ ส่งออก GeoJSON",
                         "e-Plan project-coordinate service: pin projects, check them against boundaries, export GeoJSON"),
-            discussion: t("ใช้ได้กับทุกคำสั่ง: --db PATH (ค่าเริ่มต้น ./eplan.sqlite หรือ $EPLAN_DB), --lang th|en",
-                          "Every command takes --db PATH (default ./eplan.sqlite, or $EPLAN_DB) and --lang th|en"),
+            discussion: t("ใช้ได้กับทุกคำสั่ง: --db PATH หรือ postgresql://ผู้ใช้@เครื่อง/ฐานข้อมูล (ค่าเริ่มต้น ./eplan.sqlite หรือ $EPLAN_DB), --lang th|en",
+                          "Every command takes --db PATH or postgresql://user@host/dbname (default ./eplan.sqlite, or $EPLAN_DB) and --lang th|en"),
             version: EPlanVersion.string,
             subcommands: [Init.self, Boundaries.self, Laos.self, Plans.self, Projects.self, PinCommand.self, Pins.self,
-                          Where.self, Export.self, Report.self, Audit.self, Settings.self, Serve.self, Users.self, Tokens.self, Version.self])
+                          Where.self, Export.self, Report.self, Audit.self, Settings.self, Serve.self, Users.self, Tokens.self, StoreCommands.self, Version.self])
     }
 
     static func main() {

@@ -8,8 +8,8 @@ import Foundation
 
 /// Options every command takes: where the store is and which language to speak.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(t("ไฟล์ฐานข้อมูล (ค่าเริ่มต้น ./eplan.sqlite หรือ $EPLAN_DB)",
-                                               "database file (default ./eplan.sqlite, or $EPLAN_DB)")))
+    @Option(name: .long, help: ArgumentHelp(t("ไฟล์ฐานข้อมูล หรือ postgresql://ผู้ใช้@เครื่อง/ฐานข้อมูล (ค่าเริ่มต้น ./eplan.sqlite หรือ $EPLAN_DB)",
+                                               "database file, or postgresql://user@host/dbname (default ./eplan.sqlite, or $EPLAN_DB)")))
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp(t("ภาษาของข้อความ: th หรือ en", "message language: th or en")))
@@ -58,9 +58,28 @@ struct GlobalOptions: ParsableArguments {
         ProcessInfo.processInfo.environment["EPLAN_LANG"].flatMap(Language.init(rawValue:))
     }
 
-    /// Opens the store (a file that is not one is refused unchanged, exit 3), upgrading an
+    /// `--db` / `EPLAN_DB` parsed once: an SQLite file or a PostgreSQL database.
+    var location: StoreLocation { get throws { try StoreLocation.parse(databasePath) } }
+
+    /// Opens the store, SQLite or PostgreSQL (every command comes through here).
+    func openStore(create: Bool = false, readOnly: Bool = false) throws -> any AnyStore {
+        let location = try self.location
+        guard case .sqlite = location else {
+            do {
+                return try location.open(readOnly: readOnly, create: create)
+            } catch let e as StoreError {
+                // As for a file: a store from an older eplan is upgraded on first use.
+                guard readOnly, case .needsMigration = e.kind else { throw e }
+                _ = try location.open(readOnly: false, create: false)
+                return try location.open(readOnly: true, create: false)
+            }
+        }
+        return try openSQLite(create: create, readOnly: readOnly)
+    }
+
+    /// Opens the SQLite store (a file that is not one is refused unchanged, exit 3), upgrading an
     /// older one first. Files a killed `eplan init` or export left beside it are removed on the way.
-    func openStore(create: Bool = false, readOnly: Bool = false) throws -> Store {
+    func openSQLite(create: Bool = false, readOnly: Bool = false) throws -> Store {
         if !databasePath.isEmpty, let target = AtomicFile.resolvingLinks(databasePath) {
             StaleFiles.removeLeftovers(of: target)
         }

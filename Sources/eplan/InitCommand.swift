@@ -28,6 +28,7 @@ struct Init: ParsableCommand {
     var noPlan = false
 
     func run() throws {
+        if case .postgres(let location) = try global.location { return try initPostgres(location) }
         let path = global.databasePath
         let target = try Init.target(of: path)
         let exists = FileManager.default.fileExists(atPath: target)
@@ -66,12 +67,28 @@ struct Init: ParsableCommand {
         return target
     }
 
+    /// `init` on PostgreSQL: the schema and the default data in one transaction (see
+    /// `PostgresStore.create`); an existing store is replaced only with --force.
+    private func initPostgres(_ location: PostgresLocation) throws {
+        let dir = empty ? nil : try DefaultData.locate(explicit: geodata)
+        let version = try PostgresStore.create(at: location, force: force) { store in
+            if let dir { try load(store, from: dir) }
+        }
+        print(t("สร้างฐานข้อมูล \(location.display) (schema รุ่น \(version))", "created \(location.display) (schema version \(version))"))
+    }
+
     /// Creates the store at `path` and loads the default data through the public importers;
     /// returns the schema version. The store is closed (WAL folded in) when this returns.
     private func load(into path: String, from dir: String?) throws -> Int {
         let store = try Store(path: path, readOnly: false, create: true)
         let version = try store.schemaVersion()
         guard let dir else { return version }
+        try load(store, from: dir)
+        return version
+    }
+
+    /// The default data through the public importers, on either backend.
+    private func load(_ store: any EPlanStoring, from dir: String) throws {
         let importer = BoundaryImporter(store: store, geos: GEOSContext(), proj: try PROJContext())
         for (level, file) in DefaultData.boundaryFiles(in: dir, national: national) {
             let report = try importer.importFile(path: file, level: level, progress: Progress.reporter(level: level))
@@ -89,7 +106,6 @@ struct Init: ParsableCommand {
             print(t("นำเข้าโครงการ \(ThaiText.grouped(Int64(plan.inserted))) โครงการ (ข้อมูลสังเคราะห์ จำนวนตามรายงาน ณ 03/10/2559) จาก \(plan.path)",
                     "imported \(ThaiText.grouped(Int64(plan.inserted))) projects (synthetic; the counts of the 03/10/2559 report) from \(plan.path)"))
         }
-        return version
     }
 }
 

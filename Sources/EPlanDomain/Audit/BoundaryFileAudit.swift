@@ -10,7 +10,7 @@ extension BoundaryAuditor {
     /// one-province file is not charged with every other province's gaps.
     /// Features are read one at a time (`GeoJSONFeatureStream`).
     public func audit(file path: String, level: BoundaryLevel, fields: BoundaryFields? = nil,
-                      store: Store? = nil, proj: PROJContext? = nil) throws -> AuditReport {
+                      store: (any EPlanStoring)? = nil, proj: PROJContext? = nil) throws -> AuditReport {
         let start = Self.now()
         let stream = try GeoJSONFeatureStream(path: path)
         let fields = fields ?? .defaults(for: level)

@@ -7,7 +7,7 @@ public struct ParentExtents: Sendable {
 
     public init(byLevel: [BoundaryLevel: [String: Envelope]] = [:]) { self.byLevel = byLevel }
 
-    public static func load(from store: Store, for level: BoundaryLevel) throws -> ParentExtents {
+    public static func load(from store: any EPlanStoring, for level: BoundaryLevel) throws -> ParentExtents {
         var out = ParentExtents()
         for parent in level.enclosingLevels { out.byLevel[parent] = try store.boundaryEnvelopes(level: parent) }
         return out

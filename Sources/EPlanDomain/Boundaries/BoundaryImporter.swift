@@ -47,12 +47,12 @@ public struct BoundaryReplacePlan: Sendable, Equatable {
 /// Reads a GeoJSON FeatureCollection of administrative units and replaces one level of
 /// the store with it, all or nothing.
 public struct BoundaryImporter {
-    public let store: Store
+    public let store: any EPlanStoring
     public let geos: GEOSContext
     /// PROJ is opened only for a file that declares another CRS (most are EPSG:4326).
     private let proj: () throws -> PROJContext
 
-    public init(store: Store, geos: GEOSContext, proj: @escaping @autoclosure () throws -> PROJContext) {
+    public init(store: any EPlanStoring, geos: GEOSContext, proj: @escaping @autoclosure () throws -> PROJContext) {
         self.store = store; self.geos = geos; self.proj = proj
     }
 

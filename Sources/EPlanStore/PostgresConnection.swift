@@ -1,0 +1,260 @@
+import EPlanGeometry
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// One PostgreSQL connection used synchronously, as `EPlanStoring` is: every call blocks the
+/// calling thread until PostgresNIO's answer arrives on the bridge's own event loop (never
+/// one of Hummingbird's, and callers are never on an event loop: the server calls the store
+/// from `offload`'s Dispatch queue). SQL is written with SQLite's `?` / `?N` placeholders and
+/// `SQLValue` arguments, so the PostGIS queries read like the SQLite ones beside them.
+final class PGConnection {
+    /// The bridge's event loop, for every connection of the process: one thread is plenty
+    /// for I/O that callers wait on.
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    static let logger: Logger = {
+        var l = Logger(label: "eplan.postgres")
+        l.logLevel = .critical
+        return l
+    }()
+
+    let location: PostgresLocation
+    private let connection: PostgresConnection
+    /// Open transactions and savepoints (0: autocommit).
+    private(set) var depth = 0
+
+    init(_ location: PostgresLocation) throws {
+        self.location = location
+        let config: PostgresConnection.Configuration
+        if let socket = location.socketPath {
+            config = .init(unixSocketPath: socket, username: location.user, password: location.password, database: location.database)
+        } else {
+            config = .init(host: location.host ?? "localhost", port: location.port, username: location.user,
+                           password: location.password, database: location.database, tls: .disable)
+        }
+        do {
+            connection = try PostgresConnection.connect(on: PGConnection.eventLoops.next(), configuration: config,
+                                                        id: 1, logger: PGConnection.logger).wait()
+        } catch {
+            throw PGConnection.error(error, sql: nil, location: location)
+        }
+    }
+
+    /// Closed before it goes (PostgresNIO requires it); the last owner is never an event loop.
+    deinit { let closing: EventLoopFuture<Void> = connection.close(); try? closing.wait() }
+
+    // MARK: Reuse
+
+    /// Idle connections by location and mode: `eplan serve` opens a store per request, and
+    /// a connection (fork, authentication, schema check) costs more than most requests.
+    private static let idle = IdleConnections()
+    /// Set when the connection failed below SQL (closed, unreachable): never reused.
+    private(set) var broken = false
+
+    /// A connection that served an earlier store of the same location and mode.
+    static func reuse(_ location: PostgresLocation, readOnly: Bool) -> PGConnection? {
+        idle.take("\(location.display)|\(readOnly)")
+    }
+
+    /// Offers this connection for reuse when it is clean (no transaction open, not broken).
+    func release(readOnly: Bool) {
+        guard depth == 0, !broken else { return }
+        PGConnection.idle.put(self, "\(location.display)|\(readOnly)")
+    }
+
+    // MARK: Queries
+
+    /// Runs one statement and returns its rows, materialized (see `PGRow`).
+    @discardableResult
+    func query(_ sql: String, _ args: [SQLValue] = []) throws -> [PGRow] {
+        let (text, binds) = try PGConnection.prepare(sql, args)
+        do {
+            let result = try connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: PGConnection.logger).wait()
+            return try result.rows.map(PGRow.init)
+        } catch {
+            throw failed(error, sql: sql)
+        }
+    }
+
+    /// The error as the store's own, marking the connection broken when it failed below SQL.
+    private func failed(_ error: any Error, sql: String?) -> DatabaseError {
+        if (error as? PSQLError)?.serverInfo == nil { broken = true }
+        return PGConnection.error(error, sql: sql, location: location)
+    }
+
+    func execute(_ sql: String, _ args: [SQLValue] = []) throws { try query(sql, args) }
+
+    /// The first column of the first row, `.null` when there is none.
+    func scalar(_ sql: String, _ args: [SQLValue] = []) throws -> SQLValue {
+        try query(sql, args).first?.values.first ?? .null
+    }
+
+    /// Several statements (schema steps), without parameters, one after the other.
+    func script(_ sql: String) throws {
+        for statement in PGConnection.statements(sql) { try query(statement) }
+    }
+
+    /// `sql` split at the semicolons outside quotes, empty statements dropped.
+    static func statements(_ sql: String) -> [String] {
+        var out: [String] = [], current = "", quote: Character? = nil
+        for c in sql {
+            if let q = quote { if c == q { quote = nil } } else if c == "'" || c == "\"" { quote = c }
+            if c == ";" && quote == nil { out.append(current); current = ""; continue }
+            current.append(c)
+        }
+        out.append(current)
+        return out.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+
+    /// Runs `body` all or nothing; nested calls become savepoints, as in `Database.transaction`.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        let savepoint = depth == 0 ? nil : "eplan_sp\(depth)"
+        try script(savepoint.map { "SAVEPOINT \($0)" } ?? "BEGIN")
+        depth += 1
+        do {
+            let value = try body()
+            depth -= 1
+            try script(savepoint.map { "RELEASE SAVEPOINT \($0)" } ?? "COMMIT")
+            return value
+        } catch {
+            depth -= 1
+            do { try script(savepoint.map { "ROLLBACK TO SAVEPOINT \($0); RELEASE SAVEPOINT \($0)" } ?? "ROLLBACK") } catch { broken = true }
+            throw error
+        }
+    }
+
+    /// For a cursor that outlives one call: a transaction of its own when none is open
+    /// (`endOwnTransaction` commits it), else the open one (the cursor is closed at the end).
+    private var ownTransaction = false
+    func beginOwnTransaction() throws {
+        if depth == 0 { try script("BEGIN"); ownTransaction = true }
+        depth += 1
+    }
+    func endOwnTransaction() throws {
+        depth -= 1
+        if depth == 0 && ownTransaction { ownTransaction = false; try script("COMMIT") } else { try script("CLOSE eplan_export") }
+    }
+
+    // MARK: SQLite-style SQL to PostgreSQL's
+
+    /// `?` → `$1`, `$2`…; `?N` → `$N` (outside quotes), and the arguments as binds.
+    static func prepare(_ sql: String, _ args: [SQLValue]) throws -> (String, PostgresBindings) {
+        var out = "", next = 0, quote: Character? = nil
+        var chars = Array(sql)[...]
+        while let c = chars.popFirst() {
+            if let q = quote { out.append(c); if c == q { quote = nil }; continue }
+            if c == "'" || c == "\"" { quote = c; out.append(c); continue }
+            guard c == "?" else { out.append(c); continue }
+            var digits = ""
+            while let d = chars.first, d.isASCII, d.isNumber { digits.append(d); chars.removeFirst() }
+            if digits.isEmpty { next += 1; digits = String(next) }
+            out += "$" + digits
+        }
+        var binds = PostgresBindings(capacity: args.count)
+        for a in args {
+            switch a {
+            case .null: binds.appendNull()
+            case .integer(let v): try binds.append(v)
+            case .real(let v): try binds.append(v)
+            case .text(let s): try binds.append(s)
+            case .blob(let b): try binds.append(ByteBuffer(bytes: b))
+            }
+        }
+        return (out, binds)
+    }
+
+    /// PostgreSQL's failures in the store's own error type, so the CLI's exit codes and the
+    /// service's problem answers are the same on both backends.
+    static func error(_ error: any Error, sql: String?, location: PostgresLocation) -> DatabaseError {
+        guard let e = error as? PSQLError else {
+            return DatabaseError(kind: .cannotOpen, code: 0, sqliteMessage: "\(error)", sql: sql, path: location.display)
+        }
+        guard let info = e.serverInfo else {
+            // No answer from the server: it is down, unreachable, or refused us.
+            return DatabaseError(kind: sql == nil ? .cannotOpen : .busy, code: 0,
+                                 sqliteMessage: "PostgreSQL: \(e.code)", sql: nil, path: location.display)
+        }
+        let state = info[.sqlState] ?? ""
+        let text = "PostgreSQL \(state): \(info[.message] ?? "")" + (info[.detail].map { " (\($0))" } ?? "")
+        let kind: DatabaseError.Kind
+        switch state {
+        case let s where s.hasPrefix("23"): kind = .constraint
+        case "40001", "40P01", "55P03", "57014": kind = .busy
+        case "53100": kind = .diskFull
+        case "25006", "42501": kind = .readOnly
+        case "3D000", "28000", "28P01": kind = .cannotOpen
+        default: kind = .sql
+        }
+        return DatabaseError(kind: kind, code: 0, sqliteMessage: text, sql: kind == .sql ? sql : nil,
+                             path: kind == .cannotOpen ? location.display : nil)
+    }
+}
+
+/// A PostgreSQL result row as plain values, read like SQLite's: booleans and integers as
+/// integers, every geometry column (selected as WKB under a name ending in `geom`) already
+/// in the SpatiaLite BLOB form the shared decoders read.
+struct PGRow: RowReading {
+    let values: [SQLValue]
+
+    init(values: [SQLValue]) { self.values = values }
+
+    init(_ row: PostgresRow) throws {
+        var out: [SQLValue] = []
+        out.reserveCapacity(row.count)
+        for cell in row {
+            out.append(try PGRow.value(cell))
+        }
+        values = out
+    }
+
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+        case .float4, .float8: return .real(try cell.decode(Double.self))
+        case .numeric: return .real(Double(try cell.decode(String.self)) ?? 0)
+        case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .bytea:
+            var buffer = try cell.decode(ByteBuffer.self)
+            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            guard cell.columnName.hasSuffix("geom") else { return .blob(bytes) }
+            return SQLValue(SpatiaLiteBlob.encode(try WKB.decode(bytes), srid: Store.srid))
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+
+    func isNull(_ i: Int32) -> Bool { values[Int(i)] == .null }
+    func int64(_ i: Int32) -> Int64 { values[Int(i)].int64 ?? 0 }
+    func double(_ i: Int32) -> Double { values[Int(i)].double ?? 0 }
+    func string(_ i: Int32) -> String? {
+        switch values[Int(i)] {
+        case .text(let s): return s
+        case .integer(let v): return String(v)
+        case .real(let v): return String(v)
+        default: return nil
+        }
+    }
+    func withBlob<T>(_ i: Int32, _ body: (UnsafeRawBufferPointer?) throws -> T) rethrows -> T {
+        guard case .blob(let b) = values[Int(i)] else { return try body(nil) }
+        return try b.withUnsafeBytes { try body($0) }
+    }
+}
+
+/// The idle connections (a few per location), shared by every thread of the process.
+private final class IdleConnections: @unchecked Sendable {
+    private let lock = NSLock()
+    private var connections: [String: [PGConnection]] = [:]
+    static let perLocation = 16
+
+    func take(_ key: String) -> PGConnection? {
+        lock.lock(); defer { lock.unlock() }
+        return connections[key]?.popLast()
+    }
+
+    func put(_ c: PGConnection, _ key: String) {
+        lock.lock(); defer { lock.unlock() }
+        if connections[key, default: []].count < IdleConnections.perLocation { connections[key, default: []].append(c) }
+    }
+}

@@ -1,0 +1,255 @@
+import EPlanGeometry
+import Foundation
+
+// Projects, plans, pins and settings on PostgreSQL: the SQLite methods' SQL (Projects.swift,
+// Pins.swift, LAOFactsSchema.swift) with PostGIS geometry and row locks where writers meet.
+extension PostgresStore {
+    func rows(_ sql: String, _ args: [SQLValue] = []) throws -> [PGRow] { try db.query(sql, args) }
+
+    // MARK: Projects
+
+    public func project(code: String) throws -> ProjectRecord? {
+        try fetchProjects("WHERE p.code = ?", [.text(code)]).first
+    }
+
+    public func projectRef(code: String) throws -> ProjectRef? {
+        try rows("SELECT \(ProjectRefRow.Column.list()) FROM project WHERE code = ?", [.text(code)])
+            .first.map { ProjectRefRow.decode(Columns($0), defaultKind: "other") }
+    }
+
+    public func projects(filter: ProjectFilter) throws -> [ProjectRecord] {
+        let (clauses, args) = filter.conditions(dialect: .postgis)
+        return try fetchProjects(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), args)
+    }
+
+    private func fetchProjects(_ whereSQL: String, _ args: [SQLValue]) throws -> [ProjectRecord] {
+        try rows("""
+            SELECT \(ProjectRow.Column.list("p")) FROM project p LEFT JOIN lao l ON l.code = p.lao_code
+            \(whereSQL) ORDER BY p.lao_code, p.plan_year, p.code
+            """, args).map { ProjectRow.decode(Columns($0)) }
+    }
+
+    public func stageLog(code: String) throws -> [ProjectStageLogEntry] {
+        try rows("SELECT \(StageLogRow.Column.list()) FROM project_stage_log WHERE project_code = ? ORDER BY id",
+                 [.text(code)]).map { StageLogRow.decode(Columns($0)) }
+    }
+
+    public func allProjectRefs() throws -> [ProjectRef] {
+        try rows("SELECT code, lao_code, kind, plan_year, name_th FROM project ORDER BY code").map { r in
+            ProjectRef(code: r.string(0) ?? "", laoCode: r.string(1) ?? "", kind: r.string(2) ?? "other",
+                       planYear: r.int(3), nameTH: r.string(4) ?? "")
+        }
+    }
+
+    public func projectCodes() throws -> Set<String> {
+        Set(try rows("SELECT code FROM project").map { $0.string(0) ?? "" })
+    }
+
+    /// As `Store.insertProjects` (the same checks, in the same order, so the same first
+    /// error), a chunk at a time: one query finds the chunk's stored codes and LAOs, one
+    /// multi-row INSERT writes its new projects (the bulk load's rate).
+    @discardableResult
+    public func insertProjects(_ records: [ProjectRecord], replace: Bool, by: String) throws -> Int {
+        let now = Store.timestamp(), today = Store.todayTH()
+        var replaced = 0, seen = Set<String>()
+        try db.transaction {
+            for start in stride(from: 0, to: records.count, by: 500) {
+                let chunk = records[start..<min(start + 500, records.count)]
+                let stored = try existing("project", chunk.map(\.code))
+                let laos = try existing("lao", Array(Set(chunk.map(\.laoCode))))
+                var fresh: [SQLValue] = [], freshCount = 0
+                for var r in chunk {
+                    r.progress = r.progress.map(ProjectRecord.roundedProgress)
+                    guard seen.insert(r.code).inserted else { throw ProjectStoreError(.duplicateCode(r.code)) }
+                    if let v = r.violations().first { throw v }
+                    guard laos.contains(r.laoCode) else { throw ProjectStoreError(.unknownLAO(r.laoCode)) }
+                    if stored.contains(r.code), let old = try project(code: r.code) {
+                        guard replace else { throw ProjectStoreError(.duplicateCode(r.code)) }
+                        try replaceProject(r, old: old, now: now, today: today, by: by)
+                        replaced += 1
+                    } else {
+                        fresh += ProjectRow.values(r, recordedOn: r.recordedOn ?? today, now: now)
+                        freshCount += 1
+                    }
+                }
+                guard freshCount > 0 else { continue }
+                let row = "(\(ProjectRow.Column.placeholders))"
+                try db.execute("INSERT INTO project (\(ProjectRow.Column.list())) VALUES "
+                               + Array(repeating: row, count: freshCount).joined(separator: ", "), fresh)
+            }
+        }
+        return replaced
+    }
+
+    /// Which of `codes` the table holds (by its `code`).
+    private func existing(_ table: String, _ codes: [String]) throws -> Set<String> {
+        guard !codes.isEmpty else { return [] }
+        let marks = codes.map { _ in "?" }.joined(separator: ", ")
+        return Set(try rows("SELECT code FROM \(table) WHERE code IN (\(marks))", codes.map { .text($0) }).map { $0.string(0) ?? "" })
+    }
+
+    /// Updates a stored project in place (pins keep pointing at it), logging changed stages.
+    private func replaceProject(_ r: ProjectRecord, old: ProjectRecord, now: String, today: String, by: String) throws {
+        let values = ProjectRow.values(r, recordedOn: old.recordedOn ?? today, now: now)
+        let sets = ProjectRow.Column.allCases.dropFirst().map { "\($0.name) = ?" }.joined(separator: ", ")
+        try db.execute("UPDATE project SET \(sets) WHERE code = ?", Array(values.dropFirst()) + [.text(r.code)])
+        for f in ProjectStageField.allCases where f.get(old) != f.get(r) {
+            try logStage(r.code, f.rawValue, f.get(old), f.get(r), at: now, by: by)
+        }
+    }
+
+    private func logStage(_ code: String, _ field: String, _ old: SQLValue, _ new: SQLValue, at: String, by: String) throws {
+        try db.execute("""
+            INSERT INTO project_stage_log (project_code, field, old_value, new_value, changed_at, changed_by)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, [.text(code), .text(field), Store.logText(old), Store.logText(new), .text(at), .text(by)])
+    }
+
+    @discardableResult
+    public func updateStages(code: String, changes: [ProjectStageChange], by: String) throws -> [ProjectStageLogEntry] {
+        let now = Store.timestamp()
+        return try db.transaction {
+            // The row lock makes concurrent stage updates of one project take turns.
+            _ = try rows("SELECT 1 FROM project WHERE code = ? FOR UPDATE", [.text(code)])
+            guard let old = try project(code: code) else { throw ProjectStoreError(.unknownProject(code)) }
+            var new = old
+            for c in changes { c.field.set(&new, c.value) }
+            new.progress = new.progress.map(ProjectRecord.roundedProgress)
+            if let v = new.violations().first { throw v }
+            let changed = ProjectStageField.allCases.filter { $0.get(old) != $0.get(new) }
+            if changed.isEmpty { return [] }
+            let sets = changed.map { "\($0.rawValue) = ?" }.joined(separator: ", ")
+            try db.execute("UPDATE project SET \(sets), updated_at = ? WHERE code = ?",
+                           changed.map { $0.get(new) } + [.text(now), .text(code)])
+            for f in changed { try logStage(code, f.rawValue, f.get(old), f.get(new), at: now, by: by) }
+            return Array(try stageLog(code: code).suffix(changed.count))
+        }
+    }
+
+    // MARK: Development plans
+
+    public func devPlans(laoCode: String?) throws -> [DevPlan] {
+        let whereSQL = laoCode == nil ? "" : "WHERE lao_code = ?"
+        return try rows("SELECT \(DevPlanRow.Column.list()) FROM dev_plan \(whereSQL) ORDER BY lao_code, first_year",
+                        laoCode.map { [.text($0)] } ?? []).map { DevPlanRow.decode(Columns($0)) }
+    }
+
+    @discardableResult
+    public func addDevPlan(laoCode: String, firstYear: Int, lastYear: Int, approvedOn: String?) throws -> DevPlan {
+        guard (2400...2800).contains(firstYear), (2400...2800).contains(lastYear), firstYear <= lastYear,
+              lastYear - firstYear < 10 else {
+            throw ProjectStoreError(.badPlanYears(first: firstYear, last: lastYear))
+        }
+        return try db.transaction {
+            // Locking the LAO row serializes plan additions of one LAO (the overlap check).
+            guard try !rows("SELECT 1 FROM lao WHERE code = ? FOR UPDATE", [.text(laoCode)]).isEmpty else {
+                throw ProjectStoreError(.unknownLAO(laoCode))
+            }
+            if let o = try devPlans(laoCode: laoCode).first(where: { $0.firstYear <= lastYear && firstYear <= $0.lastYear }) {
+                throw ProjectStoreError(.overlappingPlan(lao: laoCode, years: o.years))
+            }
+            let id = try db.scalar("""
+                INSERT INTO dev_plan (lao_code, first_year, last_year, approved_on, recorded_on, approved)
+                VALUES (?, ?, ?, ?, ?, ?) RETURNING id
+                """, [.text(laoCode), .integer(Int64(firstYear)), .integer(Int64(lastYear)), SQLValue(approvedOn),
+                      .text(Store.todayTH()), SQLValue(approvedOn != nil)])
+            return DevPlan(id: id.int64 ?? 0, laoCode: laoCode, firstYear: firstYear, lastYear: lastYear,
+                           approvedOn: approvedOn, recordedOn: Store.todayTH(), approved: approvedOn != nil)
+        }
+    }
+
+    public func upsertDevPlan(_ p: DevPlanRecord) throws {
+        let today = ISO8601DateFormatter().string(from: Date()).prefix(10)
+        try db.execute("""
+            INSERT INTO dev_plan (lao_code, first_year, last_year, approved, approved_on, recorded_on)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (lao_code, first_year) DO UPDATE SET
+                last_year = excluded.last_year, approved = excluded.approved, approved_on = excluded.approved_on
+            """, [.text(p.laoCode), SQLValue(p.firstYear), SQLValue(p.lastYear), SQLValue(p.approved),
+                  SQLValue(p.approvedOn), .text(String(today))])
+    }
+
+    // MARK: Pins
+
+    /// A new version, race-free across processes: the project's row lock makes writers of
+    /// one project take turns, and `UNIQUE (project_code, version)` stays the backstop.
+    @discardableResult
+    public func addPin(_ pin: PinRecord) throws -> PinRecord {
+        try db.transaction {
+            _ = try rows("SELECT 1 FROM project WHERE code = ? FOR UPDATE", [.text(pin.projectCode)])
+            let next = Int(try db.scalar("SELECT coalesce(max(version), 0) + 1 FROM pin WHERE project_code = ?",
+                                         [.text(pin.projectCode)]).int64 ?? 1)
+            try db.execute("UPDATE pin SET is_current = 0 WHERE project_code = ? AND is_current = 1", [.text(pin.projectCode)])
+            var stored = pin
+            stored.version = next
+            stored.isCurrent = true
+            try db.execute("INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PostgresStore.placeholders(PinRow.Column.self)))",
+                           PinRow.values(pin, version: next, blob: WKB.encode(pin.geometry)))
+            return stored
+        }
+    }
+
+    public func pinHistory(projectCode: String) throws -> [PinRecord] {
+        try fetchPins("WHERE project_code = ? ORDER BY version", [.text(projectCode)])
+    }
+
+    public func currentPin(projectCode: String) throws -> PinRecord? {
+        try fetchPins("WHERE project_code = ? AND is_current = 1", [.text(projectCode)]).first
+    }
+
+    private func fetchPins(_ whereSQL: String, _ args: [SQLValue]) throws -> [PinRecord] {
+        try rows("SELECT \(PostgresStore.select(PinRow.Column.self)) FROM pin \(whereSQL)", args)
+            .map { try PinRow.decode(Columns($0)) }
+    }
+
+    public func currentPins(_ filter: PinFilter) throws -> [PinListing] {
+        var (clauses, args) = filter.projects.conditions(currentPin: "pin", dialect: .postgis)
+        clauses.insert("pin.is_current = 1", at: 0)
+        if let s = filter.status { clauses.append("pin.status = ?"); args.append(.text(s.rawValue)) }
+        return try rows("""
+            SELECT \(PostgresStore.select(PinRow.Column.self, "pin")), \(ProjectRefRow.Column.list("p"))
+            FROM pin JOIN project p ON p.code = pin.project_code LEFT JOIN lao l ON l.code = p.lao_code
+            WHERE \(clauses.joined(separator: " AND ")) ORDER BY p.code
+            """, args).map { row in
+            PinListing(project: ProjectRefRow.decode(Columns(row, offset: Int32(PinRow.Column.allCases.count))),
+                       pin: try PinRow.decode(Columns(row)))
+        }
+    }
+
+    public func unpinnedProjects(_ filter: PinFilter) throws -> [ProjectRef] {
+        var projects = filter.projects
+        projects.bbox = nil
+        var (clauses, args) = projects.conditions(dialect: .postgis)
+        clauses.insert("NOT EXISTS (SELECT 1 FROM pin WHERE pin.project_code = p.code AND pin.is_current = 1)", at: 0)
+        return try rows("""
+            SELECT \(ProjectRefRow.Column.list("p"))
+            FROM project p LEFT JOIN lao l ON l.code = p.lao_code
+            WHERE \(clauses.joined(separator: " AND ")) ORDER BY p.code
+            """, args).map { ProjectRefRow.decode(Columns($0)) }
+    }
+
+    // MARK: Settings
+
+    public func setting(_ key: String) throws -> String? {
+        try db.scalar("SELECT value FROM setting WHERE key = ?", [.text(key)]).string
+    }
+
+    public func setSetting(_ key: String, _ value: String?) throws {
+        if let value {
+            try db.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           [.text(key), .text(value)])
+        } else {
+            try db.execute("DELETE FROM setting WHERE key = ?", [.text(key)])
+        }
+    }
+
+    public func pinToleranceM() throws -> Double {
+        guard let s = try setting(Store.pinToleranceKey), let v = Double(s), v.isFinite, v >= 0 else {
+            return Store.defaultPinToleranceM
+        }
+        return v
+    }
+
+    /// Every commit is durable on PostgreSQL (synchronous_commit): nothing to skip.
+    public func skipCheckpointOnClose() throws {}
+}

@@ -1,0 +1,119 @@
+import EPlanGeometry
+import Foundation
+
+/// A store's tables row by row, for `eplan store copy`: every column the two layouts share,
+/// ids and time stamps included, so the copy is the same store (same exports, reports,
+/// logs, accounts). Geometry columns (`geom`) travel as SpatiaLite BLOBs from either reader.
+public protocol StoreTables: AnyObject {
+    /// The table's column names, nil when the table does not exist.
+    func tableColumns(_ table: String) throws -> [String]?
+    /// Every row of `table` (`columns` in that order), streamed.
+    func forEachRow(_ table: String, columns: [String], _ body: ([SQLValue]) throws -> Void) throws
+    /// Inserts rows as they were (ids kept).
+    func insertRows(_ table: String, columns: [String], _ rows: [[SQLValue]]) throws
+    /// After the last insert: SQLite's layer statistics, PostgreSQL's identity sequences.
+    func finishCopy(tables: [String]) throws
+}
+
+/// Copies one store into another, all or nothing: the target is written in one transaction
+/// (PostgreSQL) or built beside its path and renamed into place (SQLite).
+public enum StoreCopy {
+    /// Parents before children (foreign keys hold at every insert).
+    public static let tables = ["province", "amphoe", "tambon", "boundary_import", "setting", "lao", "lao_tambon", "dev_plan",
+                                "project", "project_stage_log", "pin", "boundary_original",
+                                "account", "account_token", "account_session", "account_audit"]
+    static let batch = 500
+
+    /// Copies every table of `source` into `target` (inside the caller's transaction);
+    /// returns the rows copied per table, in `tables` order.
+    public static func copy(from source: any StoreTables, to target: any StoreTables) throws -> [(table: String, rows: Int)] {
+        var counts: [(String, Int)] = []
+        for table in tables {
+            guard let from = try source.tableColumns(table), let to = try target.tableColumns(table) else { continue }
+            let columns = from.filter(to.contains)
+            var pending: [[SQLValue]] = [], n = 0
+            try source.forEachRow(table, columns: columns) { row in
+                pending.append(row); n += 1
+                if pending.count == batch { try target.insertRows(table, columns: columns, pending); pending.removeAll(keepingCapacity: true) }
+            }
+            if !pending.isEmpty { try target.insertRows(table, columns: columns, pending) }
+            counts.append((table, n))
+        }
+        try target.finishCopy(tables: tables)
+        return counts
+    }
+}
+
+extension Store: StoreTables {
+    public func tableColumns(_ table: String) throws -> [String]? {
+        var out: [String] = []
+        try database.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(table)]) { out.append($0.string(0) ?? "") }
+        return out.isEmpty ? nil : out
+    }
+
+    public func forEachRow(_ table: String, columns: [String], _ body: ([SQLValue]) throws -> Void) throws {
+        let n = Int32(columns.count)
+        try database.query("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY rowid") { row in
+            try body((0..<n).map { row.value($0) })
+        }
+    }
+
+    public func insertRows(_ table: String, columns: [String], _ rows: [[SQLValue]]) throws {
+        let insert = try database.cached("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
+        for r in rows {
+            try insert.bind(r)
+            defer { insert.reset() }
+            try insert.step()
+        }
+    }
+
+    public func finishCopy(tables: [String]) throws {
+        for t in ["province", "amphoe", "tambon", "lao", "pin"] { try database.refreshLayerStatistics(table: t, column: "geom") }
+    }
+}
+
+extension PostgresStore: StoreTables {
+    public func tableColumns(_ table: String) throws -> [String]? {
+        let names = try rows("""
+            SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
+            ORDER BY ordinal_position
+            """, [.text(table)]).map { $0.string(0) ?? "" }
+        return names.isEmpty ? nil : names
+    }
+
+    /// Streams through a cursor, a batch at a time.
+    public func forEachRow(_ table: String, columns: [String], _ body: ([SQLValue]) throws -> Void) throws {
+        let list = columns.map { $0 == "geom" ? "ST_AsBinary(geom, 'NDR') AS geom" : $0 }.joined(separator: ", ")
+        try db.beginOwnTransaction()
+        defer { try? db.endOwnTransaction() }
+        let order = columns.contains("id") ? " ORDER BY id" : ""
+        try db.execute("DECLARE eplan_export NO SCROLL CURSOR FOR SELECT \(list) FROM \(table)\(order)")
+        while true {
+            let batch = try db.query("FETCH 2000 FROM eplan_export")
+            if batch.isEmpty { break }
+            for r in batch { try body(r.values) }
+        }
+    }
+
+    public func insertRows(_ table: String, columns: [String], _ rows: [[SQLValue]]) throws {
+        guard !rows.isEmpty else { return }
+        let one = "(" + columns.map { $0 == "geom" ? "ST_GeomFromWKB(?, 4326)" : "?" }.joined(separator: ", ") + ")"
+        let geom = columns.firstIndex(of: "geom")
+        var args: [SQLValue] = []
+        args.reserveCapacity(rows.count * columns.count)
+        for r in rows {
+            var r = r
+            if let g = geom, case .blob(let blob) = r[g] { r[g] = SQLValue(WKB.encode(try SpatiaLiteBlob.decode(blob).geometry)) }
+            args += r
+        }
+        try db.execute("INSERT INTO \(table) (\(columns.joined(separator: ", "))) OVERRIDING SYSTEM VALUE VALUES "
+                       + Array(repeating: one, count: rows.count).joined(separator: ", "), args)
+    }
+
+    /// Identity sequences continue after the copied ids.
+    public func finishCopy(tables: [String]) throws {
+        for t in tables where try tableColumns(t)?.contains("id") == true && t != "account_session" {
+            try db.execute("SELECT setval(pg_get_serial_sequence('\(t)', 'id'), coalesce((SELECT max(id) FROM \(t)), 0) + 1, false)")
+        }
+    }
+}

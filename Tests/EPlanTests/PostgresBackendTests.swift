@@ -1,0 +1,255 @@
+import Foundation
+import XCTest
+@testable import EPlanDomain
+
+/// The same commands on both backends, SQLite and PostgreSQL + PostGIS, give the same
+/// answers: verdicts and messages, byte-identical exports, identical reports and listings.
+/// PostgreSQL comes from `EPLAN_TEST_PG` (a `postgresql://` URL of a database the tests
+/// may wipe), which `scripts/test` sets for a throwaway cluster of its own.
+final class PostgresBackendTests: CLITestCase {
+    /// The test database; the test is skipped (with the reason) when none is given.
+    func postgresURL() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["EPLAN_TEST_PG"], !url.isEmpty else {
+            throw XCTSkip("EPLAN_TEST_PG is unset: no PostgreSQL + PostGIS database to test on (scripts/test starts one)")
+        }
+        return url
+    }
+
+    /// The second database `eplan store copy` writes into (same cluster).
+    func copyURL() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["EPLAN_TEST_PG_COPY"], !url.isEmpty else {
+            throw XCTSkip("EPLAN_TEST_PG_COPY is unset: no second PostgreSQL database (scripts/test makes one)")
+        }
+        return url
+    }
+
+    func latLon(_ c: Coordinate) -> String { String(format: "%.7f, %.7f", c.y, c.x) }
+
+    func run(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> (status: Int32, out: String, err: String) {
+        let r = try eplan(args)
+        XCTAssertEqual(r.status, 0, "eplan \(args.joined(separator: " ")): \(r.err)", file: file, line: line)
+        return r
+    }
+
+    // MARK: - the location
+
+    func testLocationsParseAsLibpqNamesThem() throws {
+        XCTAssertEqual(try StoreLocation.parse("eplan.sqlite"), .sqlite(path: "eplan.sqlite"))
+        guard case .postgres(let tcp) = try StoreLocation.parse("postgresql://ann:secret@db.example:5433/eplan") else {
+            return XCTFail("not PostgreSQL")
+        }
+        XCTAssertEqual([tcp.user, tcp.host, tcp.database], ["ann", "db.example", "eplan"])
+        XCTAssertEqual(tcp.password, "secret")
+        XCTAssertEqual(tcp.port, 5433)
+        XCTAssertFalse(tcp.display.contains("secret"))
+        guard case .postgres(let socket) = try StoreLocation.parse("postgresql:///eplan_test?host=/tmp/pg&user=bob") else {
+            return XCTFail("not PostgreSQL")
+        }
+        XCTAssertEqual(socket.socketPath, "/tmp/pg/.s.PGSQL.5432")
+        XCTAssertEqual(socket.user, "bob")
+        XCTAssertNil(socket.host)
+        XCTAssertThrowsError(try StoreLocation.parse("postgresql://ann@db/")) { e in
+            XCTAssertEqual((e as? StoreLocationError)?.problem, .noDatabase)
+            XCTAssertTrue((e as? StoreLocationError)?.message.en.contains("no database name") ?? false, "\(e)")
+        }
+        XCTAssertThrowsError(try StoreLocation.parse("postgresql://ann@db/x?colour=red")) { e in
+            XCTAssertEqual((e as? StoreLocationError)?.problem, .unknownParameter("colour"))
+        }
+    }
+
+    /// Geometries travel to PostGIS as WKB: every kind comes back the same, bit for bit.
+    func testWKBRoundTripsEveryGeometryKind() throws {
+        let a = Coordinate(98.5667123456789, 16.7167000000001), b = Coordinate(98.6, 16.8), c = Coordinate(98.7, 16.7)
+        let ring = [a, b, c, a]
+        let kinds: [Geometry] = [
+            .point(a), .lineString([a, b, c]), .polygon(Polygon(exterior: ring)), .multiPoint([a, b]),
+            .multiLineString([[a, b], [b, c]]), .multiPolygon([Polygon(exterior: ring), Polygon(exterior: ring.reversed())]),
+            .geometryCollection([.point(a), .lineString([a, b])]),
+        ]
+        for g in kinds {
+            let bytes = try XCTUnwrap(WKB.encode(g))
+            XCTAssertEqual(try WKB.decode(bytes), g)
+        }
+        XCTAssertNil(WKB.encode(.multiPolygon([])))
+        XCTAssertThrowsError(try WKB.decode([1, 1, 0, 0]))
+        // Big-endian WKB (as some clients write it) reads too: POINT(1 2).
+        XCTAssertEqual(try WKB.decode([0, 0, 0, 0, 1, 0x3F, 0xF0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0]), .point(Coordinate(1, 2)))
+    }
+
+    /// An unreachable server is a store failure (exit 3) with both languages, not a crash.
+    func testAnUnreachableServerIsAStoreError() throws {
+        let r = try eplan(["projects", "list", "--db", "postgresql:///nowhere?host=\(dir.path)"])
+        XCTAssertEqual(r.status, 3, r.out + r.err)
+        XCTAssertTrue(r.err.contains("cannot open database") || r.err.contains("เปิดฐานข้อมูลไม่ได้"), r.err)
+    }
+
+    // MARK: - the same answers
+
+    func testBothBackendsGiveTheSameAnswers() throws {
+        let pg = try postgresURL()
+        let sqlite = path("same.sqlite")
+        _ = try run(["init", "--db", sqlite])
+        let created = try run(["init", "--db", pg, "--force"])
+        XCTAssertTrue(created.out.contains("27,239"), created.out)
+        let centroid = try maeSotCentroid(sqlite)
+        // The same pins on both: inside, outside (refused, then forced), a road, a second version.
+        let pins: [[String]] = [
+            ["03630601-60-0002", latLon(centroid)],
+            ["06630108-60-0001", latLon(centroid), "--force"],
+            ["03630601-60-0005", latLon(centroid), latLon(Coordinate(centroid.x + 0.001, centroid.y))],
+            ["03630601-60-0002", latLon(Coordinate(centroid.x + 0.0005, centroid.y))],
+        ]
+        for db in [sqlite, pg] {
+            for p in pins { _ = try run(["pin", "--db", db, "--by", "tester"] + p) }
+        }
+        let refused = [sqlite, pg].map { try? eplan(["--lang", "en", "pin", "--db", $0, "06630108-60-0002", latLon(centroid)]) }
+        XCTAssertEqual(refused[0]?.status, refused[1]?.status)
+        XCTAssertNotEqual(refused[0]?.status, 0)
+        XCTAssertEqual(refused[0]?.out, refused[1]?.out)
+        XCTAssertEqual(refused[0]?.err, refused[1]?.err)
+        XCTAssertTrue((refused[1]?.out ?? "").contains("outside") || (refused[1]?.err ?? "").contains("outside"))
+        try assertSameOutput(sqlite, pg, ["export", "--format", "geojson"], "GeoJSON export")
+        try assertSameOutput(sqlite, pg, ["export", "--format", "csv", "--include-unpinned"], "CSV export")
+        try assertSameOutput(sqlite, pg, ["export", "--format", "geojson", "--bbox", "98.4,16.6,98.7,16.8"], "bbox export")
+        try assertSameOutput(sqlite, pg, ["report", "status", "--province", "63", "--year", "2560", "--as-of", "2559-10-03"], "status report")
+        try assertSameOutput(sqlite, pg, ["report", "status", "--province", "63", "--year", "2560", "--format", "csv"], "status report CSV")
+        try assertSameOutput(sqlite, pg, ["pins", "list"], "pins list")
+        try assertSameOutput(sqlite, pg, ["pins", "history", "03630601-60-0002"], "pin history")
+        try assertSameOutput(sqlite, pg, ["projects", "list", "--lao", "03630601"], "projects list")
+        try assertSameOutput(sqlite, pg, ["where", latLon(centroid)], "where")
+        try assertSameOutput(sqlite, pg, ["laos", "list"], "LAO list")
+    }
+
+    /// The same command on two stores prints the same bytes. `maskTimes`: each backend's
+    /// pins were made at their own moment, so time stamps (ISO or as printed) are masked;
+    /// copies (`store copy`) are compared unmasked.
+    func assertSameOutput(_ one: String, _ other: String, _ args: [String], _ what: String, maskTimes: Bool = true,
+                          file: StaticString = #filePath, line: UInt = #line) throws {
+        let a = try eplan(["--lang", "en"] + args + ["--db", one]), b = try eplan(["--lang", "en"] + args + ["--db", other])
+        XCTAssertEqual(a.status, 0, "\(what) on \(one): \(a.err)", file: file, line: line)
+        XCTAssertEqual(b.status, 0, "\(what) on \(other): \(b.err)", file: file, line: line)
+        XCTAssertFalse(a.out.isEmpty, "\(what): empty", file: file, line: line)
+        func masked(_ s: String) -> String {
+            guard maskTimes else { return s }
+            return s.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, with: "<time>", options: .regularExpression)
+                .replacingOccurrences(of: #"\d\d?:\d\d(:\d\d)?"#, with: "<hh:mm>", options: .regularExpression)
+        }
+        let x = masked(a.out), y = masked(b.out)
+        XCTAssertTrue(x == y, "\(what) differs:\n--- \(one)\n\(x.prefix(1500))\n--- \(other)\n\(y.prefix(1500))", file: file, line: line)
+    }
+
+    // MARK: - store copy
+
+    /// SQLite → PostgreSQL → SQLite and → a second PostgreSQL database: every copy gives
+    /// byte-identical exports and the same report (time stamps and all: rows are copied as they are).
+    func testStoreCopyRoundTripGivesIdenticalExports() throws {
+        let pg = try postgresURL(), pg2 = try copyURL()
+        let original = path("original.sqlite"), back = path("back.sqlite")
+        _ = try run(["init", "--db", original])
+        let centroid = try maeSotCentroid(original)
+        _ = try run(["pin", "--db", original, "03630601-60-0002", latLon(centroid)])
+        _ = try run(["pin", "--db", original, "03630601-60-0002", latLon(Coordinate(centroid.x + 0.0005, centroid.y))])
+        _ = try run(["pin", "--db", original, "03630601-60-0005", latLon(centroid), latLon(Coordinate(centroid.x + 0.001, centroid.y))])
+        let toPG = try run(["--lang", "en", "store", "copy", original, pg, "--force"])
+        XCTAssertTrue(toPG.out.contains("project: 27,239 rows"), toPG.out)
+        XCTAssertTrue(toPG.out.contains("pin: 3 rows"), toPG.out)
+        XCTAssertTrue(toPG.out.contains("copied"), toPG.out)
+        _ = try run(["store", "copy", pg, back])
+        _ = try run(["store", "copy", pg, pg2, "--force"])
+        // A second copy onto the same file is refused without --force, the file kept.
+        let again = try eplan(["store", "copy", pg, back])
+        XCTAssertNotEqual(again.status, 0)
+        for other in [pg, back, pg2] {
+            try assertSameOutput(original, other, ["export", "--format", "geojson"], "GeoJSON export", maskTimes: false)
+            try assertSameOutput(original, other, ["export", "--format", "csv", "--include-unpinned"], "CSV export", maskTimes: false)
+            try assertSameOutput(original, other, ["report", "status", "--province", "63", "--year", "2560"], "status report", maskTimes: false)
+            try assertSameOutput(original, other, ["pins", "history", "03630601-60-0002"], "pin history", maskTimes: false)
+        }
+        // The copy continues where the original did: the next pin is version 3 on every store.
+        for db in [original, pg] {
+            let next = try run(["--lang", "en", "pin", "--db", db, "03630601-60-0002", latLon(centroid), "--format", "json"])
+            XCTAssertTrue(next.out.contains(#""version":3"#) || next.out.contains(#""version" : 3"#), next.out)
+        }
+    }
+
+    func maeSotCentroid(_ db: String) throws -> Coordinate {
+        let store = try Store(path: db, readOnly: true)
+        let j = try XCTUnwrap(try store.lao(code: "03630601")?.jurisdiction)
+        return try XCTUnwrap(try GEOSGeometry(j, context: GEOSContext()).centroid)
+    }
+
+    // MARK: - the store on PostgreSQL
+
+    /// The schema keeps one current pin per project, unique versions, and foreign keys.
+    func testThePostGISSchemaKeepsTheRules() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let store = try PostgresStore(location: location)
+        XCTAssertEqual(try store.schemaVersion(), Store.latestVersion)
+        XCTAssertEqual(try store.count(level: .tambon), try Store(path: try initStore(), readOnly: true).count(level: .tambon))
+        let record = ProjectRecord(code: "T-1", laoCode: "03630601", planYear: 2560, nameTH: "ถนน", kind: .road)
+        try store.insertProjects([record], replace: false, by: "test")
+        XCTAssertThrowsError(try store.insertProjects([ProjectRecord(code: "T-2", laoCode: "99999999", planYear: 2560, nameTH: "x", kind: .other)],
+                                                      replace: false, by: "test"))
+        let pin = PinRecord(projectCode: "T-1", pinnedAt: "2026-11-30T00:00:00Z", pinnedBy: "t", rawInput: "x", inputCRS: 4326,
+                            status: .valid, toleranceM: 30, geometry: .lineString([Coordinate(98.57, 16.71), Coordinate(98.58, 16.72)]))
+        XCTAssertEqual(try store.addPin(pin).version, 1)
+        XCTAssertEqual(try store.addPin(pin).version, 2)
+        XCTAssertEqual(try store.pinHistory(projectCode: "T-1").map(\.isCurrent), [false, true])
+        XCTAssertEqual(try store.currentPin(projectCode: "T-1")?.geometry, pin.geometry)
+        XCTAssertEqual(try store.rowCounts()["pin"], 2)
+        // A failing transaction leaves nothing behind.
+        XCTAssertThrowsError(try store.transaction {
+            try store.addPin(pin)
+            throw StoreError(.unknownBoundary(code: "x", level: .tambon))
+        })
+        XCTAssertEqual(try store.pinHistory(projectCode: "T-1").count, 2)
+        // A second init without --force is refused (exit 3), the store kept.
+        let again = try eplan(["init", "--db", pg, "--no-plan"])
+        XCTAssertEqual(again.status, 3, again.err)
+        XCTAssertTrue(again.err.contains("--force"), again.err)
+        XCTAssertEqual(try store.pinHistory(projectCode: "T-1").count, 2)
+    }
+
+    /// Eight `eplan pin` processes on one project at once: eight versions, 1…8, one current.
+    func testConcurrentPinsGetDistinctVersions() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let store = try PostgresStore(location: location)
+        try store.insertProjects([ProjectRecord(code: "C-1", laoCode: "03630601", planYear: 2560, nameTH: "อาคาร", kind: .building)],
+                                 replace: false, by: "test")
+        let j = try XCTUnwrap(try store.lao(code: "03630601")?.jurisdiction)
+        let c = try XCTUnwrap(try GEOSGeometry(j, context: GEOSContext()).centroid)
+        // Eight processes started before any is waited for.
+        var running: [(Process, URL)] = []
+        for i in 0..<8 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: eplanPath)
+            p.arguments = ["--lang", "en", "pin", "--db", pg, "C-1", latLon(Coordinate(c.x + Double(i) * 1e-5, c.y))]
+            let errURL = dir.appendingPathComponent("pin-\(i).err")
+            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = try FileHandle(forWritingTo: errURL)
+            try p.run()
+            running.append((p, errURL))
+        }
+        for (p, errURL) in running {
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        }
+        let history = try store.pinHistory(projectCode: "C-1")
+        XCTAssertEqual(history.map(\.version), Array(1...8))
+        XCTAssertEqual(history.filter(\.isCurrent).map(\.version), [8])
+    }
+
+    /// Commands not yet written for PostgreSQL say so in both languages (exit 3).
+    func testSQLiteOnlyCommandsRefuseClearly() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        let r = try eplan(["audit", "pins", "--db", pg])
+        XCTAssertEqual(r.status, 3, r.out + r.err)
+        XCTAssertTrue(r.err.contains("PostgreSQL"), r.err)
+    }
+}

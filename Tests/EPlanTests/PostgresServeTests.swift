@@ -1,0 +1,51 @@
+import Foundation
+import XCTest
+@testable import EPlanDomain
+
+/// Two `eplan serve` processes on one PostgreSQL database: sessions and failed-login
+/// throttles are shared through the database, and one process killed (-9) loses nothing
+/// the other acknowledged. Skipped without `EPLAN_TEST_PG` (scripts/test sets it).
+final class PostgresServeTests: ServeTestCase {
+    func testTwoServersShareSessionsThrottlesAndPins() throws {
+        guard let pg = ProcessInfo.processInfo.environment["EPLAN_TEST_PG"], !pg.isEmpty else {
+            throw XCTSkip("EPLAN_TEST_PG is unset: no PostgreSQL + PostGIS database to test on (scripts/test starts one)")
+        }
+        let created = try eplan(["init", "--db", pg, "--force", "--no-plan"])
+        XCTAssertEqual(created.status, 0, created.err)
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let store = try PostgresStore(location: location)
+        try store.insertProjects([ProjectRecord(code: "P1", laoCode: "06630108", planYear: 2560, nameTH: "อาคาร", kind: .building)],
+                                 replace: false, by: "test")
+        try addUser(pg, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let a = try serve(pg), b = try serve(pg)
+
+        // A session made by one process is honoured by the other.
+        let login = try http(a, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"\#(password)"}"#)
+        XCTAssertEqual(login.status, 200, login.body)
+        let cookie = "Cookie: " + (login.headers["set-cookie"]?.split(separator: ";").first.map(String.init) ?? "")
+        let csrf = try XCTUnwrap(login.json["csrf_token"] as? String)
+        let body = #"{"location":"\#(insideNamRuem)"}"#
+        let first = try http(b, "POST", "/api/v1/projects/P1/pins", body: body, headers: [cookie, "X-CSRF-Token: " + csrf])
+        XCTAssertEqual(first.status, 201, first.body)
+        XCTAssertEqual(first.json["version"] as? Int, 1)
+        let second = try http(a, "POST", "/api/v1/projects/P1/pins", body: body, headers: [cookie, "X-CSRF-Token: " + csrf])
+        XCTAssertEqual(second.json["version"] as? Int, 2, second.body)
+
+        // One process killed outright: the other keeps serving, and both acknowledged pins are there.
+        kill(a.process.processIdentifier, SIGKILL)
+        a.process.waitUntilExit()
+        let history = try http(b, "GET", "/api/v1/projects/P1/pins", headers: [cookie])
+        XCTAssertEqual(history.status, 200, history.body)
+        let versions = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(history.body.utf8)) as? [[String: Any]])
+        XCTAssertEqual(versions.count, 2)
+        XCTAssertEqual(try store.pinHistory(projectCode: "P1").map(\.version), [1, 2])
+
+        // Failed logins counted across processes: five wrong anywhere lock the account everywhere.
+        let c = try serve(pg)
+        for server in [b, c, b, c, b] {
+            assertProblem(try http(server, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"wrong password!"}"#), 401, "unauthenticated")
+        }
+        assertProblem(try http(c, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"\#(password)"}"#), 429, "too-many-attempts")
+        XCTAssertEqual(try store.accountEvents().filter { $0.event == "login_failed" }.count, 5)
+    }
+}
