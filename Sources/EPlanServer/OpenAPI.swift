@@ -21,6 +21,7 @@ public enum OpenAPIDocument {
       "responses":{"Problem":{"description":"A problem","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}}},
      "security":[{"session":[]},{"bearer":[]},{"basic":[]}],
      "paths":{
+      \#(OpenAPIRoutes.paths)
       "/api/v1/openapi.json":{"get":{"summary":"This document","security":[],"responses":{"200":{"description":"OpenAPI 3"}}}},
       "/api/v1/login":{"post":{"summary":"Log in: a session cookie and its CSRF token","security":[],
         "requestBody":{"required":true,"content":{"application/json":{"schema":{"type":"object","required":["name","password"],"properties":{"name":{"type":"string"},"password":{"type":"string"}}}}}},

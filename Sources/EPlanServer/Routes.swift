@@ -25,6 +25,9 @@ public enum EPlanRoutes {
         secured.get("projects/{code}/pins") { request, context in try await history(request, context, config) }
         secured.get("export") { request, context in try await ExportRoute.handle(request, context, config) }
         secured.get("reports/status") { request, context in try await statusReport(request, context, config) }
+        ProjectRoutes.register(secured, config)
+        AuditRoutes.register(secured, config)
+        ImportRoutes.register(secured, config)
         return router
     }
 
