@@ -353,3 +353,60 @@ final class ServeRoutesTests: ServeTestCase {
         XCTAssertEqual(said.trimmingCharacters(in: .whitespacesAndNewlines), "closed")
     }
 }
+
+/// The rules behind those routes, at the use-case level (the CLI's file holder is `local`
+/// and keeps every right).
+final class UseCaseScopeTests: CLITestCase {
+    func context(_ role: Actor.Role, lao: String? = nil, province: String? = nil) -> RequestContext {
+        RequestContext(actor: Actor(name: "u-\(role.rawValue)", role: role, laoCode: lao, provinceCode: province), language: .en)
+    }
+
+    func failure(_ body: () throws -> Void) -> AppError? {
+        do { try body(); return nil } catch { return error as? AppError }
+    }
+
+    func testFinanceAndPlanningStaffEachSetTheirOwnFields() throws {
+        let db = try pinFixture()
+        func update(_ c: RequestContext, _ input: ProjectStageInput) throws {
+            _ = try UpdateProjectStages(store: try Store(path: db), context: c).run(code: "P1", input)
+        }
+        let fin = context(.finance, lao: "06630108"), plan = context(.planner, lao: "06630108")
+        let planByFinance = failure { try update(fin, ProjectStageInput(disbursed: "10", progress: "10")) }
+        XCTAssertEqual(planByFinance?.kind, .forbidden)
+        XCTAssertEqual(planByFinance?.field, "progress")
+        let moneyByPlanner = failure { try update(plan, ProjectStageInput(planApproved: "01/10/2560", contractAmount: "5")) }
+        XCTAssertEqual(moneyByPlanner?.kind, .forbidden)
+        XCTAssertEqual(moneyByPlanner?.field, "contract_amount")
+        XCTAssertTrue(try Store(path: db, readOnly: true).stageLog(code: "P1").isEmpty, "nothing written by a refusal")
+        XCTAssertNil(failure { try update(fin, ProjectStageInput(contractAmount: "5")) })
+        XCTAssertNil(failure { try update(plan, ProjectStageInput(progress: "10")) })
+        XCTAssertNil(failure { try update(self.context(.local), ProjectStageInput(planApproved: "01/10/2560", disbursed: "1")) })
+        let bad = failure { try update(plan, ProjectStageInput(progress: "120")) }
+        XCTAssertEqual(bad?.kind, .badInput)
+        XCTAssertEqual(bad?.field, "progress", "the field at fault, by its key")
+    }
+
+    func testReadsAreLimitedToTheActorsScope() throws {
+        let db = try pinFixture()
+        let store = try Store(path: db)
+        let codes = { (c: RequestContext, q: ProjectQuery) in try ListProjects(store: store, context: c).run(q).map(\.code).sorted() }
+        XCTAssertEqual(try codes(context(.engineer, lao: "06630108"), ProjectQuery()), ["P1", "R1"])
+        XCTAssertEqual(try codes(context(.province, province: "63"), ProjectQuery()), ["P1", "R1", "W1"])
+        XCTAssertEqual(try ListProjects(store: store).run(ProjectQuery()).count, 3, "the command line reads everything")
+        XCTAssertEqual(failure { _ = try codes(self.context(.finance, lao: "06630108"), ProjectQuery(lao: "03630601")) }?.field, "lao")
+        XCTAssertEqual(failure { _ = try ShowProject(store: store, context: self.context(.planner, lao: "06630108")).run(code: "W1") }?.kind, .forbidden)
+        XCTAssertEqual(failure { _ = try ShowProject(store: store, context: self.context(.planner, lao: "06630108")).run(code: "NOPE") }?.kind, .notFound)
+        XCTAssertEqual(try ListPins(store: store, context: context(.engineer, lao: "06630108")).unpinned(ProjectQuery()).map(\.code).sorted(), ["P1", "R1"])
+    }
+
+    func testAdminsImportProjectsForAnyLAO() throws {
+        let db = try initStore()
+        let csv = path("plan.csv")
+        try "code,lao_code,plan_year,name,kind,budget\nX1,06630606,2561,ถนน,road,1000\nX2,06630108,2560,ถนน,road,1000\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let importAs = { (c: RequestContext) in try ImportProjects(store: try Store(path: db), context: c).run(ImportProjects.Request(path: csv)) }
+        XCTAssertEqual(failure { _ = try importAs(self.context(.province, province: "63")) }?.kind, .forbidden)
+        XCTAssertNil(failure { _ = try importAs(self.context(.admin)) })
+        XCTAssertEqual(try Store(path: db, readOnly: true).projectCount(), 2)
+    }
+}
