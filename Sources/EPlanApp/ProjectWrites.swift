@@ -1,7 +1,7 @@
 import EPlanDomain
 
 /// `projects import`: a development-plan CSV, all or nothing (or the good lines only with
-/// `skipBad`, the bad ones to a rejects file). Planning staff of the file's LAOs only.
+/// `skipBad`, the bad ones to a rejects file). Planning staff of the file's LAOs only; admins any.
 public struct ImportProjects {
     public struct Request: Sendable {
         public var path: String
