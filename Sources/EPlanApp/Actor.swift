@@ -51,8 +51,10 @@ public struct Actor: Sendable, Equatable {
 }
 
 extension Actor {
-    /// Kinds of write the roles are told apart by.
-    public enum Right: Sendable { case editPlans, editStages }
+    /// Kinds of write the roles are told apart by: plans and the plan's stages (plan
+    /// approval, progress, completion) are planning's; budget approval, contract and
+    /// disbursement are finance's.
+    public enum Right: Sendable { case editPlans, editStages, editFinance }
 
     /// Refuses (`forbidden`) unless this actor has the right, for `laoCode` when given.
     /// The local file holder has every right; LAO staff only for their own LAO.
@@ -61,7 +63,7 @@ extension Actor {
         switch (role, right) {
         case (.local, _): allowed = true
         case (.planner, .editPlans): allowed = lao == nil ? laoCode != nil : laoCode == lao
-        case (.finance, .editStages), (.planner, .editStages): allowed = lao != nil && laoCode == lao
+        case (.planner, .editStages), (.finance, .editFinance): allowed = lao != nil && laoCode == lao
         default: allowed = false
         }
         guard allowed else {

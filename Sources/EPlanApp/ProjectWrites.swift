@@ -1,7 +1,7 @@
 import EPlanDomain
 
 /// `projects import`: a development-plan CSV, all or nothing (or the good lines only with
-/// `skipBad`, the bad ones to a rejects file). Planning staff of the file's LAOs only.
+/// `skipBad`, the bad ones to a rejects file). Planning staff of the file's LAOs only; admins any.
 public struct ImportProjects {
     public struct Request: Sendable {
         public var path: String
@@ -30,7 +30,8 @@ extension ImportProjects {
     /// A planner may import only projects of their own LAO: every row's LAO is checked
     /// before anything is written (the importer reads the file again; it is small).
     func authorize(_ path: String) throws {
-        if context.actor.role == .local { return }
+        // The file holder and the administrators import for any LAO.
+        if context.actor.role == .local || context.actor.role == .admin { return }
         try context.actor.require(.editPlans)
         let table = try CSVTable.read(path: path)
         guard let column = try ProjectImporter.mapHeader(table.header, path: path).firstIndex(of: .laoCode) else { return }
@@ -62,12 +63,48 @@ public struct UpdateProjectStages {
             let code = ThaiText.asciiDigits(raw.trimmingCharacters(in: .whitespaces))
             if context.actor.role != .local {
                 guard let p = try store.project(code: code) else { throw AppError.unknownProject(code) }
-                try context.actor.require(.editStages, laoCode: p.laoCode)
+                try authorize(input, laoCode: p.laoCode)
             }
             let (log, warnings) = try ProjectStageUpdate.apply(input, to: code, store: store, by: context.actor.name)
             return Result(code: code, log: log, warnings: warnings)
+        } catch let e as ProjectStageInputError {
+            throw AppError(.badInput, e.message, field: e.options.first.flatMap(Self.key(option:)), underlying: e)
         } catch { throw AppError.classify(error) }
     }
+
+    /// Every field given needs its right: finance's fields for the finance staff, the
+    /// others for planning staff, both of the project's own LAO. The first field refused
+    /// is named; nothing is written.
+    private func authorize(_ input: ProjectStageInput, laoCode: String) throws {
+        for field in Self.fields where input[keyPath: field.path] != nil {
+            do { try context.actor.require(field.finance ? .editFinance : .editStages, laoCode: laoCode) } catch let e as AppError {
+                throw AppError(.forbidden, Message(th: e.message.th + " (ช่อง \(field.key))", en: e.message.en + " (field \(field.key))"), field: field.key)
+            }
+        }
+    }
+
+    /// One field of `projects update`: its key (the service's JSON member), its option, and
+    /// whose it is.
+    public struct Field: Sendable {
+        public let key: String
+        public let option: String
+        /// Budget approval, contract and disbursement: the finance staff's.
+        public let finance: Bool
+        public let path: WritableKeyPath<ProjectStageInput, String?> & Sendable
+    }
+
+    public static var fields: [Field] {
+        [Field(key: "plan_approved", option: "--plan-approved", finance: false, path: \.planApproved),
+         Field(key: "budget_approved", option: "--budget-approved", finance: true, path: \.budgetApproved),
+         Field(key: "contract_signed", option: "--contract-signed", finance: true, path: \.contractSigned),
+         Field(key: "contract_amount", option: "--contract-amount", finance: true, path: \.contractAmount),
+         Field(key: "disbursed", option: "--disbursed", finance: true, path: \.disbursed),
+         Field(key: "disbursed_on", option: "--disbursed-on", finance: true, path: \.disbursedOn),
+         Field(key: "progress", option: "--progress", finance: false, path: \.progress),
+         Field(key: "completed", option: "--completed", finance: false, path: \.completed)]
+    }
+
+    static func key(option: String) -> String? { fields.first { $0.option == option }?.key }
 }
 
 /// `plans add` and `plans list`: an LAO's development plans (BE year ranges).

@@ -21,6 +21,7 @@ public enum OpenAPIDocument {
       "responses":{"Problem":{"description":"A problem","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}}},
      "security":[{"session":[]},{"bearer":[]},{"basic":[]}],
      "paths":{
+      \#(OpenAPIRoutes.paths)
       "/api/v1/openapi.json":{"get":{"summary":"This document","security":[],"responses":{"200":{"description":"OpenAPI 3"}}}},
       "/":{"get":{"summary":"The map page (HTML; logs in, then shows the account's LAO)","security":[],"responses":{"200":{"description":"text/html"}}}},
       "/login":{"get":{"summary":"The map page, at its login form","security":[],"responses":{"200":{"description":"text/html"}}}},

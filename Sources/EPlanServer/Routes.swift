@@ -27,6 +27,9 @@ public enum EPlanRoutes {
         secured.get("reports/status") { request, context in try await statusReport(request, context, config) }
         // The map page (/, its script, style and Leaflet) and its data, GET /api/v1/map.
         MapPage.register(router, secured: secured, config: config)
+        ProjectRoutes.register(secured, config)
+        AuditRoutes.register(secured, config)
+        ImportRoutes.register(secured, config)
         return router
     }
 

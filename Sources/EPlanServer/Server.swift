@@ -16,8 +16,11 @@ public enum EPlanServer {
         logger.logLevel = .notice
         let app = Application(
             router: EPlanRoutes.router(config),
-            // An idle keep-alive connection is closed after a minute: idle clients cannot pile up.
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            // An idle keep-alive connection is closed after a minute: idle clients cannot pile up;
+            // a new connection must send its first request head within the header timeout.
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [HeaderTimeoutHandler(timeout: .milliseconds(Int64(config.headerTimeoutSeconds * 1000)))],
+                idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "eplan"),
             onServerRunning: { channel in
                 let address = channel.localAddress

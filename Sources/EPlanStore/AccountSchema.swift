@@ -155,7 +155,10 @@ extension Store {
         return found
     }
 
+    /// A new session. Expired sessions are deleted first: a login is when the table is
+    /// written anyway, so it never grows with sessions nobody can use.
     public func addSession(idHash: String, account id: Int64, csrfToken: String, at now: Date, expires: Date) throws {
+        try database.execute("DELETE FROM account_session WHERE expires_at <= ?", [.text(AccountClock.iso(now))])
         try database.execute("INSERT INTO account_session (id_hash, account_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                              [.text(idHash), .integer(id), .text(csrfToken), .text(AccountClock.iso(now)), .text(AccountClock.iso(expires))])
     }

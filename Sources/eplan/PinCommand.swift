@@ -206,7 +206,7 @@ struct Pins: ParsableCommand {
             let pins = try listing.current(query, status: status)
             switch format {
             case .json:
-                print("[" + pins.map { "{\"project\":\(PinsOutput.projectJSON($0.project)),\"pin\":\(PinsOutput.json($0.pin))}" }.joined(separator: ",") + "]")
+                print("[" + pins.map { $0.json() }.joined(separator: ",") + "]")
             case .csv:
                 print("project,lao_code,plan_year,kind,version,status,pinned_at,pinned_by,input_crs,distance_outside_m,outside_fraction,found_lao,found_tambon,found_amphoe,geometry")
                 for l in pins {
@@ -239,9 +239,7 @@ struct Pins: ParsableCommand {
 enum PinsOutput {
     static func json(_ p: PinRecord) -> String { p.json() }
 
-    static func projectJSON(_ p: ProjectRef) -> String {
-        "{\"code\":\(JSONText.string(p.code)),\"lao\":\(JSONText.string(p.laoCode)),\"plan_year\":\(p.planYear),\"kind\":\(JSONText.string(p.kind)),\"name_th\":\(JSONText.string(p.nameTH))}"
-    }
+    static func projectJSON(_ p: ProjectRef) -> String { p.json }
 
 }
 

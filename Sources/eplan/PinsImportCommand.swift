@@ -124,23 +124,5 @@ enum PinsImportOutput {
         return t("\(counts) — บันทึก \(r.storedCount) หมุด", "\(counts) — \(r.storedCount) pin(s) stored")
     }
 
-    static func json(_ r: ImportPinsResult) -> String {
-        let items = r.items.map { i -> String in
-            let fields = [
-                "\"file\":\(JSONText.string(i.file))",
-                "\"place\":\(JSONText.string(i.place))",
-                "\"line\":\(i.line.map(String.init) ?? "null")",
-                "\"key\":\(i.key.map(JSONText.string) ?? "null")",
-                "\"project\":\(i.project.map { JSONText.string($0.code) } ?? "null")",
-                "\"verdict\":\"\(i.verdict.rawValue)\"",
-                "\"reason\":{\"th\":\(JSONText.string(i.reason.th)),\"en\":\(JSONText.string(i.reason.en))}",
-                "\"messages\":[\(i.messages.map { JSONText.string($0.text()) }.joined(separator: ","))]",
-                "\"geometry_type\":\(i.geometryType.map { JSONText.string($0.rawValue) } ?? "null")",
-                "\"version\":\(i.stored.map { String($0.version) } ?? "null")",
-            ]
-            return "{" + fields.joined(separator: ",") + "}"
-        }
-        return "{\"dry_run\":\(r.dryRun),\"skip_bad\":\(r.skipBad),\"stored\":\(r.storedCount),\"good\":\(r.goodCount),"
-            + "\"refused\":\(r.refusedCount),\"bad\":\(r.badCount),\"items\":[\(items.joined(separator: ","))]}"
-    }
+    static func json(_ r: ImportPinsResult) -> String { r.json() }
 }

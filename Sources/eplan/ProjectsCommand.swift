@@ -208,27 +208,7 @@ enum ProjectOutput {
     }
 
     static func json(_ p: ProjectRecord, laoName: String?, log: [ProjectStageLogEntry]? = nil) -> String {
-        func s(_ v: String?) -> String { v.map(JSONText.string) ?? "null" }
-        func n(_ v: Double?) -> String { v.map { JSONText.number($0, decimals: 2) } ?? "null" }
-        var fields = [
-            "\"code\":\(s(p.code))", "\"lao_code\":\(s(p.laoCode))", "\"lao_name\":\(s(laoName))",
-            "\"plan_year\":\(p.planYear)", "\"name\":\(s(p.nameTH))", "\"strategy\":\(s(p.strategy))",
-            "\"kind\":\(s(p.kind.rawValue))", "\"expected_geometry\":\(s(p.kind.expectedGeometry.rawValue))",
-            "\"budget\":\(n(p.budget))", "\"funding\":\(s(p.funding?.rawValue))",
-            "\"plan_approved_on\":\(s(p.planApprovedOn))", "\"budget_approved_on\":\(s(p.budgetApprovedOn))",
-            "\"contract_signed_on\":\(s(p.contractSignedOn))", "\"contract_amount\":\(n(p.contractAmount))",
-            "\"disbursed_amount\":\(n(p.disbursedAmount))", "\"disbursed_on\":\(s(p.disbursedOn))",
-            "\"progress\":\(n(p.progress))", "\"completed_on\":\(s(p.completedOn))",
-            "\"stage\":\(s(p.stage.rawValue))", "\"synthetic\":\(p.synthetic)",
-            "\"recorded_on\":\(s(p.recordedOn))", "\"updated_at\":\(s(p.updatedAt))",
-        ]
-        if let log {
-            let entries = log.map {
-                "{\"field\":\(s($0.field)),\"old\":\(s($0.oldValue)),\"new\":\(s($0.newValue)),\"at\":\(s($0.changedAt)),\"by\":\(s($0.changedBy))}"
-            }
-            fields.append("\"stage_log\":[" + entries.joined(separator: ",") + "]")
-        }
-        return "{" + fields.joined(separator: ",") + "}"
+        p.json(laoName: laoName, log: log)
     }
 
     static func detail(_ p: ProjectRecord, lao: LAORecord?, log: [ProjectStageLogEntry]) -> String {

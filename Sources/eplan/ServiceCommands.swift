@@ -22,11 +22,20 @@ struct Serve: ParsableCommand {
     var listen = "127.0.0.1:8080"
     @Option(name: .long, help: ArgumentHelp(t("ที่อยู่ที่ผู้ใช้เข้าถึงบริการ (https ทำให้คุกกี้เป็น Secure)", "the URL users reach the service at (https makes the cookie Secure)")))
     var publicURL: String?
+    @Option(name: .long, help: ArgumentHelp(t("วินาทีที่การเชื่อมต่อใหม่ต้องส่งส่วนหัวคำขอแรกให้ครบ (ค่าเริ่มต้น 10)",
+                                               "seconds a new connection has to send its first request's headers (default 10)")))
+    var headerTimeout: Double = 10
 
     func run() throws {
         let (host, port) = try Self.parseListen(listen)
+        guard headerTimeout.isFinite, headerTimeout > 0, headerTimeout <= 3600 else {
+            throw CLIError(Message(th: "--header-timeout ต้องเป็นวินาที มากกว่า 0 ถึง 3600 (ได้ \(headerTimeout))",
+                                   en: "--header-timeout must be seconds, above 0 up to 3600 (got \(headerTimeout))"))
+        }
         _ = try global.openStore()  // refuses a missing or foreign file with the CLI's own message
-        let config = ServerConfig(storePath: global.databasePath, host: host, port: port, publicURL: publicURL)
+        var settings = ServerConfig(storePath: global.databasePath, host: host, port: port, publicURL: publicURL)
+        settings.headerTimeoutSeconds = headerTimeout
+        let config = settings
         let failure = ServeFailure()
         let done = DispatchSemaphore(value: 0)
         Task {

@@ -27,6 +27,10 @@ public struct ProjectStageInput: Sendable {
 
 public struct ProjectStageInputError: UserFacingError {
     public let problems: [Message]
+    /// The options at fault, in order: each problem begins with its option ("--progress: …").
+    public var options: [String] {
+        problems.compactMap { $0.en.split(separator: ":").first.map(String.init) }.filter { $0.hasPrefix("--") }
+    }
     public var message: Message {
         Message(th: "ไม่ได้ปรับสถานะโครงการ:\n" + problems.map { "  " + $0.th }.joined(separator: "\n"),
                 en: "project stages not changed:\n" + problems.map { "  " + $0.en }.joined(separator: "\n"))
