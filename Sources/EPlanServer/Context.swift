@@ -31,6 +31,8 @@ public struct ServerConfig: Sendable {
     public var publicURL: String?
     /// How long a login session lasts.
     public var sessionSeconds: Double = 12 * 3600
+    /// `--public-read`: the OGC collections are readable without logging in.
+    public var publicRead = false
 
     public init(storePath: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
         self.storePath = storePath; self.host = host; self.port = port; self.publicURL = publicURL

@@ -25,6 +25,7 @@ public enum EPlanRoutes {
         secured.get("projects/{code}/pins") { request, context in try await history(request, context, config) }
         secured.get("export") { request, context in try await ExportRoute.handle(request, context, config) }
         secured.get("reports/status") { request, context in try await statusReport(request, context, config) }
+        OGCRoutes.add(to: router, config, authenticator)
         return router
     }
 

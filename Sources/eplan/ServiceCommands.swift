@@ -22,11 +22,15 @@ struct Serve: ParsableCommand {
     var listen = "127.0.0.1:8080"
     @Option(name: .long, help: ArgumentHelp(t("ที่อยู่ที่ผู้ใช้เข้าถึงบริการ (https ทำให้คุกกี้เป็น Secure)", "the URL users reach the service at (https makes the cookie Secure)")))
     var publicURL: String?
+    @Flag(name: .long, help: ArgumentHelp(t("ให้อ่านชุดข้อมูล OGC API (/ogc) ได้โดยไม่ต้องเข้าสู่ระบบ (แผนพัฒนาเป็นเอกสารสาธารณะ)",
+                                           "open read access to the OGC API collections (/ogc) without login (development plans are public records)")))
+    var publicRead = false
 
     func run() throws {
         let (host, port) = try Self.parseListen(listen)
         _ = try global.openStore()  // refuses a missing or foreign file with the CLI's own message
-        let config = ServerConfig(storePath: global.databasePath, host: host, port: port, publicURL: publicURL)
+        var config = ServerConfig(storePath: global.databasePath, host: host, port: port, publicURL: publicURL)
+        config.publicRead = publicRead
         let failure = ServeFailure()
         let done = DispatchSemaphore(value: 0)
         Task {
