@@ -242,6 +242,21 @@ final class OGCTests: ServeTestCase {
         XCTAssertTrue(item.body.contains("T00001") && item.body.contains("&lt;ทดสอบ&gt;"), item.body)
     }
 
+    /// `datetime` as stored `pinned_at` bounds: offsets to UTC, a second or a day as a whole, open ends.
+    func testDatetimeBounds() throws {
+        XCTAssertEqual(try FeatureDateTime.bounds("2026-01-21T07:00:00+07:00").0, "2026-01-21T00:00:00.000Z")
+        XCTAssertEqual(try FeatureDateTime.bounds("2026-01-21T07:00:00+07:00").1, "2026-01-21T00:00:00.999Z")
+        XCTAssertEqual(try FeatureDateTime.bounds("2026-01-21T00:00:00.439Z").1, "2026-01-21T00:00:00.439Z")
+        XCTAssertEqual(try FeatureDateTime.bounds("2026-01-21").1, "2026-01-21T23:59:59.999Z")
+        let open = try FeatureDateTime.bounds("../2026-01-21")
+        XCTAssertNil(open.0)
+        XCTAssertEqual(open.1, "2026-01-21T23:59:59.999Z")
+        XCTAssertNil(try FeatureDateTime.bounds("2026-01-21T00:00:00Z/..").1)
+        for bad in ["2026-13-01", "21/01/2026", "2026-01-21T25:00:00Z", "../..", "2026-02-01/2026-01-01", "a/b/c"] {
+            XCTAssertThrowsError(try FeatureDateTime.bounds(bad), bad) { XCTAssertEqual(($0 as? AppError)?.field, "datetime") }
+        }
+    }
+
     // MARK: GDAL and QGIS
 
     /// ogrinfo with environment variables (GDAL's HTTP options).

@@ -49,18 +49,24 @@ public final class FeaturePage {
         var w = ByteWriter(capacity: ExportOutput.chunkSize + (1 << 16))
         switch source {
         case let .projects(rows, exporter, pieces):
-            try pieces.withPointers { p in
-                var row = ProjectExporter.RowWriter(exporter: exporter, pieces: p, geometry: geometry)
-                try fill(&w, step: { try rows.step() }, geometry: { rows.geometry }, code: { rows.text(0) }) { w, geom in
-                    _ = try row.json(rows, geom, first: true, into: &w)
-                }
-            }
+            // SQLite's cursor takes the specialised loop (its accessors inline), as in the export.
+            if let cursor = rows as? ProjectExportCursor { try projects(cursor, exporter, pieces, &w) } else { try projects(rows, exporter, pieces, &w) }
         case let .boundaries(rows, keys):
             try fill(&w, step: { try rows.step() }, geometry: { rows.geometry }, code: { rows.text(0) }) { w, geom in
                 try boundaryFeature(rows, keys, geom, &w)
             }
         }
         return w.count == 0 && finished ? nil : w.array
+    }
+
+    private func projects<Rows: ProjectExportRows>(_ rows: Rows, _ exporter: ProjectExporter, _ pieces: ProjectExporter.ConstantPieces,
+                                                   _ w: inout ByteWriter) throws {
+        try pieces.withPointers { p in
+            var row = ProjectExporter.RowWriter(exporter: exporter, pieces: p, geometry: geometry)
+            try fill(&w, step: { try rows.step() }, geometry: { rows.geometry }, code: { rows.text(0) }) { w, geom in
+                _ = try row.json(rows, geom, first: true, into: &w)
+            }
+        }
     }
 
     /// Steps rows into `w` until the chunk is full or the page is: a row past the page's
