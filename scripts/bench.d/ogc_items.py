@@ -2,8 +2,9 @@
 """OGC API - Features items over HTTP, as a client pages them (one keep-alive connection).
 
   ogc_items.py walk URL             follows the next links from URL; prints features, pages, seconds
+  ogc_items.py raw URL              as walk, but only the next link is read (the server's share)
   ogc_items.py deep URL PAGE RUNS   walks to page PAGE, then times page 1 and page PAGE RUNS times each
-Every page is parsed as JSON in `walk` (as a client must); `deep` only reads the next link.
+Every page is parsed as JSON in `walk` (as a client must); `raw` and `deep` only read the next link.
 """
 import http.client, json, re, statistics, sys, time, urllib.parse
 
@@ -43,6 +44,15 @@ def walk(url):
         url = next_link(doc)
     return {"features": features, "pages": pages, "seconds": time.perf_counter() - t0}
 
+def raw(url):
+    pages, size = 0, 0
+    t0 = time.perf_counter()
+    while url:
+        body = get(url)
+        pages += 1; size += len(body)
+        url = next_from_tail(body)
+    return {"pages": pages, "bytes": size, "seconds": time.perf_counter() - t0}
+
 def deep(url, page, runs):
     first, target = url, url
     for _ in range(page - 1):
@@ -61,5 +71,7 @@ def deep(url, page, runs):
 if __name__ == "__main__":
     if sys.argv[1] == "walk":
         print(json.dumps(walk(sys.argv[2])))
+    elif sys.argv[1] == "raw":
+        print(json.dumps(raw(sys.argv[2])))
     else:
         print(json.dumps(deep(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))))
