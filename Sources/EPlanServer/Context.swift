@@ -36,6 +36,8 @@ public struct ServerConfig: Sendable {
     public var sessionSeconds: Double = 12 * 3600
     /// How long a new connection may take to send its first request head (slowloris).
     public var headerTimeoutSeconds: Double = 10
+    /// `--public-read`: the OGC collections are readable without logging in.
+    public var publicRead = false
 
     public init(storePath: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
         self.storePath = storePath; self.host = host; self.port = port; self.publicURL = publicURL

@@ -30,6 +30,7 @@ public enum EPlanRoutes {
         ProjectRoutes.register(secured, config)
         AuditRoutes.register(secured, config)
         ImportRoutes.register(secured, config)
+        OGCRoutes.add(to: router, config, authenticator)
         return router
     }
 

@@ -82,6 +82,14 @@ public protocol EPlanStoring: AnyObject {
     func projectExportRows(_ filter: ProjectFilter, includeUnpinned: Bool) throws -> any ProjectExportRows
     func forEachExportLAO(_ body: (_ id: Int64, _ text: (Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws
 
+    // MARK: OGC API – Features pages (see `FeatureCollections`): keyset order by code
+    func projectFeatureRows(_ q: ProjectFeatureQuery) throws -> any ProjectExportRows
+    func projectFeatureCount(_ q: ProjectFeatureQuery) throws -> Int
+    func pinExtent(_ kind: PinGeometryKind) throws -> Envelope?
+    func boundaryFeatureRows(_ q: BoundaryFeatureQuery) throws -> any BoundaryFeatureRows
+    func boundaryFeatureCount(_ q: BoundaryFeatureQuery) throws -> Int
+    func boundaryExtent(_ layer: BoundaryLayer) throws -> Envelope?
+
     /// Runs `body` all or nothing.
     @discardableResult func transaction<T>(_ body: () throws -> T) throws -> T
 }

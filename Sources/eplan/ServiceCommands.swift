@@ -25,6 +25,9 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(t("วินาทีที่การเชื่อมต่อใหม่ต้องส่งส่วนหัวคำขอแรกให้ครบ (ค่าเริ่มต้น 10)",
                                                "seconds a new connection has to send its first request's headers (default 10)")))
     var headerTimeout: Double = 10
+    @Flag(name: .long, help: ArgumentHelp(t("ให้อ่านชุดข้อมูล OGC API (/ogc) ได้โดยไม่ต้องเข้าสู่ระบบ (แผนพัฒนาเป็นเอกสารสาธารณะ)",
+                                           "open read access to the OGC API collections (/ogc) without login (development plans are public records)")))
+    var publicRead = false
 
     func run() throws {
         let (host, port) = try Self.parseListen(listen)
@@ -35,6 +38,7 @@ struct Serve: ParsableCommand {
         _ = try global.openStore()  // refuses a missing or foreign file with the CLI's own message
         var settings = ServerConfig(storePath: global.databasePath, host: host, port: port, publicURL: publicURL)
         settings.headerTimeoutSeconds = headerTimeout
+        settings.publicRead = publicRead
         let config = settings
         let failure = ServeFailure()
         let done = DispatchSemaphore(value: 0)

@@ -1,0 +1,107 @@
+import Foundation
+
+/// One page of an OGC API collection as GeoJSON features, made chunk by chunk (about 1 MiB
+/// each) so that a server can send each chunk as it is made: memory holds one chunk, not
+/// the page. Project features are written by the export's own row writer (the same
+/// properties and RFC 7946 geometry as `eplan export`); boundary features by the same
+/// geometry writer. The exact box test follows the R*Tree's, as in the export.
+///
+/// `nextChunk` writes the features only, joined by commas; the caller wraps them
+/// (`{"type":"FeatureCollection","features":[` … `]…}`). After the last chunk, `returned`,
+/// `lastCode` (the keyset position for the next page) and `hasMore` are known.
+public final class FeaturePage {
+    enum Source {
+        case projects(any ProjectExportRows, ProjectExporter, ProjectExporter.ConstantPieces)
+        case boundaries(any BoundaryFeatureRows, keys: [[UInt8]])
+    }
+
+    /// Held so the rows' connection outlives them.
+    let store: any EPlanStoring
+    var source: Source?
+    let limit: Int
+    let bbox: Envelope?
+    let geometry = BlobGeometryWriter(syntax: .geoJSON, precision: 7)
+    public private(set) var returned = 0
+    public private(set) var lastCode: String?
+    /// A feature after the page's last exists (then a `next` link is due).
+    public private(set) var hasMore = false
+    public private(set) var finished = false
+
+    /// A page of project features (`rows` from `projectFeatureRows`).
+    public init(store: any EPlanStoring, projects rows: any ProjectExportRows, limit: Int, bbox: Envelope?) throws {
+        let exporter = try ProjectExporter(store: store, format: .geojson)
+        let pieces = try ProjectExporter.ConstantPieces(columns: ProjectExporter.columns, lao: try exporter.laoFragments(json: true))
+        self.store = store; self.limit = limit; self.bbox = bbox
+        source = .projects(rows, exporter, pieces)
+    }
+
+    /// A page of boundary features (`rows` from `boundaryFeatureRows`).
+    public init(store: any EPlanStoring, boundaries rows: any BoundaryFeatureRows, layer: BoundaryLayer, limit: Int, bbox: Envelope?) {
+        self.store = store; self.limit = limit; self.bbox = bbox
+        source = .boundaries(rows, keys: layer.columns.enumerated().map { Array((($0.offset == 0 ? "" : ",") + "\"\($0.element)\":").utf8) })
+    }
+
+    deinit { source = nil }  // the statement goes before the store's connection
+
+    /// The next piece of the features, or nil when the page is done.
+    public func nextChunk() throws -> [UInt8]? {
+        guard !finished, let source else { return nil }
+        var w = ByteWriter(capacity: ExportOutput.chunkSize + (1 << 16))
+        switch source {
+        case let .projects(rows, exporter, pieces):
+            // SQLite's cursor takes the specialised loop (its accessors inline), as in the export.
+            if let cursor = rows as? ProjectExportCursor { try projects(cursor, exporter, pieces, &w) } else { try projects(rows, exporter, pieces, &w) }
+        case let .boundaries(rows, keys):
+            try fill(&w, step: { try rows.step() }, geometry: { rows.geometry }, code: { rows.text(0) }) { w, geom in
+                try boundaryFeature(rows, keys, geom, &w)
+            }
+        }
+        return w.count == 0 && finished ? nil : w.array
+    }
+
+    private func projects<Rows: ProjectExportRows>(_ rows: Rows, _ exporter: ProjectExporter, _ pieces: ProjectExporter.ConstantPieces,
+                                                   _ w: inout ByteWriter) throws {
+        try pieces.withPointers { p in
+            var row = ProjectExporter.RowWriter(exporter: exporter, pieces: p, geometry: geometry)
+            try fill(&w, step: { try rows.step() }, geometry: { rows.geometry }, code: { rows.text(0) }) { w, geom in
+                _ = try row.json(rows, geom, first: true, into: &w)
+            }
+        }
+    }
+
+    /// Steps rows into `w` until the chunk is full or the page is: a row past the page's
+    /// last only sets `hasMore`.
+    private func fill(_ w: inout ByteWriter, step: () throws -> Bool, geometry: () -> UnsafeRawBufferPointer?,
+                      code: () -> UnsafeBufferPointer<UInt8>?, feature: (inout ByteWriter, UnsafeRawBufferPointer?) throws -> Void) throws {
+        while w.count < ExportOutput.chunkSize {
+            guard try step() else { finished = true; return }
+            let geom = geometry()
+            if let bbox, let geom, let e = try? BlobGeometryWriter.envelope(geom), !e.intersects(bbox) { continue }
+            if returned == limit { hasMore = true; finished = true; return }
+            if returned > 0 { w.byte(UInt8(ascii: ",")) }
+            let mark = w.count
+            do { try feature(&w, geom) } catch is SpatiaLiteBlobError {
+                w.count = mark
+                throw ExportError(.badGeometry(project: code().map { String(decoding: $0, as: UTF8.self) } ?? "?"))
+            }
+            returned += 1
+            lastCode = code().map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    private func boundaryFeature(_ rows: any BoundaryFeatureRows, _ keys: [[UInt8]], _ geom: UnsafeRawBufferPointer?, _ w: inout ByteWriter) throws {
+        func text(_ i: Int) {
+            if let t = rows.text(i), let p = t.baseAddress { writeJSONString(p, t.count, into: &w) } else { w.literal("null") }
+        }
+        w.literal(#"{"type":"Feature","id":"#)
+        text(0)
+        w.literal(#","geometry":"#)
+        if let geom { try geometry.write(geom, into: &w) } else { w.literal("null") }
+        w.literal(#","properties":{"#)
+        for (i, key) in keys.enumerated() {
+            w.append(key)
+            text(i)
+        }
+        w.literal("}}")
+    }
+}

@@ -1,0 +1,83 @@
+import EPlanApp
+import EPlanDomain
+import Foundation
+import Hummingbird
+
+/// `GET /ogc/collections/{id}/items` and `/items/{featureId}`. A page is streamed: each
+/// chunk of about 1 MiB is made on a worker (`offload`) from the store's rows and sent
+/// before the next is made, so memory holds one chunk whatever the page's size. The first
+/// chunk is made before answering, so a bad query is still a problem answer, not a cut stream.
+enum OGCItems {
+    /// The page between chunks. Only one task touches it at a time: each chunk is made in an
+    /// `offload` that is awaited before the next starts.
+    final class PageBox: @unchecked Sendable {
+        let page: FeaturePage
+        init(_ page: FeaturePage) { self.page = page }
+    }
+
+    static func items(_ request: Request, _ context: EPlanRequestContext, _ config: ServerConfig) async throws -> Response {
+        let id = try FeatureCollectionID.named(context.parameters.get("collectionId") ?? "")
+        let params = OGCRoutes.params(request)
+        let html = try OGCRoutes.wantsHTML(request), lang = OGCRoutes.language(request)
+        let query = try FeatureItemsQuery.parse(params, for: id)
+        let scope = OGCRoutes.scope(context, config)
+        let (box, first, matched) = try await offload {
+            let (page, matched) = try ReadFeatures(store: config.openStore(), scope: scope).items(id, query)
+            return (PageBox(page), try page.nextChunk(), matched)
+        }
+        let url = OGCRoutes.base(request, config) + "/ogc/collections/" + id.rawValue + "/items"
+        if html {
+            var bytes = first ?? []
+            while let chunk = try await offload({ try box.page.nextChunk() }) { bytes += chunk }
+            let links = pageLinks(request, url, box.page)
+            return OGCRoutes.reply(OGCHTML.items(id, features: bytes, matched: matched, next: links.next, lang), type: OGCHTML.type)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: #"{"type":"FeatureCollection","features":["#))
+            if let first { try await writer.write(ByteBuffer(bytes: first)) }
+            while let chunk = try await offload({ try box.page.nextChunk() }) {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.write(ByteBuffer(string: footer(request, url, box.page, matched: matched)))
+            try await writer.finish(nil)
+        })
+    }
+
+    /// After the features: the counts, the time stamp and the links (`next` only when more follow).
+    static func footer(_ request: Request, _ url: String, _ page: FeaturePage, matched: Int?) -> String {
+        let links = pageLinks(request, url, page)
+        var list = [OGCRoutes.link(links.`self`, "self", "application/geo+json"),
+                    OGCRoutes.link(links.`self` + (links.`self`.contains("?") ? "&" : "?") + "f=html", "alternate", "text/html"),
+                    OGCRoutes.link(String(url.dropLast("/items".count)), "collection", "application/json")]
+        if let next = links.next { list.append(OGCRoutes.link(next, "next", "application/geo+json")) }
+        return "\n],\"numberReturned\":\(page.returned)" + (matched.map { ",\"numberMatched\":\($0)" } ?? "")
+            + ",\"timeStamp\":\(JSONText.string(PinText.timestamp(Date()))),\"links\":[" + list.joined(separator: ",") + "]}\n"
+    }
+
+    /// This page's address as asked, and the next page's: the same query with `next` set to
+    /// the token of this page's last code.
+    static func pageLinks(_ request: Request, _ url: String, _ page: FeaturePage) -> (`self`: String, next: String?) {
+        let query = request.uri.query ?? ""
+        let own = query.isEmpty ? url : url + "?" + query
+        guard page.hasMore, let last = page.lastCode else { return (own, nil) }
+        let kept = query.split(separator: "&").filter { !$0.hasPrefix("next=") && $0 != "next" }.map(String.init)
+        return (own, url + "?" + (kept + ["next=" + FeaturePageToken.encode(last)]).joined(separator: "&"))
+    }
+
+    static func item(_ request: Request, _ context: EPlanRequestContext, _ config: ServerConfig) async throws -> Response {
+        let id = try FeatureCollectionID.named(context.parameters.get("collectionId") ?? "")
+        let code = context.parameters.get("featureId") ?? ""
+        let html = try OGCRoutes.wantsHTML(request), lang = OGCRoutes.language(request)
+        let scope = OGCRoutes.scope(context, config)
+        let feature = try await offload { try ReadFeatures(store: config.openStore(), scope: scope).item(id, code: code) }
+        if html { return OGCRoutes.reply(OGCHTML.item(id, feature: feature, lang), type: OGCHTML.type) }
+        let url = OGCRoutes.base(request, config) + "/ogc/collections/" + id.rawValue
+        // The feature's own links go after its members: drop its closing brace and add them.
+        var bytes = feature.drop { $0 == 0x0A || $0 == 0x2C }
+        if bytes.last == UInt8(ascii: "}") { bytes.removeLast() }
+        let links = ",\"links\":[" + [OGCRoutes.link(url + "/items/" + code, "self", "application/geo+json"),
+                                     OGCRoutes.link(url, "collection", "application/json")].joined(separator: ",") + "]}"
+        return Response(status: .ok, headers: [.contentType: "application/geo+json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: Array(bytes) + Array(links.utf8))))
+    }
+}

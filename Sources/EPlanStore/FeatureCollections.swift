@@ -1,0 +1,217 @@
+import CSQLite
+import EPlanGeometry
+
+// The reads behind the OGC API – Features collections (issue 11): pages of features in a
+// stable key order (keyset paging: "codes after X", never OFFSET, so a deep page costs what
+// the first does), counts, and extents from the R*Tree.
+
+/// The geometry kinds the projects' current pins are split by (QGIS shows only the first
+/// geometry type of a mixed collection). A kind covers its multi- form too.
+public enum PinGeometryKind: String, Sendable, CaseIterable {
+    case point, line, polygon
+
+    /// The SpatiaLite `GeometryType` names of this kind, as an SQL list.
+    var sqlTypes: String {
+        switch self {
+        case .point: return "'POINT', 'MULTIPOINT'"
+        case .line: return "'LINESTRING', 'MULTILINESTRING'"
+        case .polygon: return "'POLYGON', 'MULTIPOLYGON'"
+        }
+    }
+}
+
+/// Which project features one page holds: the export's filter (its `bbox` through the
+/// R*Tree), the pin's geometry kind, `pinned_at` bounds and the keyset position.
+public struct ProjectFeatureQuery: Sendable, Equatable {
+    public var filter: ProjectFilter
+    public var kind: PinGeometryKind
+    /// Inclusive bounds on `pinned_at`, in the stored form ("2026-11-26T13:10:33.439Z").
+    public var pinnedFrom: String?
+    public var pinnedUntil: String?
+    /// Only codes after this one (the previous page's last), in code order.
+    public var afterCode: String?
+    /// Only this project (one feature).
+    public var code: String?
+
+    public init(filter: ProjectFilter = ProjectFilter(), kind: PinGeometryKind, pinnedFrom: String? = nil, pinnedUntil: String? = nil,
+                afterCode: String? = nil, code: String? = nil) {
+        self.filter = filter; self.kind = kind; self.pinnedFrom = pinnedFrom; self.pinnedUntil = pinnedUntil
+        self.afterCode = afterCode; self.code = code
+    }
+}
+
+/// The published boundary layers: the administrative levels and the LAOs' jurisdictions.
+public enum BoundaryLayer: String, Sendable, CaseIterable {
+    case province, amphoe, tambon, lao
+
+    /// The feature properties, each a TEXT column of the layer's table, in order.
+    public var columns: [String] {
+        switch self {
+        case .province: return ["code", "name_th", "name_en"]
+        case .amphoe: return ["code", "province_code", "name_th", "name_en"]
+        case .tambon: return ["code", "amphoe_code", "province_code", "name_th", "name_en"]
+        case .lao: return ["code", "type", "name_th", "short_th", "name_en", "amphoe_code", "province_code", "coverage"]
+        }
+    }
+
+    var table: String { rawValue }
+    /// The column a province or amphoe filter tests (a province is its own province).
+    var provinceColumn: String { self == .province ? "code" : "province_code" }
+    var amphoeColumn: String? { self == .amphoe ? "code" : (self == .province ? nil : "amphoe_code") }
+}
+
+/// Which boundary features one page holds.
+public struct BoundaryFeatureQuery: Sendable, Equatable {
+    public var layer: BoundaryLayer
+    public var provinceCode: String?
+    /// Ignored for provinces (they have no amphoe).
+    public var amphoeCode: String?
+    /// Features whose geometry's box meets this box (lon/lat), through the R*Tree (rounded outward).
+    public var bbox: Envelope?
+    public var afterCode: String?
+    public var code: String?
+
+    public init(layer: BoundaryLayer, provinceCode: String? = nil, amphoeCode: String? = nil, bbox: Envelope? = nil,
+                afterCode: String? = nil, code: String? = nil) {
+        self.layer = layer; self.provinceCode = provinceCode; self.amphoeCode = amphoeCode; self.bbox = bbox
+        self.afterCode = afterCode; self.code = code
+    }
+}
+
+/// Boundary features one at a time: property `i` (of `BoundaryLayer.columns`) and the
+/// geometry read in place, valid until the next `step`.
+public protocol BoundaryFeatureRows: AnyObject {
+    func step() throws -> Bool
+    func text(_ property: Int) -> UnsafeBufferPointer<UInt8>?
+    /// The SpatiaLite BLOB (EPSG:4326), nil when the row has none.
+    var geometry: UnsafeRawBufferPointer? { get }
+}
+
+/// SQLite's boundary rows: the select list is the layer's columns, then `geom`.
+final class BoundaryFeatureCursor: BoundaryFeatureRows {
+    let statement: Statement
+    let geomColumn: Int32
+
+    init(_ statement: Statement, columns: Int) {
+        self.statement = statement
+        self.geomColumn = Int32(columns)
+    }
+
+    func step() throws -> Bool { try statement.step() }
+
+    func text(_ property: Int) -> UnsafeBufferPointer<UInt8>? {
+        let c = Int32(property)
+        guard let p = sqlite3_column_text(statement.handle, c) else { return nil }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement.handle, c)))
+    }
+
+    var geometry: UnsafeRawBufferPointer? {
+        let n = Int(sqlite3_column_bytes(statement.handle, geomColumn))
+        guard let blob = sqlite3_column_blob(statement.handle, geomColumn), n > 0 else { return nil }
+        return UnsafeRawBufferPointer(start: blob, count: n)
+    }
+}
+
+extension Store {
+    /// The R*Tree test of a box: the rowids whose box meets it, and its arguments.
+    private static func inBox(_ index: String, _ b: Envelope) -> (String, [SQLValue]) {
+        ("IN (SELECT pkid FROM \(index) WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)",
+         [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY)])
+    }
+
+    /// The conditions of a project feature query over `pin g JOIN project p LEFT JOIN lao l`.
+    private static func conditions(_ q: ProjectFeatureQuery) -> ([String], [SQLValue]) {
+        var (clauses, args) = q.filter.conditions(currentPin: "g")
+        clauses.insert(contentsOf: ["g.is_current = 1", "GeometryType(g.geom) IN (\(q.kind.sqlTypes))"], at: 0)
+        func add(_ sql: String, _ value: String?) { if let value { clauses.append(sql); args.append(.text(value)) } }
+        add("g.pinned_at >= ?", q.pinnedFrom)
+        add("g.pinned_at <= ?", q.pinnedUntil)
+        // On the pin's own column: SQLite then walks the current-pin index in code order and
+        // seeks to the key, instead of sorting everything after it.
+        add("g.project_code > ?", q.afterCode)
+        add("g.project_code = ?", q.code)
+        return (clauses, args)
+    }
+
+    /// A page of project features: the export's row (`ProjectExportCursor` columns) in code order.
+    public func projectFeatureRows(_ q: ProjectFeatureQuery) throws -> any ProjectExportRows {
+        let (clauses, args) = Self.conditions(q)
+        let cols = ProjectExportCursor.columns, block = ProjectExportCursor.laoBlock
+        let selected = [cols[0].sql, "l.id", "p.lao_code"] + cols[(block.upperBound + 1)...].map(\.sql)
+        let stmt = try database.prepare("""
+            SELECT \(selected.joined(separator: ", ")), g.geom
+            FROM pin g JOIN project p ON p.code = g.project_code
+            LEFT JOIN lao l ON l.code = p.lao_code
+            WHERE \(clauses.joined(separator: " AND "))
+            ORDER BY g.project_code
+            """)
+        try stmt.bind(args)
+        return ProjectExportCursor(stmt)
+    }
+
+    /// How many project features a query selects (all pages); the R*Tree's boxes are
+    /// rounded outward, so with a box this may count a few the exact test leaves out.
+    public func projectFeatureCount(_ q: ProjectFeatureQuery) throws -> Int {
+        let (clauses, args) = Self.conditions(q)
+        return Int(try database.scalar("""
+            SELECT count(*) FROM pin g JOIN project p ON p.code = g.project_code LEFT JOIN lao l ON l.code = p.lao_code
+            WHERE \(clauses.joined(separator: " AND "))
+            """, args).int64 ?? 0)
+    }
+
+    /// The box of the current pins of a kind, from the R*Tree's (outward-rounded) boxes; nil when none.
+    public func pinExtent(_ kind: PinGeometryKind) throws -> Envelope? {
+        try extent("""
+            SELECT min(r.xmin), min(r.ymin), max(r.xmax), max(r.ymax)
+            FROM pin g JOIN idx_pin_geom r ON r.pkid = g.id
+            WHERE g.is_current = 1 AND GeometryType(g.geom) IN (\(kind.sqlTypes))
+            """)
+    }
+
+    private func boundaryConditions(_ q: BoundaryFeatureQuery) -> ([String], [SQLValue]) {
+        var clauses: [String] = [], args: [SQLValue] = []
+        func add(_ sql: String, _ value: String?) { if let value { clauses.append(sql); args.append(.text(value)) } }
+        add("\(q.layer.provinceColumn) = ?", q.provinceCode)
+        if let column = q.layer.amphoeColumn { add("\(column) = ?", q.amphoeCode) }
+        add("code > ?", q.afterCode)
+        add("code = ?", q.code)
+        if let b = q.bbox {
+            let (sql, boxArgs) = Self.inBox("idx_\(q.layer.table)_geom", b)
+            clauses.append("id " + sql)
+            args += boxArgs
+        }
+        return (clauses, args)
+    }
+
+    /// A page of boundary features in code order: the layer's columns, then the geometry.
+    public func boundaryFeatureRows(_ q: BoundaryFeatureQuery) throws -> any BoundaryFeatureRows {
+        let (clauses, args) = boundaryConditions(q)
+        let stmt = try database.prepare("""
+            SELECT \(q.layer.columns.joined(separator: ", ")), geom FROM \(q.layer.table)
+            \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
+            ORDER BY code
+            """)
+        try stmt.bind(args)
+        return BoundaryFeatureCursor(stmt, columns: q.layer.columns.count)
+    }
+
+    public func boundaryFeatureCount(_ q: BoundaryFeatureQuery) throws -> Int {
+        let (clauses, args) = boundaryConditions(q)
+        return Int(try database.scalar("""
+            SELECT count(*) FROM \(q.layer.table) \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
+            """, args).int64 ?? 0)
+    }
+
+    /// The layer's box from its R*Tree; nil when it is empty.
+    public func boundaryExtent(_ layer: BoundaryLayer) throws -> Envelope? {
+        try extent("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_\(layer.table)_geom")
+    }
+
+    private func extent(_ sql: String) throws -> Envelope? {
+        var e: Envelope?
+        try database.query(sql) { r in
+            if !r.isNull(0) { e = Envelope(minX: r.double(0), minY: r.double(1), maxX: r.double(2), maxY: r.double(3)) }
+        }
+        return e
+    }
+}

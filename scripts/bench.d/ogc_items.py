@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""OGC API - Features items over HTTP, as a client pages them (one keep-alive connection).
+
+  ogc_items.py walk URL             follows the next links from URL; prints features, pages, seconds
+  ogc_items.py raw URL              as walk, but only the next link is read (the server's share)
+  ogc_items.py deep URL PAGE RUNS   walks to page PAGE, then times page 1 and page PAGE RUNS times each
+Every page is parsed as JSON in `walk` (as a client must); `raw` and `deep` only read the next link.
+"""
+import http.client, json, re, statistics, sys, time, urllib.parse
+
+conns = {}
+
+def get(url):
+    u = urllib.parse.urlsplit(url)
+    conn = conns.get(u.netloc)
+    if conn is None:
+        conn = conns[u.netloc] = http.client.HTTPConnection(u.netloc, timeout=600)
+    conn.request("GET", u.path + ("?" + u.query if u.query else ""), headers={"Accept": "application/geo+json"})
+    r = conn.getresponse()
+    body = r.read()
+    if r.status != 200:
+        sys.exit(f"{url}: HTTP {r.status}: {body[:300]!r}")
+    return body
+
+def next_link(doc):
+    for link in doc.get("links", []):
+        if link.get("rel") == "next":
+            return link["href"]
+    return None
+
+NEXT = re.compile(rb'\{[^{}]*"rel"\s*:\s*"next"[^{}]*\}')
+
+def next_from_tail(body):
+    m = NEXT.search(body[-4096:])
+    return json.loads(m.group(0))["href"] if m else None
+
+def walk(url):
+    features = pages = 0
+    t0 = time.perf_counter()
+    while url:
+        doc = json.loads(get(url))
+        features += len(doc["features"])
+        pages += 1
+        url = next_link(doc)
+    return {"features": features, "pages": pages, "seconds": time.perf_counter() - t0}
+
+def raw(url):
+    pages, size = 0, 0
+    t0 = time.perf_counter()
+    while url:
+        body = get(url)
+        pages += 1; size += len(body)
+        url = next_from_tail(body)
+    return {"pages": pages, "bytes": size, "seconds": time.perf_counter() - t0}
+
+def deep(url, page, runs):
+    first, target = url, url
+    for _ in range(page - 1):
+        target = next_from_tail(get(target))
+        if target is None:
+            sys.exit(f"fewer than {page} pages")
+    def timed(u):
+        ts = []
+        for _ in range(runs):
+            t0 = time.perf_counter(); get(u); ts.append(time.perf_counter() - t0)
+        return statistics.median(ts)
+    timed(first)  # warm the server's caches alike
+    a, b = timed(first), timed(target)
+    return {"page1_s": a, "pageN_s": b, "page": page, "ratio": b / a}
+
+if __name__ == "__main__":
+    if sys.argv[1] == "walk":
+        print(json.dumps(walk(sys.argv[2])))
+    elif sys.argv[1] == "raw":
+        print(json.dumps(raw(sys.argv[2])))
+    else:
+        print(json.dumps(deep(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))))
