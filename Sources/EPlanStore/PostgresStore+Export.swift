@@ -43,15 +43,16 @@ private func withTextPointers<T>(_ texts: [[UInt8]?], _ body: ([UnsafeBufferPoin
     return try body(pointers)
 }
 
-/// The export's rows stepped through `DECLARE … CURSOR` / `FETCH` inside a read
-/// transaction of their own (committed at the end, or when the rows are dropped).
-final class PostgresExportRows: ProjectExportRows {
+/// Rows stepped through `DECLARE … CURSOR` / `FETCH` inside a read transaction of their
+/// own (committed at the end, or when the cursor is dropped): the client holds one batch,
+/// whatever the result's size. The current row's texts and BLOBs are copied into memory
+/// owned here, valid until the next step (as SQLite's column pointers are).
+final class PGCursor {
     static let batch = 2000
     private let db: PGConnection
     private var batch: [PGRow] = []
     private var index = -1
     private var open = true
-    /// The current row's texts and geometry, copied into memory owned here until the next step.
     private var arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
     private var spans: [Range<Int>?] = []
 
@@ -75,7 +76,7 @@ final class PostgresExportRows: ProjectExportRows {
         index += 1
         if index >= batch.count {
             guard open else { return false }
-            batch = try db.query("FETCH \(PostgresExportRows.batch) FROM eplan_export")
+            batch = try db.query("FETCH \(PGCursor.batch) FROM eplan_export")
             index = 0
             if batch.isEmpty {
                 open = false
@@ -113,19 +114,37 @@ final class PostgresExportRows: ProjectExportRows {
         }
     }
 
-    private var row: PGRow { batch[index] }
+    var row: PGRow { batch[index] }
+
+    /// Column `c`'s text, nil for NULL.
+    func text(_ c: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let span = spans[Int(c)] else { return nil }
+        return UnsafeRawBufferPointer(rebasing: arena[span]).assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// Column `c`'s BLOB (a geometry column arrives as a SpatiaLite BLOB), nil for NULL or empty.
+    func blob(_ c: Int32) -> UnsafeRawBufferPointer? {
+        guard let span = spans[Int(c)], !span.isEmpty else { return nil }
+        return UnsafeRawBufferPointer(rebasing: arena[span])
+    }
+}
+
+/// The export's rows (and the OGC API's project pages) through a `PGCursor`.
+final class PostgresExportRows: ProjectExportRows {
+    private let cursor: PGCursor
+
+    init(db: PGConnection, sql: String, args: [SQLValue]) throws {
+        cursor = try PGCursor(db: db, sql: sql, args: args)
+    }
+
+    func step() throws -> Bool { try cursor.step() }
+    private var row: PGRow { cursor.row }
 
     var laoID: Int64? { row.isNull(ProjectExportCursor.laoIDColumn) ? nil : row.int64(ProjectExportCursor.laoIDColumn) }
     func isNull(_ property: Int) -> Bool { row.isNull(ProjectExportCursor.column(property)) }
-    func text(_ property: Int) -> UnsafeBufferPointer<UInt8>? {
-        guard let span = spans[Int(ProjectExportCursor.column(property))] else { return nil }
-        return UnsafeRawBufferPointer(rebasing: arena[span]).assumingMemoryBound(to: UInt8.self)
-    }
+    func text(_ property: Int) -> UnsafeBufferPointer<UInt8>? { cursor.text(ProjectExportCursor.column(property)) }
     func int64(_ property: Int) -> Int64 { row.int64(ProjectExportCursor.column(property)) }
     func double(_ property: Int) -> Double { row.double(ProjectExportCursor.column(property)) }
-    var geometry: UnsafeRawBufferPointer? {
-        guard let span = spans[Int(ProjectExportCursor.geomColumn)], !span.isEmpty else { return nil }
-        return UnsafeRawBufferPointer(rebasing: arena[span])
-    }
+    var geometry: UnsafeRawBufferPointer? { cursor.blob(ProjectExportCursor.geomColumn) }
     var code: String? { row.string(0) }
 }

@@ -48,4 +48,48 @@ final class PostgresServeTests: ServeTestCase {
         assertProblem(try http(c, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"\#(password)"}"#), 429, "too-many-attempts")
         XCTAssertEqual(try store.accountEvents().filter { $0.event == "login_failed" }.count, 5)
     }
+
+    /// OGC API – Features on PostgreSQL: the same collections, counts, pages and geometry as
+    /// on the SQLite file with the same content.
+    func testOGCItemsOnPostgreSQLMatchSQLite() throws {
+        guard let pg = ProcessInfo.processInfo.environment["EPLAN_TEST_PG"], !pg.isEmpty else {
+            throw XCTSkip("EPLAN_TEST_PG is unset: no PostgreSQL + PostGIS database to test on (scripts/test starts one)")
+        }
+        let file = try initStore(plan: false)
+        for db in [pg, file] {
+            if db == pg { XCTAssertEqual(try eplan(["init", "--db", pg, "--force", "--no-plan"]).status, 0) }
+            let csv = try writeFile("p.csv", "code,lao_code,plan_year,name,kind,budget\nP1,06630108,2560,อาคาร,building,100000\nP2,03630601,2560,ถนน,road,200000\nP3,03630601,2560,อาคาร 2,building,300000\n")
+            XCTAssertEqual(try eplan(["projects", "import", csv, "--db", db]).status, 0)
+            XCTAssertEqual(try eplan(["pin", "P1", insideNamRuem, "--db", db, "--by", "t"]).status, 0)
+            XCTAssertEqual(try eplan(["pin", "P3", insideMaeSot, "--db", db, "--by", "t"]).status, 0)
+            XCTAssertEqual(try eplan(["pin", "P2", "16.726455, 98.578715", "16.7270, 98.5790", "--db", db, "--by", "t"]).status, 0)
+        }
+        let onPG = try serve(pg, ["--public-read"]), onFile = try serve(file, ["--public-read"])
+        func page(_ s: Running, _ path: String) throws -> [String: Any] {
+            let r = try http(s, "GET", path)
+            XCTAssertEqual(r.status, 200, r.body)
+            return r.json
+        }
+        for collection in ["tambons", "laos", "project-points", "project-lines"] {
+            let a = try page(onPG, "/ogc/collections/\(collection)/items?limit=10000")
+            let b = try page(onFile, "/ogc/collections/\(collection)/items?limit=10000")
+            XCTAssertEqual(a["numberReturned"] as? Int, b["numberReturned"] as? Int, collection)
+            let ids = { (j: [String: Any]) in ((j["features"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } }
+            XCTAssertEqual(ids(a), ids(b), collection)
+            XCTAssertFalse(ids(a).isEmpty, collection)
+        }
+        // Keyset pages: two points, one a page, chained by `next`.
+        let first = try page(onPG, "/ogc/collections/project-points/items?limit=1")
+        let next = try XCTUnwrap((first["links"] as? [[String: Any]])?.first { $0["rel"] as? String == "next" }?["href"] as? String)
+        let path = String(next[try XCTUnwrap(next.range(of: "/ogc/")).lowerBound...])
+        let second = try page(onPG, path)
+        let code = { (j: [String: Any]) in ((j["features"] as? [[String: Any]])?.first?["id"] as? String) ?? "" }
+        XCTAssertEqual([code(first), code(second)], ["P1", "P3"])
+        let single = try http(onPG, "GET", "/ogc/collections/project-lines/items/P2")
+        XCTAssertEqual(single.status, 200, single.body)
+        XCTAssertTrue(single.body.contains("LineString"), single.body)
+        let extent = try page(onPG, "/ogc/collections/tambons")
+        XCTAssertNotNil(((extent["extent"] as? [String: Any])?["spatial"] as? [String: Any])?["bbox"], "an extent from PostGIS")
+    }
 }
+
