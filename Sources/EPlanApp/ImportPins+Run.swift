@@ -14,6 +14,10 @@ public struct ImportPins {
 
     public init(store: any EPlanStoring, context: RequestContext) { self.store = store; self.context = context }
 
+    /// From this many items on, the validator loads every boundary into bulk indexes first
+    /// (a second or so for the national layers; a handful of items is quicker one by one).
+    var bulkFrom = 2_000
+
     public func run(_ request: ImportPinsRequest) throws -> ImportPinsResult {
         do { return try importPins(request) } catch { throw AppError.classify(error) }
     }
@@ -22,24 +26,30 @@ public struct ImportPins {
         guard !r.files.isEmpty else {
             throw AppError(.badInput, Message(th: "ไม่ได้ระบุไฟล์ที่จะนำเข้า", en: "no file to import was given"), field: "FILE")
         }
+        let files = r.files.map { file in Result { try FieldFile.read(file, parser: r.parser) } }
+        // Thousands of items: projects found from one query, and where each item lies from
+        // indexes built once, instead of queries per item.
+        let bulk = files.reduce(0, { $0 + ((try? $1.get())?.count ?? 0) }) >= bulkFrom
         let proj = LazyPROJ()
         let checker = Checker(store: store, actor: context.actor, byName: r.match == .name,
                               validator: PinValidator(store: store, geos: GEOSContext(), proj: proj.context),
                               input: PinInput(parser: r.parser, proj: proj.context),
-                              matcher: try ProjectMatcher(store: store, match: r.match),
+                              matcher: try ProjectMatcher(store: store, match: r.match, bulk: bulk),
                               toleranceM: try r.toleranceM ?? store.pinToleranceM())
+        if bulk { try checker.validator.prepareForBulk() }
         var items: [ImportedPin] = [], records: [PinRecord?] = []
-        for file in r.files {
-            let read: [FieldItem]
-            do { read = try FieldFile.read(file, parser: r.parser) } catch let e as UserFacingError {
+        for (file, read) in zip(r.files, files) {
+            switch read {
+            case .success(let read):
+                for item in read {
+                    let (pin, record) = try checker.check(item)
+                    items.append(pin); records.append(record)
+                }
+            case .failure(let e as UserFacingError):
                 items.append(ImportedPin(file: file, place: "", line: nil, key: nil, project: nil, verdict: .bad,
                                          reason: e.message, messages: [e.message], geometryType: nil, stored: nil))
                 records.append(nil)
-                continue
-            }
-            for item in read {
-                let (pin, record) = try checker.check(item)
-                items.append(pin); records.append(record)
+            case .failure(let e): throw e
             }
         }
         let draft = ImportPinsResult(items: items, dryRun: r.dryRun, skipBad: r.skipBad)
@@ -127,10 +137,16 @@ struct ProjectMatcher {
     let match: ImportPinsRequest.Match
     enum Found { case success(ProjectRef), failure(Message) }
     private var byName: [String: [ProjectRef]] = [:]
+    /// Every project by code, for a bulk import (one query rather than one per item).
+    private var byCode: [String: ProjectRef]?
 
-    init(store: any EPlanStoring, match: ImportPinsRequest.Match) throws {
+    /// - Parameter bulk: load every project at once (worth it for thousands of items).
+    init(store: any EPlanStoring, match: ImportPinsRequest.Match, bulk: Bool = false) throws {
         self.store = store; self.match = match
-        guard match == .name else { return }
+        if match == .code {
+            if bulk { byCode = Dictionary(try store.allProjectRefs().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }) }
+            return
+        }
         for p in try store.allProjectRefs() { byName[Self.nameKey(p.nameTH), default: []].append(p) }
     }
 
@@ -139,7 +155,9 @@ struct ProjectMatcher {
     func find(_ key: String) throws -> Found {
         if match == .code {
             let code = ThaiText.asciiDigits(key.trimmingCharacters(in: .whitespacesAndNewlines))
-            if let p = try store.projectRef(code: code) { return .success(p) }
+            let found: ProjectRef?
+            if let byCode { found = byCode[code] } else { found = try store.projectRef(code: code) }
+            if let p = found { return .success(p) }
             return .failure(PinValidator.unknownProject(code).message)
         }
         let found = byName[Self.nameKey(key)] ?? []

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import EPlanApp
 @testable import EPlanDomain
 
 /// `eplan pins import` on field files written here as the devices and programs write them
@@ -216,6 +217,29 @@ final class PinImportTests: CLITestCase {
         let e = try eplan(["pins", "import", "--db", db, empty, "--lang", "en"])
         XCTAssertEqual(e.status, 1, e.out + e.err)
         XCTAssertTrue(e.out.contains("no waypoints (wpt), routes (rte) or tracks (trk)"), e.out)
+    }
+
+    /// Thousands of items are located through bulk indexes (`BulkPlaces`); a few one by one
+    /// (`PlaceLookup`). Both give the same verdicts and messages, "where it really lies" too:
+    /// inside, a warning, refused in another LAO's tambon, refused outside every tambon.
+    func testBulkAndOneByOneGiveTheSameVerdicts() throws {
+        let db = try fixture()
+        let bangkok = (lat: 13.7563, lon: 100.5018), takWest = (lat: 16.5, lon: 98.75)
+        let gpx = try writeFile("mixed.gpx", garminGPX(wpt(namRuem, "P1") + wpt(maeSot, "P1") + wpt(maeSot, "W1") + wpt(namRuem2, "R1")
+                                                     + wpt(bangkok, "W1") + wpt(takWest, "N1") + wpt(namRuem, "D1")))
+        let store = try Store(path: db, readOnly: true)
+        let context = RequestContext(actor: Actor(name: "tester", role: .local), language: .en)
+        let request = ImportPinsRequest(files: [gpx], dryRun: true)
+        let single = try ImportPins(store: store, context: context).run(request)
+        var bulkImport = ImportPins(store: store, context: context)
+        bulkImport.bulkFrom = 1
+        let bulk = try bulkImport.run(request)
+        XCTAssertEqual(single.items.map(\.verdict), [.accepted, .refused, .accepted, .warning, .refused, .refused, .accepted])
+        XCTAssertTrue(single.items[1].reason.en.contains("this point lies in tambon"), single.items[1].reason.en)
+        XCTAssertTrue(single.items[4].reason.en.contains("this point lies in no tambon of the store"), single.items[4].reason.en)
+        XCTAssertEqual(bulk.items.map(\.verdict), single.items.map(\.verdict))
+        XCTAssertEqual(bulk.items.map(\.reason), single.items.map(\.reason))
+        XCTAssertEqual(bulk.items.map(\.messages), single.items.map(\.messages))
     }
 
     // MARK: - KML, CSV, GeoJSON

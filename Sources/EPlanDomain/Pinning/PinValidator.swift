@@ -17,6 +17,8 @@ public final class PinValidator {
     private let cache: PreparedGeometryCache?
     /// LAOs whose jurisdiction this validator has read (and prepared) already.
     private var confirmed: [String: (LAORecord, PreparedGeometry)] = [:]
+    /// Set by `prepareForBulk()`: where pins lie, from indexes built once (same answers).
+    private var bulk: BulkPlaces?
 
     /// `prepared`: jurisdictions and boundaries kept prepared by a long-lived caller; it must be used
     /// with the same `geos` context every time.
@@ -36,6 +38,13 @@ public final class PinValidator {
         let shown = CoordinateParser.visible(code)
         return PinInputError(th: "ไม่พบโครงการรหัส '\(shown)' ในฐานข้อมูล: รหัสที่ให้มีอักขระที่มองไม่เห็น \(u) ปนอยู่ ให้พิมพ์รหัสใหม่",
                              en: "no project with code '\(shown)' in the store: the code given holds an invisible character \(u); type it again")
+    }
+
+    /// Before checking thousands of pins (`pins import`): every tambon, amphoe and LAO is
+    /// loaded once into a bulk point-in-polygon index, so "where it lies" costs no query per
+    /// pin. Not worth it for a few pins (loading the national layers takes a moment).
+    public func prepareForBulk() throws {
+        if bulk == nil { bulk = try BulkPlaces(store: store, geos: geos) }
     }
 
     /// The project's LAO and its prepared jurisdiction, kept for later calls.
@@ -290,6 +299,11 @@ public final class PinValidator {
     /// The tambon, amphoe and LAO at `c`. Inside, the LAO is the project's own; outside, the
     /// LAO covering the point, local tier (municipality, อบต.) before the province's อบจ.
     private func place(at c: Coordinate, projectLAO: LAORecord, inside: Bool) throws -> FoundPlace {
+        if let bulk {
+            return FoundPlace(lao: inside ? LAORef(projectLAO) : try bulk.lao(covering: c, excluding: projectLAO.code).map(LAORef.init),
+                              tambon: try bulk.containing(c, level: .tambon).map(AdminUnit.init),
+                              amphoe: try bulk.containing(c, level: .amphoe).map(AdminUnit.init), at: c)
+        }
         let lookup = PlaceLookup(store: store, geos: geos, prepared: cache)
         var found = FoundPlace(lao: nil, tambon: try lookup.containing(c, level: .tambon).map(AdminUnit.init),
                                amphoe: try lookup.containing(c, level: .amphoe).map(AdminUnit.init), at: c)

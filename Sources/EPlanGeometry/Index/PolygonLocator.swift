@@ -68,6 +68,21 @@ public struct PolygonLocator: Sendable {
         }
     }
 
+    /// Every polygon that may contain the point, lowest index first, each with whether the
+    /// point's grid cell lies wholly inside it (then it surely does). A polygon containing
+    /// or touching the point is always listed: callers that need GEOS's exact boundary rule
+    /// test only the partial ones with a prepared geometry, and never miss one.
+    public func candidates(x: Double, y: Double, into result: inout [(index: Int, whole: Bool)]) {
+        result.removeAll(keepingCapacity: true)
+        guard x.isFinite, y.isFinite, let cell = grid.cell(x: x, y: y) else { return }
+        for i in Int(cellStart[cell])..<Int(cellStart[cell + 1]) {
+            let e = cellEntries[i]
+            result.append(e < 0 ? (Int(~e), true) : (Int(e), false))
+        }
+        // Workers laid the entries out by worker, not by polygon: order them here.
+        if result.count > 1 { result.sort { $0.index < $1.index } }
+    }
+
     /// Whether polygon `index` contains the point (the same edge rule as the other queries):
     /// one grid cell, then that polygon's edge bands only if the cell is not wholly inside it.
     @inline(__always)
