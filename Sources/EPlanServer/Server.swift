@@ -11,7 +11,11 @@ public enum EPlanServer {
     /// listening (with port 0, the port the system chose).
     public static func run(_ config: ServerConfig, announce: @escaping @Sendable (String) -> Void) async throws {
         // Brings the store's schema up to date once, before any request opens it.
-        _ = try config.openStore()
+        // Held open while the server runs: with a connection of this process always open, no
+        // later open reads the file's header through a descriptor of its own, whose close
+        // would drop the locks of the connections in use (see `StoreFile.openStores`).
+        let holder = try config.openStore()
+        defer { withExtendedLifetime(holder) {} }
         var logger = Logger(label: "eplan.serve")
         logger.logLevel = .notice
         let app = Application(

@@ -70,6 +70,8 @@ public struct StoreError: UserFacingError {
 /// The eplan database file: opens or creates it, brings its schema up to date, owns the connection.
 public final class Store {
     public let database: Database
+    /// This store's file while it is open here (see `StoreFile.opened`).
+    private var openFile: StoreFile.FileID?
     public var path: String { database.options.path }
 
     /// The schema, oldest first. Never edit a shipped step; append a new one.
@@ -110,7 +112,12 @@ public final class Store {
         _ = try StoreFile.identify(path, create: create && !readOnly)
         database = try Database(path: path, readOnly: readOnly, create: create)
         try Store.migrate(database, migrations, readOnly: readOnly)
+        // While this connection is open, another open of the file in this process does not
+        // read the header again (which would drop this connection's locks).
+        if try database.applicationID() == StoreFile.applicationID { openFile = StoreFile.opened(path) }
     }
+
+    deinit { if let openFile { StoreFile.closed(openFile) } }
 
     /// Applies every step above the file's version in ONE transaction, with our marker
     /// (`StoreFile.applicationID`): a failing step leaves the file exactly as it was.

@@ -1,6 +1,7 @@
 import CSQLite
 import EPlanGeometry
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,6 +52,8 @@ public enum StoreFile {
             if create { return .new }
             throw StoreError(.notAStore(path: path, what: .emptyFile))
         }
+        let file = FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        if openStores.withLock({ $0[file] != nil }) { return .eplan }
         guard let header = readHeader(path) else {
             throw DatabaseError(kind: .notADatabase, code: SQLITE_NOTADB, sqliteMessage: "file is not a database", path: path)
         }
@@ -80,6 +83,34 @@ public enum StoreFile {
     }
 
     struct Header { var applicationID: UInt32 }
+
+    /// A file by device and inode: a store replaced under the same name is a new file.
+    struct FileID: Hashable { let device: UInt64; let inode: UInt64 }
+
+    /// The eplan stores this process has open, with how many connections each. A file open
+    /// here is not identified again by reading its header. Why: closing any descriptor of a
+    /// file drops every POSIX lock this process holds on it, SQLite's own included. The server
+    /// keeps connections open (a pool and the pin writer); reading the header through
+    /// open/close for each new connection pulled their locks away, and a later connection
+    /// then ran WAL recovery under them ("disk I/O error"). Counted per open file only: an
+    /// inode is reused once its file is gone, and then the header must be read again.
+    private static let openStores = Mutex<[FileID: Int]>([:])
+
+    /// Counts a connection to `path` (an eplan store); nil when the file cannot be found.
+    static func opened(_ path: String) -> FileID? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let file = FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        openStores.withLock { $0[file, default: 0] += 1 }
+        return file
+    }
+
+    static func closed(_ file: FileID) {
+        openStores.withLock { stores in
+            let left = (stores[file] ?? 1) - 1
+            stores[file] = left > 0 ? left : nil
+        }
+    }
 
     /// The 100-byte SQLite header, or nil when the file does not start with one.
     /// O_NONBLOCK: should the file have become a FIFO since `stat`, the read does not hang.

@@ -43,6 +43,31 @@ class StoreTestCase: XCTestCase {
 }
 
 final class StoreDatabaseTests: StoreTestCase {
+    /// The POSIX locks this process holds on `path`'s inode, from /proc/locks.
+    private func locksHeld(on path: String) throws -> Int {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return -1 }
+        let me = String(getpid()), inode = ":\(st.st_ino) "
+        let text = try String(contentsOfFile: "/proc/locks", encoding: .utf8)
+        return text.split(separator: "\n").filter { $0.contains(" \(me) ") && ($0 + " ").contains(inode) }.count
+    }
+
+    /// Opening a store the process has open already must not take that connection's locks:
+    /// closing any descriptor of a file drops every POSIX lock the process holds on it, so
+    /// the header is read once per file, not at every open (the server keeps connections open).
+    func testOpeningAnOpenStoreAgainKeepsTheLocksOfTheFirst() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/locks") else { throw XCTSkip("no /proc/locks here") }
+        let file = path()
+        let first = try Store(path: file, create: true)
+        try first.database.transaction {
+            try first.setSetting("probe", "1")
+            let held = try locksHeld(on: file)
+            XCTAssertGreaterThan(held, 0, "a write transaction holds locks on the store file")
+            _ = try Store(path: file)   // identifies the file again, then opens a second connection
+            XCTAssertEqual(try locksHeld(on: file), held, "the first connection's locks are still held")
+        }
+    }
+
     func testBindAndReadEveryType() throws {
         let db = try Database(path: path())
         try db.execute("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n)")
