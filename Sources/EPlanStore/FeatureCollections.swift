@@ -112,39 +112,81 @@ final class BoundaryFeatureCursor: BoundaryFeatureRows {
     }
 }
 
-extension Store {
-    /// The R*Tree test of a box: the rowids whose box meets it, and its arguments.
-    private static func inBox(_ index: String, _ b: Envelope) -> (String, [SQLValue]) {
-        ("IN (SELECT pkid FROM \(index) WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)",
-         [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY)])
-    }
-
-    /// The conditions of a project feature query over `pin g JOIN project p LEFT JOIN lao l`.
-    private static func conditions(_ q: ProjectFeatureQuery) -> ([String], [SQLValue]) {
-        var (clauses, args) = q.filter.conditions(currentPin: "g")
-        clauses.insert(contentsOf: ["g.is_current = 1", "GeometryType(g.geom) IN (\(q.kind.sqlTypes))"], at: 0)
+extension ProjectFeatureQuery {
+    /// The conditions over `pin g JOIN project p LEFT JOIN lao l`, and their arguments, for
+    /// either backend (the box through SQLite's R*Tree or PostGIS's GiST index).
+    func conditions(_ dialect: SQLDialect) -> ([String], [SQLValue]) {
+        var (clauses, args) = filter.conditions(currentPin: "g", dialect: dialect)
+        clauses.insert(contentsOf: ["g.is_current = 1", "GeometryType(g.geom) IN (\(kind.sqlTypes))"], at: 0)
         func add(_ sql: String, _ value: String?) { if let value { clauses.append(sql); args.append(.text(value)) } }
-        add("g.pinned_at >= ?", q.pinnedFrom)
-        add("g.pinned_at <= ?", q.pinnedUntil)
+        add("g.pinned_at >= ?", pinnedFrom)
+        add("g.pinned_at <= ?", pinnedUntil)
         // On the pin's own column: SQLite then walks the current-pin index in code order and
         // seeks to the key, instead of sorting everything after it.
-        add("g.project_code > ?", q.afterCode)
-        add("g.project_code = ?", q.code)
+        add("g.project_code > ?", afterCode)
+        add("g.project_code = ?", code)
         return (clauses, args)
     }
 
-    /// A page of project features: the export's row (`ProjectExportCursor` columns) in code order.
-    public func projectFeatureRows(_ q: ProjectFeatureQuery) throws -> any ProjectExportRows {
-        let (clauses, args) = Self.conditions(q)
+    /// The page's SELECT (the export's columns, `geom` last, in code order) for either backend.
+    func select(_ dialect: SQLDialect) -> (sql: String, args: [SQLValue]) {
+        let (clauses, args) = conditions(dialect)
         let cols = ProjectExportCursor.columns, block = ProjectExportCursor.laoBlock
         let selected = [cols[0].sql, "l.id", "p.lao_code"] + cols[(block.upperBound + 1)...].map(\.sql)
-        let stmt = try database.prepare("""
-            SELECT \(selected.joined(separator: ", ")), g.geom
+        let geom = dialect == .sqlite ? "g.geom" : "ST_AsBinary(g.geom, 'NDR') AS geom"
+        return ("""
+            SELECT \(selected.joined(separator: ", ")), \(geom)
             FROM pin g JOIN project p ON p.code = g.project_code
             LEFT JOIN lao l ON l.code = p.lao_code
             WHERE \(clauses.joined(separator: " AND "))
             ORDER BY g.project_code
-            """)
+            """, args)
+    }
+
+    /// How many features the query selects (all pages), for either backend.
+    func count(_ dialect: SQLDialect) -> (sql: String, args: [SQLValue]) {
+        let (clauses, args) = conditions(dialect)
+        return ("""
+            SELECT count(*) FROM pin g JOIN project p ON p.code = g.project_code LEFT JOIN lao l ON l.code = p.lao_code
+            WHERE \(clauses.joined(separator: " AND "))
+            """, args)
+    }
+}
+
+extension BoundaryFeatureQuery {
+    /// The conditions over the layer's table, for either backend.
+    func conditions(_ dialect: SQLDialect) -> ([String], [SQLValue]) {
+        var clauses: [String] = [], args: [SQLValue] = []
+        func add(_ sql: String, _ value: String?) { if let value { clauses.append(sql); args.append(.text(value)) } }
+        add("\(layer.provinceColumn) = ?", provinceCode)
+        if let column = layer.amphoeColumn { add("\(column) = ?", amphoeCode) }
+        add("code > ?", afterCode)
+        add("code = ?", code)
+        if let b = bbox {
+            switch dialect {
+            case .sqlite:
+                clauses.append("id IN (SELECT pkid FROM idx_\(layer.table)_geom WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)")
+                args += [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY)]
+            case .postgis:
+                clauses.append("geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)")
+                args += [.real(b.minX), .real(b.minY), .real(b.maxX), .real(b.maxY)]
+            }
+        }
+        return (clauses, args)
+    }
+
+    /// `WHERE …` (or nothing) and its arguments.
+    func whereClause(_ dialect: SQLDialect) -> (sql: String, args: [SQLValue]) {
+        let (clauses, args) = conditions(dialect)
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), args)
+    }
+}
+
+extension Store {
+    /// A page of project features: the export's row (`ProjectExportCursor` columns) in code order.
+    public func projectFeatureRows(_ q: ProjectFeatureQuery) throws -> any ProjectExportRows {
+        let (sql, args) = q.select(.sqlite)
+        let stmt = try database.prepare(sql)
         try stmt.bind(args)
         return ProjectExportCursor(stmt)
     }
@@ -152,11 +194,8 @@ extension Store {
     /// How many project features a query selects (all pages); the R*Tree's boxes are
     /// rounded outward, so with a box this may count a few the exact test leaves out.
     public func projectFeatureCount(_ q: ProjectFeatureQuery) throws -> Int {
-        let (clauses, args) = Self.conditions(q)
-        return Int(try database.scalar("""
-            SELECT count(*) FROM pin g JOIN project p ON p.code = g.project_code LEFT JOIN lao l ON l.code = p.lao_code
-            WHERE \(clauses.joined(separator: " AND "))
-            """, args).int64 ?? 0)
+        let (sql, args) = q.count(.sqlite)
+        return Int(try database.scalar(sql, args).int64 ?? 0)
     }
 
     /// The box of the current pins of a kind, from the R*Tree's (outward-rounded) boxes; nil when none.
@@ -168,38 +207,19 @@ extension Store {
             """)
     }
 
-    private func boundaryConditions(_ q: BoundaryFeatureQuery) -> ([String], [SQLValue]) {
-        var clauses: [String] = [], args: [SQLValue] = []
-        func add(_ sql: String, _ value: String?) { if let value { clauses.append(sql); args.append(.text(value)) } }
-        add("\(q.layer.provinceColumn) = ?", q.provinceCode)
-        if let column = q.layer.amphoeColumn { add("\(column) = ?", q.amphoeCode) }
-        add("code > ?", q.afterCode)
-        add("code = ?", q.code)
-        if let b = q.bbox {
-            let (sql, boxArgs) = Self.inBox("idx_\(q.layer.table)_geom", b)
-            clauses.append("id " + sql)
-            args += boxArgs
-        }
-        return (clauses, args)
-    }
-
     /// A page of boundary features in code order: the layer's columns, then the geometry.
     public func boundaryFeatureRows(_ q: BoundaryFeatureQuery) throws -> any BoundaryFeatureRows {
-        let (clauses, args) = boundaryConditions(q)
+        let (filter, args) = q.whereClause(.sqlite)
         let stmt = try database.prepare("""
-            SELECT \(q.layer.columns.joined(separator: ", ")), geom FROM \(q.layer.table)
-            \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
-            ORDER BY code
+            SELECT \(q.layer.columns.joined(separator: ", ")), geom FROM \(q.layer.table) \(filter) ORDER BY code
             """)
         try stmt.bind(args)
         return BoundaryFeatureCursor(stmt, columns: q.layer.columns.count)
     }
 
     public func boundaryFeatureCount(_ q: BoundaryFeatureQuery) throws -> Int {
-        let (clauses, args) = boundaryConditions(q)
-        return Int(try database.scalar("""
-            SELECT count(*) FROM \(q.layer.table) \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
-            """, args).int64 ?? 0)
+        let (filter, args) = q.whereClause(.sqlite)
+        return Int(try database.scalar("SELECT count(*) FROM \(q.layer.table) \(filter)", args).int64 ?? 0)
     }
 
     /// The layer's box from its R*Tree; nil when it is empty.
