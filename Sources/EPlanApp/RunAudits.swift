@@ -9,14 +9,13 @@ public struct RunAudits {
     let anyStore: any EPlanStoring
     let context: RequestContext
     public init(store: any EPlanStoring, context: RequestContext) { self.anyStore = store; self.context = context }
-    private var store: Store { get throws { try sqliteStore(anyStore, "audit") } }
 
     /// Checks the options (bad input before any output), then audits the current pins of the
     /// scope, calling `emit` per finding; returns how many pins were checked.
     public func pins(_ options: PinAuditOptions, emit: (Finding) throws -> Void) throws -> Int {
         do {
             try authorize(provinceCode: options.provinceCode)
-            let auditor = PinAuditor(store: try store)
+            let auditor = PinAuditor(store: anyStore)
             try auditor.check(options)
             return try auditor.audit(options, emit: emit).pinsChecked
         } catch { throw AppError.classify(error) }
@@ -26,7 +25,7 @@ public struct RunAudits {
     public func checkPins(_ options: PinAuditOptions) throws {
         do {
             try authorize(provinceCode: options.provinceCode)
-            try PinAuditor(store: try store).check(options)
+            try PinAuditor(store: anyStore).check(options)
         } catch { throw AppError.classify(error) }
     }
 
@@ -35,7 +34,7 @@ public struct RunAudits {
                            minAreaM2: Double, threads: Int) throws -> AuditReport {
         do {
             try authorize(provinceCode: provinceCode)
-            return try auditor(minAreaM2, threads).audit(store: try store, levels: levels, provinceCode: provinceCode, includeLAOs: includeLAOs)
+            return try auditor(minAreaM2, threads).audit(store: anyStore, levels: levels, provinceCode: provinceCode, includeLAOs: includeLAOs)
         } catch { throw AppError.classify(error) }
     }
 

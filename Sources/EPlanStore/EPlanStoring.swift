@@ -34,6 +34,10 @@ public protocol EPlanStoring: AnyObject {
     func pinHistory(projectCode: String) throws -> [PinRecord]
     func currentPin(projectCode: String) throws -> PinRecord?
     func currentPins(_ filter: PinFilter) throws -> [PinListing]
+    /// Current pins one at a time (the pin audit streams them); see the default below.
+    func forEachCurrentPin(_ filter: PinFilter, _ body: (PinListing) throws -> Void) throws
+    /// Projects without a current pin, one at a time.
+    func forEachUnpinnedProject(_ filter: PinFilter, _ body: (ProjectRef) throws -> Void) throws
     func unpinnedProjects(_ filter: PinFilter) throws -> [ProjectRef]
     /// The pin tolerance (metres) set for the store, or the default.
     func pinToleranceM() throws -> Double
@@ -104,6 +108,14 @@ extension EPlanStoring {
     public func projects() throws -> [ProjectRecord] { try projects(filter: ProjectFilter()) }
     public func currentPins() throws -> [PinListing] { try currentPins(PinFilter()) }
     public func unpinnedProjects() throws -> [ProjectRef] { try unpinnedProjects(PinFilter()) }
+    /// A backend without a streaming read lists them first (memory grows with the pins;
+    /// SQLite's store streams).
+    public func forEachCurrentPin(_ filter: PinFilter, _ body: (PinListing) throws -> Void) throws {
+        try currentPins(filter).forEach(body)
+    }
+    public func forEachUnpinnedProject(_ filter: PinFilter, _ body: (ProjectRef) throws -> Void) throws {
+        try unpinnedProjects(filter).forEach(body)
+    }
     public func laos(provinceCode: String? = nil) throws -> [LAORecord] { try laos(provinceCode: provinceCode, amphoeCode: nil) }
     public func boundaries(level: BoundaryLevel) throws -> [BoundaryRecord] { try boundaries(level: level, intersecting: nil) }
 }

@@ -69,7 +69,7 @@ public struct BoundaryAuditor {
     // MARK: - Entry points
 
     /// Audits the store: `levels` reported (parents loaded as needed), limited to one province.
-    public func audit(store: Store, levels: Set<BoundaryLevel>, provinceCode: String? = nil,
+    public func audit(store: any EPlanStoring, levels: Set<BoundaryLevel>, provinceCode: String? = nil,
                       includeLAOs: Bool = false) throws -> AuditReport {
         var needed = levels
         if levels.contains(.tambon) { needed.insert(.amphoe) }

@@ -52,11 +52,11 @@ public final class PinAuditor {
     /// Within this many degrees of (0, 0) is "null island".
     public static let nullIslandDeg = 1e-6
 
-    public let store: Store
+    public let store: any EPlanStoring
     let geos = GEOSContext()
     private var transforms: [Int: (CoordinateTransform, CoordinateTransform)] = [:]
 
-    public init(store: Store) { self.store = store }
+    public init(store: any EPlanStoring) { self.store = store }
 
     /// One LAO's prepared jurisdiction and reference points, made when first needed.
     final class LAOState {
@@ -127,7 +127,7 @@ public final class PinAuditor {
         var states: [String: LAOState] = [:]
         var tambons: BoundaryPointIndex?
         var provinces: BoundaryPointIndex?
-        init(_ o: PinAuditOptions, tolerance: Double, store: Store) throws {
+        init(_ o: PinAuditOptions, tolerance: Double, store: any EPlanStoring) throws {
             options = o
             self.tolerance = tolerance
             var list: [LAORecord]
