@@ -174,8 +174,9 @@ public struct CoordinateParser: Sendable {
 
     private func parseZoneForm(_ sc: Scanned, raw: String) throws -> ParsedCoordinate {
         let lx = lex(sc.scalars, grouping: false)
-        guard case .number(let z) = lx[0].tok, case .word(let band) = lx[1].tok else {
-            preconditionFailure("isZoneForm checked the shape")  // cannot fire: only called when isZoneForm said so
+        // isZoneForm checked this shape; should the two ever disagree, the text is refused, not trapped on.
+        guard lx.count >= 2, case .number(let z) = lx[0].tok, case .word(let band) = lx[1].tok else {
+            throw CoordinateParseError.malformed(raw, Message(th: "ต้องขึ้นต้นด้วยโซนและแถบ เช่น 47Q", en: "expected a zone and band first, e.g. 47Q"))
         }
         let zoneText = sc.text(lx[0].range.lowerBound..<lx[1].range.upperBound)
         let zone = Int(z.value)

@@ -71,7 +71,7 @@ final class BoundaryAuditTests: CLITestCase {
 
     func distanceM(_ a: Coordinate?, _ b: Coordinate) throws -> Double {
         let a = try XCTUnwrap(a)
-        return Metric.distance(a, b)
+        return try Metric.distance(a, b)
     }
 
     /// Tak's tambon file with `edit` applied to its features, written to a file audit.

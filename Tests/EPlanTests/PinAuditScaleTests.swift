@@ -7,12 +7,12 @@ import XCTest
 /// are written as they are found (JSON and GeoJSON arrays, the text table in blocks).
 final class PinAuditScaleTests: CLITestCase {
     /// Single linkage by testing every pair: the reference the cell search must match.
-    func bruteForceClusters(_ pts: StackPoints, radiusM: Double) -> [Int] {
+    func bruteForceClusters(_ pts: StackPoints, radiusM: Double) throws -> [Int] {
         var parent = Array(0..<pts.count)
         func find(_ a: Int) -> Int { var a = a; while parent[a] != a { a = parent[a] }; return a }
         for i in 0..<pts.count {
             for j in (i + 1)..<max(i + 1, pts.count)
-            where Metric.distance(Coordinate(pts.xs[i], pts.ys[i]), Coordinate(pts.xs[j], pts.ys[j])) <= radiusM {
+            where try Metric.distance(Coordinate(pts.xs[i], pts.ys[i]), Coordinate(pts.xs[j], pts.ys[j])) <= radiusM {
                 let a = find(i), b = find(j)
                 if a != b { parent[a] = b }
             }
@@ -41,7 +41,7 @@ final class PinAuditScaleTests: CLITestCase {
         return pts
     }
 
-    func testCellClustersEqualEveryPairClusters() {
+    func testCellClustersEqualEveryPairClusters() throws {
         let cases: [(Coordinate, Double, Double)] = [
             (Coordinate(98.57, 16.72), 0.002, 5),        // Tak, 5 m in a 200 m square: pairs and small stacks
             (Coordinate(98.57, 16.72), 0.01, 60),        // chains across many cells
@@ -51,20 +51,20 @@ final class PinAuditScaleTests: CLITestCase {
         ]
         for (k, (centre, spread, radius)) in cases.enumerated() {
             let pts = randomPoints(900, near: centre, spreadDeg: spread, seed: UInt64(k + 1))
-            let cells = PinStacks.clusters(pts, radiusM: radius).map { Int($0) }
-            XCTAssertEqual(partition(cells), partition(bruteForceClusters(pts, radiusM: radius)), "radius \(radius) m near \(centre)")
+            let cells = try PinStacks.clusters(pts, radiusM: radius).map { Int($0) }
+            XCTAssertEqual(partition(cells), partition(try bruteForceClusters(pts, radiusM: radius)), "radius \(radius) m near \(centre)")
         }
     }
 
-    func testAChainJoinsAcrossCellsAndAGapSplitsIt() {
+    func testAChainJoinsAcrossCellsAndAGapSplitsIt() throws {
         // Points 0.9 r apart eastwards form one cluster; a 1.1 r step starts another.
         let r = 50.0, start = Coordinate(98.57, 16.72)
-        let step = 0.9 * r / Metric.distance(start, Coordinate(start.x + 1e-3, start.y)) * 1e-3
+        let step = try 0.9 * r / Metric.distance(start, Coordinate(start.x + 1e-3, start.y)) * 1e-3
         var pts = StackPoints()
         for i in 0..<20 { pts.append(Coordinate(start.x + Double(i) * step, start.y), code: "A\(100 + i)", lao: "L") }
         let gapStart = start.x + 19 * step + step * 1.1 / 0.9 * 1.01
         for i in 0..<5 { pts.append(Coordinate(gapStart + Double(i) * step, start.y), code: "B\(100 + i)", lao: "L") }
-        let roots = PinStacks.clusters(pts, radiusM: r)
+        let roots = try PinStacks.clusters(pts, radiusM: r)
         XCTAssertEqual(Set(roots[0..<20]).count, 1)
         XCTAssertEqual(Set(roots[20..<25]).count, 1)
         XCTAssertNotEqual(roots[0], roots[20])
@@ -72,7 +72,7 @@ final class PinAuditScaleTests: CLITestCase {
         var same = StackPoints()
         for i in 0..<4 { same.append(Coordinate(98.5, 16.7), code: "S\(i)", lao: "L") }
         same.append(Coordinate(98.5 + 1e-9, 16.7), code: "T", lao: "L")
-        let zero = PinStacks.clusters(same, radiusM: 0)
+        let zero = try PinStacks.clusters(same, radiusM: 0)
         XCTAssertEqual(Set(zero[0..<4]).count, 1)
         XCTAssertNotEqual(zero[0], zero[4])
     }
@@ -80,7 +80,7 @@ final class PinAuditScaleTests: CLITestCase {
     func testAStackListsAtMostTheCapAndStatesTheFullCount() throws {
         var pts = StackPoints()
         for i in 0..<1_500 { pts.append(Coordinate(98.5667, 16.7167), code: String(format: "P%05d", 1_500 - i), lao: "06630108") }
-        let fs = PinStacks.findings(pts, minCount: 3, radiusM: 5, listMax: PinStacks.defaultListMax)
+        let fs = try PinStacks.findings(pts, minCount: 3, radiusM: 5, listMax: PinStacks.defaultListMax)
         XCTAssertEqual(fs.count, 1)
         let f = try XCTUnwrap(fs.first)
         XCTAssertEqual(f.codes.count, 1_000)

@@ -191,7 +191,7 @@ final class PinAuditTests: CLITestCase {
         XCTAssertEqual(shortRoad.status, 0, shortRoad.err)
         let a = try XCTUnwrap(f.at["06630606-2560-002"]), b = try offset(a, east: 100)
         let env = try XCTUnwrap(try storeRO.lao(code: "06630606")?.jurisdiction?.envelope)
-        let diagonal = Metric.distance(Coordinate(env.minX, env.minY), Coordinate(env.maxX, env.maxY))
+        let diagonal = try Metric.distance(Coordinate(env.minX, env.minY), Coordinate(env.maxX, env.maxY))
         let zigzag = (0...(Int(diagonal / 100) + 5)).map { $0 % 2 == 0 ? a : b }
         try addPin(db, "06630606-2560-002", .lineString(zigzag))
         // 7. Two more projects of Nam Ruem in 2561, not pinned.
@@ -216,13 +216,13 @@ final class PinAuditTests: CLITestCase {
         // Forced: its distance as PROJ and GEOS measure it, at the pin.
         let o1 = try XCTUnwrap(byCode["06630108-2562-001"])
         XCTAssertEqual(try XCTUnwrap(o1["distance_m"] as? Double), try distanceOutside(db, lao: "06630108", maeSot), accuracy: 0.5)
-        XCTAssertLessThan(Metric.distance(try location(o1), maeSot), 0.01)
+        XCTAssertLessThan(try Metric.distance(try location(o1), maeSot), 0.01)
         XCTAssertEqual(o1["found_tambon_code"] as? String, "630601")
         XCTAssertEqual(o1["pin_status"] as? String, "outside")
         // Boundary change: 200 m from the square's edge; it was valid when pinned.
         let o2 = try XCTUnwrap(byCode["05630606-2561-001"])
         XCTAssertEqual(try XCTUnwrap(o2["distance_m"] as? Double), 200, accuracy: 0.5)
-        XCTAssertLessThan(Metric.distance(try location(o2), moved), 0.01)
+        XCTAssertLessThan(try Metric.distance(try location(o2), moved), 0.01)
         XCTAssertTrue((o2["message_en"] as? String ?? "").contains("the boundary has changed since"), "\(o2)")
         XCTAssertTrue((o2["message_th"] as? String ?? "").contains("ทต.ท่าสายลวด"), "\(o2)")
 
@@ -240,22 +240,22 @@ final class PinAuditTests: CLITestCase {
         let stacked = try only(r.findings, "pin_stacked")
         XCTAssertEqual(stacked["codes"] as? [String], stack)
         XCTAssertEqual(stacked["count"] as? Double, 3)
-        XCTAssertLessThan(Metric.distance(try location(stacked), spot), 1)
+        XCTAssertLessThan(try Metric.distance(try location(stacked), spot), 1)
 
         let cen = try only(r.findings, "pin_at_centroid")
         XCTAssertEqual(cen["codes"] as? [String], ["03630601-2562-001"])
         XCTAssertLessThan(try XCTUnwrap(cen["distance_m"] as? Double), 0.05)
-        XCTAssertLessThan(Metric.distance(try location(cen), centroid), 0.05)
+        XCTAssertLessThan(try Metric.distance(try location(cen), centroid), 0.05)
 
         let short = try only(r.findings, "road_too_short")
         XCTAssertEqual(short["codes"] as? [String], ["03630601-2560-001"])
         XCTAssertEqual(try XCTUnwrap(short["length_m"] as? Double), 5, accuracy: 0.05)
-        XCTAssertLessThan(Metric.distance(try location(short), shortStart), 5)
+        XCTAssertLessThan(try Metric.distance(try location(short), shortStart), 5)
         let long = try only(r.findings, "road_too_long")
         XCTAssertEqual(long["codes"] as? [String], ["06630606-2560-002"])
-        XCTAssertEqual(try XCTUnwrap(long["length_m"] as? Double), Metric.length(.lineString(zigzag)), accuracy: 0.01)
+        XCTAssertEqual(try XCTUnwrap(long["length_m"] as? Double), try Metric.length(.lineString(zigzag)), accuracy: 0.01)
         XCTAssertEqual(try XCTUnwrap(long["lao_diagonal_m"] as? Double), diagonal, accuracy: 0.01)
-        XCTAssertLessThan(Metric.distance(try location(long), a), 101)
+        XCTAssertLessThan(try Metric.distance(try location(long), a), 101)
 
         let unpinned = try only(r.findings, "unpinned_projects")
         XCTAssertEqual(unpinned["codes"] as? [String], ["06630108-2561-002", "06630108-2561-003"])

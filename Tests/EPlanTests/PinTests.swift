@@ -84,7 +84,7 @@ final class PinTests: CLITestCase {
         let geos = GEOSContext()
         let j = try GEOSGeometry(try XCTUnwrap(try store.lao(code: "06630108")?.jurisdiction), context: geos)
         let nearest = try j.nearestPoints(to: try GEOSGeometry(.point(maeSot), context: geos)).0
-        let expected = Metric.distance(nearest, maeSot)
+        let expected = try Metric.distance(nearest, maeSot)
         let rj = try json(try eplan(["pin", "--db", db, "P1", point, "--format", "json"]).out)
         let d = try XCTUnwrap(rj["distance_outside_m"] as? Double)
         XCTAssertEqual(d, expected, accuracy: expected * 0.005, "UTM distance vs geodesic")

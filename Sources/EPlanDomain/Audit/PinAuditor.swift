@@ -103,7 +103,7 @@ public final class PinAuditor {
                 stackable.append(c, code: p.code, lao: p.laoCode)
             }
         }
-        for f in PinStacks.findings(stackable, minCount: o.stackMin, radiusM: o.stackRadiusM, listMax: o.stackListMax) {
+        for f in try PinStacks.findings(stackable, minCount: o.stackMin, radiusM: o.stackRadiusM, listMax: o.stackListMax) {
             try emit(f)
         }
         if o.completeness {
@@ -229,8 +229,8 @@ public final class PinAuditor {
     /// A road line shorter than the minimum or longer than its LAO's box diagonal.
     func roadFinding(_ listing: PinListing, _ s: LAOState, minM: Double) throws -> Finding? {
         let p = listing.project, g = listing.pin.geometry, lao = s.lao, who = Self.who(p, lao)
-        let length = Metric.length(g)
-        let diagonal = Self.diagonal(s)
+        let length = try Metric.length(g)
+        let diagonal = try Self.diagonal(s)
         let at = try Self.midpoint(g, geos)
         let len = Message(th: PinText.metres(length, .th), en: PinText.metres(length, .en))
         var f: Finding
@@ -433,10 +433,10 @@ public final class PinAuditor {
     // MARK: - Roads and centroids
 
     /// The geodesic diagonal (m) of the LAO jurisdiction's bounding box.
-    static func diagonal(_ s: LAOState) -> Double {
+    static func diagonal(_ s: LAOState) throws -> Double {
         if let d = s.diagonalM { return d }
         guard let e = s.lao.jurisdiction?.envelope else { return .infinity }
-        let d = Metric.distance(Coordinate(e.minX, e.minY), Coordinate(e.maxX, e.maxY))
+        let d = try Metric.distance(Coordinate(e.minX, e.minY), Coordinate(e.maxX, e.maxY))
         s.diagonalM = d
         return d
     }
@@ -481,7 +481,7 @@ public final class PinAuditor {
         for (x, what) in s.references! {
             // Cheap reject: 1e-3° is over 100 m everywhere in Thailand.
             guard abs(x.x - c.x) < 1e-3, abs(x.y - c.y) < 1e-3 else { continue }
-            let d = Metric.distance(c, x)
+            let d = try Metric.distance(c, x)
             if best == nil || d < best!.2 { best = (x, what, d) }
         }
         return best

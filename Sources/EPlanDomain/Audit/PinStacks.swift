@@ -37,20 +37,20 @@ public enum PinStacks {
         static func < (a: Cell, b: Cell) -> Bool { (a.y, a.x) < (b.y, b.x) }
     }
 
-    static func findings(_ pts: StackPoints, minCount: Int, radiusM: Double, listMax: Int) -> [Finding] {
+    static func findings(_ pts: StackPoints, minCount: Int, radiusM: Double, listMax: Int) throws -> [Finding] {
         guard pts.count >= minCount, radiusM >= 0 else { return [] }
-        let root = clusters(pts, radiusM: radiusM)
+        let root = try clusters(pts, radiusM: radiusM)
         var size = [Int32](repeating: 0, count: pts.count)
         for i in 0..<pts.count { size[Int(root[i])] += 1 }
         var members: [Int32: [Int]] = [:]
         for i in 0..<pts.count where size[Int(root[i])] >= minCount { members[root[i], default: []].append(i) }
         let groups = members.values.map { $0.sorted { pts.codes[$0] < pts.codes[$1] } }
             .sorted { pts.codes[$0[0]] < pts.codes[$1[0]] }
-        return groups.map { finding($0, pts, radiusM: radiusM, listMax: max(1, listMax)) }
+        return try groups.map { try finding($0, pts, radiusM: radiusM, listMax: max(1, listMax)) }
     }
 
     /// The cluster root of every point (union-find over cells and neighbouring cells).
-    static func clusters(_ pts: StackPoints, radiusM: Double) -> [Int32] {
+    static func clusters(_ pts: StackPoints, radiusM: Double) throws -> [Int32] {
         // Under a millimetre (below the precision of a typed coordinate) only identical
         // points stack: cells are the exact coordinates, with no neighbours to measure.
         let exact = radiusM < minRadiusM
@@ -91,7 +91,7 @@ public enum PinStacks {
                     defer { b += 1 }
                     let ra = find(keyed[start[a]].1), rb = find(keyed[start[b]].1)
                     if ra == rb { continue }
-                    if anyWithin(keyed[start[a]..<start[a + 1]], keyed[start[b]..<start[b + 1]], pts, r: radiusM) {
+                    if try anyWithin(keyed[start[a]..<start[a + 1]], keyed[start[b]..<start[b + 1]], pts, r: radiusM) {
                         parent[Int(ra)] = rb
                     }
                 }
@@ -112,7 +112,7 @@ public enum PinStacks {
     /// Whether some point of `a` lies within `r` m of some point of `b` (stops at the first).
     /// A point of `a` farther than `r` from the box of `b` (by a lower bound of metres per
     /// degree) is not measured: cells two apart, mostly out of reach, cost a pass, not a product.
-    static func anyWithin(_ a: ArraySlice<(Cell, Int32)>, _ b: ArraySlice<(Cell, Int32)>, _ pts: StackPoints, r: Double) -> Bool {
+    static func anyWithin(_ a: ArraySlice<(Cell, Int32)>, _ b: ArraySlice<(Cell, Int32)>, _ pts: StackPoints, r: Double) throws -> Bool {
         var box = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
         for (_, j) in b { box.expand(Coordinate(pts.xs[Int(j)], pts.ys[Int(j)])) }
         for (_, i) in a {
@@ -121,19 +121,19 @@ public enum PinStacks {
             let lat = min(89.9, max(abs(p.y), abs(box.minY), abs(box.maxY)))
             // 0.99: a geodesic is a little shorter than the grid's metres over a degree.
             if 0.99 * hypot(dy * minMetresPerDegree, dx * minMetresPerDegree * cos(lat * .pi / 180)) > r { continue }
-            for (_, j) in b where Metric.distance(p, Coordinate(pts.xs[Int(j)], pts.ys[Int(j)])) <= r { return true }
+            for (_, j) in b where try Metric.distance(p, Coordinate(pts.xs[Int(j)], pts.ys[Int(j)])) <= r { return true }
         }
         return false
     }
 
     /// One stack finding: its members sorted by code, at most `listMax` of them listed.
-    static func finding(_ members: [Int], _ pts: StackPoints, radiusM: Double, listMax: Int) -> Finding {
+    static func finding(_ members: [Int], _ pts: StackPoints, radiusM: Double, listMax: Int) throws -> Finding {
         let n = Double(members.count)
         var sx = 0.0, sy = 0.0
         for m in members { sx += pts.xs[m]; sy += pts.ys[m] }
         let centre = Coordinate(sx / n, sy / n)
         var spread = 0.0
-        for m in members { spread = max(spread, Metric.distance(centre, Coordinate(pts.xs[m], pts.ys[m]))) }
+        for m in members { spread = max(spread, try Metric.distance(centre, Coordinate(pts.xs[m], pts.ys[m]))) }
         let listed = Array(members.prefix(listMax))
         let codes = listed.map { pts.codes[$0] }
         let laos = Set(members.map { pts.laos[$0] }).sorted().joined(separator: ", ")

@@ -41,14 +41,14 @@ struct LAOColumns {
         }
         for name in LAOColumns.required where index[name] == nil {
             throw LAOImportError.missingColumn(path: path, name: name,
-                                               aliases: LAOColumns.aliases.first { $0.0 == name }!.1)
+                                               aliases: LAOColumns.aliases.first { $0.0 == name }?.1 ?? [])
         }
     }
 
-    /// Properties of a GeoJSON feature, by their canonical names.
-    static var forGeoJSON: LAOColumns {
-        // Cannot fire: the canonical names are the aliases' own, so every required column is there.
-        var c = try! LAOColumns(header: aliases.map(\.0), path: "")
+    /// Properties of a GeoJSON feature, by their canonical names (every required one is
+    /// among them, so this does not throw in practice).
+    static func forGeoJSON() throws -> LAOColumns {
+        var c = try LAOColumns(header: aliases.map(\.0), path: "")
         c.names = aliases.map(\.0)
         return c
     }

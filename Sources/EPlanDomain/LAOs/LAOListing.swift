@@ -35,7 +35,7 @@ public enum LAOListing {
     static func summarize(_ store: any EPlanStoring, _ records: [LAORecord]) throws -> [LAOSummary] {
         let amphoes = try names(store, .amphoe), tambons = try names(store, .tambon)
         return try records.map { r in
-            LAOSummary(record: r, areaSquareMetres: r.jurisdiction.map(Metric.area) ?? 0,
+            LAOSummary(record: r, areaSquareMetres: try r.jurisdiction.map(Metric.area) ?? 0,
                        amphoe: r.amphoeCode.flatMap { amphoes[$0] },
                        tambonNames: Dictionary(uniqueKeysWithValues: r.tambons.compactMap { t in tambons[t.code].map { (t.code, $0) } }),
                        vision: try store.laoVision(code: r.code) ?? false,

@@ -78,7 +78,7 @@ public struct LAORegistryImporter {
         let sourceCRS = try GeoJSONFile.declaredEPSG(collection.root, path: path) ?? 4326
         let toWGS84 = sourceCRS == 4326 ? nil : try PROJContext().transform(from: try CRS(epsg: sourceCRS), to: .wgs84)
         let gazetteer = try Gazetteer(store: store)
-        let columns = LAOColumns.forGeoJSON
+        let columns = try LAOColumns.forGeoJSON()
         var entries: [Entry] = []
         var seen: [String: Int] = [:]
         for (i, feature) in collection.features.enumerated() {
@@ -241,7 +241,7 @@ public struct LAORegistryImporter {
         }
         collect(try v.toGeometry())
         let multi = Geometry.multiPolygon(polygons.filter { !$0.rings.isEmpty })
-        guard !multi.isEmpty, Metric.area(multi) > LAORegistryImporter.overlapTolerance else {
+        guard !multi.isEmpty, try Metric.area(multi) > LAORegistryImporter.overlapTolerance else {
             throw LAOImportError.emptyJurisdiction(at: e.at, code: e.record.code)
         }
         return try GEOSGeometry(multi, context: geos)
@@ -261,7 +261,7 @@ public struct LAORegistryImporter {
             guard let ea = a.g.envelope else { continue }
             for b in all[(i + 1)...] where b.tier == a.tier {
                 guard let eb = b.g.envelope, ea.intersects(eb), try a.g.intersects(b.g) else { continue }
-                let overlap = Metric.area(try a.g.intersection(with: b.g).toGeometry())
+                let overlap = try Metric.area(try a.g.intersection(with: b.g).toGeometry())
                 if overlap > LAORegistryImporter.overlapTolerance {
                     throw LAOImportError.overlap(at: a.at!, code: a.code, other: b.code, otherAt: b.at, squareMetres: overlap)
                 }

@@ -25,8 +25,9 @@ public final class GEOSContext {
 
     public init() {
         guard let h = GEOS_init_r() else {
-            // GEOS_init_r only fails when it cannot allocate; nothing sensible can follow.
-            preconditionFailure("GEOS_init_r failed (out of memory)")
+            // Cannot fire: GEOS_init_r is a plain C++ `new` of the handle, which never returns
+            // null (out of memory throws std::bad_alloc and ends the process inside GEOS).
+            preconditionFailure("GEOS_init_r returned no handle")
         }
         handle = h
         // Unretained: the handle never outlives self (finished in deinit), so no cycle and no dangling.
@@ -66,34 +67,37 @@ public final class GEOSContext {
         GEOSError(kind: kind, operation: operation, geosMessage: lastError)
     }
 
-    // The reader/writer constructors below fail only when GEOS cannot allocate (as
-    // GEOS_init_r): a trap there cannot be met by any input.
-    var wktReader: OpaquePointer {
+    // Readers and writers are made on first use. Their constructors return null only when
+    // GEOS catches an exception (out of memory): a read then fails with GEOS's message, a
+    // write gives nil (its callers document "" / [] for a failed write).
+    func wktReader() throws -> OpaquePointer {
         if let p = wktReaderPtr { return p }
-        guard let p = GEOSWKTReader_create_r(handle) else { preconditionFailure("GEOSWKTReader_create_r failed") }
+        clearError()
+        guard let p = GEOSWKTReader_create_r(handle) else { throw failure("GEOSWKTReader_create_r") }
         wktReaderPtr = p
         return p
     }
 
-    var wktWriter: OpaquePointer {
+    var wktWriter: OpaquePointer? {
         if let p = wktWriterPtr { return p }
-        guard let p = GEOSWKTWriter_create_r(handle) else { preconditionFailure("GEOSWKTWriter_create_r failed") }
+        guard let p = GEOSWKTWriter_create_r(handle) else { return nil }
         GEOSWKTWriter_setTrim_r(handle, p, 1)          // "POINT (1 2)", not "POINT (1.0000000000000000 2.0…)"
         GEOSWKTWriter_setOutputDimension_r(handle, p, 2) // our Geometry values are 2D
         wktWriterPtr = p
         return p
     }
 
-    var wkbReader: OpaquePointer {
+    func wkbReader() throws -> OpaquePointer {
         if let p = wkbReaderPtr { return p }
-        guard let p = GEOSWKBReader_create_r(handle) else { preconditionFailure("GEOSWKBReader_create_r failed") }
+        clearError()
+        guard let p = GEOSWKBReader_create_r(handle) else { throw failure("GEOSWKBReader_create_r") }
         wkbReaderPtr = p
         return p
     }
 
-    var wkbWriter: OpaquePointer {
+    var wkbWriter: OpaquePointer? {
         if let p = wkbWriterPtr { return p }
-        guard let p = GEOSWKBWriter_create_r(handle) else { preconditionFailure("GEOSWKBWriter_create_r failed") }
+        guard let p = GEOSWKBWriter_create_r(handle) else { return nil }
         // 2D, little endian, ISO flavour: what SpatiaLite/PostGIS and our store expect.
         GEOSWKBWriter_setOutputDimension_r(handle, p, 2)
         GEOSWKBWriter_setByteOrder_r(handle, p, Int32(GEOS_WKB_NDR.rawValue))

@@ -41,8 +41,9 @@ public final class GEOSGeometry {
 
     /// Parses WKT; a syntax error throws `.malformedWKT` with GEOS's ParseException text.
     public convenience init(wkt: String, context: GEOSContext) throws {
+        let reader = try context.wktReader()
         context.clearError()
-        let p = wkt.withCString { GEOSWKTReader_read_r(context.handle, context.wktReader, $0) }
+        let p = wkt.withCString { GEOSWKTReader_read_r(context.handle, reader, $0) }
         guard let p else { throw context.failure("GEOSWKTReader_read_r", kind: .malformedWKT) }
         self.init(owning: p, context: context)
     }
@@ -70,8 +71,9 @@ public final class GEOSGeometry {
             throw GEOSError(kind: .malformedWKB, operation: "GEOSWKBReader_read_r",
                             geosMessage: "ParseException: empty input")
         }
+        let reader = try context.wkbReader()
         context.clearError()
-        let p = GEOSWKBReader_read_r(context.handle, context.wkbReader,
+        let p = GEOSWKBReader_read_r(context.handle, reader,
                                      base.assumingMemoryBound(to: UInt8.self), wkb.count)
         guard let p else { throw context.failure("GEOSWKBReader_read_r", kind: .malformedWKB) }
         return p
@@ -87,7 +89,8 @@ public final class GEOSGeometry {
     /// WKT, trimmed ("POINT (1 2)"); `precision` = number of decimals, nil = full precision.
     /// Returns "" only if GEOS fails to write (out of memory), with `context.lastError` set.
     public func wkt(precision: Int? = nil) -> String {
-        let h = context.handle, w = context.wktWriter
+        let h = context.handle
+        guard let w = context.wktWriter else { return "" }
         GEOSWKTWriter_setRoundingPrecision_r(h, w, Int32(clamping: precision ?? -1))
         context.clearError()
         guard let s = GEOSWKTWriter_write_r(h, w, pointer) else { return "" }
@@ -100,7 +103,8 @@ public final class GEOSGeometry {
         let h = context.handle
         var size = 0
         context.clearError()
-        guard let bytes = GEOSWKBWriter_write_r(h, context.wkbWriter, pointer, &size) else { return [] }
+        guard let writer = context.wkbWriter,
+              let bytes = GEOSWKBWriter_write_r(h, writer, pointer, &size) else { return [] }
         defer { GEOSFree_r(h, bytes) }
         return Array(UnsafeBufferPointer(start: bytes, count: size))
     }

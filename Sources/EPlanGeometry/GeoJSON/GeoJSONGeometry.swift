@@ -36,7 +36,14 @@ public enum GeoJSONGeometry {
         guard let type = rawType as? String, let t = GeometryType(rawValue: type) else {
             throw GeoJSONError(.unknownType, path: typePath, detail: "\(rawType)")
         }
-        if t == .geometryCollection {
+        let cp = member(path, "coordinates")
+        // Read only for the kinds that have coordinates (a collection has geometries).
+        func coordinates() throws -> Any {
+            guard let c = obj["coordinates"] else { throw GeoJSONError(.missingMember, path: cp) }
+            return c
+        }
+        switch t {
+        case .geometryCollection:
             let gp = member(path, "geometries")
             guard let raw = obj["geometries"] else { throw GeoJSONError(.missingMember, path: gp) }
             let parts = try array(raw, gp)
@@ -44,25 +51,20 @@ public enum GeoJSONGeometry {
             out.reserveCapacity(parts.count)
             for (i, p) in parts.enumerated() { out.append(try geometry(p, path: "\(gp)[\(i)]")) }
             return .geometryCollection(out)
-        }
-        let cp = member(path, "coordinates")
-        guard let c = obj["coordinates"] else { throw GeoJSONError(.missingMember, path: cp) }
-        switch t {
         case .point:
+            let c = try coordinates()
             if let a = c as? [Any], a.isEmpty { return .multiPoint([]) }
             return .point(try position(c, cp))
         case .lineString:
-            return .lineString(try line(c, cp))
+            return .lineString(try line(try coordinates(), cp))
         case .polygon:
-            return .polygon(try polygon(c, cp))
+            return .polygon(try polygon(try coordinates(), cp))
         case .multiPoint:
-            return .multiPoint(try positions(c, cp))
+            return .multiPoint(try positions(try coordinates(), cp))
         case .multiLineString:
-            return .multiLineString(try array(c, cp).enumerated().map { try line($1, "\(cp)[\($0)]") })
+            return .multiLineString(try array(try coordinates(), cp).enumerated().map { try line($1, "\(cp)[\($0)]") })
         case .multiPolygon:
-            return .multiPolygon(try array(c, cp).enumerated().map { try polygon($1, "\(cp)[\($0)]") })
-        case .geometryCollection:
-            fatalError("handled above")  // cannot fire: collections return before this switch
+            return .multiPolygon(try array(try coordinates(), cp).enumerated().map { try polygon($1, "\(cp)[\($0)]") })
         }
     }
 
