@@ -24,15 +24,7 @@ enum ExportRoute {
             throw error
         }
         let type = export.format == .csv ? "text/csv; charset=utf-8" : export.format == .geojson ? "application/geo+json" : "application/geo+json-seq"
-        return Response(status: .ok, headers: [.contentType: type], body: ResponseBody { writer in
-            defer { try? FileManager.default.removeItem(at: dir) }
-            let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            defer { try? file.close() }
-            while let chunk = try await offload({ try file.read(upToCount: ExportOutput.chunkSize) }), !chunk.isEmpty {
-                try await writer.write(ByteBuffer(bytes: chunk))
-            }
-            try await writer.finish(nil)
-        })
+        return TempFile.response(path: path, dir: dir, contentType: type)
     }
 
     /// The query as the use case's request; the account's LAO or province is imposed.

@@ -10,21 +10,7 @@ enum OGCHTML {
     static let serviceSummary = Message(th: "ขอบเขตการปกครองและหมุดโครงการตามแผนพัฒนาท้องถิ่น ตามมาตรฐาน OGC API – Features",
                                         en: "Administrative boundaries and the pins of local development plan projects, as OGC API – Features")
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { HTMLText.escape(s) }
 
     static func page(_ title: String, _ body: String, _ lang: Language) -> String {
         """

@@ -94,19 +94,7 @@ public enum StatusReportFormat {
 
     // MARK: HTML
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { HTMLText.escape(s) }
 
     /// A self-contained page to print: A4 landscape, Thai fonts, bordered table, the
     /// title and the as-of line, numbers right-aligned, header repeated on each page.
