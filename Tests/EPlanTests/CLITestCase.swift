@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import EPlanDomain
+import EPlanStore
 
 /// Runs the real `eplan` binary (built next to the test bundle) on real files.
 class CLITestCase: StoreTestCase {
@@ -57,11 +58,58 @@ class CLITestCase: StoreTestCase {
 
     /// A store made by `eplan init` (Tak by default), without the default plan's 27,239
     /// synthetic projects unless `plan` (they take seconds to load in a debug build).
+    /// On the PostgreSQL pass (`TestBackend`) the store is a fresh database instead, and the
+    /// returned text its `postgresql://` URL: tests pass it to `--db` and `openStore` alike.
     func initStore(_ extra: [String] = [], plan: Bool = false) throws -> String {
-        let db = path()
-        let r = try eplan(["init", "--db", db] + extra + (plan ? [] : ["--no-plan"]))
-        XCTAssertEqual(r.status, 0, r.err)
+        let args = extra + (plan ? [] : ["--no-plan"])
+        guard case .postgres(let server) = TestBackend.current else {
+            let db = path()
+            let r = try eplan(["init", "--db", db] + args)
+            XCTAssertEqual(r.status, 0, r.err)
+            return db
+        }
+        let db = try PostgresTestDatabases.shared.database(server: server, initArguments: args) { template in
+            let r = try eplan(["init", "--db", template] + args)
+            guard r.status == 0 else { throw XCTSkip("eplan init on PostgreSQL failed: \(r.err)") }
+        }
+        postgresDatabases.append(db)
         return db
+    }
+
+    /// A location for a store the test creates itself: a file here, or an empty PostgreSQL
+    /// database on the PostgreSQL pass.
+    func newStoreLocation(_ name: String = "test.sqlite") throws -> String {
+        guard case .postgres(let server) = TestBackend.current else { return path(name) }
+        let db = try PostgresTestDatabases.shared.emptyDatabase(server: server)
+        postgresDatabases.append(db)
+        return db
+    }
+
+    /// The store at `db` (a file or a URL from `initStore`), through the one factory eplan uses.
+    func openStore(_ db: String, readOnly: Bool = false) throws -> any AnyStore {
+        try StoreLocation.parse(db).open(readOnly: readOnly)
+    }
+
+    /// Every pin version of every project, counted through the store protocol.
+    func storedPinCount(_ db: String) throws -> Int {
+        let store = try openStore(db, readOnly: true)
+        return try store.projectCodes().reduce(0) { $0 + (try store.pinHistory(projectCode: $1).count) }
+    }
+
+    func storedProjectCount(_ db: String) throws -> Int { try openStore(db, readOnly: true).projectCodes().count }
+
+    /// Skips the rest of a test on the PostgreSQL pass: it checks the SQLite file itself.
+    func sqliteOnly(_ why: String) throws {
+        if TestBackend.current.isPostgres { throw XCTSkip("SQLite-only (\(why)); runs on the SQLite pass") }
+    }
+
+    /// The databases this test made on the PostgreSQL pass, dropped when it ends.
+    var postgresDatabases: [String] = []
+
+    override func tearDownWithError() throws {
+        postgresDatabases.forEach(PostgresTestDatabases.shared.drop)
+        postgresDatabases = []
+        try super.tearDownWithError()
     }
 
     func writeFile(_ name: String, _ text: String) throws -> String {

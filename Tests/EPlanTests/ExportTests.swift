@@ -22,60 +22,50 @@ final class ExportTests: CLITestCase {
 
     func makeStore() throws -> String {
         let db = try initStore()
-        let store = try Store(path: db)
+        let store = try openStore(db)
         try store.insertLAOs([
             LAORecord(code: "6630101", type: .sao, nameTH: "องค์การบริหารส่วนตำบลน้ำรึม", shortTH: "อบต.น้ำรึม",
                       nameEN: "Nam Ruem SAO", amphoeCode: "6301", provinceCode: "63", coverage: .whole),
             LAORecord(code: "6630401", type: .sao, nameTH: "องค์การบริหารส่วนตำบลแม่ระมาด", nameEN: "Mae Ramat SAO",
                       amphoeCode: "6304", provinceCode: "63", coverage: .whole),
             LAORecord(code: "6630000", type: .pao, nameTH: "องค์การบริหารส่วนจังหวัดตาก", provinceCode: "63", coverage: .province),
-        ])
-        let d = store.database
-        try d.execute("""
-            INSERT INTO dev_plan (lao_code, first_year, last_year, approved_on, recorded_on) VALUES
-                ('6630101', 2566, 2570, '2022-06-30', '2022-07-01'),
-                ('6630401', 2561, 2565, '2017-06-30', '2017-07-01'),
-                ('6630000', 2566, 2570, NULL, '2022-07-01');
-            """)
-        func project(_ code: String, _ lao: String, _ year: Int, _ name: String, _ kind: String, _ budget: Double?,
-                     _ funding: String?, plan: String? = nil, budgetOn: String? = nil, signed: String? = nil,
+        ], replace: false)
+        // Through the store protocol, so the same fixture stands on both backends.
+        try store.addDevPlan(laoCode: "6630101", firstYear: 2566, lastYear: 2570, approvedOn: "2022-06-30")
+        try store.addDevPlan(laoCode: "6630401", firstYear: 2561, lastYear: 2565, approvedOn: "2017-06-30")
+        try store.addDevPlan(laoCode: "6630000", firstYear: 2566, lastYear: 2570, approvedOn: nil)
+        func project(_ code: String, _ lao: String, _ year: Int, _ name: String, _ kind: ProjectKind, _ budget: Double?,
+                     _ funding: FundingSource?, plan: String? = nil, budgetOn: String? = nil, signed: String? = nil,
                      contract: Double? = nil, disbursed: Double? = nil, disbursedOn: String? = nil,
                      progress: Double? = nil, completed: String? = nil) throws {
-            try d.execute("""
-                INSERT INTO project (code, lao_code, plan_year, name_th, strategy, kind, budget, funding, plan_approved_on,
-                    budget_approved_on, contract_signed_on, contract_amount, disbursed_amount, disbursed_on, progress,
-                    completed_on, recorded_on, updated_at)
-                VALUES (?, ?, ?, ?, 'ยุทธศาสตร์ที่ 1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2024-01-01', '2024-01-01')
-                """, [.text(code), .text(lao), .integer(Int64(year)), .text(name), .text(kind), SQLValue(budget),
-                      SQLValue(funding), SQLValue(plan), SQLValue(budgetOn), SQLValue(signed), SQLValue(contract),
-                      SQLValue(disbursed), SQLValue(disbursedOn), SQLValue(progress), SQLValue(completed)])
+            try store.insertProjects([ProjectRecord(
+                code: code, laoCode: lao, planYear: year, nameTH: name, strategy: "ยุทธศาสตร์ที่ 1", kind: kind,
+                budget: budget, funding: funding, planApprovedOn: plan, budgetApprovedOn: budgetOn,
+                contractSignedOn: signed, contractAmount: contract, disbursedAmount: disbursed, disbursedOn: disbursedOn,
+                progress: progress, completedOn: completed, recordedOn: "2024-01-01")], replace: false, by: "fixture")
         }
-        try project("A1", "6630101", 2568, "ก่อสร้างถนนคอนกรีตเสริมเหล็ก หมู่ที่ 3", "road", 1_250_000, "own", plan: "2024-06-30")
-        try project("A2", "6630101", 2568, "อาคารอเนกประสงค์", "building", 500_000.5, "general", plan: "2024-06-30",
+        try project("A1", "6630101", 2568, "ก่อสร้างถนนคอนกรีตเสริมเหล็ก หมู่ที่ 3", .road, 1_250_000, .own, plan: "2024-06-30")
+        try project("A2", "6630101", 2568, "อาคารอเนกประสงค์", .building, 500_000.5, .general, plan: "2024-06-30",
                     budgetOn: "2024-09-15", signed: "2024-12-01", contract: 490_000)
-        try project("A3", "6630101", 2569, "ขยายเขตประปา", "water", 2_000_000, "specific", progress: 100, completed: "2025-05-20")
-        try project("B1", "6630401", 2564, #"ถนน "สายหลัก", หมู่ 2"#, "road", 12_345_678.25, "own", signed: "2021-01-10",
+        try project("A3", "6630101", 2569, "ขยายเขตประปา", .water, 2_000_000, .specific, progress: 100, completed: "2025-05-20")
+        try project("B1", "6630401", 2564, #"ถนน "สายหลัก", หมู่ 2"#, .road, 12_345_678.25, .own, signed: "2021-01-10",
                     contract: 12_000_000, disbursed: 6_000_000, disbursedOn: "2021-06-01", progress: 50)
-        try project("B2", "6630401", 2563, "ปรับปรุงภูมิทัศน์", "other", nil, nil)
-        try project("C1", "6630000", 2567, "อาคารศูนย์เด็กเล็ก", "building", 3_000_000, "general", budgetOn: "2024-09-15")
+        try project("B2", "6630401", 2563, "ปรับปรุงภูมิทัศน์", .other, nil, nil)
+        try project("C1", "6630000", 2567, "อาคารศูนย์เด็กเล็ก", .building, 3_000_000, .general, budgetOn: "2024-09-15")
 
-        func pin(_ code: String, _ version: Int, current: Bool, _ g: Geometry, status: String = "valid") throws {
-            let blob = SpatiaLiteBlob.encode(g, srid: 4326)!
-            try d.execute("""
-                INSERT INTO pin (project_code, version, is_current, pinned_at, pinned_by, raw_input, input_crs, status,
-                    tolerance_m, geom) VALUES (?, ?, ?, '2025-03-01T10:00:00+07:00', 'ช่างสมชาย', 'x', 4326, ?, 50, ?)
-                """, [.text(code), .integer(Int64(version)), SQLValue(current), .text(status), .blob(blob)])
+        func pin(_ code: String, _ g: Geometry, status: PinStatus = .valid) throws {
+            try store.addPin(PinRecord(projectCode: code, pinnedAt: "2025-03-01T10:00:00+07:00", pinnedBy: "ช่างสมชาย",
+                                       rawInput: "x", inputCRS: 4326, status: status, toleranceM: 50, geometry: g))
         }
-        try pin("A1", 1, current: true, .point(c(98.5667, 16.7167)))
+        try pin("A1", .point(c(98.5667, 16.7167)))
         // Clockwise exterior and counter-clockwise hole: the exporter must turn both round.
-        try pin("A2", 1, current: true, .polygon(Polygon(exterior: [
+        try pin("A2", .polygon(Polygon(exterior: [
             c(98.50, 16.70), c(98.50, 16.80), c(98.60, 16.80), c(98.60, 16.70), c(98.50, 16.70)], holes: [
-            [c(98.52, 16.72), c(98.54, 16.72), c(98.54, 16.74), c(98.52, 16.74), c(98.52, 16.72)]])), status: "warning")
-        try pin("A3", 1, current: true, .lineString([c(98.61, 16.71), c(98.62, 16.72), c(98.630000049, 16.73)]))
-        try pin("B1", 1, current: true, .point(c(98.23, 17.03)))
-        try pin("C1", 1, current: false, .point(c(99.0, 16.0)))
-        try d.execute("UPDATE pin SET is_current = 0 WHERE project_code = 'C1'")
-        try pin("C1", 2, current: true, .point(c(99.12345678912, 16.98765432198)))
+            [c(98.52, 16.72), c(98.54, 16.72), c(98.54, 16.74), c(98.52, 16.74), c(98.52, 16.72)]])), status: .warning)
+        try pin("A3", .lineString([c(98.61, 16.71), c(98.62, 16.72), c(98.630000049, 16.73)]))
+        try pin("B1", .point(c(98.23, 17.03)))
+        try pin("C1", .point(c(99.0, 16.0)))
+        try pin("C1", .point(c(99.12345678912, 16.98765432198)))
         return db
     }
 
@@ -109,7 +99,9 @@ final class ExportTests: CLITestCase {
         XCTAssertEqual(fs.count, Self.pinned.count)
         XCTAssertEqual(try codes(text), Self.pinned)
 
-        // Every attribute against the store, read with SQL of the test's own.
+        // Every attribute against the store, read with SQL of the test's own (SQLite's; the
+        // PostgreSQL pass has the same export bytes, PostgresBackendTests compares them).
+        try sqliteOnly("attributes checked with the test's own SQL")
         let store = try Store(path: db, readOnly: true)
         var rows: [String: [String: SQLValue]] = [:]
         try store.database.query("""
@@ -269,6 +261,7 @@ final class ExportTests: CLITestCase {
 
     func testBBoxGoesThroughTheRTree() throws {
         let db = try makeStore()
+        try sqliteOnly("SQLite's query plan")
         let store = try Store(path: db, readOnly: true)
         let resolved = try ProjectExporter(store: store).resolve(
             ProjectQuery(bbox: try ProjectQuery.parseBBox("98,16,99,17")))
@@ -411,6 +404,7 @@ final class ExportTests: CLITestCase {
     }
 
     func testCorruptPinGeometryFailsWithoutFile() throws {
+        try sqliteOnly("a SpatiaLite BLOB corrupted behind the triggers")
         let db = try makeStore()
         let store = try Store(path: db)
         var blob = SpatiaLiteBlob.encode(.point(c(98.5667, 16.7167)), srid: 4326)!
@@ -428,6 +422,7 @@ final class ExportTests: CLITestCase {
     }
 
     func testProjectOfAnUnknownLAOKeepsItsCode() throws {
+        try sqliteOnly("a project written with SQLite's foreign keys off")
         let db = try makeStore()
         let store = try Store(path: db)
         try store.database.execute("PRAGMA foreign_keys = OFF")

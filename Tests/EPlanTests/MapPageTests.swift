@@ -16,8 +16,10 @@ final class MapPageTests: ServeTestCase {
     /// The pin fixture, R1 pinned through the API, and an engineer of Nam Ruem.
     func mapFixture() throws -> (db: String, server: Running) {
         let db = try pinFixture()
-        let store = try Store(path: db)
-        try store.database.execute("UPDATE project SET name_th = ?, budget = 1250000, funding = 'own' WHERE code = 'R1'", [.text(hostileName)])
+        let store = try openStore(db)
+        var road = try XCTUnwrap(try store.project(code: "R1"))
+        road.nameTH = hostileName; road.budget = 1_250_000; road.funding = .own
+        try store.insertProjects([road], replace: true, by: "fixture")
         try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
         let server = try serve(db)
         let pinned = try http(server, "POST", "/api/v1/projects/R1/pins", body: roadInside, headers: [basic("somchai", password)])
@@ -153,11 +155,11 @@ final class MapPageTests: ServeTestCase {
         XCTAssertEqual(report["console_errors"] as? [String], [], "no script error or CSP violation")
 
         // The store: P1 pinned once, inside, by the engineer; the refused point stored nothing.
-        let history = try Store(path: db, readOnly: true).pinHistory(projectCode: "P1")
+        let history = try openStore(db, readOnly: true).pinHistory(projectCode: "P1")
         XCTAssertEqual(history.count, 1)
         XCTAssertEqual(history.first?.status, .valid)
         XCTAssertEqual(history.first?.pinnedBy, "somchai")
-        let road = try Store(path: db, readOnly: true).pinHistory(projectCode: "R1")
+        let road = try openStore(db, readOnly: true).pinHistory(projectCode: "R1")
         XCTAssertEqual(road.count, 2, "the line drawn by clicks is R1's second version")
         XCTAssertEqual(road.last?.geometry.type, .lineString)
         XCTAssertEqual(try pinCount(db), 3, "the typed check and the refused point stored nothing")

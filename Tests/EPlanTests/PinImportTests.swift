@@ -15,23 +15,20 @@ final class PinImportTests: CLITestCase {
 
     func fixture() throws -> String {
         let db = try pinFixture()
-        let store = try Store(path: db)
-        try store.database.execute("""
-            INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at) VALUES
-              ('N1', '06630108', 2568, 'ซ่อมแซม ถนน สายบ้านน้ำรึม', 'road', '2025-01-01', '2025-01-01'),
-              ('D1', '06630108', 2568, 'ศาลาประชาคม', 'building', '2025-01-01', '2025-01-01'),
-              ('D2', '06630108', 2569, 'ศาลาประชาคม', 'building', '2025-01-01', '2025-01-01');
-            """)
+        try openStore(db).insertProjects([
+            ProjectRecord(code: "N1", laoCode: "06630108", planYear: 2568, nameTH: "ซ่อมแซม ถนน สายบ้านน้ำรึม", kind: .road, recordedOn: "2025-01-01"),
+            ProjectRecord(code: "D1", laoCode: "06630108", planYear: 2568, nameTH: "ศาลาประชาคม", kind: .building, recordedOn: "2025-01-01"),
+            ProjectRecord(code: "D2", laoCode: "06630108", planYear: 2569, nameTH: "ศาลาประชาคม", kind: .building, recordedOn: "2025-01-01"),
+        ], replace: false, by: "fixture")
         return db
     }
 
+    /// Every stored pin by project code and version, through the store protocol.
     func pinRows(_ db: String) throws -> [String] {
-        let store = try Store(path: db, readOnly: true)
-        var rows: [String] = []
-        try store.database.query("SELECT project_code, version, status, raw_input FROM pin ORDER BY id") { r in
-            rows.append([r.string(0) ?? "", String(r.int(1)), r.string(2) ?? "", r.string(3) ?? ""].joined(separator: "|"))
+        let store = try openStore(db, readOnly: true)
+        return try store.projectCodes().sorted().flatMap { code in
+            try store.pinHistory(projectCode: code).map { [code, String($0.version), $0.status.rawValue, $0.rawInput].joined(separator: "|") }
         }
-        return rows
     }
 
     // MARK: - files as devices write them
@@ -128,7 +125,7 @@ final class PinImportTests: CLITestCase {
         XCTAssertEqual(r.status, 0, r.out + r.err)
         XCTAssertTrue(r.out.contains("field.gpx#wpt[1]"), r.out)
         XCTAssertTrue(r.out.contains("บันทึก 3 หมุด"), r.out)
-        let store = try Store(path: db, readOnly: true)
+        let store = try openStore(db, readOnly: true)
         let p1 = try XCTUnwrap(try store.currentPin(projectCode: "P1"))
         XCTAssertEqual(p1.rawInput, "field.gpx#wpt[1]@9 \"P1\" 16.9199105, 99.2177229")
         XCTAssertEqual(p1.pinnedBy, "somchai")
@@ -227,7 +224,7 @@ final class PinImportTests: CLITestCase {
         let bangkok = (lat: 13.7563, lon: 100.5018), takWest = (lat: 16.5, lon: 98.75)
         let gpx = try writeFile("mixed.gpx", garminGPX(wpt(namRuem, "P1") + wpt(maeSot, "P1") + wpt(maeSot, "W1") + wpt(namRuem2, "R1")
                                                      + wpt(bangkok, "W1") + wpt(takWest, "N1") + wpt(namRuem, "D1")))
-        let store = try Store(path: db, readOnly: true)
+        let store = try openStore(db, readOnly: true)
         let context = RequestContext(actor: Actor(name: "tester", role: .local), language: .en)
         let request = ImportPinsRequest(files: [gpx], dryRun: true)
         let single = try ImportPins(store: store, context: context).run(request)
@@ -249,7 +246,7 @@ final class PinImportTests: CLITestCase {
         let kml = try writeFile("survey.kml", googleEarthKML())
         let r = try eplan(["pins", "import", "--db", db, kml, "--lang", "en"])
         XCTAssertEqual(r.status, 0, r.out + r.err)
-        let store = try Store(path: db, readOnly: true)
+        let store = try openStore(db, readOnly: true)
         XCTAssertEqual(try store.currentPin(projectCode: "P1")?.rawInput, "survey.kml#Placemark[1]@10 \"P1\" 16.9199105, 99.2177229")
         XCTAssertEqual(try store.currentPin(projectCode: "R1")?.geometry.type, .lineString)
         XCTAssertEqual(try store.currentPin(projectCode: "W1")?.geometry.type, .polygon)
@@ -266,7 +263,7 @@ final class PinImportTests: CLITestCase {
             """)
         let r = try eplan(["pins", "import", "--db", db, csv, "--lang", "en"])
         XCTAssertEqual(r.status, 0, r.out + r.err)
-        let store = try Store(path: db, readOnly: true)
+        let store = try openStore(db, readOnly: true)
         let p1 = try XCTUnwrap(try store.currentPin(projectCode: "P1"))
         XCTAssertEqual(p1.inputCRS, 32647)
         XCTAssertEqual(p1.rawInput, "readings.csv#line 2 \"P1\" 47N 523185 1870708")
@@ -348,7 +345,7 @@ extension PinImportTests {
         XCTAssertEqual(count, 4, ogr.out)
         let r = try eplan(["pins", "import", "--db", db, kmz, "--lang", "en"])
         XCTAssertEqual(r.status, 0, r.out + r.err)
-        let p1 = try XCTUnwrap(try Store(path: db, readOnly: true).currentPin(projectCode: "P1"))
+        let p1 = try XCTUnwrap(try openStore(db, readOnly: true).currentPin(projectCode: "P1"))
         XCTAssertEqual(p1.rawInput, "survey.kmz#Placemark[1]@10 \"P1\" 16.9199105, 99.2177229")
     }
 
@@ -404,7 +401,7 @@ extension PinImportTests {
         XCTAssertTrue(r.out.contains("R1.jpg#exif        R1  -   bad"), r.out)
         XCTAssertTrue(r.out.contains("the photo has no GPS position in its EXIF"), r.out)
         XCTAssertTrue(r.out.contains("the datum 'TOKYO', which is not known"), r.out)
-        let store = try Store(path: db, readOnly: true)
+        let store = try openStore(db, readOnly: true)
         let p1 = try XCTUnwrap(try store.currentPin(projectCode: "P1"))
         XCTAssertTrue(p1.rawInput.hasPrefix("IMG_0001.jpg#exif \"P1\" 16.91991"), p1.rawInput)
         XCTAssertTrue(p1.rawInput.hasSuffix(" taken 2026:11:28 10:11:12 facing 135° true"), p1.rawInput)

@@ -10,20 +10,14 @@ final class PinIssue9Tests: CLITestCase {
     /// and one water project of the same LAO.
     func fixture() throws -> String {
         let db = try initStore()
-        let store = try Store(path: db)
-        try store.database.execute("""
-            INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at) VALUES
-              ('R9', '03630601', 2568, 'ถนนคอนกรีตเสริมเหล็ก', 'road', '2025-01-01', '2025-01-01'),
-              ('W9', '03630601', 2568, 'ระบบประปา', 'water', '2025-01-01', '2025-01-01');
-            """)
+        try openStore(db).insertProjects([
+            ProjectRecord(code: "R9", laoCode: "03630601", planYear: 2568, nameTH: "ถนนคอนกรีตเสริมเหล็ก", kind: .road, recordedOn: "2025-01-01"),
+            ProjectRecord(code: "W9", laoCode: "03630601", planYear: 2568, nameTH: "ระบบประปา", kind: .water, recordedOn: "2025-01-01"),
+        ], replace: false, by: "fixture")
         return db
     }
 
-    func pinCount(_ db: String) throws -> Int {
-        var n = 0
-        try Store(path: db, readOnly: true).database.query("SELECT count(*) FROM pin") { n = $0.int(0) }
-        return n
-    }
+    func pinCount(_ db: String) throws -> Int { try storedPinCount(db) }
 
     /// Refused with exit 1, the English message holding each of `words` and none of `never`.
     func assertRefused(_ db: String, _ args: [String], _ words: [String], never: [String] = [],
@@ -91,7 +85,7 @@ final class PinIssue9Tests: CLITestCase {
         try assertRefused(db, ["W9", "16.7265, 98.5787", "--by", "", "--dry-run"], ["--by"])
         XCTAssertEqual(try pinCount(db), 0)
         XCTAssertEqual(try eplan(["pin", "--db", db, "W9", "16.7265, 98.5787", "--by", "  somchai "]).status, 0)
-        XCTAssertEqual(try Store(path: db, readOnly: true).pinHistory(projectCode: "W9").first?.pinnedBy, "somchai")
+        XCTAssertEqual(try openStore(db, readOnly: true).pinHistory(projectCode: "W9").first?.pinnedBy, "somchai")
     }
 
     func testMessagesNameWhatIsWrong() throws {
@@ -146,7 +140,7 @@ final class PinIssue9Tests: CLITestCase {
         XCTAssertEqual((found["lao"] as? [String: Any])?["code"] as? String, "06630607", r.out)
         // Independently: the farthest point of the line from the jurisdiction is its far end,
         // which GEOS finds inside tambon 630607 and not inside the LAO.
-        let store = try Store(path: db, readOnly: true)
+        let store = try openStore(db, readOnly: true)
         let geos = GEOSContext()
         let end = try GEOSGeometry(.point(Coordinate(98.61, 16.75)), context: geos)
         XCTAssertTrue(try GEOSGeometry(try XCTUnwrap(try store.boundary(level: .tambon, code: "630607")).geometry, context: geos).covers(end))
@@ -196,6 +190,7 @@ final class FullFilesystemTests: CLITestCase {
     }
 
     func testPinOnAFullDiskSaysDiskFull() throws {
+        try sqliteOnly("a full filesystem under the store file")
         let mnt = dir.appendingPathComponent("small").path
         try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount"),

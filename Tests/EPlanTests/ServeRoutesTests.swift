@@ -20,13 +20,11 @@ final class ServeRoutesTests: ServeTestCase {
     /// LAO of province 50; a bearer header per account.
     func routesFixture() throws -> (db: String, auth: [String: String]) {
         let db = try pinFixture()
-        let store = try Store(path: db)
-        try store.database.execute("""
-            INSERT INTO lao (code, type, name_th, province_code, coverage, updated_at)
-              VALUES ('05500101', 'sao', 'องค์การบริหารส่วนตำบลทดสอบ', '50', 'whole', '2025-01-01');
-            INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at)
-              VALUES ('C1', '05500101', 2561, 'ถนนลูกรัง', 'road', '2025-01-01', '2025-01-01');
-            """)
+        let store = try openStore(db)
+        try store.insertLAOs([LAORecord(code: "05500101", type: .sao, nameTH: "องค์การบริหารส่วนตำบลทดสอบ",
+                                        provinceCode: "50", coverage: .whole)], replace: false)
+        try store.insertProjects([ProjectRecord(code: "C1", laoCode: "05500101", planYear: 2561, nameTH: "ถนนลูกรัง",
+                                                kind: .road, recordedOn: "2025-01-01")], replace: false, by: "fixture")
         try store.addDevPlan(laoCode: "05500101", firstYear: 2560, lastYear: 2562, approvedOn: nil)
         var auth: [String: String] = [:]
         for (name, args) in Self.accounts {
@@ -53,7 +51,7 @@ final class ServeRoutesTests: ServeTestCase {
     }
 
     func stageLogCount(_ db: String) throws -> Int {
-        let store = try Store(path: db, readOnly: true)
+        let store = try openStore(db, readOnly: true)
         return try ["P1", "R1", "W1", "C1"].map { try store.stageLog(code: $0).count }.reduce(0, +)
     }
 
@@ -154,16 +152,16 @@ final class ServeRoutesTests: ServeTestCase {
             assertProblem(r, status, status == 403 ? "forbidden" : status == 404 ? "not-found" : "bad-input", field: field)
         }
         XCTAssertEqual(try stageLogCount(db), 0, "no refusal wrote a change")
-        XCTAssertNil(try Store(path: db, readOnly: true).project(code: "P1")?.contractAmount)
+        XCTAssertNil(try openStore(db, readOnly: true).project(code: "P1")?.contractAmount)
 
         let paid = try patch("fin", "P1", money)
         XCTAssertEqual(paid.status, 200, paid.body)
         XCTAssertEqual((paid.json["project"] as? [String: Any])?["contract_amount"] as? Double, 950_000)
         let planned = try patch("plan", "P1", #"{"progress":"๕๐"}"#)
         XCTAssertEqual(planned.status, 200, planned.body)
-        let log = try Store(path: db, readOnly: true).stageLog(code: "P1")
+        let log = try openStore(db, readOnly: true).stageLog(code: "P1")
         XCTAssertEqual(Set(log.map(\.changedBy)), ["fin", "plan"], "the account is who changes it")
-        XCTAssertEqual(try Store(path: db, readOnly: true).project(code: "P1")?.progress, 50)
+        XCTAssertEqual(try openStore(db, readOnly: true).project(code: "P1")?.progress, 50)
         XCTAssertEqual(try patch("tak", "W1", #"{"progress":1}"#).status, 403)
         let big = #"{"progress":""# + String(repeating: "1", count: (1 << 20) + 10) + #""}"#
         assertProblem(try patch("plan", "P1", big), 413, "too-large")
@@ -210,7 +208,7 @@ final class ServeRoutesTests: ServeTestCase {
     func testProjectImportAllOrNothing() throws {
         let (db, auth) = try routesFixture()
         let server = try serve(db)
-        let count = { try Store(path: db, readOnly: true).projectCount() }
+        let count = { try self.storedProjectCount(db) }
         let before = try count()
         let mine = try writeFile("mine.csv", projectCSV(["N1,06630108,2561,ถนนคอนกรีต,road,100000", "N2,06630108,2561,อาคาร,building,5000"]))
         let mixed = try writeFile("mixed.csv", projectCSV(["N3,06630108,2561,ถนน,road,1000", "N4,03630601,2561,ถนน,road,1000"]))
@@ -230,7 +228,7 @@ final class ServeRoutesTests: ServeTestCase {
         XCTAssertEqual(ok.json["inserted"] as? Int, 2)
         XCTAssertEqual(try upload(server, "/api/v1/projects/import", file: other, headers: [auth["admin"]!]).status, 201, "admins import any LAO's")
         XCTAssertEqual(try count(), before + 3)
-        XCTAssertEqual(try Store(path: db, readOnly: true).project(code: "N1")?.laoCode, "06630108")
+        XCTAssertEqual(try openStore(db, readOnly: true).project(code: "N1")?.laoCode, "06630108")
     }
 
     /// Imports take up to 50 MiB, every other route 1 MiB; over either is a 413 problem.
@@ -297,7 +295,7 @@ final class ServeRoutesTests: ServeTestCase {
         let skipped = try post("tak", "?skip_bad=true", mixed, ["Content-Type: application/gpx+xml"])
         XCTAssertEqual(skipped.status, 201, skipped.body)
         XCTAssertEqual(skipped.json["stored"] as? Int, 2, "the provincial office pins every LAO of its province")
-        let history = try Store(path: db, readOnly: true).pinHistory(projectCode: "P1")
+        let history = try openStore(db, readOnly: true).pinHistory(projectCode: "P1")
         XCTAssertEqual(history.map(\.pinnedBy), ["eng", "tak"], "the account is the pinner")
         XCTAssertTrue(history.first?.rawInput.contains("site.gpx") == true, "the file's name is kept: \(history.first?.rawInput ?? "")")
         XCTAssertFalse(history.first?.rawInput.contains("eplan-upload") == true, "not our directory")
@@ -307,6 +305,7 @@ final class ServeRoutesTests: ServeTestCase {
 
     /// Expired sessions are deleted from the store when someone logs in.
     func testExpiredSessionsAreDeletedAtLogin() throws {
+        try sqliteOnly("an expired session written with the test's own SQL")
         let (db, _) = try routesFixture()
         let store = try Store(path: db)
         let account = try XCTUnwrap(try store.account(named: "eng"))
@@ -368,7 +367,7 @@ final class UseCaseScopeTests: CLITestCase {
     func testFinanceAndPlanningStaffEachSetTheirOwnFields() throws {
         let db = try pinFixture()
         func update(_ c: RequestContext, _ input: ProjectStageInput) throws {
-            _ = try UpdateProjectStages(store: try Store(path: db), context: c).run(code: "P1", input)
+            _ = try UpdateProjectStages(store: try openStore(db), context: c).run(code: "P1", input)
         }
         let fin = context(.finance, lao: "06630108"), plan = context(.planner, lao: "06630108")
         let planByFinance = failure { try update(fin, ProjectStageInput(disbursed: "10", progress: "10")) }
@@ -377,7 +376,7 @@ final class UseCaseScopeTests: CLITestCase {
         let moneyByPlanner = failure { try update(plan, ProjectStageInput(planApproved: "01/10/2560", contractAmount: "5")) }
         XCTAssertEqual(moneyByPlanner?.kind, .forbidden)
         XCTAssertEqual(moneyByPlanner?.field, "contract_amount")
-        XCTAssertTrue(try Store(path: db, readOnly: true).stageLog(code: "P1").isEmpty, "nothing written by a refusal")
+        XCTAssertTrue(try openStore(db, readOnly: true).stageLog(code: "P1").isEmpty, "nothing written by a refusal")
         XCTAssertNil(failure { try update(fin, ProjectStageInput(contractAmount: "5")) })
         XCTAssertNil(failure { try update(plan, ProjectStageInput(progress: "10")) })
         XCTAssertNil(failure { try update(self.context(.local), ProjectStageInput(planApproved: "01/10/2560", disbursed: "1")) })
@@ -388,7 +387,7 @@ final class UseCaseScopeTests: CLITestCase {
 
     func testReadsAreLimitedToTheActorsScope() throws {
         let db = try pinFixture()
-        let store = try Store(path: db)
+        let store = try openStore(db)
         let codes = { (c: RequestContext, q: ProjectQuery) in try ListProjects(store: store, context: c).run(q).map(\.code).sorted() }
         XCTAssertEqual(try codes(context(.engineer, lao: "06630108"), ProjectQuery()), ["P1", "R1"])
         XCTAssertEqual(try codes(context(.province, province: "63"), ProjectQuery()), ["P1", "R1", "W1"])
@@ -404,9 +403,9 @@ final class UseCaseScopeTests: CLITestCase {
         let csv = path("plan.csv")
         try "code,lao_code,plan_year,name,kind,budget\nX1,06630606,2561,ถนน,road,1000\nX2,06630108,2560,ถนน,road,1000\n"
             .write(toFile: csv, atomically: true, encoding: .utf8)
-        let importAs = { (c: RequestContext) in try ImportProjects(store: try Store(path: db), context: c).run(ImportProjects.Request(path: csv)) }
+        let importAs = { (c: RequestContext) in try ImportProjects(store: try self.openStore(db), context: c).run(ImportProjects.Request(path: csv)) }
         XCTAssertEqual(failure { _ = try importAs(self.context(.province, province: "63")) }?.kind, .forbidden)
         XCTAssertNil(failure { _ = try importAs(self.context(.admin)) })
-        XCTAssertEqual(try Store(path: db, readOnly: true).projectCount(), 2)
+        XCTAssertEqual(try storedProjectCount(db), 2)
     }
 }

@@ -109,8 +109,8 @@ class ServeTestCase: CLITestCase {
     }
 
     func pinCount(_ db: String, _ code: String? = nil) throws -> Int {
-        let store = try Store(path: db, readOnly: true)
-        guard let code else { return try store.pinCount() }
+        guard let code else { return try storedPinCount(db) }
+        let store = try openStore(db, readOnly: true)
         return try store.pinHistory(projectCode: code).count
     }
 

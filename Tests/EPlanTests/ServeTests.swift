@@ -63,7 +63,7 @@ final class ServeTests: ServeTestCase {
         XCTAssertEqual(try eplan(["tokens", "revoke", "2", "--db", db]).status, 0)
         // An expired token: the CLI gives at least a day, so write one in the past directly.
         let expired = Secrets.randomToken()
-        let store = try Store(path: db)
+        let store = try openStore(db)
         let account = try XCTUnwrap(try store.account(named: "somchai"))
         _ = try store.addToken(account: account.id, tokenHash: Secrets.sha256Hex(expired), at: Date(timeIntervalSinceNow: -7200),
                                expires: Date(timeIntervalSinceNow: -3600))
@@ -99,7 +99,7 @@ final class ServeTests: ServeTestCase {
         assertProblem(locked, 429, "too-many-attempts")
         let retry = try XCTUnwrap(Int(locked.headers["retry-after"] ?? ""))
         XCTAssertTrue((1...900).contains(retry), "\(retry)")
-        let audit = try Store(path: db, readOnly: true).accountEvents()
+        let audit = try openStore(db, readOnly: true).accountEvents()
         XCTAssertEqual(audit.filter { $0.event == "login_failed" }.count, 5)
         XCTAssertTrue(audit.contains { $0.event == "account_added" && $0.account == "somchai" })
     }
@@ -144,7 +144,7 @@ final class ServeTests: ServeTestCase {
         let forced = try pin("prov", "P1", #"{"locations":["\#(insideMaeSot)"],"force":true}"#)
         XCTAssertEqual(forced.status, 201, forced.body)
         XCTAssertEqual(forced.json["status"] as? String, "outside", "stored for review")
-        let history = try Store(path: db, readOnly: true).pinHistory(projectCode: "P1")
+        let history = try openStore(db, readOnly: true).pinHistory(projectCode: "P1")
         XCTAssertEqual(history.map(\.pinnedBy), ["eng", "prov"])
         XCTAssertEqual(try pinCount(db, "W1"), 1)
 
@@ -169,6 +169,7 @@ final class ServeTests: ServeTestCase {
     /// A store locked by another writer past SQLite's busy timeout (5 s) is a 503 problem,
     /// never a 500, and nothing is written; once the lock is gone the same pin is stored.
     func testLockedStoreIsServiceUnavailableNotInternalError() throws {
+        try sqliteOnly("an SQLite file locked by another process")
         let db = try pinFixture()
         try addUser(db, "eng", ["--role", "engineer", "--lao", "06630108"])
         let auth = "Authorization: Bearer " + (try token(db, "eng"))
@@ -300,7 +301,7 @@ final class ServeTests: ServeTestCase {
         try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
         let list = try eplan(["users", "list", "--db", db, "--lang", "en"])
         XCTAssertTrue(list.out.contains("somchai  engineer  LAO 06630108"), list.out)
-        let hash = try XCTUnwrap(try Store(path: db, readOnly: true).account(named: "somchai")?.passwordHash)
+        let hash = try XCTUnwrap(try openStore(db, readOnly: true).account(named: "somchai")?.passwordHash)
         XCTAssertTrue(hash.hasPrefix("$2b$12$") || hash.hasPrefix("$2a$12$") || hash.hasPrefix("$2y$12$"), "bcrypt, cost 12")
         let t = try token(db, "somchai")
         let server = try serve(db)
@@ -322,7 +323,7 @@ final class ServeTests: ServeTestCase {
         XCTAssertEqual(try eplan(["users", "disable", "somchai", "--db", db]).status, 0)
         assertProblem(try http(server, "GET", "/api/v1/where?at=16.92,99.21", headers: ["Authorization: Bearer " + t]), 401, "unauthenticated")
         assertProblem(try http(server, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"\#(password)"}"#), 401, "unauthenticated")
-        let audit = try Store(path: db, readOnly: true).accountEvents().map(\.event)
+        let audit = try openStore(db, readOnly: true).accountEvents().map(\.event)
         XCTAssertTrue(audit.contains("account_disabled") && audit.contains("token_created") && audit.contains("password_changed"), "\(audit)")
     }
 }

@@ -11,7 +11,16 @@ final class StatusReportTests: CLITestCase {
 
     /// One `eplan init` (with the plan) shared by the tests that only read it.
     nonisolated(unsafe) static var sharedDir: URL?
+    nonisolated(unsafe) static var sharedPostgres: String?
     func defaultStore() throws -> String {
+        if TestBackend.current.isPostgres {
+            // The PostgreSQL pass: one database copied from the default init, kept for the class.
+            if let db = Self.sharedPostgres { return db }
+            let db = try initStore(plan: true)
+            postgresDatabases.removeAll { $0 == db }
+            Self.sharedPostgres = db
+            return db
+        }
         if let d = Self.sharedDir { return d.appendingPathComponent("default.sqlite").path }
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("eplan-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
@@ -26,6 +35,8 @@ final class StatusReportTests: CLITestCase {
     override class func tearDown() {
         if let d = sharedDir { try? FileManager.default.removeItem(at: d) }
         sharedDir = nil
+        if let db = sharedPostgres { PostgresTestDatabases.shared.drop(db) }
+        sharedPostgres = nil
         super.tearDown()
     }
 

@@ -84,7 +84,7 @@ private final class RowsThroughProtocol: ProjectExportRows {
 
 extension ExportTests {
     func testTheGenericRowsPathWritesWhatTheCursorWrites() throws {
-        let store = try Store(path: try makeStore(), readOnly: true)
+        let store = try openStore(try makeStore(), readOnly: true)
         for format in ExportFormat.allCases {
             for query in [ProjectQuery(), ProjectQuery(includeUnpinned: true)] {
                 let exporter = try ProjectExporter(store: store, format: format, precision: 6)

@@ -11,11 +11,11 @@ final class UseCaseTests: CLITestCase {
     let local = RequestContext(actor: Actor(name: "cli", role: .local), language: .en)
 
     func pin(_ db: String, _ request: PinRequest, as context: RequestContext? = nil) throws -> PinResult {
-        try PinProject(store: try Store(path: db), context: context ?? local).run(request)
+        try PinProject(store: try openStore(db), context: context ?? local).run(request)
     }
 
     func versions(_ db: String, _ code: String) throws -> [Int] {
-        try Store(path: db, readOnly: true).pinHistory(projectCode: code).map(\.version)
+        try openStore(db, readOnly: true).pinHistory(projectCode: code).map(\.version)
     }
 
     func appError(_ body: () throws -> Void) -> AppError? {
@@ -100,13 +100,13 @@ final class UseCaseTests: CLITestCase {
 
     func testWhereAnswersInsideAndNearest() throws {
         let db = try pinFixture()
-        let inside = try LocatePlace(store: try Store(path: db, readOnly: true)).run(WhereRequest(coordinate: "47N 453809 1848266"))
+        let inside = try LocatePlace(store: try openStore(db, readOnly: true)).run(WhereRequest(coordinate: "47N 453809 1848266"))
         XCTAssertTrue(inside.answer.isInside)
         XCTAssertEqual(inside.answer.tambon?.code, "630601")
-        let outside = try LocatePlace(store: try Store(path: db, readOnly: true)).run(WhereRequest(coordinate: "13.75, 100.5"))
+        let outside = try LocatePlace(store: try openStore(db, readOnly: true)).run(WhereRequest(coordinate: "13.75, 100.5"))
         XCTAssertFalse(outside.answer.isInside)
         XCTAssertNotNil(outside.answer.nearest)
-        XCTAssertEqual(appError { _ = try LocatePlace(store: try Store(path: db, readOnly: true)).run(WhereRequest(coordinate: "nonsense")) }?.kind, .badInput)
+        XCTAssertEqual(appError { _ = try LocatePlace(store: try openStore(db, readOnly: true)).run(WhereRequest(coordinate: "nonsense")) }?.kind, .badInput)
     }
 
     func testPlanYearIsOneRuleEverywhere() {
@@ -126,10 +126,10 @@ final class UseCaseTests: CLITestCase {
         let db = try pinFixture()
         _ = try pin(db, PinRequest(projectCode: "P1", location: .typed([insideNamRuem])))
         _ = try pin(db, PinRequest(projectCode: "W1", location: .typed(["16.726455, 98.578715"])))
-        try Store(path: db).database.execute("INSERT INTO dev_plan (lao_code, first_year, last_year, recorded_on) VALUES ('06630108', 2566, 2570, '2024-01-01'), ('03630601', 2566, 2570, '2024-01-01')")
+        for lao in ["06630108", "03630601"] { try openStore(db).addDevPlan(laoCode: lao, firstYear: 2566, lastYear: 2570, approvedOn: nil) }
         func codes(_ filter: ProjectQuery) throws -> [String] {
             let out = path("uc-\(UUID().uuidString).geojson")
-            _ = try ExportProjects(store: try Store(path: db, readOnly: true)).run(ExportRequest(query: filter, outputPath: out))
+            _ = try ExportProjects(store: try openStore(db, readOnly: true)).run(ExportRequest(query: filter, outputPath: out))
             let fc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
             return (fc["features"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }.sorted()
         }
@@ -146,7 +146,7 @@ final class UseCaseTests: CLITestCase {
 
     func testStatusReportThroughTheUseCaseReproducesTheSeedTotals() throws {
         let db = try initStore(plan: true)
-        let report = try MakeStatusReport(store: try Store(path: db, readOnly: true))
+        let report = try MakeStatusReport(store: try openStore(db, readOnly: true))
             .run(StatusReportRequest(provinceCode: "๖๓", year: 2560, asOf: try StatusReportRequest.asOfDate("03/10/2559", field: "as_of")))
         XCTAssertEqual(report.rows.count, 69)
         let csv = MakeStatusReport.render(report, as: .csv, .th)
@@ -154,7 +154,7 @@ final class UseCaseTests: CLITestCase {
         let text = MakeStatusReport.render(report, as: .text, .th)
         XCTAssertTrue(text.contains("รวม 69 อปท."), text.suffix(400).description)
         XCTAssertEqual(appError { _ = try StatusReportRequest.asOfDate("31/02/2559", field: "as_of") }?.field, "as_of")
-        let unknown = appError { _ = try MakeStatusReport(store: try Store(path: db, readOnly: true)).run(StatusReportRequest(provinceCode: "99", year: 2560)) }
+        let unknown = appError { _ = try MakeStatusReport(store: try openStore(db, readOnly: true)).run(StatusReportRequest(provinceCode: "99", year: 2560)) }
         XCTAssertEqual(unknown?.kind, .badInput)
     }
 }
@@ -173,21 +173,21 @@ final class UseCaseRightsTests: CLITestCase {
     func testStageUpdatesByTheLAOsOwnFinanceOrPlanningStaffOnly() throws {
         let db = try pinFixture()
         let input = ProjectStageInput(contractAmount: "950000")
-        func update(_ c: RequestContext) throws { _ = try UpdateProjectStages(store: try Store(path: db), context: c).run(code: "P1", input) }
+        func update(_ c: RequestContext) throws { _ = try UpdateProjectStages(store: try openStore(db), context: c).run(code: "P1", input) }
         XCTAssertEqual(kind { try update(context(.finance, lao: "03630601")) }, .forbidden, "another LAO's finance staff")
         XCTAssertEqual(kind { try update(context(.engineer, lao: "06630108")) }, .forbidden, "an engineer pins, does not budget")
         XCTAssertEqual(kind { try update(context(.province, province: "63")) }, .forbidden, "the province reads and audits")
-        XCTAssertNil(try Store(path: db, readOnly: true).project(code: "P1")?.contractAmount, "nothing written by a refusal")
+        XCTAssertNil(try openStore(db, readOnly: true).project(code: "P1")?.contractAmount, "nothing written by a refusal")
         XCTAssertNil(kind { try update(context(.finance, lao: "06630108")) })
-        XCTAssertEqual(try Store(path: db, readOnly: true).project(code: "P1")?.contractAmount, 950_000)
-        XCTAssertEqual(try Store(path: db, readOnly: true).stageLog(code: "P1").last?.changedBy, "u-finance")
-        XCTAssertEqual(kind { _ = try UpdateProjectStages(store: try Store(path: db), context: self.context(.local)).run(code: "P1", ProjectStageInput()) },
+        XCTAssertEqual(try openStore(db, readOnly: true).project(code: "P1")?.contractAmount, 950_000)
+        XCTAssertEqual(try openStore(db, readOnly: true).stageLog(code: "P1").last?.changedBy, "u-finance")
+        XCTAssertEqual(kind { _ = try UpdateProjectStages(store: try openStore(db), context: self.context(.local)).run(code: "P1", ProjectStageInput()) },
                        .badInput, "nothing to update")
     }
 
     func testPlansAndImportsByTheLAOsPlannerOnly() throws {
         let db = try initStore()
-        let plans = { (c: RequestContext) in DevelopmentPlans(store: try Store(path: db), context: c) }
+        let plans = { (c: RequestContext) in DevelopmentPlans(store: try self.openStore(db), context: c) }
         XCTAssertEqual(kind { _ = try plans(self.context(.planner, lao: "05630606")).add(laoCode: "06630606", years: 2560...2562, approvedOn: nil) },
                        .forbidden)
         XCTAssertEqual(kind { _ = try plans(self.context(.finance, lao: "06630606")).add(laoCode: "06630606", years: 2560...2562, approvedOn: nil) },
@@ -196,14 +196,14 @@ final class UseCaseRightsTests: CLITestCase {
         let csv = path("plan.csv")
         try "code,lao_code,plan_year,name,kind,budget\nX1,06630606,2566,ถนน,road,1000\nX2,06630108,2560,ถนน,road,1000\n"
             .write(toFile: csv, atomically: true, encoding: .utf8)
-        let importAs = { (c: RequestContext) in try ImportProjects(store: try Store(path: db), context: c).run(ImportProjects.Request(path: csv)) }
+        let importAs = { (c: RequestContext) in try ImportProjects(store: try self.openStore(db), context: c).run(ImportProjects.Request(path: csv)) }
         XCTAssertEqual(kind { _ = try importAs(self.context(.planner, lao: "06630606")) }, .forbidden, "row 2 is another LAO's")
-        XCTAssertNil(try Store(path: db, readOnly: true).project(code: "X1"), "nothing written by a refusal")
+        XCTAssertNil(try openStore(db, readOnly: true).project(code: "X1"), "nothing written by a refusal")
     }
 
     func testTheLAORegistryIsChangedByAdminsAndTheFileHolderOnly() throws {
         let db = try initStore()
-        let registry = { (c: RequestContext) in LAORegistry(store: try Store(path: db), context: c) }
+        let registry = { (c: RequestContext) in LAORegistry(store: try self.openStore(db), context: c) }
         let file = Self.takDir + "/tak-laos.csv"
         XCTAssertEqual(kind { _ = try registry(self.context(.province, province: "63")).importFile(file, replace: true) }, .forbidden)
         XCTAssertEqual(kind { _ = try registry(self.context(.engineer, lao: "06630108")).setFacts("06630108", LAOFacts(vision: true)) }, .forbidden)
@@ -213,7 +213,7 @@ final class UseCaseRightsTests: CLITestCase {
 
     func testSettingsAreReadAndWrittenInOneCanonicalForm() throws {
         let db = try initStore()
-        let settings = StoreSettings(store: try Store(path: db))
+        let settings = StoreSettings(store: try openStore(db))
         XCTAssertEqual(try settings.set("pin.tolerance_m", "๕๐"), "50")
         XCTAssertEqual(try settings.get("pin.tolerance_m"), "50")
         XCTAssertEqual(kind { _ = try settings.set("pin.tolerance_m", "far") }, .badInput)
