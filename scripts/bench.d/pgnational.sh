@@ -17,6 +17,11 @@ pgn_owner() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$*"; else
 pgn_count() { python3 -c "import sys; print(int(float(sys.argv[1]) * float(sys.argv[2])))" "$1" "$PGN_SCALE"; }
 pgn_rate() { python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):,.0f}')" "$1" "$2"; }
 pgn_now() { date +%s.%N; }
+# pgn_cpu TIMEFILE: user + system seconds from a GNU time -v report.
+pgn_cpu() { python3 -c "
+import re, sys
+t = open(sys.argv[1]).read()
+print(round(sum(float(re.search(k + r' time \(seconds\): (\S+)', t).group(1)) for k in ('User', 'System')), 1))" "$1"; }
 pgn_since() { python3 -c "import sys, time; print(f'{time.time() - float(sys.argv[1]):.1f}')" "$1"; }
 
 # A cluster of its own on a Unix socket, with the defaults that make a commit durable, sized
@@ -81,7 +86,7 @@ pgn_fixture() {
           ALTER TABLE pin ADD CONSTRAINT pin_project_code_fkey FOREIGN KEY (project_code) REFERENCES project (code) ON UPDATE CASCADE ON DELETE CASCADE;
           COMMIT;"; } | pgn_psql
   t_pin=$(pgn_since "$t0"); t0=$(pgn_now)
-  pgn_psql -c "VACUUM ANALYZE lao; VACUUM ANALYZE project; VACUUM ANALYZE pin;"
+  pgn_psql -c "VACUUM ANALYZE lao" -c "VACUUM ANALYZE project" -c "VACUUM ANALYZE pin"
   t_an=$(pgn_since "$t0")
   pgn_psql -c "CREATE TABLE bench_national AS SELECT $np::bigint AS projects, $npins::bigint AS pins,
       (SELECT count(*) FROM lao) AS laos, (SELECT count(*) FROM tambon) AS tambons, $t_init AS init_s, $t_lao AS lao_s,
@@ -94,12 +99,12 @@ pgn_fixture() {
 bench_pgnational-load() {
   echo "== national fixture on PostgreSQL + PostGIS (scale $PGN_SCALE), loaded with COPY, one transaction per table"
   pgn_fixture
-  pgn_psql -F ' ' -c "SELECT projects, pins, laos, tambons, init_s, lao_s, project_s, pin_s, analyze_s, to_char(built_at, 'YYYY-MM-DD HH24:MI'), round(bytes / 1e9, 1) FROM bench_national" |
+  pgn_psql -F ' ' -c "SELECT projects, pins, laos, tambons, init_s, lao_s, project_s, pin_s, analyze_s, to_char(built_at, 'YYYY-MM-DD"T"HH24:MI'), round(bytes / 1e9, 1) FROM bench_national" |
     while read -r np npins laos tambons ti tl tp tg ta when gb _; do
       echo "   built $when: $tambons tambons, $laos LAOs (a synthetic อบต. per tambon + Tak's registry), $np projects, $npins current pins; database $gb GB"
-      echo "   eplan init --national: ${ti} s; LAOs and plans: ${tl} s"
-      echo "   COPY project: $np rows in ${tp} s = $(pgn_rate "$np" "$tp") rows/s (generator and server on the same 2 cores)"
-      echo "   COPY pin:     $npins rows in ${tg} s = $(pgn_rate "$npins" "$tg") rows/s (GiST and unique indexes maintained)"
+      echo "   eplan init --national, then the LAOs and their plans: $(python3 -c "import sys; print(float(sys.argv[1]) + float(sys.argv[2]))" "$ti" "$tl") s"
+      echo "   COPY project: $np rows in ${tp} s = $(pgn_rate "$np" "$tp") rows/s, the lao index and foreign key built after it (generator and server on the same 2 cores)"
+      echo "   COPY pin:     $npins rows in ${tg} s = $(pgn_rate "$npins" "$tg") rows/s, the GiST index and foreign key built after it"
       echo "   VACUUM ANALYZE: ${ta} s"
     done
   local n=${PGNATIONAL_COPY_N:-100000} db="$out/pgnational-copy.sqlite"
@@ -120,8 +125,8 @@ bench_pgnational-load() {
   local got; got=$(PGN_DATABASE=eplan_ogr pgn_psql -c "SELECT $(for t in $tables; do printf "(SELECT count(*) FROM %s) + " "$t"; done) 0")
   local ew ow
   ew=$(wall_s "$out/time-pgn-copy.txt"); ow=$(wall_s "$out/time-pgn-ogr.txt")
-  echo "   eplan store copy: $rows rows in $ew s = $(pgn_rate "$rows" "$ew") rows/s, peak RSS $(rss_mb "$out/time-pgn-copy.txt") MB (keys, foreign keys, checks, GiST)"
-  echo "   ogr2ogr:          $got rows in $ow s = $(pgn_rate "$got" "$ow") rows/s, peak RSS $(rss_mb "$out/time-pgn-ogr.txt") MB (plain tables + GiST, no keys)"
+  echo "   eplan store copy: $rows rows in $ew s = $(pgn_rate "$rows" "$ew") rows/s, client CPU $(pgn_cpu "$out/time-pgn-copy.txt") s, peak RSS $(rss_mb "$out/time-pgn-copy.txt") MB (keys, foreign keys, checks, GiST)"
+  echo "   ogr2ogr:          $got rows in $ow s = $(pgn_rate "$got" "$ow") rows/s, client CPU $(pgn_cpu "$out/time-pgn-ogr.txt") s, peak RSS $(rss_mb "$out/time-pgn-ogr.txt") MB (plain tables + GiST, no keys)"
   echo "   ratio (ogr2ogr time / eplan time): $(ratio "$ow" "$ew")x"
   for t in eplan_copy eplan_ogr; do "$PGN_BIN/dropdb" -h "$PGN_DIR" --if-exists "$t"; done
 }
@@ -157,8 +162,9 @@ bench_pgnational-export() {
   fe=$(grep -c '^{"type":"Feature"' "$out/pgn-eplan.geojson" || true); fo=$(grep -c '^{ "type": "Feature"' "$out/pgn-ogr.geojson" || true)
   ew=$(wall_s "$out/time-pgn-export.txt"); ow=$(wall_s "$out/time-pgn-ogrexport.txt")
   echo "   features written: eplan $fe ($(du -m "$out/pgn-eplan.geojson" | cut -f1) MB), ogr2ogr $fo ($(du -m "$out/pgn-ogr.geojson" | cut -f1) MB)"
-  echo "   eplan export: $ew s, $(pgn_rate "$n" "$ew") features/s, peak RSS $(rss_mb "$out/time-pgn-export.txt") MB"
-  echo "   ogr2ogr:      $ow s, $(pgn_rate "$n" "$ow") features/s, peak RSS $(rss_mb "$out/time-pgn-ogrexport.txt") MB"
+  # The client's CPU beside the wall time: the rest of the wall time is the server's query and waiting for a core.
+  echo "   eplan export: $ew s, $(pgn_rate "$n" "$ew") features/s, client CPU $(pgn_cpu "$out/time-pgn-export.txt") s, peak RSS $(rss_mb "$out/time-pgn-export.txt") MB"
+  echo "   ogr2ogr:      $ow s, $(pgn_rate "$n" "$ow") features/s, client CPU $(pgn_cpu "$out/time-pgn-ogrexport.txt") s, peak RSS $(rss_mb "$out/time-pgn-ogrexport.txt") MB"
   echo "   ratio (ogr2ogr time / eplan time): $(ratio "$ow" "$ew")x; peak memory $(ratio "$(rss_mb "$out/time-pgn-export.txt")" "$(rss_mb "$out/time-pgn-ogrexport.txt")") of ogr2ogr's"
   rm -f "$out/pgn-eplan.geojson" "$out/pgn-ogr.geojson"
 }
@@ -175,7 +181,9 @@ pgn_tipg_start() {
     CREATE OR REPLACE VIEW tipg_bench.project_points AS
       ${pgn_export_sql/SELECT p.code AS code/SELECT g.project_code AS code} AND GeometryType(g.geom) = 'POINT'"
   # Its production set-up: uvicorn, one worker per core; the extents are not computed at start.
-  DATABASE_URL="postgresql://$(id -un)@localhost/$PGN_DB?host=$PGN_DIR" TIPG_DB_SCHEMAS='["tipg_bench"]' \
+  # asyncpg takes the socket's folder as the URL's host, percent-encoded (pydantic refuses an empty host).
+  local socket; socket=$(python3 -c "import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=''))" "$PGN_DIR")
+  DATABASE_URL="postgresql://$(id -un)@$socket/$PGN_DB" TIPG_DB_SCHEMAS='["tipg_bench"]' \
     TIPG_DB_SPATIAL_EXTENT=false TIPG_DB_DATETIME_EXTENT=false TIPG_TABLE_CONFIG__tipg_bench_project_points__PK=code \
     setsid "$venv/bin/uvicorn" tipg.main:app --host 127.0.0.1 --port "$port" --workers 2 --log-level warning > "$out/tipg.log" 2>&1 &
   tipg_pid=$!
@@ -185,7 +193,8 @@ pgn_tipg_start() {
 
 bench_pgnational-ogc() {
   pgn_fixture
-  local pages=${PGNATIONAL_OGC_PAGES:-30} bbox=98.5,16.5,99.0,17.0 port=5058 n deep
+  # tipg counts every match for every page (numberMatched): a few pages suffice to compare.
+  local pages=${PGNATIONAL_OGC_PAGES:-5} bbox=98.5,16.5,99.0,17.0 port=5058 n deep
   n=$(pgn_psql -c "SELECT count(*) FROM pin WHERE is_current = 1")
   deep=$(( n / 1000 * 3 / 4 ))
   echo "== OGC API - Features items over HTTP on PostgreSQL ($n pins, scale $PGN_SCALE), one keep-alive client, pages of 1,000 parsed: eplan serve vs tipg"
@@ -201,9 +210,9 @@ bench_pgnational-ogc() {
     if [ $name = eplan ]; then url=$e; else url=$t; fi
     python3 scripts/bench.d/ogc_items.py walk "$url" "$pages" > "$out/pgn-ogc-$name-first.json"
     python3 scripts/bench.d/ogc_items.py walk "$url&bbox=$bbox" > "$out/pgn-ogc-$name-bbox.json"
-    python3 scripts/bench.d/ogc_items.py time "$url" 5 > "$out/pgn-ogc-$name-page1.json"
+    python3 scripts/bench.d/ogc_items.py time "$url" 3 > "$out/pgn-ogc-$name-page1.json"
     if [ $name = eplan ]; then url="$e&next=$token"; else url="$t&offset=$(( (deep - 1) * 1000 ))"; fi
-    python3 scripts/bench.d/ogc_items.py time "$url" 3 > "$out/pgn-ogc-$name-deep.json"
+    python3 scripts/bench.d/ogc_items.py time "$url" 2 > "$out/pgn-ogc-$name-deep.json"
   done
   kill "$ogc_pid"; wait "$ogc_pid" 2>/dev/null || true
   kill -- "-$tipg_pid" 2>/dev/null; wait "$tipg_pid" 2>/dev/null || true
@@ -219,6 +228,27 @@ for w, label in [("first", f"first {pages} pages of the collection"), ("bbox", "
 for w, label in [("page1", "page 1"), ("deep", f"page {deep}")]:
     e, t = d["eplan", w]["median_s"], d["tipg", w]["median_s"]
     print(f"   {label} (median): eplan {e * 1000:.0f} ms, tipg {t * 1000:.0f} ms; ratio {t / e:.2f}x")
+PY
+}
+
+# pgn_cpu_snapshot PID…: "CPU seconds of PIDs, WAL flushes so far, then pid:CPU seconds of
+# each backend of the fixture database" (backends are compared pid by pid: others come and go).
+pgn_cpu_snapshot() {
+  local wal; wal=$(pgn_psql -c "SELECT wal_sync FROM pg_stat_wal")
+  python3 - "$wal" "$@" <<'PY'
+import os, sys
+tick = os.sysconf("SC_CLK_TCK")
+def cpu(pid):
+    try: f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError: return 0.0
+    return (int(f[11]) + int(f[12])) / tick
+backends = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try: cmd = open(f"/proc/{pid}/cmdline").read()
+    except OSError: continue
+    if cmd.startswith("postgres: ") and " eplan_national " in cmd:
+        backends.append(f"{pid}:{cpu(pid):.2f}")
+print(f"{sum(cpu(p) for p in sys.argv[2:]):.2f} {sys.argv[1]} " + " ".join(backends))
 PY
 }
 
@@ -238,7 +268,7 @@ bench_pgnational-pins() {
     local provs; provs=$(pgn_psql -c "SELECT code FROM province ORDER BY code LIMIT ${PGNATIONAL_PROVINCES:-16}")
     for prov in $provs; do
       echo "bench-password-$prov" | "$EPLAN" users add "bp$prov" --role province --province "$prov" --password-stdin --db "$PGN_URL" >/dev/null
-      echo "$prov $("$EPLAN" tokens create "bp$prov" --db "$PGN_URL")" >> "$out/pgn-tokens.txt"
+      echo "$prov $("$EPLAN" tokens create "bp$prov" --db "$PGN_URL" 2>/dev/null)" >> "$out/pgn-tokens.txt"
     done
     pgn_psql -F , -c "SELECT p.code, l.province_code, ST_Y(ST_PointOnSurface(l.geom)), ST_X(ST_PointOnSurface(l.geom))
         FROM project p TABLESAMPLE SYSTEM (1) REPEATABLE (20161003) JOIN lao l ON l.code = p.lao_code
@@ -263,17 +293,30 @@ PY
     [ -n "$url" ] || { cat "$log"; kill "${pids[@]}"; return 1; }
     ports+=("${url##*:}")
   done
+  # Where the time goes: CPU seconds of both servers and of the database's backends, WAL flushes.
+  local cpu0 cpu1
+  cpu0=$(pgn_cpu_snapshot "${pids[@]}")
   EPLAN_PORTS="${ports[*]}" wrk -t2 -c64 -d"${secs}s" --timeout 10s -s scripts/bench.d/serve_spread.lua "http://127.0.0.1:${ports[0]}" -- "$out/pgn-pins.lua" > "$out/wrk-pgn-pins.txt"
+  cpu1=$(pgn_cpu_snapshot "${pids[@]}")
   kill -TERM "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
   after=$(pgn_psql -c "SELECT count(*) FROM pin")
   grep '^WRKJSON ' "$out/wrk-pgn-pins.txt" | sed 's/^WRKJSON //' > "$out/wrk-pgn-pins.json"
-  python3 - "$out/wrk-pgn-pins.json" "$((after - before))" "$(nproc)" "$(pgn_psql -c "SHOW synchronous_commit") $(pgn_psql -c "SHOW fsync")" <<'PY'
+  python3 - "$out/wrk-pgn-pins.json" "$((after - before))" "$(nproc)" "$(pgn_psql -c "SHOW synchronous_commit") $(pgn_psql -c "SHOW fsync")" "$cpu0" "$cpu1" "$secs" <<'PY'
 import json, sys
 w, stored, cores, durable = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3], sys.argv[4].split()
+def snap(text):
+    s, f, *b = text.split()
+    return float(s), float(f), {k: float(v) for k, v in (x.split(":") for x in b)}
+(s0, f0, b0), (s1, f1, b1), secs = snap(sys.argv[5]), snap(sys.argv[6]), float(sys.argv[7])
+p0, p1 = 0.0, sum(v - b0.get(k, 0.0) for k, v in b1.items())
 rate = w["requests"] / w["seconds"]
 print(f"   synchronous_commit={durable[0]}, fsync={durable[1]}: a 201 means the pin is on disk")
 print(f"   two eplan serve, 64 connections: {rate:,.0f} pins/s, p50 {w['p50_us']/1000:.1f} ms, p99 {w['p99_us']/1000:.1f} ms, max {w['max_us']/1000:.0f} ms;"
       f" {w['requests']} answered, {w['non2xx']} not 201, {w['socket_errors']} socket errors; {stored} pins stored")
+if stored:
+    print(f"   CPU per stored pin: eplan serve {(s1 - s0) / stored * 1000:.1f} ms, PostgreSQL backends {(p1 - p0) / stored * 1000:.1f} ms;"
+          f" the two servers used {(s1 - s0) / secs:.2f} cores and the database {(p1 - p0) / secs:.2f} of {cores} (load average {open('/proc/loadavg').read().split()[0]});"
+          f" {f1 - f0:.0f} WAL flushes ({stored / max(f1 - f0, 1):.1f} pins each)")
 print(f"   target >= 5,000 pins/s on {cores} cores (database, both servers and wrk on the same machine): {'met' if rate >= 5000 else 'NOT met'}")
 PY
 }
