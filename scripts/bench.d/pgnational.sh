@@ -99,7 +99,7 @@ pgn_fixture() {
 bench_pgnational-load() {
   echo "== national fixture on PostgreSQL + PostGIS (scale $PGN_SCALE), loaded with COPY, one transaction per table"
   pgn_fixture
-  pgn_psql -F ' ' -c "SELECT projects, pins, laos, tambons, init_s, lao_s, project_s, pin_s, analyze_s, to_char(built_at, 'YYYY-MM-DD"T"HH24:MI'), round(bytes / 1e9, 1) FROM bench_national" |
+  pgn_psql -F ' ' -c "SELECT projects, pins, laos, tambons, init_s, lao_s, project_s, pin_s, analyze_s, to_char(built_at, 'YYYY-MM-DD\"T\"HH24:MI'), round(bytes / 1e9, 1) FROM bench_national" |
     while read -r np npins laos tambons ti tl tp tg ta when gb _; do
       echo "   built $when: $tambons tambons, $laos LAOs (a synthetic อบต. per tambon + Tak's registry), $np projects, $npins current pins; database $gb GB"
       echo "   eplan init --national, then the LAOs and their plans: $(python3 -c "import sys; print(float(sys.argv[1]) + float(sys.argv[2]))" "$ti" "$tl") s"
