@@ -288,7 +288,7 @@ func boundaryAudit(_ args: [String]) throws {
 }
 
 let args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first else { fail("usage: eplan-bench pip POLYGONS.wkb POINTS.f64 [EXPECTED.idx] | pins POLYGONS.wkb PAIRS.f64 [EXPECTED.u8] | export-fixture DB N | audit TAMBON.wkb AMPHOE.wkb TAMBON.geojson AMPHOE.geojson") }
+guard let command = args.first else { fail("usage: eplan-bench pip POLYGONS.wkb POINTS.f64 [EXPECTED.idx] | pins POLYGONS.wkb PAIRS.f64 [EXPECTED.u8] | export-fixture DB N | audit TAMBON.wkb AMPHOE.wkb TAMBON.geojson AMPHOE.geojson | national-copy projects N LAOS.tsv | national-copy pins N PINS LAOS.tsv") }
 do {
     switch command {
     case "pip": try pointInPolygon(Array(args.dropFirst()))
@@ -296,6 +296,7 @@ do {
     case "export-fixture": try exportFixture(Array(args.dropFirst()))
     case "jurisdictions": try fixtureJurisdictions(Array(args.dropFirst()))
     case "audit": try boundaryAudit(Array(args.dropFirst()))
+    case "national-copy": try nationalCopy(Array(args.dropFirst()))
     default: fail("unknown benchmark \(command)")
     }
 } catch {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """OGC API - Features items over HTTP, as a client pages them (one keep-alive connection).
 
-  ogc_items.py walk URL             follows the next links from URL; prints features, pages, seconds
+  ogc_items.py walk URL [MAXPAGES]  follows the next links from URL (at most MAXPAGES pages); prints features, pages, seconds
+  ogc_items.py time URL RUNS        the median time of one page, RUNS times after one warm-up
   ogc_items.py raw URL              as walk, but only the next link is read (the server's share)
   ogc_items.py deep URL PAGE RUNS   walks to page PAGE, then times page 1 and page PAGE RUNS times each
 Every page is parsed as JSON in `walk` (as a client must); `raw` and `deep` only read the next link.
@@ -34,10 +35,10 @@ def next_from_tail(body):
     m = NEXT.search(body[-4096:])
     return json.loads(m.group(0))["href"] if m else None
 
-def walk(url):
+def walk(url, maxpages=None):
     features = pages = 0
     t0 = time.perf_counter()
-    while url:
+    while url and (maxpages is None or pages < maxpages):
         doc = json.loads(get(url))
         features += len(doc["features"])
         pages += 1
@@ -52,6 +53,13 @@ def raw(url):
         pages += 1; size += len(body)
         url = next_from_tail(body)
     return {"pages": pages, "bytes": size, "seconds": time.perf_counter() - t0}
+
+def once(url, runs):
+    get(url)  # warm the server's caches
+    ts = []
+    for _ in range(runs):
+        t0 = time.perf_counter(); get(url); ts.append(time.perf_counter() - t0)
+    return {"median_s": statistics.median(ts), "runs": runs}
 
 def deep(url, page, runs):
     first, target = url, url
@@ -70,7 +78,9 @@ def deep(url, page, runs):
 
 if __name__ == "__main__":
     if sys.argv[1] == "walk":
-        print(json.dumps(walk(sys.argv[2])))
+        print(json.dumps(walk(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)))
+    elif sys.argv[1] == "time":
+        print(json.dumps(once(sys.argv[2], int(sys.argv[3]))))
     elif sys.argv[1] == "raw":
         print(json.dumps(raw(sys.argv[2])))
     else:

@@ -1,0 +1,38 @@
+-- wrk script for scripts/bench's pgnational-pins workload: as serve.lua, but wrk's threads
+-- are spread over several servers (EPLAN_PORTS="8081 8082", on 127.0.0.1), one each in turn,
+-- so one wrk run (one latency histogram) loads every server process.
+-- EPLAN_PORTS="…" wrk -t2 -c64 -s serve_spread.lua URL -- REQUESTS.lua
+local requests
+local addrs, next_addr = {}, 0
+
+function setup(thread)
+  if #addrs == 0 then
+    for port in string.gmatch(os.getenv("EPLAN_PORTS") or "", "%d+") do
+      addrs[#addrs + 1] = wrk.lookup("127.0.0.1", port)[1]
+    end
+  end
+  if #addrs > 0 then
+    thread.addr = addrs[next_addr % #addrs + 1]
+    next_addr = next_addr + 1
+  end
+end
+
+function init(args)
+  requests = dofile(args[1])
+  -- Each wrk thread has its own Lua state: seed each apart.
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6) + #requests)
+end
+
+function request()
+  local r = requests[math.random(#requests)]
+  local headers = { ["Authorization"] = "Bearer " .. r[4] }
+  if r[3] then headers["Content-Type"] = "application/json" end
+  return wrk.format(r[1], r[2], headers, r[3])
+end
+
+function done(summary, latency, requests_)
+  io.write(string.format('WRKJSON {"requests":%d,"seconds":%f,"non2xx":%d,"socket_errors":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\n',
+    summary.requests, summary.duration / 1e6, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
