@@ -90,9 +90,9 @@ public struct PinProject {
         let proj = LazyPROJ()
         let code = ThaiText.asciiDigits(request.projectCode.trimmingCharacters(in: .whitespaces))
         guard let ref = try store.projectRef(code: code) else { throw AppError.unknownProject(code) }
-        try authorize(ref, force: request.force)
-        let toleranceM = try request.toleranceM ?? store.pinToleranceM()
         let validator = PinValidator(store: store, geos: geos ?? GEOSContext(), proj: proj.context, prepared: prepared)
+        try authorize(ref, force: request.force, validator: validator)
+        let toleranceM = try request.toleranceM ?? store.pinToleranceM()
         let candidate = try readLocation(request, proj: proj, validator: validator, project: ref)
         let verdict = try validator.validate(candidate, project: ref, toleranceM: toleranceM)
         var record: PinRecord? = nil
@@ -103,9 +103,10 @@ public struct PinProject {
                           dryRun: request.dryRun, forced: request.force)
     }
 
-    private func authorize(_ ref: ProjectRef, force: Bool) throws {
+    private func authorize(_ ref: ProjectRef, force: Bool, validator: PinValidator) throws {
         if context.actor.role == .local { return }  // no extra read on the command line's hot path
-        let province = try store.lao(code: ref.laoCode)?.provinceCode
+        // Through the validator: the LAO row it reads here serves its jurisdiction check too.
+        let province = try validator.lao(code: ref.laoCode)?.provinceCode
         guard context.actor.mayPin(laoCode: ref.laoCode, provinceCode: province, force: force) else {
             throw AppError(.forbidden, Message(th: "บัญชี \(context.actor.name) ไม่มีสิทธิ์ปักหมุดโครงการของ อปท. \(ref.laoCode)" + (force ? " แบบบังคับ (--force)" : ""),
                                                en: "account \(context.actor.name) may not pin projects of LAO \(ref.laoCode)" + (force ? " with force" : "")))

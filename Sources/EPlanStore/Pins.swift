@@ -160,45 +160,64 @@ extension Store {
         return try db.transaction {
             // Asked before our own writes stamp geometry_columns_time.
             let statisticsCurrent = try db.layerStatisticsAreCurrent(table: "pin", column: "geom")
-            let next = Int(try db.scalar("SELECT coalesce(max(version), 0) + 1 FROM pin WHERE project_code = ?",
-                                         [.text(pin.projectCode)]).int64 ?? 1)
-            try db.execute("UPDATE pin SET is_current = 0 WHERE project_code = ? AND is_current = 1", [.text(pin.projectCode)])
-            var stored = pin
-            stored.version = next
-            stored.isCurrent = true
-            let blob = SpatiaLiteBlob.encode(pin.geometry, srid: Store.srid)
-            try db.execute("INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PinRow.Column.placeholders))",
-                           PinRow.values(pin, version: next, blob: blob))
-            try updatePinStatistics(current: statisticsCurrent, blob: blob)
+            let (stored, envelope) = try insertPin(pin)
+            try updatePinStatistics(current: statisticsCurrent, rows: 1, extent: envelope)
             return stored
         }
     }
 
     /// Several pins in ONE transaction (one fsync for all: the service's group commit), each
-    /// in a savepoint of its own (`addPin` nested): a pin that fails is undone alone and its
-    /// error is its result. When SQLite itself abandoned the transaction (disk full, I/O
-    /// error) the whole batch fails: nothing of it is stored.
+    /// in a savepoint of its own: a pin that fails is undone alone and its error is its
+    /// result. When SQLite itself abandoned the transaction (disk full, I/O error) the whole
+    /// batch fails: nothing of it is stored. The layer statistics are asked and grown once
+    /// per batch, not per pin (they cost as much as the pin's own rows).
     public func addPins(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>] {
         let db = database
         return try db.transaction {
+            let statisticsCurrent = try db.layerStatisticsAreCurrent(table: "pin", column: "geom")
             var out: [Result<PinRecord, any Error>] = []
             out.reserveCapacity(pins.count)
+            var added = 0
+            var extent: Envelope?
             for pin in pins {
-                do { out.append(.success(try addPin(pin))) } catch {
+                do {
+                    let (stored, envelope) = try db.transaction { try insertPin(pin) }  // a savepoint
+                    added += 1
+                    if let e = envelope { if extent == nil { extent = e } else { extent?.expand(e) } }
+                    out.append(.success(stored))
+                } catch {
                     guard db.isInTransaction else { throw error }
                     out.append(.failure(error))
                 }
             }
+            if added > 0 { try updatePinStatistics(current: statisticsCurrent, rows: added, extent: extent) }
             return out
         }
     }
 
-    /// One pin row more: cheap when nobody else wrote since the last refresh (count + 1,
-    /// extent grown: eplan never deletes pins), else a full refresh as UpdateLayerStatistics.
-    private func updatePinStatistics(current: Bool, blob: [UInt8]?) throws {
+    /// Built once: the statement cache finds it by its text.
+    private static let insertPinSQL = "INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PinRow.Column.placeholders))"
+
+    /// The rows of one new version (inside the caller's transaction): the stored record and
+    /// its geometry's envelope (nil: NULL or empty), for the layer statistics.
+    private func insertPin(_ pin: PinRecord) throws -> (PinRecord, Envelope?) {
+        let db = database
+        let next = Int(try db.scalar("SELECT coalesce(max(version), 0) + 1 FROM pin WHERE project_code = ?",
+                                     [.text(pin.projectCode)]).int64 ?? 1)
+        try db.execute("UPDATE pin SET is_current = 0 WHERE project_code = ? AND is_current = 1", [.text(pin.projectCode)])
+        var stored = pin
+        stored.version = next
+        stored.isCurrent = true
+        let blob = SpatiaLiteBlob.encode(pin.geometry, srid: Store.srid)
+        try db.execute(Self.insertPinSQL, PinRow.values(pin, version: next, blob: blob))
+        return (stored, try blob.flatMap { try SpatiaLiteBlob.envelope(of: $0) })
+    }
+
+    /// `rows` pin rows more: cheap when nobody else wrote since the last refresh (count +
+    /// rows, extent grown: eplan never deletes pins), else a full refresh as UpdateLayerStatistics.
+    private func updatePinStatistics(current: Bool, rows: Int, extent: Envelope?) throws {
         guard current else { return try database.refreshLayerStatistics(table: "pin", column: "geom") }
-        let envelope = try blob.flatMap { try SpatiaLiteBlob.envelope(of: $0) }
-        try database.extendLayerStatistics(table: "pin", column: "geom", by: envelope)
+        try database.extendLayerStatistics(table: "pin", column: "geom", by: extent, rows: rows)
     }
 
     /// Every version of a project's pin, oldest first.

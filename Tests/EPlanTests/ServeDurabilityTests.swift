@@ -177,6 +177,55 @@ final class ServeDurabilityTests: ServeTestCase {
         XCTAssertFalse(store.database.isInTransaction)
     }
 
+    /// The group commit grows the layer statistics once per batch: the count and extent
+    /// are those of the pins stored (not of one that failed), as a full recount says; after
+    /// another client's write, the next batch recounts.
+    func testABatchKeepsTheLayerStatisticsTrue() throws {
+        let db = try pinFixture()
+        let store = try Store(path: db)
+        func record(_ code: String, _ x: Double, _ y: Double) -> PinRecord {
+            PinRecord(projectCode: code, pinnedAt: "2026-11-30T12:00:00Z", pinnedBy: "t", rawInput: "\(y), \(x)", inputCRS: 4326,
+                      status: .valid, toleranceM: 30, geometry: .point(Coordinate(x, y)))
+        }
+        func statistics() throws -> [SQLValue] {
+            var out: [SQLValue] = []
+            try store.database.query("""
+                SELECT row_count, extent_min_x, extent_min_y, extent_max_x, extent_max_y FROM geometry_columns_statistics
+                WHERE f_table_name = 'pin' AND f_geometry_column = 'geom'
+                """) { r in out = (0..<5).map { r.value(Int32($0)) } }
+            return out
+        }
+        _ = try store.addPins([record("P1", 99.0, 16.5)])
+        let first = try statistics()
+        XCTAssertEqual(first.first, .integer(1))
+        let results = try store.addPins([record("P1", 98.5, 16.0), record("NOPE", 120, 30), record("W1", 99.5, 17.25)])
+        XCTAssertEqual(results.map { (try? $0.get()) != nil }, [true, false, true])
+        XCTAssertEqual(try statistics(), [.integer(3), .real(98.5), .real(16.0), .real(99.5), .real(17.25)])
+        // Another client writes (the tm*_ triggers stamp it): the next batch counts the table again.
+        try store.database.execute("""
+            INSERT INTO pin (project_code, version, is_current, pinned_at, pinned_by, raw_input, input_crs, status, tolerance_m, geom)
+            SELECT 'W1', 9, 0, 'now', 'other', 'x', 4326, 'valid', 30, geom FROM pin WHERE project_code = 'P1' AND version = 1
+            """)
+        // Its stamp is later than the statistics even within the same millisecond.
+        try store.database.execute("UPDATE geometry_columns_time SET last_insert = '2999-01-01T00:00:00.000Z' WHERE f_table_name = 'pin'")
+        _ = try store.addPins([record("P1", 99.25, 16.25)])
+        let recounted = try statistics()
+        XCTAssertEqual(recounted, [.integer(5), .real(98.5), .real(16.0), .real(99.5), .real(17.25)])
+        try store.refreshLayerStatistics(table: "pin")
+        XCTAssertEqual(try statistics(), recounted, "a full recount agrees")
+    }
+
+    /// Token and session expiries are compared as text: the hand-written clock must write
+    /// exactly what ISO8601DateFormatter wrote (UTC, whole seconds, truncated).
+    func testAccountClockWritesAsTheISOFormatter() {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        for seconds in [0, 1, 59.999, 86_399.5, 951_782_400, 1_796_053_528.75, 4_102_444_799] as [Double] {
+            let d = Date(timeIntervalSince1970: seconds)
+            XCTAssertEqual(AccountClock.iso(d), f.string(from: d), "\(seconds)")
+        }
+    }
+
     /// The service's check and the command line's pin are one use case: `check` stores
     /// nothing and names the account; `run` stores what `check` decided.
     func testCheckDecidesWhatRunStores() throws {

@@ -17,6 +17,8 @@ public final class PinValidator {
     private let cache: PreparedGeometryCache?
     /// LAOs whose jurisdiction this validator has read (and prepared) already.
     private var confirmed: [String: (LAORecord, PreparedGeometry)] = [:]
+    /// LAO rows read by `lao(code:)`.
+    private var laos: [String: LAORecord] = [:]
     /// Set by `prepareForBulk()`: where pins lie, from indexes built once (same answers).
     private var bulk: BulkPlaces?
 
@@ -47,10 +49,19 @@ public final class PinValidator {
         if bulk == nil { bulk = try BulkPlaces(store: store, geos: geos) }
     }
 
+    /// An LAO's row, read once per validator: the caller's authorization (its province) and
+    /// the jurisdiction check both need it, and reading it decodes the whole jurisdiction.
+    public func lao(code: String) throws -> LAORecord? {
+        if let known = laos[code] { return known }
+        let lao = try store.lao(code: code)
+        laos[code] = lao
+        return lao
+    }
+
     /// The project's LAO and its prepared jurisdiction, kept for later calls.
     public func jurisdiction(laoCode: String) throws -> (LAORecord, PreparedGeometry) {
         if let j = confirmed[laoCode] { return j }
-        guard let lao = try store.lao(code: laoCode) else {
+        guard let lao = try self.lao(code: laoCode) else {
             throw PinInputError(th: "ไม่พบ อปท. รหัส '\(laoCode)' ของโครงการ", en: "the project's LAO '\(laoCode)' is not in the store")
         }
         guard let g = lao.jurisdiction, !g.isEmpty else {
