@@ -39,11 +39,11 @@ extension Database {
             """, [.text(table), .text(column)]).int64 == 1
     }
 
-    /// One row added whose geometry has `envelope` (nil: NULL or empty): count + 1 and the
-    /// extent grown, without reading the table.
-    func extendLayerStatistics(table: String, column: String, by envelope: Envelope?) throws {
+    /// `rows` rows added whose geometries lie in `envelope` (nil: NULL or empty): the count
+    /// and the extent grown, without reading the table.
+    func extendLayerStatistics(table: String, column: String, by envelope: Envelope?, rows: Int = 1) throws {
         guard try hasLayerStatistics() else { return }
-        var set = "row_count = row_count + 1"
+        var set = "row_count = row_count + \(rows)"
         var args: [SQLValue] = []
         if let e = envelope {
             set += """
