@@ -19,10 +19,22 @@ public struct ImportPins {
     var bulkFrom = 2_000
 
     public func run(_ request: ImportPinsRequest) throws -> ImportPinsResult {
-        do { return try importPins(request) } catch { throw AppError.classify(error) }
+        let collector = ImportPinsCollector()
+        _ = try run(request, report: collector)
+        guard let result = collector.result else { throw AppError(.output, Message(th: "ไม่มีรายงานการนำเข้า", en: "the import made no report")) }
+        return result
     }
 
-    private func importPins(_ r: ImportPinsRequest) throws -> ImportPinsResult {
+    /// The import with its report streamed to `report`, each item as it is decided (memory
+    /// does not grow with the report); returns the totals also given to `report.finish`.
+    public func run(_ request: ImportPinsRequest, report: any ImportPinsReport) throws -> ImportPinsSummary {
+        do { return try importPins(request, report) } catch { throw AppError.classify(error) }
+    }
+
+    /// Raised inside the pin batch to undo it: an all-or-nothing import met a bad item.
+    private struct HeldBack: Error { let summary: ImportPinsSummary }
+
+    private func importPins(_ r: ImportPinsRequest, _ report: any ImportPinsReport) throws -> ImportPinsSummary {
         guard !r.files.isEmpty else {
             throw AppError(.badInput, Message(th: "ไม่ได้ระบุไฟล์ที่จะนำเข้า", en: "no file to import was given"), field: "FILE")
         }
@@ -37,39 +49,90 @@ public struct ImportPins {
                               matcher: try ProjectMatcher(store: store, match: r.match, bulk: bulk),
                               toleranceM: try r.toleranceM ?? store.pinToleranceM())
         if bulk { try checker.validator.prepareForBulk() }
-        var items: [ImportedPin] = [], records: [PinRecord?] = []
+        let rejects = try r.rejectsPath.map { try RejectsWriter($0) }
+        var summary: ImportPinsSummary
+        if r.dryRun {
+            summary = try checkAll(r, files, checker, report, rejects, storing: false) { $0 }
+        } else {
+            // Each good pin is stored as soon as it is checked, in ONE transaction that a bad
+            // item (all or nothing) undoes at the end.
+            do {
+                summary = try store.withPinBatch { add in
+                    let s = try checkAll(r, files, checker, report, rejects, storing: true, add: add)
+                    if s.heldBack { throw HeldBack(summary: s) }
+                    return s
+                }
+            } catch let h as HeldBack { summary = h.summary; summary.stored = 0 }
+        }
+        try rejects?.commit()
+        try report.finish(summary)
+        return summary
+    }
+
+    /// Checks every item in order, storing the good ones through `add` (unless a dry run)
+    /// until an all-or-nothing import meets a bad one, and hands each to the report.
+    private func checkAll(_ r: ImportPinsRequest, _ files: [Result<[FieldItem], any Error>], _ checker: Checker,
+                          _ report: any ImportPinsReport, _ rejects: RejectsWriter?, storing: Bool,
+                          add: (PinRecord) throws -> PinRecord) throws -> ImportPinsSummary {
+        var summary = ImportPinsSummary(dryRun: r.dryRun, skipBad: r.skipBad)
         for (file, read) in zip(r.files, files) {
             switch read {
             case .success(let read):
                 for item in read {
                     let (pin, record) = try checker.check(item)
-                    items.append(pin); records.append(record)
+                    try emit(pin, storing ? record : nil, &summary, report, rejects, add)
                 }
             case .failure(let e as UserFacingError):
-                items.append(ImportedPin(file: file, place: "", line: nil, key: nil, project: nil, verdict: .bad,
-                                         reason: e.message, messages: [e.message], geometryType: nil, stored: nil))
-                records.append(nil)
+                try emit(ImportedPin(file: file, place: "", line: nil, key: nil, project: nil, verdict: .bad,
+                                     reason: e.message, messages: [e.message], geometryType: nil, stored: nil),
+                         nil, &summary, report, rejects, add)
             case .failure(let e): throw e
             }
         }
-        let draft = ImportPinsResult(items: items, dryRun: r.dryRun, skipBad: r.skipBad)
-        if !r.dryRun && !draft.heldBack && records.contains(where: { $0 != nil }) {
-            try store.transaction {
-                for i in items.indices { if let rec = records[i] { items[i].stored = try store.addPin(rec) } }
-            }
-        }
-        let result = ImportPinsResult(items: items, dryRun: r.dryRun, skipBad: r.skipBad)
-        if let path = r.rejectsPath { try Self.writeRejects(result, to: path) }
-        return result
+        return summary
     }
 
-    /// The items not stored, as CSV (file, place, line, key, verdict, reason in Thai and English).
-    static func writeRejects(_ result: ImportPinsResult, to path: String) throws {
-        var lines = [CSVTable.line(["file", "place", "line", "key", "verdict", "reason_th", "reason_en"])]
-        for i in result.items where i.isRejected {
-            lines.append(CSVTable.line([i.file, i.place, i.line.map(String.init) ?? "", i.key ?? "", i.verdict.rawValue, i.reason.th, i.reason.en]))
+    /// One decided item: counted, stored (while nothing holds the import back), listed.
+    private func emit(_ pin: ImportedPin, _ record: PinRecord?, _ summary: inout ImportPinsSummary, _ report: any ImportPinsReport,
+                      _ rejects: RejectsWriter?, _ add: (PinRecord) throws -> PinRecord) throws {
+        var pin = pin
+        summary.count(pin.verdict)
+        if let record, !summary.heldBack {
+            pin.stored = try add(record)
+            summary.stored += 1
         }
-        do { try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: path) } catch let e as UserFacingError {
+        if pin.isRejected { try rejects?.add(pin) }
+        try report.add(pin)
+    }
+}
+
+/// The items not stored, as CSV (file, place, line, key, verdict, reason in Thai and
+/// English), written as they are found to a temporary file renamed over the target at the end.
+final class RejectsWriter {
+    private let out: ExportOutput
+
+    init(_ path: String) throws {
+        do { out = try ExportOutput.atomicFile(path) } catch let e as UserFacingError {
+            throw AppError(.output, e.message, field: "--rejects", underlying: e)
+        }
+        line(["file", "place", "line", "key", "verdict", "reason_th", "reason_en"])
+    }
+
+    private func line(_ fields: [String]) {
+        out.writer.utf8(CSVTable.line(fields))
+        out.writer.byte(0x0A)
+    }
+
+    func add(_ i: ImportedPin) throws {
+        line([i.file, i.place, i.line.map(String.init) ?? "", i.key ?? "", i.verdict.rawValue, i.reason.th, i.reason.en])
+        if out.writer.count >= ExportOutput.chunkSize { try failing { try out.flush() } }
+    }
+
+    func commit() throws { try failing { try out.commit() } }
+
+    private func failing(_ body: () throws -> Void) throws {
+        do { try body() } catch let e as UserFacingError {
+            out.discard()
             throw AppError(.output, e.message, field: "--rejects", underlying: e)
         }
     }
@@ -154,7 +217,7 @@ struct ProjectMatcher {
 
     func find(_ key: String) throws -> Found {
         if match == .code {
-            let code = ThaiText.asciiDigits(key.trimmingCharacters(in: .whitespacesAndNewlines))
+            let code = ThaiText.asciiDigits(Trim.spacesAndNewlines(key))
             let found: ProjectRef?
             if let byCode { found = byCode[code] } else { found = try store.projectRef(code: code) }
             if let p = found { return .success(p) }

@@ -57,6 +57,38 @@ public struct ImportedPin: Sendable {
     public var isRejected: Bool { verdict == .bad || verdict == .refused }
 }
 
+/// The totals of a pin import, known when it ends.
+public struct ImportPinsSummary: Sendable, Equatable {
+    public var dryRun: Bool
+    public var skipBad: Bool
+    public var items = 0
+    public var bad = 0
+    public var refused = 0
+    /// Pins stored (0 for a dry run or an import held back).
+    public var stored = 0
+    /// Would be (or were) stored: accepted or with a warning.
+    public var good: Int { items - bad - refused }
+    /// Nothing stored because of the others (all or nothing, without --skip-bad).
+    public var heldBack: Bool { !skipBad && (bad > 0 || refused > 0) }
+
+    public init(dryRun: Bool, skipBad: Bool) { self.dryRun = dryRun; self.skipBad = skipBad }
+
+    mutating func count(_ v: ImportedPin.Verdict) {
+        items += 1
+        if v == .bad { bad += 1 } else if v == .refused { refused += 1 }
+    }
+}
+
+/// Where a pin import writes its report, item by item as each is decided (the CLI: a
+/// spool behind standard output; the service and tests: `ImportPinsResult`). An item's
+/// `stored` is the version it was given in the import's still open transaction: it
+/// holds only when `finish` says pins were stored (an all-or-nothing import that meets a
+/// bad item undoes them all).
+public protocol ImportPinsReport: AnyObject {
+    func add(_ item: ImportedPin) throws
+    func finish(_ summary: ImportPinsSummary) throws
+}
+
 public struct ImportPinsResult: Sendable {
     public let items: [ImportedPin]
     public let dryRun: Bool
@@ -68,4 +100,19 @@ public struct ImportPinsResult: Sendable {
     public var goodCount: Int { items.count - badCount - refusedCount }
     /// Nothing stored because of the others (all or nothing, without --skip-bad).
     public var heldBack: Bool { !skipBad && (badCount > 0 || refusedCount > 0) }
+}
+
+/// Gathers the report in memory as an `ImportPinsResult` (the service's uploads are at
+/// most 50 MiB; tests).
+final class ImportPinsCollector: ImportPinsReport {
+    private var items: [ImportedPin] = []
+    private(set) var result: ImportPinsResult?
+
+    func add(_ item: ImportedPin) throws { items.append(item) }
+
+    func finish(_ summary: ImportPinsSummary) throws {
+        if summary.stored == 0 { for i in items.indices { items[i].stored = nil } }
+        result = ImportPinsResult(items: items, dryRun: summary.dryRun, skipBad: summary.skipBad)
+        items = []
+    }
 }

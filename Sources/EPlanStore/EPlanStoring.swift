@@ -31,6 +31,12 @@ public protocol EPlanStoring: AnyObject {
     /// savepoint of its own: a pin that fails is undone alone and its error is its result.
     /// Throws (nothing stored) when the transaction itself fails (busy, disk full).
     func addPins(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>]
+    /// A bulk import's pins in ONE transaction: `body` calls `add` for each pin, which stores
+    /// it exactly as `addPin` would (version max+1 of its project, the previous current pin
+    /// no longer current) and returns it as stored; work a backend can do once per batch
+    /// (preparing statements, the layer statistics) is done once. A throw out of `body` (or
+    /// `add`) undoes every pin of the batch.
+    func withPinBatch<T>(_ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T
     func pinHistory(projectCode: String) throws -> [PinRecord]
     func currentPin(projectCode: String) throws -> PinRecord?
     func currentPins(_ filter: PinFilter) throws -> [PinListing]
@@ -102,6 +108,11 @@ extension EPlanStoring {
     /// `transaction` nests as a savepoint around each `addPin` (SQLite's does).
     public func addPins(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>] {
         try transaction { pins.map { pin in Result { try addPin(pin) } } }
+    }
+
+    /// One `addPin` after another in one transaction (a backend without a faster way).
+    public func withPinBatch<T>(_ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
+        try transaction { try body { try addPin($0) } }
     }
 
     public func devPlans() throws -> [DevPlan] { try devPlans(laoCode: nil) }

@@ -70,14 +70,18 @@ extension Pins {
             let request = ImportPinsRequest(files: files, match: match, dryRun: dryRun, skipBad: skipBad, rejectsPath: rejects,
                                             toleranceM: try tolerance.map { try ToleranceMetres.parse($0, field: "--tolerance") },
                                             parser: parser)
-            let result = try ImportPins(store: store, context: try global.context(by: by)).run(request)
+            // The report streams to standard output (through a spool: its head and versions
+            // are known at the end), so memory does not grow with the number of items.
+            let output = ExportOutput.standardOutput()
+            let report: any ImportPinsReport
             switch format {
-            case .text: print(PinsImportOutput.text(result))
-            case .json: print(PinsImportOutput.json(result))
+            case .text: report = try PinsImportTextReport(output: output)
+            case .json: report = try ImportPinsJSONReport(output: output)
             }
+            let result = try ImportPins(store: store, context: try global.context(by: by)).run(request, report: report)
             // With --skip-bad the rejects are expected, as long as something good was found.
-            if (result.badCount == 0 && result.refusedCount == 0) || (result.skipBad && result.goodCount > 0) { return }
-            throw EPlanExit(status: result.badCount > 0 ? .inputError : .outside)
+            if (result.bad == 0 && result.refused == 0) || (result.skipBad && result.good > 0) { return }
+            throw EPlanExit(status: result.bad > 0 ? .inputError : .outside)
         }
     }
 }
@@ -96,24 +100,12 @@ enum PinsImportOutput {
         (i.file as NSString).lastPathComponent + (i.place.isEmpty ? "" : "#" + i.place)
     }
 
-    /// One aligned line per item (source, key, project, verdict, reason), then a summary.
-    static func text(_ r: ImportPinsResult) -> String {
-        let rows = r.items.map { i -> [String] in
-            let version = i.stored.map { t(" (รุ่นที่ \($0.version))", " (version \($0.version))") } ?? ""
-            return [source(i), i.key ?? "-", i.project?.code ?? "-", label(i.verdict) + version, i.reason.text()]
-        }
-        let widths = (0..<4).map { c in rows.map { TextWidth.of($0[c]) }.max() ?? 0 }
-        var lines = rows.map { row in
-            "  " + (0..<4).map { TextWidth.pad(row[$0], to: widths[$0]) }.joined(separator: "  ") + "  " + row[4]
-        }
-        lines.insert(t("นำเข้าหมุด: \(r.items.count) รายการ", "pin import: \(r.items.count) item(s)"), at: 0)
-        lines.append(summary(r))
-        return lines.joined(separator: "\n")
-    }
+    static func version(_ v: Int) -> String { t(" (รุ่นที่ \(v))", " (version \(v))") }
 
-    static func summary(_ r: ImportPinsResult) -> String {
-        let counts = t("ผ่าน \(r.goodCount) ปฏิเสธ \(r.refusedCount) ผิดพลาด \(r.badCount)",
-                       "good \(r.goodCount), refused \(r.refusedCount), bad \(r.badCount)")
+    /// The last line: the totals and what was stored.
+    static func summary(_ r: ImportPinsSummary) -> String {
+        let counts = t("ผ่าน \(r.good) ปฏิเสธ \(r.refused) ผิดพลาด \(r.bad)",
+                       "good \(r.good), refused \(r.refused), bad \(r.bad)")
         if r.dryRun {
             return t("ตรวจอย่างเดียว (--dry-run): \(counts) — ไม่ได้บันทึก", "checked only (--dry-run): \(counts) — nothing stored")
         }
@@ -121,8 +113,46 @@ enum PinsImportOutput {
             return t("\(counts) — ไม่ได้บันทึกเลย (ทั้งหมดหรือไม่บันทึกเลย: แก้รายการที่ผิด หรือใส่ --skip-bad)",
                      "\(counts) — nothing stored (all or nothing: fix the items at fault, or give --skip-bad)")
         }
-        return t("\(counts) — บันทึก \(r.storedCount) หมุด", "\(counts) — \(r.storedCount) pin(s) stored")
+        return t("\(counts) — บันทึก \(r.stored) หมุด", "\(counts) — \(r.stored) pin(s) stored")
+    }
+}
+
+/// The text report: a count, one aligned line per item (source, key, project, verdict,
+/// reason), then the totals. The rows wait in a spool while the column widths are found.
+final class PinsImportTextReport: ImportPinsReport {
+    private let spool: ReportSpool
+    private let output: ExportOutput
+    private var row = ByteWriter(capacity: 1024)
+    /// Widths of the source, key and project columns, and of the verdict column without
+    /// and with the versions (which show only when the pins were stored).
+    private var widths = [0, 0, 0], verdictWidth = 0, storedVerdictWidth = 0
+
+    init(output: ExportOutput) throws { spool = try ReportSpool(); self.output = output }
+
+    func add(_ i: ImportedPin) throws {
+        let fields = [PinsImportOutput.source(i), i.key ?? "-", i.project?.code ?? "-", PinsImportOutput.label(i.verdict), i.reason.text()]
+        for c in 0..<3 { widths[c] = max(widths[c], TextWidth.of(fields[c])) }
+        let plain = TextWidth.of(fields[3])
+        verdictWidth = max(verdictWidth, plain)
+        storedVerdictWidth = max(storedVerdictWidth, i.stored.map { TextWidth.of(fields[3] + PinsImportOutput.version($0.version)) } ?? plain)
+        row.removeAll()
+        SpoolFields.write(fields, into: &row)
+        try spool.append(row, number: i.stored?.version ?? -1)
     }
 
-    static func json(_ r: ImportPinsResult) -> String { r.json() }
+    func finish(_ summary: ImportPinsSummary) throws {
+        let stored = summary.stored > 0
+        let widths = self.widths + [stored ? storedVerdictWidth : verdictWidth]
+        output.writer.utf8(t("นำเข้าหมุด: \(summary.items) รายการ", "pin import: \(summary.items) item(s)") + "\n")
+        try spool.forEach { bytes, version in
+            var row = SpoolFields.read(bytes)
+            guard row.count == 5 else { return }
+            if stored && version >= 0 { row[3] += PinsImportOutput.version(version) }
+            let line = "  " + (0..<4).map { TextWidth.pad(row[$0], to: widths[$0]) }.joined(separator: "  ") + "  " + row[4] + "\n"
+            output.writer.utf8(line)
+            if output.writer.count >= ExportOutput.chunkSize { try output.flush() }
+        }
+        output.writer.utf8(PinsImportOutput.summary(summary) + "\n")
+        try output.commit()
+    }
 }

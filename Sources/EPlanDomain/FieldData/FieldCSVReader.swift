@@ -32,7 +32,7 @@ public enum FieldCSVReader {
         let items = rows.map { row -> FieldItem in
             let cell = { (i: Int?) -> String? in
                 guard let i, i < row.fields.count else { return nil }
-                let v = row.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+                let v = Trim.spacesAndNewlines(row.fields[i])
                 return v.isEmpty ? nil : v
             }
             var fields: [String: String] = [:]

@@ -47,7 +47,7 @@ public struct FieldItem: Sendable {
     /// The text the item is matched by: its code, else its name.
     public func key(byName: Bool) -> String? {
         let k = byName ? (fields["name_th"] ?? name ?? code) : (code ?? name)
-        guard let k, !k.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard let k, !Trim.isBlank(k) else { return nil }
         return k
     }
 }

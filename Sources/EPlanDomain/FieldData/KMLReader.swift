@@ -63,7 +63,7 @@ public enum KMLReader {
         }
         for s in x.all("SchemaData") {
             for d in s.all("SimpleData") {
-                let v = d.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let v = Trim.spacesAndNewlines(d.text)
                 if let n = d.attributes["name"], !v.isEmpty { out[n] = v }
             }
         }

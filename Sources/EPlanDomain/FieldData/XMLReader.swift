@@ -31,11 +31,17 @@ struct XMLReader {
     /// Lines are counted lazily, forward from the last element's start.
     private var countedTo = 0, countedLines = 1
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { b = bytes }
+    /// When set, each child of the root is handed here once it is complete, instead of
+    /// being kept in the root's `children`: a GPX of 100,000 waypoints is read one waypoint
+    /// at a time rather than as one tree of half a million elements.
+    private let detach: ((XMLElementNode) -> Void)?
 
-    /// The document's root element, or where and why it is malformed.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<XMLElementNode, Failure> {
-        var reader = XMLReader(bytes)
+    init(_ bytes: UnsafeBufferPointer<UInt8>, detach: ((XMLElementNode) -> Void)? = nil) { b = bytes; self.detach = detach }
+
+    /// The document's root element, or where and why it is malformed; with `detach`, the
+    /// root's children go there as they end (the root returned has none).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, detach: ((XMLElementNode) -> Void)? = nil) -> Result<XMLElementNode, Failure> {
+        var reader = XMLReader(bytes, detach: detach)
         do { return .success(try reader.document()) } catch { return .failure(error) }
     }
 
@@ -301,7 +307,11 @@ struct XMLReader {
         var local = qname.lowerBound
         for k in qname where b[k] == UInt8(ascii: ":") { local = k + 1 }
         let node = XMLElementNode(name: string(local..<qname.upperBound), attributes: attributes, line: line(at: start))
-        if let parent = stack.last { parent.children.append(node) } else { root = node }
+        if let parent = stack.last {
+            if detach == nil || stack.count > 1 { parent.children.append(node) }
+        } else {
+            root = node
+        }
         stack.append(node)
         names.append(qname)
         texts.append([])
@@ -311,6 +321,7 @@ struct XMLReader {
         guard let node = stack.popLast(), let t = texts.popLast() else { return }
         names.removeLast()
         if !t.isEmpty { node.text = String(decoding: t, as: UTF8.self) }
+        if stack.count == 1, let detach { detach(node) }
     }
 
     private mutating func line(at offset: Int) -> Int {

@@ -18,7 +18,7 @@ public final class XMLElementNode {
     public func all(_ name: String) -> [XMLElementNode] { children.filter { $0.name == name } }
     /// The trimmed text of the child `name`, nil when absent or blank.
     public func childText(_ name: String) -> String? {
-        guard let t = child(name)?.text.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        guard let t = child(name).map({ Trim.spacesAndNewlines($0.text) }), !t.isEmpty else { return nil }
         return t
     }
 }
@@ -34,10 +34,16 @@ public enum XMLTree {
         try read(bytes: [UInt8](data), path: path)
     }
 
+    /// The root of `path`, its children handed to `detach` one by one as each ends (and not
+    /// kept in the root): memory holds one child at a time, not the whole tree.
+    public static func read(_ path: String, detach: @escaping (XMLElementNode) -> Void) throws -> XMLElementNode {
+        try read(bytes: [UInt8](try RegularFile.read(path)), path: path, detach: detach)
+    }
+
     /// Read by `XMLReader` (our own: no libxml2), errors as "line L, column C: why".
-    public static func read(bytes: [UInt8], path: String) throws -> XMLElementNode {
+    public static func read(bytes: [UInt8], path: String, detach: ((XMLElementNode) -> Void)? = nil) throws -> XMLElementNode {
         let outcome = bytes.withUnsafeBufferPointer { b in
-            XMLReader.parse(b).mapError { failure -> FieldDataError in
+            XMLReader.parse(b, detach: detach).mapError { failure -> FieldDataError in
                 let (line, column) = XMLReader.position(of: failure.offset, in: b)
                 return FieldDataError(th: "\(path): XML ไม่ถูกต้อง ที่บรรทัด \(line) คอลัมน์ \(column): \(failure.reason.th)",
                                       en: "\(path): malformed XML at line \(line), column \(column): \(failure.reason.en)")

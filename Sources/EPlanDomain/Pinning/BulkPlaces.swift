@@ -44,6 +44,8 @@ public final class BulkPlaces {
     let geos: GEOSContext
     let tambons: [BoundaryRecord], amphoes: [BoundaryRecord], laos: [LAORecord]
     let tambonLayer: Layer, amphoeLayer: Layer, laoLayer: Layer
+    /// Each LAO's position in `laos`.
+    let laoIndex: [String: Int]
 
     public init(store: any EPlanStoring, geos: GEOSContext) throws {
         self.geos = geos
@@ -54,6 +56,7 @@ public final class BulkPlaces {
         tambonLayer = Layer(tambons.map(\.geometry))
         amphoeLayer = Layer(amphoes.map(\.geometry))
         laoLayer = Layer(laos.map { $0.jurisdiction ?? .multiPolygon([]) })
+        laoIndex = Dictionary(laos.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The first unit of `level` (in code order) covering `c`, as `PlaceLookup.containing`
@@ -68,6 +71,21 @@ public final class BulkPlaces {
 
     /// The LAO covering `c` other than `excluding`: the local tier (municipality, อบต.)
     /// before the province's อบจ., the first in code order within a tier.
+    /// The indexed LAO `code` (one with a jurisdiction), nil when it is not indexed.
+    func laoRecord(_ code: String) -> LAORecord? { laoIndex[code].map { laos[$0] } }
+
+    /// Whether the indexed LAO `code`'s jurisdiction covers `c`, as GEOS's prepared covers
+    /// answers (a point well inside needs no GEOS call at all); nil when it is not indexed.
+    func lao(_ code: String, covers c: Coordinate) throws -> Bool? {
+        guard let target = laoIndex[code] else { return nil }
+        var hit = false
+        try laoLayer.forEachCovering(c, geos: geos) { k in
+            if k == target { hit = true; return false }
+            return true
+        }
+        return hit
+    }
+
     public func lao(covering c: Coordinate, excluding code: String) throws -> LAORecord? {
         var best: LAORecord? = nil
         try laoLayer.forEachCovering(c, geos: geos) { k in

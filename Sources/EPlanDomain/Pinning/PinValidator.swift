@@ -75,6 +75,20 @@ public final class PinValidator {
         return (lao, prepared)
     }
 
+    /// The LAO with its jurisdiction: in bulk, the indexed record (loaded once with the
+    /// others), else as `jurisdiction(laoCode:)` reads it.
+    private func laoRecord(_ code: String) throws -> LAORecord {
+        if let bulk, let lao = bulk.laoRecord(code), let g = lao.jurisdiction, !g.isEmpty { return lao }
+        return try jurisdiction(laoCode: code).0
+    }
+
+    /// Whether the LAO's jurisdiction covers the candidate: a point in bulk through the
+    /// index (its grid answers most points without GEOS), otherwise the prepared jurisdiction.
+    private func jurisdiction(of lao: LAORecord, covers shape: GEOSGeometry, _ g: Geometry) throws -> Bool {
+        if let bulk, case .point(let c) = g, let hit = try bulk.lao(lao.code, covers: c) { return hit }
+        return try jurisdiction(laoCode: lao.code).1.covers(shape)
+    }
+
     /// Whether the LAO's jurisdiction covers `g` (lon/lat), without tolerance.
     public func covers(_ g: Geometry, laoCode: String) throws -> Bool {
         guard g.envelope.map({ abs($0.minY) <= 90 && abs($0.maxY) <= 90 && abs($0.minX) <= 180 && abs($0.maxX) <= 180 }) ?? false else {
@@ -89,8 +103,8 @@ public final class PinValidator {
     public func validate(_ candidate: PinCandidate, project: ProjectRef, toleranceM: Double) throws -> PinVerdict {
         let shape = try validShape(candidate, project: project)
         let warnings = kindWarnings(project: project, type: candidate.geometry.type)
-        let (lao, prepared) = try jurisdiction(laoCode: project.laoCode)
-        if try prepared.covers(shape) {
+        let lao = try laoRecord(project.laoCode)
+        if try jurisdiction(of: lao, covers: shape, candidate.geometry) {
             return try insideVerdict(candidate.geometry, shape, lao: lao, toleranceM: toleranceM, warnings: warnings)
         }
         return try outsideVerdict(candidate, shape, lao: lao, toleranceM: toleranceM, warnings: warnings)
@@ -103,8 +117,12 @@ public final class PinValidator {
         do { shape = try GEOSGeometry(candidate.geometry, context: geos) } catch let e as GEOSError {
             throw PinInputError(th: "รูปเรขาคณิตไม่ถูกต้อง: \(e.message.th)", en: "invalid geometry: \(e.message.en)")
         }
-        let v = shape.validity()
-        if !v.isValid { throw invalid(v, candidate) }
+        // A point with finite coordinates in range (checked above) is always valid: GEOS's
+        // validity check is skipped for the thousands of points of a bulk import.
+        if case .point = candidate.geometry {} else {
+            let v = shape.validity()
+            if !v.isValid { throw invalid(v, candidate) }
+        }
         try checkArea(candidate.geometry)
         return shape
     }
@@ -114,7 +132,7 @@ public final class PinValidator {
         var verdict = PinVerdict(
             outcome: warnings.isEmpty ? .accepted : .warning, lao: ref, geometryType: g.type, toleranceM: toleranceM,
             distanceOutsideM: 0, outsideFraction: isPoint(g) ? nil : 0,
-            found: try place(at: try representative(shape), projectLAO: lao, inside: true),
+            found: try place(at: try representative(g, shape), projectLAO: lao, inside: true),
             summary: Message(th: "ยอมรับ\(warnings.isEmpty ? "" : " (มีคำเตือน)"): \(noun.th)อยู่ในเขต \(ref.displayTH)",
                              en: "accepted\(warnings.isEmpty ? "" : " with a warning"): the \(noun.en) lies inside \(ref.displayEN)"))
         verdict.warnings = warnings
@@ -302,7 +320,9 @@ public final class PinValidator {
         }
     }
 
-    private func representative(_ shape: GEOSGeometry) throws -> Coordinate {
+    private func representative(_ g: Geometry, _ shape: GEOSGeometry) throws -> Coordinate {
+        // A point is its own point on surface (no GEOS call).
+        if case .point(let c) = g { return c }
         if let c = try shape.pointOnSurface { return c }
         return shape.envelope?.center ?? Coordinate(0, 0)
     }

@@ -4,6 +4,8 @@ import Foundation
 public enum ThaiText {
     /// ๐-๙ → 0-9; everything else unchanged.
     public static func asciiDigits(_ s: String) -> String {
+        // ASCII (every code of a bulk import) has no Thai digit: nothing to rebuild.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             if u.value >= 0x0E50 && u.value <= 0x0E59 {
