@@ -8,11 +8,32 @@ import Hummingbird
 /// before the next is made, so memory holds one chunk whatever the page's size. The first
 /// chunk is made before answering, so a bad query is still a problem answer, not a cut stream.
 enum OGCItems {
-    /// The page between chunks. Only one task touches it at a time: each chunk is made in an
-    /// `offload` that is awaited before the next starts.
+    /// The page between chunks, on a pooled connection it holds until it ends. Only one task
+    /// touches it at a time: each chunk is made in an `offload` that is awaited before the
+    /// next starts. However the response ends (sent, cut by the client, failed), the page's
+    /// statement is finalized first and then the connection goes back to the pool.
     final class PageBox: @unchecked Sendable {
-        let page: FeaturePage
-        init(_ page: FeaturePage) { self.page = page }
+        private var page: FeaturePage?
+        private let reader: ServerStores.Reader, stores: ServerStores
+        private var failure: (any Error)?
+
+        init(_ page: FeaturePage, _ reader: ServerStores.Reader, _ stores: ServerStores) {
+            self.page = page; self.reader = reader; self.stores = stores
+        }
+
+        /// The next chunk, copied once from the page's buffer into the one the response sends.
+        func nextChunk() throws -> ByteBuffer? {
+            do { return try page?.withNextChunk { ByteBuffer(bytes: $0) } } catch { failure = error; throw error }
+        }
+
+        var returned: Int { page?.returned ?? 0 }
+        var hasMore: Bool { page?.hasMore ?? false }
+        var lastCode: String? { page?.lastCode }
+
+        deinit {
+            page = nil  // the statement before the connection is reused
+            stores.release(reader, after: failure)
+        }
     }
 
     static func items(_ request: Request, _ context: EPlanRequestContext, _ config: ServerConfig) async throws -> Response {
@@ -21,30 +42,37 @@ enum OGCItems {
         let html = try OGCRoutes.wantsHTML(request), lang = OGCRoutes.language(request)
         let query = try FeatureItemsQuery.parse(params, for: id)
         let scope = OGCRoutes.scope(context, config)
+        let stores = config.stores
         let (box, first, matched) = try await offload {
-            let (page, matched) = try ReadFeatures(store: config.openStore(), scope: scope).items(id, query)
-            return (PageBox(page), try page.nextChunk(), matched)
+            let reader = try stores.lease()
+            let box: PageBox, matched: Int?
+            do {
+                let (page, count) = try ReadFeatures(store: reader.store, scope: scope).items(id, query)
+                (box, matched) = (PageBox(page, reader, stores), count)
+            } catch {
+                stores.release(reader, after: error)
+                throw error
+            }
+            return (box, try box.nextChunk(), matched)
         }
         let url = OGCRoutes.base(request, config) + "/ogc/collections/" + id.rawValue + "/items"
         if html {
-            var bytes = first ?? []
-            while let chunk = try await offload({ try box.page.nextChunk() }) { bytes += chunk }
-            let links = pageLinks(request, url, box.page)
+            var bytes = first.map { Array($0.readableBytesView) } ?? []
+            while let chunk = try await offload({ try box.nextChunk() }) { bytes += chunk.readableBytesView }
+            let links = pageLinks(request, url, box)
             return OGCRoutes.reply(OGCHTML.items(id, features: bytes, matched: matched, next: links.next, lang), type: OGCHTML.type)
         }
         return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: #"{"type":"FeatureCollection","features":["#))
-            if let first { try await writer.write(ByteBuffer(bytes: first)) }
-            while let chunk = try await offload({ try box.page.nextChunk() }) {
-                try await writer.write(ByteBuffer(bytes: chunk))
-            }
-            try await writer.write(ByteBuffer(string: footer(request, url, box.page, matched: matched)))
+            if let first { try await writer.write(first) }
+            while let chunk = try await offload({ try box.nextChunk() }) { try await writer.write(chunk) }
+            try await writer.write(ByteBuffer(string: footer(request, url, box, matched: matched)))
             try await writer.finish(nil)
         })
     }
 
     /// After the features: the counts, the time stamp and the links (`next` only when more follow).
-    static func footer(_ request: Request, _ url: String, _ page: FeaturePage, matched: Int?) -> String {
+    static func footer(_ request: Request, _ url: String, _ page: PageBox, matched: Int?) -> String {
         let links = pageLinks(request, url, page)
         var list = [OGCRoutes.link(links.`self`, "self", "application/geo+json"),
                     OGCRoutes.link(links.`self` + (links.`self`.contains("?") ? "&" : "?") + "f=html", "alternate", "text/html"),
@@ -56,7 +84,7 @@ enum OGCItems {
 
     /// This page's address as asked, and the next page's: the same query with `next` set to
     /// the token of this page's last code.
-    static func pageLinks(_ request: Request, _ url: String, _ page: FeaturePage) -> (`self`: String, next: String?) {
+    static func pageLinks(_ request: Request, _ url: String, _ page: PageBox) -> (`self`: String, next: String?) {
         let query = request.uri.query ?? ""
         let own = query.isEmpty ? url : url + "?" + query
         guard page.hasMore, let last = page.lastCode else { return (own, nil) }
@@ -69,7 +97,7 @@ enum OGCItems {
         let code = context.parameters.get("featureId") ?? ""
         let html = try OGCRoutes.wantsHTML(request), lang = OGCRoutes.language(request)
         let scope = OGCRoutes.scope(context, config)
-        let feature = try await offload { try ReadFeatures(store: config.openStore(), scope: scope).item(id, code: code) }
+        let feature = try await config.stores.read { try ReadFeatures(store: $0.store, scope: scope).item(id, code: code) }
         if html { return OGCRoutes.reply(OGCHTML.item(id, feature: feature, lang), type: OGCHTML.type) }
         let url = OGCRoutes.base(request, config) + "/ogc/collections/" + id.rawValue
         // The feature's own links go after its members: drop its closing brace and add them.

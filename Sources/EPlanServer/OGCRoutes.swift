@@ -101,7 +101,7 @@ enum OGCRoutes {
     static func collections(_ request: Request, _ context: EPlanRequestContext, _ config: ServerConfig) async throws -> Response {
         let html = try wantsHTML(request), lang = language(request), b = base(request, config) + "/ogc"
         let scope = scope(context, config)
-        let infos = try await offload { try ReadFeatures(store: config.openStore(), scope: scope).collections() }
+        let infos = try await config.stores.read { try ReadFeatures(store: $0.store, scope: scope).collections() }
         if html { return reply(OGCHTML.collections(infos, base: b, lang), type: OGCHTML.type) }
         let text = "{\"links\":[" + link(b + "/collections", "self", "application/json") + ","
             + link(b + "/collections?f=html", "alternate", "text/html") + "],\"collections\":["
@@ -113,7 +113,7 @@ enum OGCRoutes {
         let id = try FeatureCollectionID.named(context.parameters.get("collectionId") ?? "")
         let html = try wantsHTML(request), lang = language(request), b = base(request, config) + "/ogc"
         let scope = scope(context, config)
-        let info = try await offload { try ReadFeatures(store: config.openStore(), scope: scope).collection(id) }
+        let info = try await config.stores.read { try ReadFeatures(store: $0.store, scope: scope).collection(id) }
         if html { return reply(OGCHTML.collections([info], base: b, lang), type: OGCHTML.type) }
         return json(collectionJSON(info, b, lang))
     }

@@ -102,26 +102,37 @@ enum SpatialFunctions {
         return (bytes[1] == 1 ? UInt32(littleEndian: raw) : UInt32(bigEndian: raw), srid)
     }
 
+    /// The names as static text, by dimensions then kind: `GeometryType` runs once per row
+    /// of an OGC page (its kind filter), where building a String per row showed.
+    private static let typeNames: [[StaticString]] = [
+        ["POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION"],
+        ["POINT Z", "LINESTRING Z", "POLYGON Z", "MULTIPOINT Z", "MULTILINESTRING Z", "MULTIPOLYGON Z", "GEOMETRYCOLLECTION Z"],
+        ["POINT M", "LINESTRING M", "POLYGON M", "MULTIPOINT M", "MULTILINESTRING M", "MULTIPOLYGON M", "GEOMETRYCOLLECTION M"],
+        ["POINT ZM", "LINESTRING ZM", "POLYGON ZM", "MULTIPOINT ZM", "MULTILINESTRING ZM", "MULTIPOLYGON ZM", "GEOMETRYCOLLECTION ZM"],
+    ]
+
     /// GeometryType(geom): 'POINT', 'MULTIPOLYGON Z', 'LINESTRING M'…, as SpatiaLite's;
     /// NULL for NULL or a value that is not a SpatiaLite geometry. The pin table's
     /// kind triggers call it (in spatialite and QGIS they get SpatiaLite's own).
-    static func geometryTypeName(_ bytes: UnsafeRawBufferPointer) -> String? {
+    static func geometryTypeText(_ bytes: UnsafeRawBufferPointer) -> StaticString? {
         guard let (code, _) = classAndSRID(bytes) else { return nil }
         let base = code % 1_000_000
-        let names = ["POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION"]
-        let kind = Int(base % 1000), dims = base / 1000
+        let kind = Int(base % 1000), dims = Int(base / 1000)
         guard (1...7).contains(kind), dims <= 3 else { return nil }
-        return names[kind - 1] + ["", " Z", " M", " ZM"][Int(dims)]
+        return typeNames[dims][kind - 1]
     }
 
     private static func registerGeometryType(on db: OpaquePointer) throws {
         let flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS
         let rc = sqlite3_create_function_v2(db, "GeometryType", 1, flags, nil, { ctx, _, argv in
             guard let argv, let bytes = SpatialFunctions.blobArgument(argv[0]),
-                  let name = SpatialFunctions.geometryTypeName(bytes) else {
+                  let name = SpatialFunctions.geometryTypeText(bytes) else {
                 sqlite3_result_null(ctx); return
             }
-            sqlite3_result_text(ctx, name, -1, csqlite_transient())
+            // Static text: SQLite neither copies nor frees it (a nil destructor is SQLITE_STATIC).
+            name.utf8Start.withMemoryRebound(to: CChar.self, capacity: name.utf8CodeUnitCount) {
+                sqlite3_result_text(ctx, $0, Int32(name.utf8CodeUnitCount), nil)
+            }
         }, nil, nil, nil)
         if rc != SQLITE_OK { throw DatabaseError(connection: db, code: rc, sql: "create function GeometryType") }
     }

@@ -183,6 +183,42 @@ final class OGCTests: ServeTestCase {
         XCTAssertEqual(try http(server, "GET", "/ogc/collections/tambons/items/630108").json["id"] as? String, "630108")
     }
 
+    /// Pages are read on the server's pooled connections (issue 11's throughput): a page cut
+    /// by its client mid-stream, or one that ends with more to come, gives its connection
+    /// back with no read left open, so every later page sees a pin written since, and the
+    /// same page is the same bytes however often it is asked.
+    func testPooledConnectionsAfterCutPagesSeeNewPins() throws {
+        let f = try fixture(projects: 2400)
+        let server = try serve(f.db, ["--public-read"])
+        let all = "/ogc/collections/project-points/items?limit=10000"
+        let whole = try http(server, "GET", all)
+        XCTAssertGreaterThan(whole.body.utf8.count, 1 << 20, "more than one chunk")
+        for _ in 0..<6 {
+            let cut = Process()
+            cut.executableURL = URL(fileURLWithPath: "/bin/sh")
+            cut.arguments = ["-c", "curl -s '\(server.base)\(all)' | head -c 65536 > /dev/null"]
+            try cut.run()
+            cut.waitUntilExit()
+            XCTAssertEqual(try http(server, "GET", "/ogc/collections/project-points/items?limit=2").status, 200)
+        }
+        let before = try walk(server, "/ogc/collections/project-points/items?limit=500").ids
+        XCTAssertEqual(before.count, f.counts["project-points"])
+        XCTAssertFalse(before.contains("T00010"))
+
+        // T00010 (never pinned) pinned as a point by another connection, after those pages.
+        let store = try Store(path: f.db)
+        let lao = try XCTUnwrap(try store.laos(provinceCode: "63").first { $0.code == f.laos[10 % 3] }?.jurisdiction?.envelope)
+        try store.addPin(PinRecord(projectCode: "T00010", pinnedAt: PinText.timestamp(Date()), pinnedBy: "test", rawInput: "test",
+                                   inputCRS: 4326, status: .valid, toleranceM: 0, geometry: Self.geometry(1, in: lao).1))
+        for _ in 0..<4 {
+            XCTAssertEqual(try walk(server, "/ogc/collections/project-points/items?limit=500").ids, (before + ["T00010"]).sorted())
+        }
+        func features(_ body: String) -> Substring { body[..<(body.range(of: "\"timeStamp\"")?.lowerBound ?? body.endIndex)] }
+        let again = try http(server, "GET", all).body, once = try http(server, "GET", all).body
+        XCTAssertEqual(features(again), features(once))
+        XCTAssertGreaterThan(again.utf8.count, whole.body.utf8.count)
+    }
+
     func testBBoxDatetimeAndPropertyFilters() throws {
         let f = try fixture()
         let server = try serve(f.db, ["--public-read"])

@@ -21,6 +21,8 @@ public final class FeaturePage {
     let limit: Int
     let bbox: Envelope?
     let geometry = BlobGeometryWriter(syntax: .geoJSON, precision: 7)
+    /// The chunk being made, reused by every chunk of the page (one allocation per page).
+    private var buffer = ByteWriter(capacity: ExportOutput.chunkSize + (1 << 16))
     public private(set) var returned = 0
     public private(set) var lastCode: String?
     /// A feature after the page's last exists (then a `next` link is due).
@@ -45,18 +47,25 @@ public final class FeaturePage {
 
     /// The next piece of the features, or nil when the page is done.
     public func nextChunk() throws -> [UInt8]? {
+        try withNextChunk { Array($0) }
+    }
+
+    /// The next piece of the features lent to `body` (valid only during the call, so a
+    /// server copies it once, into its own buffer), or nil when the page is done.
+    public func withNextChunk<T>(_ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
         guard !finished, let source else { return nil }
-        var w = ByteWriter(capacity: ExportOutput.chunkSize + (1 << 16))
+        buffer.removeAll()
         switch source {
         case let .projects(rows, exporter, pieces):
             // SQLite's cursor takes the specialised loop (its accessors inline), as in the export.
-            if let cursor = rows as? ProjectExportCursor { try projects(cursor, exporter, pieces, &w) } else { try projects(rows, exporter, pieces, &w) }
+            if let cursor = rows as? ProjectExportCursor { try projects(cursor, exporter, pieces, &buffer) } else { try projects(rows, exporter, pieces, &buffer) }
         case let .boundaries(rows, keys):
-            try fill(&w, step: { try rows.step() }, geometry: { rows.geometry }, code: { rows.text(0) }) { w, geom in
+            try fill(&buffer, step: { try rows.step() }, geometry: { rows.geometry }, code: { rows.text(0) }) { w, geom in
                 try boundaryFeature(rows, keys, geom, &w)
             }
         }
-        return w.count == 0 && finished ? nil : w.array
+        if buffer.count == 0 && finished { return nil }
+        return try body(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
     }
 
     private func projects<Rows: ProjectExportRows>(_ rows: Rows, _ exporter: ProjectExporter, _ pieces: ProjectExporter.ConstantPieces,
