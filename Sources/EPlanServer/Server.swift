@@ -3,6 +3,7 @@ import EPlanDomain
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import NIOPosix
 
 /// `eplan serve`: the HTTP service on one store.
