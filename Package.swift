@@ -57,11 +57,16 @@ let package = Package(
         .target(name: "EPlanServer", dependencies: [
             "EPlanApp",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "eplan", dependencies: [
             "EPlanApp",
             "EPlanServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], linkerSettings: [
+            // `eplan serve` runs Swift tasks on NIO's event loops (EPlanServer.runTasksOnEventLoops),
+            // which finds Swift's executor hook by name: a static runtime must export it.
+            .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=swift_task_enqueueGlobal_hook"]),
         ]),
         // scripts/bench's driver for eplan's side of each race; not part of the tests.
         .executableTarget(name: "eplan-bench", dependencies: ["EPlanDomain"]),

@@ -13,8 +13,17 @@ public enum Secrets {
 
     public static func verifyPassword(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
 
+    /// Lower-case hex. Once per authenticated request: written out by hand, as
+    /// `String(format:)` per byte cost more than the hash itself.
     public static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(text.utf8)) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// 256 random bits from the system's CSPRNG, base64url without padding (43 characters).

@@ -20,8 +20,10 @@ public struct LocatePlace {
     /// A long-lived caller's GEOS context and prepared boundaries (the service's readers).
     let geos: GEOSContext?
     let prepared: PreparedGeometryCache?
-    public init(store: any EPlanStoring, geos: GEOSContext? = nil, prepared: PreparedGeometryCache? = nil) {
-        self.store = store; self.geos = geos; self.prepared = prepared
+    /// The service's boundaries in memory (with this caller's GEOS side).
+    let index: PlaceIndex.Probe?
+    public init(store: any EPlanStoring, geos: GEOSContext? = nil, prepared: PreparedGeometryCache? = nil, index: PlaceIndex.Probe? = nil) {
+        self.store = store; self.geos = geos; self.prepared = prepared; self.index = index
     }
 
     public func run(_ request: WhereRequest) throws -> WhereResult {
@@ -30,8 +32,26 @@ public struct LocatePlace {
             let parser = CoordinateParser(longitudeFirst: request.longitudeFirst, crs: try request.crs.map { try CRS(parsing: $0) })
             let parsed = try parser.parse(request.coordinate)
             let point = parsed.crs == .wgs84 ? parsed.native : try parsed.toWGS84(using: try proj.context())
-            let answer = try PlaceLookup(store: store, geos: geos ?? GEOSContext(), prepared: prepared).locate(point, proj: proj.context)
+            let answer = try PlaceLookup(store: store, geos: geos ?? index?.geos ?? GEOSContext(), prepared: prepared, index: index)
+                .locate(point, proj: proj.context)
             return WhereResult(input: parsed, answer: answer)
+        } catch { throw AppError.classify(error) }
+    }
+
+    /// `run`'s answer when the place index settles it alone: a coordinate without `crs` (lat/lon,
+    /// WGS 84 UTM or MGRS) inside some unit, found without PROJ or a query, in microseconds. nil
+    /// otherwise (a CRS that needs PROJ, or a point outside every unit, whose nearest unit is
+    /// measured from the store):
+    /// then call `run`. The same checks and refusals as `run` for what it reads.
+    public func runFromIndex(_ request: WhereRequest) throws -> WhereResult? {
+        guard let index, request.crs == nil else { return nil }
+        do {
+            let parsed = try CoordinateParser(longitudeFirst: request.longitudeFirst, crs: nil).parse(request.coordinate)
+            // WGS 84 UTM and MGRS are converted without PROJ, as `run` does; others need it.
+            guard parsed.crs == .wgs84 || CoordinateTransform.withoutPROJ(from: parsed.crs, to: .wgs84) != nil else { return nil }
+            let point = try parsed.toWGS84(using: try PROJContext())
+            let answer = try PlaceLookup(store: store, geos: index.geos, index: index).containingUnits(point)
+            return answer.isInside ? WhereResult(input: parsed, answer: answer) : nil
         } catch { throw AppError.classify(error) }
     }
 }

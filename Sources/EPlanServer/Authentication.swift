@@ -14,12 +14,18 @@ final class Authenticator: Sendable {
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
     static let failureLimit = 5
     static let failureWindow: Double = 15 * 60
-    /// How long a verified Basic credential is trusted without a new bcrypt.
-    static let basicCacheSeconds: Double = 60
+    /// At most this many verified credentials are remembered (memory stays bounded).
+    static let verifiedLimit = 10_000
 
     let config: ServerConfig
-    /// SHA-256 of "name:password" → the account and when it was verified.
-    private let basicCache = Mutex<[String: (actor: Actor, at: Date)]>([:])
+    /// Verified credentials, trusted for `config.credentialCacheSeconds` without asking the
+    /// store again (a token lookup per request, or a bcrypt per request for Basic, which
+    /// would use up the cores): "t" + SHA-256 of a bearer token (what the store keeps too) or
+    /// "b" + SHA-256 of Basic's "name:password" → the account, and when it was verified.
+    /// Never a secret itself. So a revoked or expired token, a disabled account or a changed
+    /// password is refused at the latest that many seconds after the change (no server is
+    /// told of a change made with the CLI).
+    private let verified = Mutex<[String: (actor: Actor, at: ContinuousClock.Instant)]>([:])
 
     init(config: ServerConfig) { self.config = config }
 
@@ -46,11 +52,37 @@ final class Authenticator: Sendable {
             throw Self.unauthenticated(Message(th: "โทเค็นผิดรูปแบบ", en: "the token is malformed"))
         }
         let hash = Secrets.sha256Hex(token), config = self.config
+        if let actor = remembered("t" + hash) { return actor }
         let account = try await config.stores.read { try $0.store.accountForToken(hash: hash, at: Date()) }
         guard let account, let actor = Actor(account: account) else {
             throw Self.unauthenticated(Message(th: "โทเค็นไม่ถูกต้อง หมดอายุ หรือถูกเพิกถอนแล้ว", en: "the token is unknown, expired or revoked"))
         }
+        remember("t" + hash, actor)
         return actor
+    }
+
+    /// A credential verified less than `credentialCacheSeconds` ago.
+    private func remembered(_ key: String) -> Actor? {
+        let ttl = Duration.seconds(config.credentialCacheSeconds), now = ContinuousClock.now
+        guard ttl > .zero else { return nil }
+        return verified.withLock { cache in
+            guard let hit = cache[key] else { return nil }
+            if now - hit.at < ttl { return hit.actor }
+            cache[key] = nil
+            return nil
+        }
+    }
+
+    private func remember(_ key: String, _ actor: Actor) {
+        let ttl = Duration.seconds(config.credentialCacheSeconds), now = ContinuousClock.now
+        guard ttl > .zero else { return }
+        verified.withLock { cache in
+            if cache.count >= Self.verifiedLimit {
+                cache = cache.filter { now - $0.value.at < ttl }
+                if cache.count >= Self.verifiedLimit { cache.removeAll() }
+            }
+            cache[key] = (actor, now)
+        }
     }
 
     private func basic(_ encoded: String, address: String?) async throws -> Actor {
@@ -59,20 +91,17 @@ final class Authenticator: Sendable {
             throw Self.unauthenticated(Message(th: "ข้อมูล Basic ผิดรูปแบบ", en: "malformed Basic credentials"))
         }
         let name = String(text[..<colon]), password = String(text[text.index(after: colon)...])
-        let key = Secrets.sha256Hex(text), now = Date()
-        if let hit = basicCache.withLock({ $0[key] }), now.timeIntervalSince(hit.at) < Self.basicCacheSeconds { return hit.actor }
+        let key = "b" + Secrets.sha256Hex(text)
+        if let actor = remembered(key) { return actor }
         let account = try await verifyPassword(name: name, password: password, address: address, how: "basic")
         guard let actor = Actor(account: account) else { throw Self.badCredentials() }
-        basicCache.withLock { cache in
-            cache = cache.filter { now.timeIntervalSince($0.value.at) < Self.basicCacheSeconds }
-            cache[key] = (actor, now)
-        }
+        remember(key, actor)
         return actor
     }
 
     private func cookie(_ session: String, request: Request) async throws -> Actor {
         let hash = Secrets.sha256Hex(session), config = self.config
-        let found = try await offload { try config.openStore().accountForSession(idHash: hash, at: Date()) }
+        let found = try await config.stores.read { try $0.store.accountForSession(idHash: hash, at: Date()) }
         guard let found, let actor = Actor(account: found.account) else {
             throw Self.unauthenticated(Message(th: "การเข้าสู่ระบบหมดอายุหรือไม่ถูกต้อง โปรดเข้าสู่ระบบใหม่", en: "the session is expired or unknown; log in again"))
         }

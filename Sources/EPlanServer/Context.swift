@@ -38,6 +38,10 @@ public struct ServerConfig: Sendable {
     public var headerTimeoutSeconds: Double = 10
     /// `--public-read`: the OGC collections are readable without logging in.
     public var publicRead = false
+    /// `--credential-cache`: how long a verified bearer token or Basic password is trusted
+    /// without asking the store again, so the longest a revoked or expired token, a disabled
+    /// account or an old password still works on this server. 0: checked on every request.
+    public var credentialCacheSeconds: Double = 10
 
     public init(storePath: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
         self.storePath = storePath; self.host = host; self.port = port; self.publicURL = publicURL

@@ -77,7 +77,7 @@ public enum EPlanRoutes {
         let query = request.uri.queryParameters
         guard let at = query.get("at"), !at.isEmpty else { throw PinBody.missing("at") }
         let where_ = WhereRequest(coordinate: at, crs: query.get("crs"), longitudeFirst: query.get("lon_first") == "true")
-        let text = try await config.stores.read { try LocatePlace(store: $0.store, geos: $0.geos, prepared: $0.prepared).run(where_).json() }
+        let text = try await config.stores.locate(where_)
         return json(text, status: .ok)
     }
 

@@ -13,6 +13,8 @@ public final class ServerStores: Sendable {
     private let idle = Mutex<[Reader]>([])
     private let maxIdle = 64
     let pins: PinWriter
+    /// The boundaries in memory for `GET /where` (see `ServerPlaces.swift`).
+    let places = PlaceIndexHolder()
 
     init(path: String) {
         self.path = path
@@ -26,7 +28,16 @@ public final class ServerStores: Sendable {
         let geos = GEOSContext()
         /// LAO jurisdictions and boundaries, prepared once per connection.
         let prepared = PreparedGeometryCache()
+        /// Its GEOS side of the place index, for the index it was made for.
+        var places: PlaceIndex.Probe?
         init(store: any AnyStore) { self.store = store }
+
+        func probe(_ index: PlaceIndex) -> PlaceIndex.Probe {
+            if let places, places.index === index { return places }
+            let probe = PlaceIndex.Probe(index: index, geos: geos)
+            places = probe
+            return probe
+        }
     }
 
     /// Runs `body` off the cooperative threads with a pooled connection. A connection that
@@ -45,7 +56,10 @@ public final class ServerStores: Sendable {
         }
     }
 
-    private func giveBack(_ reader: Reader) {
+    /// An idle connection, if one is waiting (never opens one).
+    func idleReader() -> Reader? { idle.withLock { $0.popLast() } }
+
+    func giveBack(_ reader: Reader) {
         // A reader is only handed back between statements: it holds no read transaction.
         idle.withLock { if $0.count < maxIdle { $0.append(reader) } }
     }

@@ -65,6 +65,8 @@ public protocol EPlanStoring: AnyObject {
     func boundaries(level: BoundaryLevel, intersecting envelope: Envelope?) throws -> [BoundaryRecord]
     func candidates(level: BoundaryLevel, containing point: Coordinate) throws -> [BoundaryRecord]
     func count(level: BoundaryLevel) throws -> Int
+    /// Moves whenever any boundary is imported or repaired (see `BoundaryGeneration`).
+    func boundaryGeneration() throws -> BoundaryGeneration
     func boundaryNames(level: BoundaryLevel) throws -> [String: BoundaryName]
     func tambonParents() throws -> [String: TambonParents]
     /// Each unit's bounding box, by code (what an import checks a lower level against).

@@ -28,6 +28,9 @@ struct Serve: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp(t("ให้อ่านชุดข้อมูล OGC API (/ogc) ได้โดยไม่ต้องเข้าสู่ระบบ (แผนพัฒนาเป็นเอกสารสาธารณะ)",
                                            "open read access to the OGC API collections (/ogc) without login (development plans are public records)")))
     var publicRead = false
+    @Option(name: .long, help: ArgumentHelp(t("วินาทีที่เชื่อโทเค็นหรือรหัสผ่าน Basic ที่ตรวจแล้วโดยไม่ตรวจซ้ำ (ค่าเริ่มต้น 10, 0 ถึง 30): นานที่สุดที่โทเค็นที่ถูกเพิกถอนหรือบัญชีที่ถูกระงับยังใช้ได้",
+                                               "seconds a verified bearer token or Basic password is trusted without checking again (default 10, 0 to 30): the longest a revoked token or a disabled account still works")))
+    var credentialCache: Double = 10
 
     func run() throws {
         let (host, port) = try Self.parseListen(listen)
@@ -35,11 +38,17 @@ struct Serve: ParsableCommand {
             throw CLIError(Message(th: "--header-timeout ต้องเป็นวินาที มากกว่า 0 ถึง 3600 (ได้ \(headerTimeout))",
                                    en: "--header-timeout must be seconds, above 0 up to 3600 (got \(headerTimeout))"))
         }
+        guard credentialCache.isFinite, credentialCache >= 0, credentialCache <= 30 else {
+            throw CLIError(Message(th: "--credential-cache ต้องเป็นวินาที 0 ถึง 30 (ได้ \(credentialCache))",
+                                   en: "--credential-cache must be seconds, 0 to 30 (got \(credentialCache))"))
+        }
         _ = try global.openStore()  // refuses a missing or foreign file with the CLI's own message
         var settings = ServerConfig(storePath: global.databasePath, host: host, port: port, publicURL: publicURL)
         settings.headerTimeoutSeconds = headerTimeout
         settings.publicRead = publicRead
+        settings.credentialCacheSeconds = credentialCache
         let config = settings
+        _ = EPlanServer.runTasksOnEventLoops()
         let failure = ServeFailure()
         let done = DispatchSemaphore(value: 0)
         Task {

@@ -40,12 +40,15 @@ public struct PlaceLookup {
     public let geos: GEOSContext
     /// A long-lived caller's prepared boundaries (made with `geos`); nil tests unprepared.
     public let prepared: PreparedGeometryCache?
+    /// A long-lived caller's boundaries in memory: then no query finds the containing units.
+    public let index: PlaceIndex.Probe?
 
-    public init(store: any EPlanStoring, geos: GEOSContext, prepared: PreparedGeometryCache? = nil) {
-        self.store = store; self.geos = geos; self.prepared = prepared
+    public init(store: any EPlanStoring, geos: GEOSContext, prepared: PreparedGeometryCache? = nil, index: PlaceIndex.Probe? = nil) {
+        self.store = store; self.geos = geos; self.prepared = prepared; self.index = index
     }
 
     public func containing(_ c: Coordinate, level: BoundaryLevel) throws -> BoundaryRecord? {
+        if let index { return try index.containing(c, level: level) }
         let candidates = try store.candidates(level: level, containing: c)
         if candidates.isEmpty { return nil }
         let point = try GEOSGeometry(.point(c), context: geos)
@@ -59,16 +62,22 @@ public struct PlaceLookup {
 
     /// - Parameter proj: needed only to measure the distance when the point lies outside.
     public func locate(_ c: Coordinate, proj: () throws -> PROJContext) throws -> PlaceAnswer {
-        var answer = PlaceAnswer(point: c)
-        answer.tambon = try containing(c, level: .tambon).map(AdminUnit.init)
-        answer.amphoe = try containing(c, level: .amphoe).map(AdminUnit.init)
-        answer.province = try containing(c, level: .province).map(AdminUnit.init)
+        var answer = try containingUnits(c)
         if !answer.isInside {
             for level in [BoundaryLevel.tambon, .amphoe, .province] where try store.count(level: level) > 0 {
                 answer.nearest = try nearest(to: c, level: level, proj: try proj())
                 break
             }
         }
+        return answer
+    }
+
+    /// The units containing `c` at each level, without the nearest one when it lies in none.
+    public func containingUnits(_ c: Coordinate) throws -> PlaceAnswer {
+        var answer = PlaceAnswer(point: c)
+        answer.tambon = try containing(c, level: .tambon).map(AdminUnit.init)
+        answer.amphoe = try containing(c, level: .amphoe).map(AdminUnit.init)
+        answer.province = try containing(c, level: .province).map(AdminUnit.init)
         return answer
     }
 

@@ -1,0 +1,65 @@
+import EPlanApp
+import EPlanDomain
+import Synchronization
+
+/// The service's place index for `GET /where`: every boundary in memory, built on the first
+/// request and shared by all. Each request reads the store's boundary generation (two index
+/// seeks) and uses the index only if it shows at least that state; otherwise it is rebuilt
+/// first, so an import or repair (by this server or any other process) is seen by the next
+/// request, as the CLI sees it.
+final class PlaceIndexHolder: Sendable {
+    private let current = Mutex<PlaceIndex?>(nil)
+    /// Held while building: concurrent requests that find the index stale wait for one build.
+    private let building = Mutex<Void>(())
+
+    /// The index if it is current for `generation`, without building.
+    func index(for generation: BoundaryGeneration) -> PlaceIndex? {
+        current.withLock { index in index.flatMap { $0.isCurrent(for: generation) ? $0 : nil } }
+    }
+
+    /// The index current for `generation`, built from `store` when there is none. Blocks.
+    func index(for generation: BoundaryGeneration, store: any AnyStore) throws -> PlaceIndex {
+        if let index = index(for: generation) { return index }
+        return try building.withLock { _ in
+            if let index = index(for: generation) { return index }
+            let index = try PlaceIndex(store: store, generation: generation)
+            current.withLock { $0 = index }
+            return index
+        }
+    }
+}
+
+extension ServerStores {
+    /// `GET /where`'s JSON, the same as `eplan where --format json`. With an idle SQLite
+    /// connection and a current index, a point inside some unit is answered on the request's
+    /// own thread: the generation query and the in-memory lookup take microseconds, less than
+    /// a hop to another thread and back (and a WAL reader never waits for a writer). All else
+    /// (the first request, a rebuild, a point outside every unit, a CRS that needs PROJ,
+    /// PostgreSQL's network round trip) goes through `read`, off the cooperative threads.
+    func locate(_ request: WhereRequest) async throws -> String {
+        if let text = try locateInline(request) { return text }
+        return try await read { reader in
+            let index = try self.places.index(for: try reader.store.boundaryGeneration(), store: reader.store)
+            return try LocatePlace(store: reader.store, geos: reader.geos, prepared: reader.prepared, index: reader.probe(index))
+                .run(request).json()
+        }
+    }
+
+    private func locateInline(_ request: WhereRequest) throws -> String? {
+        guard let reader = idleReader() else { return nil }
+        guard reader.store is Store else {
+            giveBack(reader)
+            return nil
+        }
+        do {
+            let result = try places.index(for: try reader.store.boundaryGeneration()).flatMap { index in
+                try LocatePlace(store: reader.store, index: reader.probe(index)).runFromIndex(request)
+            }
+            giveBack(reader)
+            return result?.json()
+        } catch {
+            if Self.keepsConnection(error) { giveBack(reader) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import XCTest
+@testable import EPlanApp
+@testable import EPlanDomain
+
+/// `GET /where` from the server's in-memory place index, and the short-lived cache of
+/// verified credentials: the answers stay the CLI's, byte for byte, and what changes in the
+/// store (boundaries, tokens, accounts) is seen by the server within the stated bounds.
+final class ServeWhereTests: ServeTestCase {
+    func query(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")) ?? text
+    }
+
+    /// `eplan where --format json` on the same store, without its line end (the JSON is
+    /// printed for a point outside every unit too, with exit code 4).
+    func cliWhere(_ db: String, _ at: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let r = try eplan(["where", "--db", db, "--format", "json", at])
+        XCTAssertTrue(r.status == 0 || r.status == 4, "exit \(r.status): \(r.err)", file: file, line: line)  // 4: outside every unit
+        return r.out.trimmingCharacters(in: .newlines)
+    }
+
+    func assertSameAsCLI(_ server: Running, _ db: String, _ at: String, _ auth: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let expected = try cliWhere(db, at, file: file, line: line)
+        // Twice: the first may build the index, the second is answered from it.
+        for _ in 0..<2 {
+            let r = try http(server, "GET", "/api/v1/where?at=" + query(at), headers: [auth])
+            XCTAssertEqual(r.status, 200, r.body, file: file, line: line)
+            XCTAssertEqual(r.body, expected, "GET /where and eplan where differ for '\(at)'", file: file, line: line)
+        }
+    }
+
+    /// The first vertex of Tak's first tambon: on its border (shared with a neighbour or the
+    /// province's edge), where the first unit in code order must win, as on the CLI.
+    func borderPoint() throws -> String {
+        let fc = try GeoJSONFile.readFeatureCollection(path: "\(Self.takDir)/tak-tambon.geojson")
+        let geometry = try GeoJSONGeometry.decode(XCTUnwrap(fc.features.first?["geometry"]))
+        guard case .multiPolygon(let polygons) = geometry.asMulti, let p = polygons.first?.exterior.first else {
+            throw XCTSkip("Tak's first tambon is not a polygon")
+        }
+        return "\(p.y), \(p.x)"
+    }
+
+    func testWhereAnswersAsTheCLIByteForByte() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let auth = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db)
+        let points = [insideNamRuem, insideMaeSot, "16.7167 98.5667", "47N 453809 1848266", "47QMV5380948266",
+                      "16°43'00\"N 98°34'00\"E", "13.7563, 100.5018", try borderPoint()]
+        for at in points { try assertSameAsCLI(server, db, at, auth) }
+        assertProblem(try http(server, "GET", "/api/v1/where?at=" + query("99.9, 199"), headers: [auth, "Accept-Language: en"]), 400, "bad-input")
+    }
+
+    /// Boundaries imported or repaired while the server runs (here by other processes and
+    /// connections) are in the very next answer: each request checks the store's boundary
+    /// generation before it trusts the index.
+    func testBoundariesChangedWhileServingAreSeenByTheNextRequest() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let auth = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db)
+        let before = try http(server, "GET", "/api/v1/where?at=" + query(insideNamRuem), headers: [auth])
+        XCTAssertEqual(before.status, 200, before.body)
+        let code = try XCTUnwrap((before.json["tambon"] as? [String: Any])?["code"] as? String)
+
+        // `eplan boundaries import`: the same tambons, one renamed.
+        let fields = BoundaryFields.defaults(for: .tambon)
+        var fc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(Self.takDir)/tak-tambon.geojson"))) as? [String: Any])
+        var features = try XCTUnwrap(fc["features"] as? [[String: Any]])
+        let k = try XCTUnwrap(features.firstIndex { ($0["properties"] as? [String: Any])?[fields.code] as? String == code })
+        var properties = try XCTUnwrap(features[k]["properties"] as? [String: Any])
+        properties[fields.nameTH] = "ตำบลทดสอบการนำเข้า"
+        features[k]["properties"] = properties
+        fc["features"] = features
+        let file = path("renamed.geojson")
+        try JSONSerialization.data(withJSONObject: fc).write(to: URL(fileURLWithPath: file))
+        let imported = try eplan(["boundaries", "import", file, "--level", "tambon", "--db", db])
+        XCTAssertEqual(imported.status, 0, imported.err)
+        let renamed = try http(server, "GET", "/api/v1/where?at=" + query(insideNamRuem), headers: [auth])
+        XCTAssertEqual((renamed.json["tambon"] as? [String: Any])?["name_th"] as? String, "ตำบลทดสอบการนำเข้า", renamed.body)
+        try assertSameAsCLI(server, db, insideNamRuem, auth)
+
+        // A repair (the unit's geometry replaced, its original kept): the point leaves it.
+        let far = Geometry.polygon(Polygon(exterior: [Coordinate(x: 100, y: 10), Coordinate(x: 100.01, y: 10), Coordinate(x: 100.01, y: 10.01),
+                                                      Coordinate(x: 100, y: 10.01), Coordinate(x: 100, y: 10)]))
+        try Store(path: db).replaceBoundaryGeometry(level: .tambon, code: code, with: far, repair: "test")
+        let repaired = try http(server, "GET", "/api/v1/where?at=" + query(insideNamRuem), headers: [auth])
+        XCTAssertEqual(repaired.status, 200, repaired.body)
+        XCTAssertNotEqual((repaired.json["tambon"] as? [String: Any])?["code"] as? String, code, repaired.body)
+        try assertSameAsCLI(server, db, insideNamRuem, auth)
+    }
+
+    /// With `--credential-cache 1`, a revoked token, a disabled account and an old Basic
+    /// password all stop working within a second (each was verified, so remembered, first).
+    func testRevokedDisabledAndChangedCredentialsAreRefusedWithinTheBound() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        try addUser(db, "malee", ["--role", "engineer", "--lao", "06630108"])
+        let revoked = try token(db, "somchai"), other = try token(db, "malee")
+        let server = try serve(db, ["--credential-cache", "1"])
+        let path = "/api/v1/where?at=" + query(insideNamRuem)
+        for h in ["Authorization: Bearer " + revoked, "Authorization: Bearer " + other, basic("somchai", password)] {
+            XCTAssertEqual(try http(server, "GET", path, headers: [h]).status, 200)
+            XCTAssertEqual(try http(server, "GET", path, headers: [h]).status, 200, "remembered")
+        }
+        XCTAssertEqual(try eplan(["tokens", "revoke", "1", "--db", db]).status, 0)
+        XCTAssertEqual(try eplan(["users", "disable", "malee", "--db", db]).status, 0)
+        let passwd = Process()
+        passwd.executableURL = URL(fileURLWithPath: eplanPath)
+        passwd.arguments = ["users", "passwd", "somchai", "--db", db, "--password-stdin"]
+        let input = Pipe()
+        passwd.standardInput = input
+        passwd.standardOutput = FileHandle.nullDevice
+        try passwd.run()
+        input.fileHandleForWriting.write(Data("a brand new password\n".utf8))
+        try input.fileHandleForWriting.close()
+        passwd.waitUntilExit()
+        XCTAssertEqual(passwd.terminationStatus, 0)
+        // Past the bound (not a speed check: what is asserted is the refusal after it).
+        Thread.sleep(forTimeInterval: 1.5)
+        for h in ["Authorization: Bearer " + revoked, "Authorization: Bearer " + other, basic("somchai", password)] {
+            assertProblem(try http(server, "GET", path, headers: [h, "Accept-Language: en"]), 401, "unauthenticated", field: "Authorization")
+        }
+        XCTAssertEqual(try http(server, "GET", path, headers: [basic("somchai", "a brand new password")]).status, 200)
+    }
+
+    /// `--credential-cache 0` asks the store on every request: a revoked token is refused at
+    /// once. The bound is limited to 30 seconds.
+    func testWithoutTheCacheARevokedTokenIsRefusedAtOnce() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let t = try token(db, "somchai")
+        let server = try serve(db, ["--credential-cache", "0"])
+        let path = "/api/v1/where?at=" + query(insideNamRuem)
+        XCTAssertEqual(try http(server, "GET", path, headers: ["Authorization: Bearer " + t]).status, 200)
+        XCTAssertEqual(try eplan(["tokens", "revoke", "1", "--db", db]).status, 0)
+        assertProblem(try http(server, "GET", path, headers: ["Authorization: Bearer " + t]), 401, "unauthenticated")
+        let tooLong = try eplan(["serve", "--db", db, "--listen", "127.0.0.1:0", "--credential-cache", "31", "--lang", "en"])
+        XCTAssertEqual(tooLong.status, 1)
+        XCTAssertTrue(tooLong.err.contains("--credential-cache must be seconds, 0 to 30"), tooLong.err)
+    }
+}
