@@ -104,7 +104,7 @@ final class PostgresServeTests: ServeTestCase {
         // 24 requests at once (curl in parallel), half of them boundary pages.
         let script = "for i in $(seq 24); do if [ $((i % 2)) -eq 0 ]; then p='/ogc/collections/tambons/items?limit=50'; else p=/ogc/collections; fi; "
             + "curl -s -o /dev/null -w '%{http_code}\\n' \"\(server.base)$p\" & done; wait"
-        let r = try run("/bin/bash", ["-c", script])
+        let r = try run("bash", ["-c", script])
         XCTAssertEqual(r.out.split(separator: "\n").map(String.init), Array(repeating: "200", count: 24), r.err)
         guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail(pg) }
         let open = try PostgresStore(location: location).db.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(name)'")

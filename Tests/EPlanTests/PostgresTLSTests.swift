@@ -12,7 +12,7 @@ final class PostgresTLSTests: CLITestCase {
 
     override func tearDownWithError() throws {
         if let cluster {
-            _ = try? run("/bin/sh", ["-c", Self.asOwner("\(Self.pgbin)/pg_ctl -D \(cluster)/data -m immediate -w stop") + " >/dev/null 2>&1; rm -rf \(cluster)"])
+            _ = try? run("sh", ["-c", Self.asOwner("\(Self.pgbin)/pg_ctl -D \(cluster)/data -m immediate -w stop") + " >/dev/null 2>&1; rm -rf \(cluster)"])
         }
         try super.tearDownWithError()
     }
@@ -47,7 +47,7 @@ final class PostgresTLSTests: CLITestCase {
             \(Self.asOwner("\(Self.pgbin)/pg_ctl -D \(d)/data -l \(d)/server.log -w start")) >/dev/null
             \(Self.pgbin)/createdb -h \(d) -p \(port) eplan_tls
             """
-        let r = try run("/bin/bash", ["-c", script])
+        let r = try run("bash", ["-c", script])
         guard r.status == 0 else {
             XCTFail("could not start a TLS cluster: \(r.err) \((try? String(contentsOfFile: "\(d)/server.log", encoding: .utf8)) ?? "")")
             throw CocoaError(.executableLoad)
