@@ -24,6 +24,8 @@ let package = Package(
         // Its event loops and logger, named by the store's PostgreSQL bridge (already in the graph).
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        // TLS to PostgreSQL (`sslmode=require|verify-ca|verify-full`): postgres-nio's own TLS library.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         // C libraries, each wrapped once by the Swift module named after it.
@@ -45,6 +47,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .target(name: "EPlanDomain", dependencies: ["EPlanGeometry", "EPlanCRS", "EPlanStore", "CZlib", "CExif"]),
         // One use case per user action; every front door (CLI, later HTTP) calls these.

@@ -37,7 +37,7 @@ public struct BoundaryMaintenance {
     public func repairMakeValid(levels: [BoundaryLevel]) throws -> [BoundaryRepairResult] {
         do {
             try requireAdmin()
-            return try BoundaryRepair(store: try sqliteStore(store, "boundaries repair")).makeValid(levels: levels)
+            return try BoundaryRepair(store: store).makeValid(levels: levels)
         } catch { throw AppError.classify(error) }
     }
 

@@ -26,7 +26,9 @@ public enum EPlanServer {
         // Held open while the server runs: with a connection of this process always open, no
         // later open reads the file's header through a descriptor of its own, whose close
         // would drop the locks of the connections in use (see `StoreFile.openStores`).
-        let holder = try config.openStore()
+        // (PostgreSQL has no such locks: its connection goes back to the pool at once.)
+        var holder: (any AnyStore)? = try config.openStore()
+        if holder is PostgresStore { holder = nil }
         defer { withExtendedLifetime(holder) {} }
         var logger = Logger(label: "eplan.serve")
         logger.logLevel = .notice

@@ -11,13 +11,17 @@ public final class ServerStores: Sendable {
     let path: String
     /// Idle readers; at most `maxIdle` are kept, more are opened under load and closed after.
     private let idle = Mutex<[Reader]>([])
-    private let maxIdle = 64
+    private let maxIdle: Int
     let pins: PinWriter
     /// The boundaries in memory for `GET /where` (see `ServerPlaces.swift`).
     let places = PlaceIndexHolder()
 
     init(path: String) {
         self.path = path
+        // On PostgreSQL an idle reader keeps one of the pool's `pool_max` connections, and the
+        // pin writer one more: at most half the rest stay with idle readers, so the routes that
+        // open a store of their own always find a connection that is given back.
+        if case .postgres(let p)? = try? StoreLocation.parse(path) { maxIdle = max(0, (p.poolMax - 1) / 2) } else { maxIdle = 64 }
         pins = PinWriter(path: path)
     }
 

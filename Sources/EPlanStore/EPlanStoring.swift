@@ -74,6 +74,11 @@ public protocol EPlanStoring: AnyObject {
     /// Replaces every unit of `level` with what `body` writes, in ONE transaction.
     @discardableResult func replaceBoundaries(level: BoundaryLevel, source: String,
                                               _ body: (BoundaryWriter) throws -> Void) throws -> Int
+    /// Replaces one unit's geometry with a repaired (valid, polygonal) one, keeping the
+    /// original in `boundary_original`, in one transaction; throws when the unit does not exist.
+    func replaceBoundaryGeometry(level: BoundaryLevel, code: String, with geometry: Geometry, repair: String) throws
+    /// The originals kept by repairs, oldest first.
+    func boundaryOriginals(level: BoundaryLevel?) throws -> [BoundaryOriginal]
 
     // MARK: Settings
     func setting(_ key: String) throws -> String?
@@ -131,6 +136,7 @@ extension EPlanStoring {
     }
     public func laos(provinceCode: String? = nil) throws -> [LAORecord] { try laos(provinceCode: provinceCode, amphoeCode: nil) }
     public func boundaries(level: BoundaryLevel) throws -> [BoundaryRecord] { try boundaries(level: level, intersecting: nil) }
+    public func boundaryOriginals() throws -> [BoundaryOriginal] { try boundaryOriginals(level: nil) }
 }
 
 /// The export's rows one at a time, each property (by its index in

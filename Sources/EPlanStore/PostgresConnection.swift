@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 
 /// One PostgreSQL connection used synchronously, as `EPlanStoring` is: every call blocks the
@@ -27,13 +28,14 @@ final class PGConnection {
 
     init(_ location: PostgresLocation) throws {
         self.location = location
-        let config: PostgresConnection.Configuration
+        var config: PostgresConnection.Configuration
         if let socket = location.socketPath {
             config = .init(unixSocketPath: socket, username: location.user, password: location.password, database: location.database)
         } else {
             config = .init(host: location.host ?? "localhost", port: location.port, username: location.user,
-                           password: location.password, database: location.database, tls: .disable)
+                           password: location.password, database: location.database, tls: try PGConnection.tls(location))
         }
+        config.options.additionalStartupParameters = [("application_name", location.applicationName)]
         do {
             connection = try PostgresConnection.connect(on: PGConnection.eventLoops.next(), configuration: config,
                                                         id: 1, logger: PGConnection.logger).wait()
@@ -42,26 +44,61 @@ final class PGConnection {
         }
     }
 
+    /// The TLS of a TCP connection, as libpq's `sslmode`: `prefer`/`require` encrypt without
+    /// checking the certificate, `verify-ca` checks its chain (`sslrootcert`, else the
+    /// system's authorities), `verify-full` its host name too.
+    static func tls(_ location: PostgresLocation) throws -> PostgresConnection.Configuration.TLS {
+        guard location.tls != .disable else { return .disable }
+        var c = TLSConfiguration.makeClientConfiguration()
+        switch location.tls {
+        case .disable, .prefer, .require: c.certificateVerification = .none
+        case .verifyCA: c.certificateVerification = .noHostnameVerification
+        case .verifyFull: c.certificateVerification = .fullVerification
+        }
+        if let root = location.rootCertificate { c.trustRoots = .file(root) }
+        do {
+            let context = try NIOSSLContext(configuration: c)
+            return location.tls == .prefer ? .prefer(context) : .require(context)
+        } catch {
+            throw DatabaseError(kind: .cannotOpen, code: 0, sqliteMessage: "TLS: \(error)", sql: nil, path: location.display)
+        }
+    }
+
     /// Closed before it goes (PostgresNIO requires it); the last owner is never an event loop.
-    deinit { let closing: EventLoopFuture<Void> = connection.close(); try? closing.wait() }
+    deinit {
+        let closing: EventLoopFuture<Void> = connection.close()
+        try? closing.wait()
+        if pooled { PGConnection.pool.closed(location) }
+    }
 
-    // MARK: Reuse
+    // MARK: The pool
 
-    /// Idle connections by location and mode: `eplan serve` opens a store per request, and
-    /// a connection (fork, authentication, schema check) costs more than most requests.
-    private static let idle = IdleConnections()
+    /// The connections of the process, bounded per location (see `ConnectionPool`).
+    static let pool = ConnectionPool()
     /// Set when the connection failed below SQL (closed, unreachable): never reused.
     private(set) var broken = false
+    /// Counted in `pool` (opened through `checkOut`): its end frees a place there.
+    var pooled = false
 
-    /// A connection that served an earlier store of the same location and mode.
-    static func reuse(_ location: PostgresLocation, readOnly: Bool) -> PGConnection? {
-        idle.take("\(location.display)|\(readOnly)")
+    /// A connection for a store of `location`: an idle one of the same mode, or (fresh)
+    /// a new one while fewer than `location.poolMax` are open; else waits up to
+    /// `location.poolTimeout` seconds for one, then refuses (the server answers 503).
+    static func checkOut(_ location: PostgresLocation, readOnly: Bool) throws -> (connection: PGConnection, fresh: Bool) {
+        if let idle = try pool.take(location, readOnly: readOnly) { return (idle, false) }
+        do {
+            let c = try PGConnection(location)
+            c.pooled = true
+            return (c, true)
+        } catch {
+            pool.closed(location)
+            throw error
+        }
     }
 
     /// Offers this connection for reuse when it is clean (no transaction open, not broken).
     func release(readOnly: Bool) {
-        guard depth == 0, !broken else { return }
-        PGConnection.idle.put(self, "\(location.display)|\(readOnly)")
+        guard pooled, depth == 0, !broken else { return }
+        PGConnection.pool.put(self, readOnly: readOnly)
     }
 
     // MARK: Queries
@@ -76,6 +113,22 @@ final class PGConnection {
         } catch {
             throw failed(error, sql: sql)
         }
+    }
+
+    /// Sends a statement without parameters and returns at once (a cursor's next FETCH,
+    /// asked for while the current batch is read); `rows(of:sql:)` waits for it.
+    func submit(_ sql: String) -> EventLoopFuture<PostgresQueryResult> {
+        connection.query(PostgresQuery(unsafeSQL: sql), logger: PGConnection.logger)
+    }
+
+    /// The rows of a statement sent with `submit`, as PostgresNIO gives them (binary cells).
+    func rows(of result: EventLoopFuture<PostgresQueryResult>, sql: String) throws -> [PostgresRow] {
+        do { return try result.wait().rows } catch { throw failed(error, sql: sql) }
+    }
+
+    /// An answer that is not what the query asked for (a bug of ours or a protocol surprise).
+    static func malformed(_ what: String) -> DatabaseError {
+        DatabaseError(kind: .sql, code: 0, sqliteMessage: "PostgreSQL: \(what)", sql: nil, path: nil)
     }
 
     /// The error as the store's own, marking the connection broken when it failed below SQL.
@@ -242,19 +295,60 @@ struct PGRow: RowReading {
     }
 }
 
-/// The idle connections (a few per location), shared by every thread of the process.
-private final class IdleConnections: @unchecked Sendable {
-    private let lock = NSLock()
-    private var connections: [String: [PGConnection]] = [:]
-    static let perLocation = 16
+/// The connections of the process per location, in use or idle: at most `poolMax` open
+/// (`pool_max` in the URL), so a busy `eplan serve` queues its requests instead of opening
+/// connections without bound until PostgreSQL refuses them all. A caller finding them all
+/// in use waits (`pool_timeout`) for one to be given back or closed, then gets a clear
+/// refusal (the store is unavailable: HTTP 503, CLI exit 3), never a hang.
+final class ConnectionPool: @unchecked Sendable {
+    /// Idle connections kept per location and mode.
+    static let idlePerMode = 16
+    private struct Place { var open = 0; var idle: [Bool: [PGConnection]] = [:] }
+    private let condition = NSCondition()
+    private var places: [String: Place] = [:]
 
-    func take(_ key: String) -> PGConnection? {
-        lock.lock(); defer { lock.unlock() }
-        return connections[key]?.popLast()
+    /// An idle connection of the mode, or nil when the caller may open a new one (its place
+    /// is counted already: `closed` gives it back if the opening fails).
+    func take(_ location: PostgresLocation, readOnly: Bool) throws -> PGConnection? {
+        let key = location.display
+        let deadline = Date(timeIntervalSinceNow: location.poolTimeout)
+        var evicted: PGConnection?
+        defer { evicted = nil }  // closed outside the lock (its deinit comes back here)
+        condition.lock(); defer { condition.unlock() }
+        while true {
+            if let c = places[key, default: Place()].idle[readOnly]?.popLast() { return c }
+            if places[key, default: Place()].open < location.poolMax {
+                places[key, default: Place()].open += 1
+                return nil
+            }
+            // All open, some idle in the other mode: one of those makes room.
+            if let other = places[key]?.idle[!readOnly]?.popLast() {
+                other.pooled = false
+                evicted = other
+                return nil
+            }
+            if !condition.wait(until: deadline) {
+                throw PostgresStoreError(.poolExhausted(max: location.poolMax, waited: location.poolTimeout))
+            }
+        }
     }
 
-    func put(_ c: PGConnection, _ key: String) {
-        lock.lock(); defer { lock.unlock() }
-        if connections[key, default: []].count < IdleConnections.perLocation { connections[key, default: []].append(c) }
+    /// Keeps `c` for the next store of its location and mode (closes it when enough are idle).
+    func put(_ c: PGConnection, readOnly: Bool) {
+        condition.lock()
+        let key = c.location.display
+        if places[key, default: Place()].idle[readOnly, default: []].count < ConnectionPool.idlePerMode {
+            places[key, default: Place()].idle[readOnly, default: []].append(c)
+            condition.signal()
+        }
+        condition.unlock()
+    }
+
+    /// A counted connection went away (or could not be opened): its place is free.
+    func closed(_ location: PostgresLocation) {
+        condition.lock()
+        places[location.display, default: Place()].open -= 1
+        condition.signal()
+        condition.unlock()
     }
 }

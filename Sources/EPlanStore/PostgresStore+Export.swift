@@ -43,92 +43,6 @@ private func withTextPointers<T>(_ texts: [[UInt8]?], _ body: ([UnsafeBufferPoin
     return try body(pointers)
 }
 
-/// Rows stepped through `DECLARE … CURSOR` / `FETCH` inside a read transaction of their
-/// own (committed at the end, or when the cursor is dropped): the client holds one batch,
-/// whatever the result's size. The current row's texts and BLOBs are copied into memory
-/// owned here, valid until the next step (as SQLite's column pointers are).
-final class PGCursor {
-    static let batch = 2000
-    private let db: PGConnection
-    private var batch: [PGRow] = []
-    private var index = -1
-    private var open = true
-    private var arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
-    private var spans: [Range<Int>?] = []
-
-    init(db: PGConnection, sql: String, args: [SQLValue]) throws {
-        self.db = db
-        try db.beginOwnTransaction()
-        do {
-            try db.execute("DECLARE eplan_export NO SCROLL CURSOR FOR \(sql)", args)
-        } catch {
-            try? db.endOwnTransaction()
-            throw error
-        }
-    }
-
-    deinit {
-        if open { try? db.endOwnTransaction() }
-        arena.deallocate()
-    }
-
-    func step() throws -> Bool {
-        index += 1
-        if index >= batch.count {
-            guard open else { return false }
-            batch = try db.query("FETCH \(PGCursor.batch) FROM eplan_export")
-            index = 0
-            if batch.isEmpty {
-                open = false
-                try db.endOwnTransaction()
-                return false
-            }
-        }
-        copyRow(batch[index])
-        return true
-    }
-
-    /// Lays the row's texts and BLOB end to end in `arena`, growing it when needed.
-    private func copyRow(_ r: PGRow) {
-        var needed = 0
-        for v in r.values {
-            if case .text(let s) = v { needed += s.utf8.count } else if case .blob(let b) = v { needed += b.count }
-        }
-        if needed > arena.count {
-            arena.deallocate()
-            arena = UnsafeMutableRawBufferPointer.allocate(byteCount: needed * 2, alignment: 8)
-        }
-        spans.removeAll(keepingCapacity: true)
-        var offset = 0
-        for v in r.values {
-            switch v {
-            case .text(let s):
-                let n = s.utf8.count
-                _ = UnsafeMutableRawBufferPointer(rebasing: arena[offset..<(offset + n)]).copyBytes(from: s.utf8)
-                spans.append(offset..<(offset + n)); offset += n
-            case .blob(let b):
-                b.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: arena[offset..<(offset + b.count)]).copyMemory(from: $0) }
-                spans.append(offset..<(offset + b.count)); offset += b.count
-            default: spans.append(nil)
-            }
-        }
-    }
-
-    var row: PGRow { batch[index] }
-
-    /// Column `c`'s text, nil for NULL.
-    func text(_ c: Int32) -> UnsafeBufferPointer<UInt8>? {
-        guard let span = spans[Int(c)] else { return nil }
-        return UnsafeRawBufferPointer(rebasing: arena[span]).assumingMemoryBound(to: UInt8.self)
-    }
-
-    /// Column `c`'s BLOB (a geometry column arrives as a SpatiaLite BLOB), nil for NULL or empty.
-    func blob(_ c: Int32) -> UnsafeRawBufferPointer? {
-        guard let span = spans[Int(c)], !span.isEmpty else { return nil }
-        return UnsafeRawBufferPointer(rebasing: arena[span])
-    }
-}
-
 /// The export's rows (and the OGC API's project pages) through a `PGCursor`.
 final class PostgresExportRows: ProjectExportRows {
     private let cursor: PGCursor
@@ -138,13 +52,12 @@ final class PostgresExportRows: ProjectExportRows {
     }
 
     func step() throws -> Bool { try cursor.step() }
-    private var row: PGRow { cursor.row }
 
-    var laoID: Int64? { row.isNull(ProjectExportCursor.laoIDColumn) ? nil : row.int64(ProjectExportCursor.laoIDColumn) }
-    func isNull(_ property: Int) -> Bool { row.isNull(ProjectExportCursor.column(property)) }
+    var laoID: Int64? { cursor.isNull(ProjectExportCursor.laoIDColumn) ? nil : cursor.int64(ProjectExportCursor.laoIDColumn) }
+    func isNull(_ property: Int) -> Bool { cursor.isNull(ProjectExportCursor.column(property)) }
     func text(_ property: Int) -> UnsafeBufferPointer<UInt8>? { cursor.text(ProjectExportCursor.column(property)) }
-    func int64(_ property: Int) -> Int64 { row.int64(ProjectExportCursor.column(property)) }
-    func double(_ property: Int) -> Double { row.double(ProjectExportCursor.column(property)) }
+    func int64(_ property: Int) -> Int64 { cursor.int64(ProjectExportCursor.column(property)) }
+    func double(_ property: Int) -> Double { cursor.double(ProjectExportCursor.column(property)) }
     var geometry: UnsafeRawBufferPointer? { cursor.blob(ProjectExportCursor.geomColumn) }
-    var code: String? { row.string(0) }
+    var code: String? { cursor.string(0) }
 }

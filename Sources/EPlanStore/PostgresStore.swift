@@ -18,13 +18,14 @@ public final class PostgresStore {
     public init(location: PostgresLocation, readOnly: Bool = false, create: Bool = false) throws {
         self.location = location
         self.readOnly = readOnly
-        if let reused = PGConnection.reuse(location, readOnly: readOnly) { db = reused; return }
-        db = try PGConnection(location)
+        let (connection, fresh) = try PGConnection.checkOut(location, readOnly: readOnly)
+        db = connection
+        guard fresh else { return }
         try migrate(create: create)
         if readOnly { try db.script("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY") }
     }
 
-    /// The connection serves the next store of this location (see `PGConnection.reuse`).
+    /// The connection serves the next store of this location (see `ConnectionPool`).
     deinit { db.release(readOnly: readOnly) }
 
     private init(connection: PGConnection, location: PostgresLocation) {
@@ -128,6 +129,8 @@ public struct PostgresStoreError: UserFacingError {
         case sqliteOnly(command: String)
         /// `eplan init` found a store there without `--force`.
         case exists(String)
+        /// Every connection of the pool (`pool_max`) stayed in use for `pool_timeout` seconds.
+        case poolExhausted(max: Int, waited: Double)
     }
     public let kind: Kind
     public init(_ kind: Kind) { self.kind = kind }
@@ -140,6 +143,10 @@ public struct PostgresStoreError: UserFacingError {
         case .sqliteOnly(let command):
             return Message(th: "\(command) ยังใช้ได้กับฐานข้อมูลไฟล์ SQLite เท่านั้น ยังไม่รองรับ PostgreSQL",
                            en: "\(command) works on an SQLite store file only; PostgreSQL is not supported for it yet")
+        case .poolExhausted(let max, let waited):
+            let s = String(format: "%g", waited)
+            return Message(th: "การเชื่อมต่อ PostgreSQL ทั้ง \(max) ช่อง (pool_max) ถูกใช้งานอยู่นานกว่า \(s) วินาที กรุณาลองใหม่ภายหลัง",
+                           en: "all \(max) PostgreSQL connections (pool_max) stayed in use for \(s) s; try again shortly")
         case .exists(let db):
             return Message(th: "มีฐานข้อมูล eplan ใน \(db) อยู่แล้ว ใช้ --force เพื่อสร้างใหม่ (ข้อมูลเดิมจะถูกลบ)",
                            en: "\(db) already holds an eplan store; use --force to create it anew (its data will be deleted)")

@@ -28,6 +28,17 @@ public struct BoundaryOriginal: Equatable, Sendable {
     public var invalidReason: String?
     public var repair: String
     public var replacedAt: String
+
+    /// What a repair stores: the geometry as a multipolygon (the layer's type), or the refusal.
+    static func repaired(_ geometry: Geometry, code: String) throws -> Geometry {
+        switch geometry {
+        case .polygon, .multiPolygon: return geometry.asMulti
+        default: throw StoreError(.notPolygonal(code: code, type: geometry.type))
+        }
+    }
+
+    /// The time stamp of a repair (`replaced_at`), the same form on both backends.
+    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 }
 
 extension Store {
@@ -35,13 +46,9 @@ extension Store {
     /// `boundary_original`, in one transaction. Throws when the unit does not exist.
     public func replaceBoundaryGeometry(level: BoundaryLevel, code: String, with geometry: Geometry,
                                         repair: String) throws {
-        let multi: Geometry
-        switch geometry {
-        case .polygon, .multiPolygon: multi = geometry.asMulti
-        default: throw StoreError(.notPolygonal(code: code, type: geometry.type))
-        }
+        let multi = try BoundaryOriginal.repaired(geometry, code: code)
         let db = database
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = BoundaryOriginal.now()
         try db.transaction {
             let before = try boundaryBox(level, code)
             try db.execute("""
@@ -68,7 +75,7 @@ extension Store {
     }
 
     /// The originals kept by repairs, oldest first.
-    public func boundaryOriginals(level: BoundaryLevel? = nil) throws -> [BoundaryOriginal] {
+    public func boundaryOriginals(level: BoundaryLevel?) throws -> [BoundaryOriginal] {
         var out: [BoundaryOriginal] = []
         let filter = level == nil ? "" : "WHERE level = ?"
         try database.query("""

@@ -38,13 +38,26 @@ public struct PostgresLocation: Equatable, Sendable {
     /// The folder holding `.s.PGSQL.<port>`.
     public var socketFolder: String?
     public var database: String
+    /// At most this many connections of the process to this database (`pool_max`, default
+    /// 32); a caller finding them all in use waits `poolTimeout` seconds (`pool_timeout`,
+    /// default 10) before the store is refused as unavailable.
+    public var poolMax = 32
+    /// What PostgreSQL shows for these connections (`pg_stat_activity.application_name`).
+    public var applicationName = "eplan"
+    /// TLS over TCP, as libpq's `sslmode` (a Unix socket never uses it).
+    public enum TLSMode: String, Sendable { case disable, prefer, require, verifyCA = "verify-ca", verifyFull = "verify-full" }
+    public var tls = TLSMode.disable
+    /// The certificate authorities to trust (`sslrootcert`, a PEM file); else the system's.
+    public var rootCertificate: String?
+    public var poolTimeout = 10.0
 
     public init(url text: String) throws {
         let env = ProcessInfo.processInfo.environment
         guard let c = URLComponents(string: text) else { throw StoreLocationError(text: text, problem: .notAURL) }
         var params: [String: String] = [:]
         for q in c.queryItems ?? [] { params[q.name] = q.value ?? "" }
-        let known: Set = ["host", "port", "user", "password", "dbname", "sslmode", "application_name", "connect_timeout"]
+        let known: Set = ["host", "port", "user", "password", "dbname", "sslmode", "application_name", "connect_timeout",
+                           "pool_max", "pool_timeout", "sslrootcert"]
         if let unknown = params.keys.sorted().first(where: { !known.contains($0) }) {
             throw StoreLocationError(text: text, problem: .unknownParameter(unknown))
         }
@@ -59,8 +72,24 @@ public struct PostgresLocation: Equatable, Sendable {
         port = p
         let h = params["host"] ?? c.host.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding } ?? env["PGHOST"] ?? "/var/run/postgresql"
         if h.hasPrefix("/") { socketFolder = h; host = nil } else { host = h; socketFolder = nil }
-        if let mode = params["sslmode"], !["disable", "allow", "prefer"].contains(mode) {
-            throw StoreLocationError(text: text, problem: .tlsUnsupported(mode))
+        if let name = params["application_name"], !name.isEmpty { applicationName = name }
+        if let m = params["pool_max"] {
+            guard let n = Int(m), n >= 1 else { throw StoreLocationError(text: text, problem: .badPoolSetting("pool_max", m)) }
+            poolMax = n
+        }
+        if let t = params["pool_timeout"] {
+            guard let s = Double(t), s >= 0, s.isFinite else { throw StoreLocationError(text: text, problem: .badPoolSetting("pool_timeout", t)) }
+            poolTimeout = s
+        }
+        rootCertificate = params["sslrootcert"].flatMap { $0.isEmpty ? nil : $0 }
+        switch params["sslmode"] ?? env["PGSSLMODE"] ?? "disable" {
+        case "disable", "allow": tls = .disable
+        case "prefer": tls = .prefer
+        // As libpq: `require` with a root certificate checks the chain too.
+        case "require": tls = rootCertificate == nil ? .require : .verifyCA
+        case "verify-ca": tls = .verifyCA
+        case "verify-full": tls = .verifyFull
+        case let mode: throw StoreLocationError(text: text, problem: .tlsUnsupported(mode))
         }
     }
 
@@ -83,6 +112,7 @@ public struct PostgresLocation: Equatable, Sendable {
 public struct StoreLocationError: UserFacingError {
     public enum Problem: Equatable, Sendable {
         case notAURL, noDatabase, badPort(String), unknownParameter(String), tlsUnsupported(String)
+        case badPoolSetting(String, String)
     }
     public let text: String
     public let problem: Problem
@@ -99,11 +129,14 @@ public struct StoreLocationError: UserFacingError {
         case .badPort(let p):
             return Message(th: "--db \(shown): พอร์ต '\(p)' ไม่ถูกต้อง (1–65535)", en: "--db \(shown): port '\(p)' is not valid (1–65535)")
         case .unknownParameter(let p):
-            return Message(th: "--db \(shown): ไม่รู้จักพารามิเตอร์ '\(p)' (ใช้ได้: host, port, user, password, dbname)",
-                           en: "--db \(shown): unknown parameter '\(p)' (known: host, port, user, password, dbname)")
+            return Message(th: "--db \(shown): ไม่รู้จักพารามิเตอร์ '\(p)' (ใช้ได้: host, port, user, password, dbname, sslmode, pool_max, pool_timeout)",
+                           en: "--db \(shown): unknown parameter '\(p)' (known: host, port, user, password, dbname, sslmode, pool_max, pool_timeout)")
+        case .badPoolSetting(let name, let value):
+            return Message(th: "--db \(shown): \(name)=\(value) ไม่ถูกต้อง (pool_max เป็นจำนวนเต็มตั้งแต่ 1, pool_timeout เป็นวินาทีตั้งแต่ 0)",
+                           en: "--db \(shown): \(name)=\(value) is not valid (pool_max is a whole number from 1, pool_timeout seconds from 0)")
         case .tlsUnsupported(let m):
-            return Message(th: "--db \(shown): sslmode=\(m) ยังไม่รองรับ (ใช้ Unix socket หรือเครือข่ายภายใน)",
-                           en: "--db \(shown): sslmode=\(m) is not supported yet (use a Unix socket or a private network)")
+            return Message(th: "--db \(shown): ไม่รู้จัก sslmode=\(m) (ใช้ได้: disable, allow, prefer, require, verify-ca, verify-full)",
+                           en: "--db \(shown): unknown sslmode=\(m) (known: disable, allow, prefer, require, verify-ca, verify-full)")
         }
     }
 }

@@ -26,7 +26,7 @@ extension PinImportTests {
              try add(pin("P1", 99.2190, 16.9215, "c")), try add(pin("R1", 99.5, 17.5, "d"))]
         }
         XCTAssertEqual(stored.map(\.version), [1, 2, 2, 1])
-        XCTAssertEqual(try pinRows(db), ["W1|1|valid|first", "P1|1|valid|a", "W1|2|valid|b", "P1|2|valid|c", "R1|1|valid|d"])
+        XCTAssertEqual(try pinRows(db), ["P1|1|valid|a", "P1|2|valid|c", "R1|1|valid|d", "W1|1|valid|first", "W1|2|valid|b"])
         var current: [String] = []
         try store.database.query("SELECT project_code || ':' || version FROM pin WHERE is_current = 1 ORDER BY 1") { current.append($0.string(0) ?? "") }
         XCTAssertEqual(current, ["P1:2", "R1:1", "W1:2"])
@@ -77,7 +77,7 @@ extension PinImportTests {
             XCTAssertEqual(versions, skipBad ? [1, 2, 1, 1, nil, nil] : [nil, nil, nil, nil, nil, nil])
             XCTAssertEqual(j["stored"] as? Int, skipBad ? 4 : 0)
             XCTAssertEqual(try pinRows(cliDB).map { $0.split(separator: "|").prefix(2).joined(separator: "|") },
-                           skipBad ? ["P1|1", "P1|2", "W1|1", "R1|1"] : [])
+                           skipBad ? ["P1|1", "P1|2", "R1|1", "W1|1"] : [])
             XCTAssertEqual(try pinRows(cliDB), try pinRows(appDB))
             // The text form: versions only when stored, columns aligned over every row.
             let t = try eplan(["pins", "import", "--db", try copy("text.sqlite"), gpx, "--lang", "en"] + (skipBad ? ["--skip-bad"] : []))

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 @testable import EPlanDomain
+@testable import EPlanStore
+import EPlanApp
 
 /// The same commands on both backends, SQLite and PostgreSQL + PostGIS, give the same
 /// answers: verdicts and messages, byte-identical exports, identical reports and listings.
@@ -74,6 +76,32 @@ final class PostgresBackendTests: CLITestCase {
         XCTAssertThrowsError(try WKB.decode([1, 1, 0, 0]))
         // Big-endian WKB (as some clients write it) reads too: POINT(1 2).
         XCTAssertEqual(try WKB.decode([0, 0, 0, 0, 1, 0x3F, 0xF0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0]), .point(Coordinate(1, 2)))
+    }
+
+    /// The export reads PostGIS's WKB as SpatiaLite BLOBs without building geometries: the
+    /// bytes are those of the general path (decode, then encode) for every kind, and what
+    /// the fast path does not take (collections, big endian, truncated) is left to that path.
+    func testWKBTranscodesToTheGeneralPathsSpatiaLiteBlob() throws {
+        let a = Coordinate(98.5667123456789, 16.7167000000001), b = Coordinate(98.6, 16.8), c = Coordinate(-98.7, -16.7)
+        let ring = [a, b, c, a]
+        let kinds: [Geometry] = [
+            .point(a), .lineString([a, b, c]), .polygon(Polygon(exterior: ring)), .multiPoint([a, b]),
+            .multiLineString([[a, b], [b, c]]), .multiPolygon([Polygon(exterior: ring), Polygon(exterior: ring.reversed())]),
+        ]
+        func transcoded(_ wkb: [UInt8]) -> [UInt8]? {
+            var out = [UInt8](repeating: 0, count: WKB.spatiaLiteCapacity(wkbCount: wkb.count))
+            let n = wkb.withUnsafeBytes { w in out.withUnsafeMutableBytes { WKB.transcode(w, srid: Store.srid, into: $0) } }
+            return n.map { Array(out[..<$0]) }
+        }
+        for g in kinds {
+            let wkb = try XCTUnwrap(WKB.encode(g))
+            XCTAssertEqual(transcoded(wkb), SpatiaLiteBlob.encode(try WKB.decode(wkb), srid: Store.srid), "\(g.type)")
+        }
+        XCTAssertNil(transcoded(try XCTUnwrap(WKB.encode(.geometryCollection([.point(a), .lineString([a, b])])))))
+        XCTAssertNil(transcoded([0, 0, 0, 0, 1, 0x3F, 0xF0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0]))
+        let line = try XCTUnwrap(WKB.encode(.lineString([a, b, c])))
+        XCTAssertNil(transcoded(Array(line.dropLast(3))))
+        XCTAssertNil(transcoded(line + [0]))
     }
 
     /// An unreachable server is a store failure (exit 3) with both languages, not a crash.
@@ -244,13 +272,80 @@ final class PostgresBackendTests: CLITestCase {
         XCTAssertEqual(history.filter(\.isCurrent).map(\.version), [8])
     }
 
-    /// Commands not yet written for PostgreSQL say so in both languages (exit 3).
-    func testSQLiteOnlyCommandsRefuseClearly() throws {
+    /// `boundaries repair --make-valid` on PostgreSQL: the same broken tambon (a bowtie part)
+    /// repaired on both backends gives the same report, the same kept original and the same
+    /// repaired geometry, and a second repair has nothing to do.
+    func testBoundaryRepairGivesTheSameResultOnBothBackends() throws {
         let pg = try postgresURL()
+        let file = try initStore(plan: false)
         _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        let r = try eplan(["boundaries", "repair", "--make-valid", "--db", pg])
-        XCTAssertEqual(r.status, 3, r.out + r.err)
-        XCTAssertTrue(r.err.contains("PostgreSQL"), r.err)
+        var fs = try GeoJSONFile.readFeatureCollection(path: "\(CLITestCase.takDir)/tak-tambon.geojson").features
+        // Just outside Tak, near its amphoe (farther away the import refuses it).
+        let c = Coordinate(99.6, 16.4), d = 0.005
+        let bowtie = Polygon(exterior: [Coordinate(c.x - d, c.y - d), Coordinate(c.x + d, c.y + d),
+                                        Coordinate(c.x + d, c.y - d), Coordinate(c.x - d, c.y + d), Coordinate(c.x - d, c.y - d)])
+        guard let geometry = fs[0]["geometry"], case .multiPolygon(let parts) = try GeoJSONGeometry.decode(geometry).asMulti,
+              let code = (fs[0]["properties"] as? [String: Any])?["tambon_code"] as? String else { return XCTFail("Tak's first tambon") }
+        let broken = Geometry.multiPolygon(parts + [bowtie])
+        fs[0]["geometry"] = try JSONSerialization.jsonObject(with: Data(GeoJSONGeometry.encode(broken).utf8))
+        let input = path("broken-tambon.geojson")
+        try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": fs]).write(to: URL(fileURLWithPath: input))
+
+        var reports: [String] = []
+        for db in [file, pg] {
+            _ = try run(["boundaries", "import", input, "--level", "tambon", "--db", db])
+            let r = try run(["--lang", "en", "boundaries", "repair", "--make-valid", "--db", db])
+            XCTAssertTrue(r.out.contains("repaired tambon \(code)"), r.out)
+            reports.append(r.out)
+            XCTAssertTrue(try run(["--lang", "en", "boundaries", "repair", "--make-valid", "--db", db]).out.contains("no invalid"))
+        }
+        XCTAssertEqual(reports[0], reports[1])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail(pg) }
+        let stores: [any EPlanStoring] = [try Store(path: file), try PostgresStore(location: location)]
+        let originals = try stores.map { try $0.boundaryOriginals(level: .tambon) }
+        XCTAssertEqual(originals[0].map(\.code), [code])
+        XCTAssertEqual(originals[0].first?.geometry, try GeoJSONGeometry.decode(try XCTUnwrap(fs[0]["geometry"])).asMulti)
+        XCTAssertEqual(originals[0].map(\.geometry), originals[1].map(\.geometry))
+        XCTAssertEqual(originals[0].map(\.invalidReason), originals[1].map(\.invalidReason))
+        XCTAssertEqual(originals[1].map(\.repair), ["make-valid"])
+        let repaired = try stores.map { try XCTUnwrap(try $0.boundary(level: .tambon, code: code)) }
+        XCTAssertEqual(repaired[0].geometry, repaired[1].geometry)
+        XCTAssertTrue(repaired[1].isValid)
+        XCTAssertTrue(try GEOSGeometry(repaired[1].geometry, context: GEOSContext()).isValid)
+        let audits = try [file, pg].map { try eplan(["audit", "boundaries", "--format", "json", "--level", "tambon", "--db", $0]) }
+        XCTAssertEqual(audits[0].out, audits[1].out)
+        XCTAssertFalse(audits[1].out.contains("invalid_geometry"), audits[1].out)
+    }
+
+    /// The process's connections to one database are bounded (`pool_max`): a store opened
+    /// while all are in use waits for one to be given back, and after `pool_timeout` is
+    /// refused with a clear message (a store failure: HTTP 503, CLI exit 3).
+    func testConnectionPoolIsBoundedAndQueues() throws {
+        // The second database: no other test of this process keeps connections to it.
+        let url = try copyURL()
+        _ = try run(["init", "--db", url, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(url + "&pool_max=2&pool_timeout=0.2&application_name=eplan-pool-test"),
+              case .postgres(let patient) = try StoreLocation.parse(url + "&pool_max=2&pool_timeout=30&application_name=eplan-pool-test")
+        else { return XCTFail(url) }
+        var held: [PostgresStore?] = [try PostgresStore(location: location), try PostgresStore(location: location)]
+        XCTAssertThrowsError(try PostgresStore(location: location)) { e in
+            XCTAssertEqual((e as? PostgresStoreError)?.kind, .poolExhausted(max: 2, waited: 0.2))
+            XCTAssertEqual(AppError.classify(e).kind, .store)
+            XCTAssertTrue(AppError.classify(e).message.en.contains("all 2 PostgreSQL connections (pool_max)"), "\(e)")
+        }
+        // A caller that finds them all in use waits in line and gets the one given back.
+        final class Queued: @unchecked Sendable { var store: PostgresStore?; var error: (any Error)? }
+        let queued = Queued(), done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            do { queued.store = try PostgresStore(location: patient) } catch { queued.error = error }
+            done.signal()
+        }
+        held[1] = nil
+        XCTAssertEqual(done.wait(timeout: .now() + 60), .success)
+        let third = try XCTUnwrap(queued.store, "\(String(describing: queued.error))")
+        let open = try third.db.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'eplan-pool-test'")
+        XCTAssertEqual(open.int64, 2, "never more than pool_max connections")
+        withExtendedLifetime(held) {}
     }
 
     /// The pin and boundary audits run on PostgreSQL too, with the same findings as on the file.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import EPlanDomain
+@testable import EPlanStore
 
 /// Two `eplan serve` processes on one PostgreSQL database: sessions and failed-login
 /// throttles are shared through the database, and one process killed (-9) loses nothing
@@ -91,5 +92,23 @@ final class PostgresServeTests: ServeTestCase {
         let extent = try page(onPG, "/ogc/collections/tambons")
         XCTAssertNotNil(((extent["extent"] as? [String: Any])?["spatial"] as? [String: Any])?["bbox"], "an extent from PostGIS")
     }
+    /// `eplan serve` on PostgreSQL keeps within `pool_max` connections however many requests
+    /// come at once: the extra ones wait their turn and are answered (nothing refused).
+    func testServerKeepsWithinItsConnectionPool() throws {
+        guard let pg = ProcessInfo.processInfo.environment["EPLAN_TEST_PG"], !pg.isEmpty else {
+            throw XCTSkip("EPLAN_TEST_PG is unset: no PostgreSQL + PostGIS database to test on (scripts/test starts one)")
+        }
+        XCTAssertEqual(try eplan(["init", "--db", pg, "--force", "--no-plan"]).status, 0)
+        let name = "eplan-serve-pool-test"
+        let server = try serve(pg + "&pool_max=3&pool_timeout=60&application_name=\(name)", ["--public-read"])
+        // 24 requests at once (curl in parallel), half of them boundary pages.
+        let script = "for i in $(seq 24); do if [ $((i % 2)) -eq 0 ]; then p='/ogc/collections/tambons/items?limit=50'; else p=/ogc/collections; fi; "
+            + "curl -s -o /dev/null -w '%{http_code}\\n' \"\(server.base)$p\" & done; wait"
+        let r = try run("bash", ["-c", script])
+        XCTAssertEqual(r.out.split(separator: "\n").map(String.init), Array(repeating: "200", count: 24), r.err)
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail(pg) }
+        let open = try PostgresStore(location: location).db.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(name)'")
+        XCTAssertLessThanOrEqual(open.int64 ?? 99, 3, "the server's connections stay within pool_max")
+        XCTAssertGreaterThan(open.int64 ?? 0, 0)
+    }
 }
-

@@ -12,8 +12,8 @@ public struct BoundaryRepairResult: Sendable, Equatable {
 
 /// Repairs, separate from audits (which never change data); each keeps the original.
 public struct BoundaryRepair {
-    public let store: Store
-    public init(store: Store) { self.store = store }
+    public let store: any EPlanStoring
+    public init(store: any EPlanStoring) { self.store = store }
 
     /// Replaces every invalid geometry of `levels` with GEOS's make-valid result as a
     /// multipolygon (is_valid = 1), keeping the original in boundary_original.
