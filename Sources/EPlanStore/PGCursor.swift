@@ -121,7 +121,7 @@ final class PGCursor {
             }
         }
         for (i, type, bytes) in fallback {
-            var text = ByteBuffer(string: try PostgresCell(bytes: bytes, dataType: type, format: .binary, columnName: "", columnIndex: i)
+            let text = ByteBuffer(string: try PostgresCell(bytes: bytes, dataType: type, format: .binary, columnName: "", columnIndex: i)
                 .decode(String.self))
             let n = text.readableBytes
             reserve(n)

@@ -313,7 +313,9 @@ final class ConnectionPool: @unchecked Sendable {
         let key = location.display
         let deadline = Date(timeIntervalSinceNow: location.poolTimeout)
         var evicted: PGConnection?
-        defer { evicted = nil }  // closed outside the lock (its deinit comes back here)
+        // Kept alive until after the unlock below, so it closes outside the lock (its deinit
+        // comes back here).
+        defer { withExtendedLifetime(evicted) {} }
         condition.lock(); defer { condition.unlock() }
         while true {
             if let c = places[key, default: Place()].idle[readOnly]?.popLast() { return c }

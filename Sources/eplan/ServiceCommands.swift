@@ -48,7 +48,9 @@ struct Serve: ParsableCommand {
         settings.publicRead = publicRead
         settings.credentialCacheSeconds = credentialCache
         let config = settings
-        _ = EPlanServer.runTasksOnEventLoops()
+        // Not on PostgreSQL: its store waits for PostgresNIO's futures synchronously, which NIO
+        // forbids on an event-loop thread (it traps), and its requests go to `offload` anyway.
+        if !(try StoreLocation.parse(global.databasePath)).isPostgres { _ = EPlanServer.runTasksOnEventLoops() }
         let failure = ServeFailure()
         let done = DispatchSemaphore(value: 0)
         Task {

@@ -44,7 +44,7 @@ final class PostgresTLSTests: CLITestCase {
             if [ "$(id -u)" -eq 0 ]; then chown postgres \(d)/data/server.key \(d)/data/server.crt; fi
             printf 'local all all trust\\nhostssl all all 127.0.0.1/32 trust\\nhostnossl all all 127.0.0.1/32 reject\\n' > \(d)/data/pg_hba.conf
             printf "port = \(port)\\nlisten_addresses = '127.0.0.1'\\nunix_socket_directories = '\(d)'\\nssl = on\\nfsync = off\\n" >> \(d)/data/postgresql.conf
-            \(Self.asOwner("\(Self.pgbin)/pg_ctl -D \(d)/data -l \(d)/server.log -w start")) >/dev/null
+            \(Self.asOwner("\(Self.pgbin)/pg_ctl -D \(d)/data -l \(d)/server.log -w start")) >/dev/null 2>&1  # the server must not keep our pipes open
             \(Self.pgbin)/createdb -h \(d) -p \(port) eplan_tls
             """
         let r = try run("bash", ["-c", script])
