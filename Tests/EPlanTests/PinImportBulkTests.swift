@@ -11,6 +11,7 @@ extension PinImportTests {
     /// P1 twice (versions 1 and 2 in one batch, only the last current), W1 already pinned
     /// (its version 2 retires version 1), R1 with a warning; statistics as a full recount.
     func testPinBatchKeepsVersionsCurrentPinsAndStatistics() throws {
+        try sqliteOnly("the SQLite store's batch and its SpatiaLite layer statistics")
         let db = try fixture()
         let store = try Store(path: db)
         let base = PinRecord(projectCode: "W1", pinnedAt: "2026-11-30T00:00:00Z", pinnedBy: "t", rawInput: "first", inputCRS: 4326,
@@ -56,6 +57,7 @@ extension PinImportTests {
     /// stored or held back, and a bad item after good ones (already in the open
     /// transaction) still stores nothing without --skip-bad.
     func testStreamedReportIsTheInMemoryReport() throws {
+        try sqliteOnly("copies of the store file")
         let items = wpt(namRuem, "P1") + wpt(namRuem2, "P1") + wpt(maeSot, "W1") + wpt(namRuem2, "R1") + wpt(namRuem2, "W1") + wpt(namRuem, "ZZ9")
         let gpx = try writeFile("mixed.gpx", garminGPX(items))
         let fresh = try fixture()
