@@ -92,7 +92,10 @@ public final class CoordinateTransform {
     /// Transforms in place with one proj_trans_generic call. On error the arrays are left
     /// unchanged and the error names the first coordinate that failed (and its index).
     public func transform(_ xs: inout [Double], _ ys: inout [Double]) throws {
-        precondition(xs.count == ys.count, "xs and ys must have the same count")
+        guard xs.count == ys.count else {
+            throw PROJError(.transform, code: 0, projMessage: "", message: Message(
+                th: "จำนวนค่า x (\(xs.count)) กับค่า y (\(ys.count)) ไม่เท่ากัน", en: "\(xs.count) x values but \(ys.count) y values"))
+        }
         let n = xs.count
         if n == 0 { return }
         if utm != nil {

@@ -201,15 +201,9 @@ extension Store {
     /// The rows of one new version (inside the caller's transaction): the stored record and
     /// its geometry's envelope (nil: NULL or empty), for the layer statistics.
     private func insertPin(_ pin: PinRecord) throws -> (PinRecord, Envelope?) {
-        let db = database
-        let next = Int(try db.scalar("SELECT coalesce(max(version), 0) + 1 FROM pin WHERE project_code = ?",
-                                     [.text(pin.projectCode)]).int64 ?? 1)
-        try db.execute("UPDATE pin SET is_current = 0 WHERE project_code = ? AND is_current = 1", [.text(pin.projectCode)])
-        var stored = pin
-        stored.version = next
-        stored.isCurrent = true
+        let stored = try pin.nextVersion(in: database)
         let blob = SpatiaLiteBlob.encode(pin.geometry, srid: Store.srid)
-        try db.execute(Self.insertPinSQL, PinRow.values(pin, version: next, blob: blob))
+        try database.execute(Self.insertPinSQL, PinRow.values(pin, version: stored.version, blob: blob))
         return (stored, try blob.flatMap { try SpatiaLiteBlob.envelope(of: $0) })
     }
 

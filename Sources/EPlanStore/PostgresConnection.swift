@@ -209,10 +209,10 @@ final class PGConnection {
         for a in args {
             switch a {
             case .null: binds.appendNull()
-            case .integer(let v): try binds.append(v)
-            case .real(let v): try binds.append(v)
-            case .text(let s): try binds.append(s)
-            case .blob(let b): try binds.append(ByteBuffer(bytes: b))
+            case .integer(let v): binds.append(v)
+            case .real(let v): binds.append(v)
+            case .text(let s): binds.append(s)
+            case .blob(let b): binds.append(ByteBuffer(bytes: b))
             }
         }
         return (out, binds)

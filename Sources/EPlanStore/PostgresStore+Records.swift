@@ -177,14 +177,9 @@ extension PostgresStore {
     public func addPin(_ pin: PinRecord) throws -> PinRecord {
         try db.transaction {
             _ = try rows("SELECT 1 FROM project WHERE code = ? FOR UPDATE", [.text(pin.projectCode)])
-            let next = Int(try db.scalar("SELECT coalesce(max(version), 0) + 1 FROM pin WHERE project_code = ?",
-                                         [.text(pin.projectCode)]).int64 ?? 1)
-            try db.execute("UPDATE pin SET is_current = 0 WHERE project_code = ? AND is_current = 1", [.text(pin.projectCode)])
-            var stored = pin
-            stored.version = next
-            stored.isCurrent = true
+            let stored = try pin.nextVersion(in: db)
             try db.execute("INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PostgresStore.placeholders(PinRow.Column.self)))",
-                           PinRow.values(pin, version: next, blob: WKB.encode(pin.geometry)))
+                           PinRow.values(pin, version: stored.version, blob: WKB.encode(pin.geometry)))
             return stored
         }
     }

@@ -48,15 +48,14 @@ func pointInPolygon(_ args: [String]) throws {
     let polygons = try readWKBRecords(args[0], context: context)
     let xy = readDoubles(args[1])
     let n = xy.count / 2
-    var xs = [Double](repeating: 0, count: n), ys = xs
-    for i in 0..<n { xs[i] = xy[2 * i]; ys[i] = xy[2 * i + 1] }
+    let points = (0..<n).map { Coordinate(xy[2 * $0], xy[2 * $0 + 1]) }
     var best = Double.infinity, buildBest = Double.infinity
     var answer: [Int32] = []
     for _ in 0..<3 {
         let t0 = now()
         let locator = PolygonLocator(polygons: polygons)
         let t1 = now()
-        answer = locator.locate(xs: xs, ys: ys)
+        answer = locator.locate(points)
         let t2 = now()
         best = min(best, t2 - t0)
         buildBest = min(buildBest, t1 - t0)

@@ -157,6 +157,10 @@ final class CRSTests: XCTestCase {
             XCTAssertTrue((e as! PROJError).message.en.contains("index 1"), "\(e)")
         }
         XCTAssertEqual(xs, [100.0, 0], "arrays untouched on error")
+        var shortYs = [13.0]
+        XCTAssertThrowsError(try t.transform(&xs, &shortYs), "arrays of different lengths are an error, not a trap") { e in
+            XCTAssertTrue((e as? PROJError)?.message.th.contains("ไม่เท่ากัน") == true, "\(e)")
+        }
         XCTAssertThrowsError(try t.transform(Coordinate(.nan, 13)))
     }
 

@@ -87,19 +87,29 @@ class ServeTestCase: CLITestCase {
 
     /// `eplan users add NAME …` with the password on standard input.
     func addUser(_ db: String, _ name: String, _ args: [String]) throws {
+        try withPasswordOnStdin(["users", "add", name, "--db", db, "--password-stdin"] + args, password)
+    }
+
+    /// `users passwd NAME --password-stdin` with `newPassword`.
+    func changePassword(_ db: String, _ name: String, to newPassword: String) throws {
+        try withPasswordOnStdin(["users", "passwd", name, "--db", db, "--password-stdin"], newPassword)
+    }
+
+    /// Runs eplan with `secret` on standard input; it must succeed without echoing it.
+    func withPasswordOnStdin(_ args: [String], _ secret: String) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: eplanPath)
-        p.arguments = ["users", "add", name, "--db", db, "--password-stdin"] + args
+        p.arguments = args
         let input = Pipe(), out = Pipe()
         p.standardInput = input
         p.standardOutput = out
         try p.run()
-        input.fileHandleForWriting.write(Data((password + "\n").utf8))
+        input.fileHandleForWriting.write(Data((secret + "\n").utf8))
         try input.fileHandleForWriting.close()
         let said = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0, said)
-        XCTAssertFalse(said.contains(password), "a password is never echoed")
+        XCTAssertFalse(said.contains(secret), "a password is never echoed")
     }
 
     func token(_ db: String, _ name: String) throws -> String {

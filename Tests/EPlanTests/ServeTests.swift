@@ -306,17 +306,7 @@ final class ServeTests: ServeTestCase {
         let t = try token(db, "somchai")
         let server = try serve(db)
         // `users passwd` with the new password on standard input: the old one stops working.
-        let passwd = Process()
-        passwd.executableURL = URL(fileURLWithPath: eplanPath)
-        passwd.arguments = ["users", "passwd", "somchai", "--db", db, "--password-stdin"]
-        let input = Pipe()
-        passwd.standardInput = input
-        passwd.standardOutput = FileHandle.nullDevice
-        try passwd.run()
-        input.fileHandleForWriting.write(Data("a brand new password\n".utf8))
-        try input.fileHandleForWriting.close()
-        passwd.waitUntilExit()
-        XCTAssertEqual(passwd.terminationStatus, 0)
+        try changePassword(db, "somchai", to: "a brand new password")
         assertProblem(try http(server, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"\#(password)"}"#), 401, "unauthenticated")
         XCTAssertEqual(try http(server, "POST", "/api/v1/login", body: #"{"name":"somchai","password":"a brand new password"}"#).status, 200)
         assertProblem(try http(server, "POST", "/api/v1/login", body: #"{"name":"somchai","password":12}"#), 400, "bad-input", field: "password")

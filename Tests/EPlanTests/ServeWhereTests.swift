@@ -105,17 +105,7 @@ final class ServeWhereTests: ServeTestCase {
         }
         XCTAssertEqual(try eplan(["tokens", "revoke", "1", "--db", db]).status, 0)
         XCTAssertEqual(try eplan(["users", "disable", "malee", "--db", db]).status, 0)
-        let passwd = Process()
-        passwd.executableURL = URL(fileURLWithPath: eplanPath)
-        passwd.arguments = ["users", "passwd", "somchai", "--db", db, "--password-stdin"]
-        let input = Pipe()
-        passwd.standardInput = input
-        passwd.standardOutput = FileHandle.nullDevice
-        try passwd.run()
-        input.fileHandleForWriting.write(Data("a brand new password\n".utf8))
-        try input.fileHandleForWriting.close()
-        passwd.waitUntilExit()
-        XCTAssertEqual(passwd.terminationStatus, 0)
+        try changePassword(db, "somchai", to: "a brand new password")
         // Past the bound (not a speed check: what is asserted is the refusal after it).
         Thread.sleep(forTimeInterval: 1.5)
         for h in ["Authorization: Bearer " + revoked, "Authorization: Bearer " + other, basic("somchai", password)] {

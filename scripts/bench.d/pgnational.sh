@@ -296,7 +296,7 @@ PY
   # Where the time goes: CPU seconds of both servers and of the database's backends, WAL flushes.
   local cpu0 cpu1
   cpu0=$(pgn_cpu_snapshot "${pids[@]}")
-  EPLAN_PORTS="${ports[*]}" wrk -t2 -c64 -d"${secs}s" --timeout 10s -s scripts/bench.d/serve_spread.lua "http://127.0.0.1:${ports[0]}" -- "$out/pgn-pins.lua" > "$out/wrk-pgn-pins.txt"
+  EPLAN_PORTS="${ports[*]}" wrk -t2 -c64 -d"${secs}s" --timeout 10s -s scripts/bench.d/serve.lua "http://127.0.0.1:${ports[0]}" -- "$out/pgn-pins.lua" > "$out/wrk-pgn-pins.txt"
   cpu1=$(pgn_cpu_snapshot "${pids[@]}")
   kill -TERM "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
   after=$(pgn_psql -c "SELECT count(*) FROM pin")

@@ -1,7 +1,22 @@
 -- wrk script for scripts/bench's servepin and servewhere workloads.
 -- wrk -s serve.lua URL -- REQUESTS.lua: REQUESTS.lua returns a list of
 -- {method, path, body-or-nil, bearer token}; each request is one of them at random.
+-- With EPLAN_PORTS="8081 8082" (pgnational-pins), wrk's threads are spread over those
+-- servers on 127.0.0.1, one each in turn: one wrk run (one latency histogram) loads them all.
 local requests
+local addrs, next_addr = {}, 0
+
+function setup(thread)
+  if #addrs == 0 then
+    for port in string.gmatch(os.getenv("EPLAN_PORTS") or "", "%d+") do
+      addrs[#addrs + 1] = wrk.lookup("127.0.0.1", port)[1]
+    end
+  end
+  if #addrs > 0 then
+    thread.addr = addrs[next_addr % #addrs + 1]
+    next_addr = next_addr + 1
+  end
+end
 
 function init(args)
   requests = dofile(args[1])

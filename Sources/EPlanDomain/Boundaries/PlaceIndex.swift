@@ -12,10 +12,12 @@ public final class PlaceIndex: Sendable {
     /// One level's units in code order (the order `PlaceLookup` tries them in).
     struct Layer: Sendable {
         let records: [BoundaryRecord]
+        let geometries: [Geometry]
         let locator: PolygonLocator
         init(_ store: any EPlanStoring, _ level: BoundaryLevel) throws {
             records = try store.boundaries(level: level, intersecting: nil).sorted { $0.code < $1.code }
-            locator = PolygonLocator(polygons: records.map(\.geometry))
+            geometries = records.map(\.geometry)
+            locator = PolygonLocator(polygons: geometries)
         }
     }
 
@@ -43,33 +45,23 @@ public final class PlaceIndex: Sendable {
     /// One user's side of an index: a GEOS context and the units it prepared so far (only
     /// those whose edge passes near a point asked about). GEOS objects are not to be shared
     /// between threads, so each pooled connection of the service keeps its own probe.
-    /// Answers exactly as `PlaceLookup.containing`: a grid cell wholly inside a unit answers
-    /// at once; a unit whose edge crosses the cell is tested with GEOS's `covers`, the first in
-    /// code order wins, so a point on a shared border goes to the same unit.
+    /// Answers exactly as `PlaceLookup.containing` (see `CoveringTest`): the first unit in
+    /// code order that covers the point, so a point on a shared border goes to the same unit.
     public final class Probe {
         public let index: PlaceIndex
         public let geos: GEOSContext
-        private var prepared: [[PreparedGeometry?]]
-        private var found: [(index: Int, whole: Bool)] = []
+        private let tests: [CoveringTest]
 
         public init(index: PlaceIndex, geos: GEOSContext) {
             self.index = index; self.geos = geos
-            prepared = [index.tambons, index.amphoes, index.provinces].map { [PreparedGeometry?](repeating: nil, count: $0.records.count) }
+            tests = [index.tambons, index.amphoes, index.provinces].map { CoveringTest(count: $0.records.count) }
         }
 
         public func containing(_ c: Coordinate, level: BoundaryLevel) throws -> BoundaryRecord? {
             let (layer, slot) = index.layer(level)
-            layer.locator.candidates(x: c.x, y: c.y, into: &found)
-            for (k, whole) in found {
-                if !whole {
-                    if prepared[slot][k] == nil {
-                        prepared[slot][k] = try PreparedGeometry(try GEOSGeometry(layer.records[k].geometry, context: geos))
-                    }
-                    guard try prepared[slot][k]?.covers(x: c.x, y: c.y) == true else { continue }
-                }
-                return layer.records[k]
-            }
-            return nil
+            var first: Int?
+            try tests[slot].forEach(c, locator: layer.locator, geometries: layer.geometries, geos: geos) { first = $0; return false }
+            return first.map { layer.records[$0] }
         }
     }
 }

@@ -12,26 +12,18 @@ public final class BulkPlaces {
     final class Layer {
         let geometries: [Geometry]
         let locator: PolygonLocator
-        private var prepared: [PreparedGeometry?]
-        private var found: [(index: Int, whole: Bool)] = []
+        private let covers: CoveringTest
 
         init(_ geometries: [Geometry]) {
             self.geometries = geometries
             locator = PolygonLocator(polygons: geometries)
-            prepared = Array(repeating: nil, count: geometries.count)
+            covers = CoveringTest(count: geometries.count)
         }
 
         /// Calls `body` with each polygon covering `c` (GEOS's rule), lowest index first,
         /// until it returns false.
         func forEachCovering(_ c: Coordinate, geos: GEOSContext, _ body: (Int) -> Bool) throws {
-            locator.candidates(x: c.x, y: c.y, into: &found)
-            for (k, whole) in found {
-                if !whole {
-                    if prepared[k] == nil { prepared[k] = try PreparedGeometry(try GEOSGeometry(geometries[k], context: geos)) }
-                    guard try prepared[k]?.covers(x: c.x, y: c.y) == true else { continue }
-                }
-                if !body(k) { return }
-            }
+            try covers.forEach(c, locator: locator, geometries: geometries, geos: geos, body)
         }
 
         func first(covering c: Coordinate, geos: GEOSContext) throws -> Int? {
@@ -94,5 +86,31 @@ public final class BulkPlaces {
             return true
         }
         return best
+    }
+}
+
+/// The grid's candidates for a point settled as `PlaceLookup` settles them: a cell wholly
+/// inside a polygon answers at once; a polygon whose edge crosses the cell is tested with
+/// GEOS's `covers`, each prepared once, lazily (only those near a point asked about). One
+/// per thread: it holds GEOS objects of one context. Shared by `pins import` (BulkPlaces)
+/// and the service's `GET /where` (PlaceIndex.Probe).
+final class CoveringTest {
+    private var prepared: [PreparedGeometry?]
+    private var found: [(index: Int, whole: Bool)] = []
+
+    init(count: Int) { prepared = Array(repeating: nil, count: count) }
+
+    /// Calls `body` with the index of each polygon covering `c`, lowest first, until it
+    /// returns false.
+    func forEach(_ c: Coordinate, locator: PolygonLocator, geometries: [Geometry], geos: GEOSContext,
+                 _ body: (Int) -> Bool) throws {
+        locator.candidates(x: c.x, y: c.y, into: &found)
+        for (k, whole) in found {
+            if !whole {
+                if prepared[k] == nil { prepared[k] = try PreparedGeometry(try GEOSGeometry(geometries[k], context: geos)) }
+                guard try prepared[k]?.covers(x: c.x, y: c.y) == true else { continue }
+            }
+            if !body(k) { return }
+        }
     }
 }

@@ -101,21 +101,19 @@ public struct PolygonLocator: Sendable {
     }
 
     /// The containing polygon's index for each point (-1 for none), on `threads` threads.
-    public func locate(xs: [Double], ys: [Double], threads: Int = 0) -> [Int32] {
-        precondition(xs.count == ys.count, "xs and ys differ in length")
-        let n = xs.count
+    /// One array of points, so there are no two arrays whose lengths could differ.
+    public func locate(_ points: [Coordinate], threads: Int = 0) -> [Int32] {
+        let n = points.count
         var out = [Int32](repeating: -1, count: n)
         let workers = threads > 0 ? threads : max(1, PolygonLocator.processorCount)
         let chunk = max(4096, (n + workers * 8 - 1) / (workers * 8))
         out.withUnsafeMutableBufferPointer { outBuf in
             let outPtr = Parallel.DisjointWrites(outBuf)
-            xs.withUnsafeBufferPointer { xsBuf in
-                ys.withUnsafeBufferPointer { ysBuf in
-                    let xb = Parallel.SharedRead(xsBuf), yb = Parallel.SharedRead(ysBuf)
-                    Parallel.forEachChunk(n, chunk: chunk) { range in
-                        for i in range {
-                            if let p = firstContaining(x: xb[i], y: yb[i]) { outPtr[i] = Int32(p) }
-                        }
+            points.withUnsafeBufferPointer { pointsBuf in
+                let pb = Parallel.SharedRead(pointsBuf)
+                Parallel.forEachChunk(n, chunk: chunk) { range in
+                    for i in range {
+                        if let p = firstContaining(x: pb[i].x, y: pb[i].y) { outPtr[i] = Int32(p) }
                     }
                 }
             }
