@@ -175,6 +175,12 @@ public final class Database {
         return result
     }
 
+    /// How long this connection waits for another connection's lock before SQLITE_BUSY, from
+    /// now on (the open used `options.busyTimeout`).
+    public func waitForLocks(milliseconds: Int32) {
+        sqlite3_busy_timeout(handle, milliseconds)
+    }
+
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }

@@ -77,6 +77,12 @@ struct GlobalOptions: ParsableArguments {
         return try openSQLite(create: create, readOnly: readOnly)
     }
 
+    /// How long a writing command waits for the file's write lock (ms). The service answers
+    /// within SQLite's default 5 s (then 503: a client retries); a person or a script at the
+    /// command line would rather wait than redo the command: under the service's load or
+    /// dozens of `eplan pin` at once, 5 s of SQLite's polling can be lost to other writers.
+    static let commandLineLockWait: Int32 = 30_000
+
     /// Opens the SQLite store (a file that is not one is refused unchanged, exit 3), upgrading an
     /// older one first. Files a killed `eplan init` or export left beside it are removed on the way.
     func openSQLite(create: Bool = false, readOnly: Bool = false) throws -> Store {
@@ -84,7 +90,9 @@ struct GlobalOptions: ParsableArguments {
             StaleFiles.removeLeftovers(of: target)
         }
         do {
-            return try Store(path: databasePath, readOnly: readOnly, create: create)
+            let store = try Store(path: databasePath, readOnly: readOnly, create: create)
+            if !readOnly { store.database.waitForLocks(milliseconds: GlobalOptions.commandLineLockWait) }
+            return store
         } catch let e as StoreError {
             // A store from an older eplan is upgraded on first use, even by a reading command.
             guard readOnly, case .needsMigration = e.kind else { throw e }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import EPlanDomain
+import EPlanStore
 
 /// `eplan pin`, `pins history|list` and `settings` through the real binary, on a Tak store
 /// with two LAOs whose jurisdictions are whole tambons (อบต.น้ำรึม = 630108, ทน.แม่สอด = 630601).
@@ -24,6 +25,29 @@ final class PinTests: CLITestCase {
                 [code, "\($0.version)", "\($0.isCurrent)", $0.rawInput, "\($0.status)", "\($0.geometry)"].joined(separator: "|")
             }
         }
+    }
+
+    /// Another writer holds the file's write lock for 6 s, longer than SQLite's default 5 s
+    /// wait (the service's, which then answers 503): `eplan pin` waits it out and stores the
+    /// pin instead of failing with "database is busy".
+    func testPinWaitsForAWriterHoldingTheLockLongerThanFiveSeconds() throws {
+        try sqliteOnly("another connection holding the SQLite file's write lock")
+        let db = try fixture()
+        let locked = DispatchSemaphore(value: 0), released = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            defer { released.signal() }
+            guard let other = try? Database(path: db) else { locked.signal(); return }
+            try? other.execute("BEGIN IMMEDIATE")
+            locked.signal()
+            Thread.sleep(forTimeInterval: 6)
+            try? other.execute("COMMIT")
+        }
+        holder.start()
+        locked.wait()
+        let r = try eplan(["pin", "--db", db, "P1", insideNamRuem, "--by", "somchai"])
+        released.wait()
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(try storedPinCount(db), 1)
     }
 
     func testInsidePinIsStoredAndANewPinKeepsTheOldVersion() throws {
