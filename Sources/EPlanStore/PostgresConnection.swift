@@ -225,9 +225,11 @@ final class PGConnection {
             return DatabaseError(kind: .cannotOpen, code: 0, sqliteMessage: "\(error)", sql: sql, path: location.display)
         }
         guard let info = e.serverInfo else {
-            // No answer from the server: it is down, unreachable, or refused us.
+            // No answer from the server: it is down, unreachable, or refused us (the cause,
+            // e.g. "Connection refused" or TLS's "CERTIFICATE_VERIFY_FAILED", tells which).
+            let cause = e.underlying.map { " (\($0))" } ?? ""
             return DatabaseError(kind: sql == nil ? .cannotOpen : .busy, code: 0,
-                                 sqliteMessage: "PostgreSQL: \(e.code)", sql: nil, path: location.display)
+                                 sqliteMessage: "PostgreSQL: \(e.code)\(cause)", sql: nil, path: location.display)
         }
         let state = info[.sqlState] ?? ""
         let text = "PostgreSQL \(state): \(info[.message] ?? "")" + (info[.detail].map { " (\($0))" } ?? "")

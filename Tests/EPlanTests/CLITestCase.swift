@@ -33,15 +33,22 @@ class CLITestCase: StoreTestCase {
     /// Runs eplan with `args`; stdin is empty; EPLAN_DB and EPLAN_LANG are not inherited.
     @discardableResult
     func eplan(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: eplanPath)
-        p.arguments = args
         var environment = ProcessInfo.processInfo.environment
         environment["EPLAN_DB"] = nil
         environment["EPLAN_LANG"] = nil
         environment["EPLAN_GEODATA"] = Self.geodata
         for (k, v) in env { environment[k] = v }
-        p.environment = environment
+        return try runCapturingInFiles(eplanPath, args, environment: environment)
+    }
+
+    /// Runs a program with its output in files, not pipes: a daemon it starts (a database
+    /// server) keeps whatever descriptors it inherited, and a pipe would then never end.
+    func runCapturingInFiles(_ executable: String, _ args: [String], environment: [String: String]? = nil)
+        throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        if let environment { p.environment = environment }
         let outURL = dir.appendingPathComponent("stdout-\(UUID().uuidString)")
         let errURL = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
