@@ -165,6 +165,6 @@ public struct ReadFeatures {
             filter.laoCode = own
         }
         return ProjectFeatureQuery(filter: filter, kind: id.pinKind ?? .point, pinnedFrom: q.pinnedFrom, pinnedUntil: q.pinnedUntil,
-                                   afterCode: q.afterCode, code: code)
+                                   afterCode: q.afterCode, code: code, pageSize: q.limit)
     }
 }

@@ -32,12 +32,26 @@ public struct ProjectFeatureQuery: Sendable, Equatable {
     public var afterCode: String?
     /// Only this project (one feature).
     public var code: String?
+    /// How many features the page wants: a hint for choosing the plan of a box (the rows
+    /// are read until the page is full, whatever this says).
+    public var pageSize: Int
 
     public init(filter: ProjectFilter = ProjectFilter(), kind: PinGeometryKind, pinnedFrom: String? = nil, pinnedUntil: String? = nil,
-                afterCode: String? = nil, code: String? = nil) {
+                afterCode: String? = nil, code: String? = nil, pageSize: Int = 100) {
         self.filter = filter; self.kind = kind; self.pinnedFrom = pinnedFrom; self.pinnedUntil = pinnedUntil
-        self.afterCode = afterCode; self.code = code
+        self.afterCode = afterCode; self.code = code; self.pageSize = pageSize
     }
+}
+
+/// How SQLite finds the pins of a box for a page in code order.
+enum BoxPlan {
+    /// From the R*Tree's matches, then sorted by code: cheap when the box holds few pins,
+    /// but every page sorts all the box's pins after its key (16 s a page for a box around
+    /// 1,000,000 pins, which is what QGIS asks for when zoomed out).
+    case rtreeFirst
+    /// Down the current-pin index in code order, each pin's own R*Tree box tested by its
+    /// rowid: a page costs the pins walked past to fill it, whatever the box holds.
+    case codeOrder
 }
 
 /// The published boundary layers: the administrative levels and the LAOs' jurisdictions.
@@ -115,8 +129,17 @@ final class BoundaryFeatureCursor: BoundaryFeatureRows {
 extension ProjectFeatureQuery {
     /// The conditions over `pin g JOIN project p LEFT JOIN lao l`, and their arguments, for
     /// either backend (the box through SQLite's R*Tree or PostGIS's GiST index).
-    func conditions(_ dialect: SQLDialect) -> ([String], [SQLValue]) {
-        var (clauses, args) = filter.conditions(currentPin: "g", dialect: dialect)
+    func conditions(_ dialect: SQLDialect, boxPlan: BoxPlan = .rtreeFirst) -> ([String], [SQLValue]) {
+        var plain = filter
+        if boxPlan == .codeOrder { plain.bbox = nil }
+        var (clauses, args) = plain.conditions(currentPin: "g", dialect: dialect)
+        if boxPlan == .codeOrder, let b = filter.bbox {
+            // The same comparisons on the same (outward-rounded) boxes as the R*Tree's query.
+            clauses.append("""
+                EXISTS (SELECT 1 FROM idx_pin_geom r WHERE r.pkid = g.id AND r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ?)
+                """)
+            args += [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY)]
+        }
         clauses.insert(contentsOf: ["g.is_current = 1", "GeometryType(g.geom) IN (\(kind.sqlTypes))"], at: 0)
         func add(_ sql: String, _ value: String?) { if let value { clauses.append(sql); args.append(.text(value)) } }
         add("g.pinned_at >= ?", pinnedFrom)
@@ -129,8 +152,8 @@ extension ProjectFeatureQuery {
     }
 
     /// The page's SELECT (the export's columns, `geom` last, in code order) for either backend.
-    func select(_ dialect: SQLDialect) -> (sql: String, args: [SQLValue]) {
-        let (clauses, args) = conditions(dialect)
+    func select(_ dialect: SQLDialect, boxPlan: BoxPlan = .rtreeFirst) -> (sql: String, args: [SQLValue]) {
+        let (clauses, args) = conditions(dialect, boxPlan: boxPlan)
         let cols = ProjectExportCursor.columns, block = ProjectExportCursor.laoBlock
         let selected = [cols[0].sql, "l.id", "p.lao_code"] + cols[(block.upperBound + 1)...].map(\.sql)
         let geom = dialect == .sqlite ? "g.geom" : "ST_AsBinary(g.geom, 'NDR') AS geom"
@@ -185,10 +208,25 @@ extension BoundaryFeatureQuery {
 extension Store {
     /// A page of project features: the export's row (`ProjectExportCursor` columns) in code order.
     public func projectFeatureRows(_ q: ProjectFeatureQuery) throws -> any ProjectExportRows {
-        let (sql, args) = q.select(.sqlite)
+        let (sql, args) = q.select(.sqlite, boxPlan: try boxPlan(q))
         let stmt = try database.prepare(sql)
         try stmt.bind(args)
         return ProjectExportCursor(stmt)
+    }
+
+    /// Which way a page of a box is cheaper. Walking in code order reads about
+    /// pageSize / share rows (share: the box's part of all pins); starting from the R*Tree
+    /// reads and sorts share × pins rows. The walk wins once share > √(pageSize / pins), that
+    /// is once the box holds more than √(pageSize × pins) pins: counted in the R*Tree up to
+    /// that many, so the choice costs at most what the cheaper plan reads anyway.
+    func boxPlan(_ q: ProjectFeatureQuery) throws -> BoxPlan {
+        guard let b = q.filter.bbox, q.code == nil else { return .rtreeFirst }
+        let pins = try database.scalar("SELECT max(id) FROM pin").int64 ?? 0  // every version: an upper bound, one seek
+        let threshold = Int64((Double(max(q.pageSize, 1)) * Double(max(pins, 1))).squareRoot().rounded(.up))
+        let found = try database.scalar("""
+            SELECT count(*) FROM (SELECT 1 FROM idx_pin_geom WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ? LIMIT ?)
+            """, [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY), .integer(threshold)]).int64 ?? 0
+        return found >= threshold ? .codeOrder : .rtreeFirst
     }
 
     /// How many project features a query selects (all pages); the R*Tree's boxes are

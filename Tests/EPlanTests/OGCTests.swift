@@ -3,6 +3,7 @@ import XCTest
 @testable import EPlanApp
 @testable import EPlanDomain
 @testable import EPlanServer
+@testable import EPlanStore
 
 /// OGC API – Features at /ogc (issue 11), through the real clients: curl, GDAL's OAPIF
 /// driver (ogrinfo) and QGIS headless (python3-qgis), on a real `eplan serve`.
@@ -244,6 +245,47 @@ final class OGCTests: ServeTestCase {
         XCTAssertEqual(try walk(server, "/ogc/collections/project-points/items?plan_year=2569").ids, [])
         XCTAssertEqual(try walk(server, "/ogc/collections/laos/items?amphoe_code=6301").ids.count,
                        try storeCount(f.db, "SELECT count(*) FROM lao WHERE amphoe_code = '6301'"))
+    }
+
+    /// A box around every pin (what QGIS asks for zoomed out) is walked down the code index,
+    /// not sorted whole on every page (16 s a page on 1,000,000 pins before); a box holding
+    /// few pins starts from the R*Tree. Both plans select the same features, and so do the
+    /// pages a client walks.
+    func testBoxPagesWalkInCodeOrderWhenTheBoxHoldsMany() throws {
+        let f = try fixture()
+        let store = try Store(path: f.db, readOnly: true)
+        let whole = try XCTUnwrap(try store.pinExtent(.point))
+        let one = try XCTUnwrap(try store.lao(code: f.laos[1])?.jurisdiction?.envelope)
+        let tiny = Envelope(minX: one.minX, minY: one.minY, maxX: one.minX + 1e-6, maxY: one.minY + 1e-6)
+        func query(_ box: Envelope, pageSize: Int) -> ProjectFeatureQuery {
+            ProjectFeatureQuery(filter: ProjectFilter(bbox: box), kind: .point, pageSize: pageSize)
+        }
+        func plan(_ q: ProjectFeatureQuery) throws -> String {
+            let (sql, args) = q.select(.sqlite, boxPlan: try store.boxPlan(q))
+            var steps: [String] = []
+            let stmt = try store.database.prepare("EXPLAIN QUERY PLAN " + sql)
+            try stmt.bind(args)
+            while try stmt.step() { steps.append(stmt.string(3) ?? "") }
+            return steps.joined(separator: "; ")
+        }
+        XCTAssertEqual(try store.boxPlan(query(whole, pageSize: 10)), .codeOrder)
+        let walked = try plan(query(whole, pageSize: 10))
+        XCTAssertFalse(walked.contains("TEMP B-TREE"), walked)
+        XCTAssertEqual(try store.boxPlan(query(tiny, pageSize: 10)), .rtreeFirst)
+        XCTAssertEqual(try store.boxPlan(query(whole, pageSize: 10_000)), .rtreeFirst, "a page as big as the box: one sort")
+        for box in [whole, one, tiny] {
+            var codes: [BoxPlan: [String]] = [:]
+            for p in [BoxPlan.rtreeFirst, .codeOrder] {
+                let (sql, args) = query(box, pageSize: 10).select(.sqlite, boxPlan: p)
+                let stmt = try store.database.prepare(sql)
+                try stmt.bind(args)
+                while try stmt.step() { codes[p, default: []].append(stmt.string(0) ?? "") }
+            }
+            XCTAssertEqual(codes[.rtreeFirst], codes[.codeOrder], "\(box)")
+        }
+        let server = try serve(f.db, ["--public-read"])
+        let bbox = "\(whole.minX),\(whole.minY),\(whole.maxX),\(whole.maxY)"
+        XCTAssertEqual(try walk(server, "/ogc/collections/project-points/items?limit=7&bbox=\(bbox)").ids.count, f.counts["project-points"])
     }
 
     func testAccountsReadTheirScope() throws {
