@@ -2,10 +2,23 @@
 protocol SQLRunning {
     func execute(_ sql: String, _ args: [SQLValue]) throws
     func scalar(_ sql: String, _ args: [SQLValue]) throws -> SQLValue
+    /// The first column of every row, in order.
+    func firstColumn(_ sql: String, _ args: [SQLValue]) throws -> [String?]
 }
 
-extension Database: SQLRunning {}
-extension PGConnection: SQLRunning {}
+extension Database: SQLRunning {
+    func firstColumn(_ sql: String, _ args: [SQLValue]) throws -> [String?] {
+        var out: [String?] = []
+        try query(sql, args) { out.append($0.string(0)) }
+        return out
+    }
+}
+
+extension PGConnection: SQLRunning {
+    func firstColumn(_ sql: String, _ args: [SQLValue]) throws -> [String?] {
+        try query(sql, args).map { $0.string(0) }
+    }
+}
 
 extension PinRecord {
     /// The rule of a new version, written once for both backends (inside the caller's

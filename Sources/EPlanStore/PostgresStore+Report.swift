@@ -1,54 +1,25 @@
 import EPlanGeometry
 import Foundation
 
-// The project filter's look-ups (Store+Scope.swift) and the status report's facts
+// The project filter's look-ups (ScopeLookups.swift) and the status report's facts
 // (Store+Report.swift) in PostgreSQL's SQL: booleans summed as integers, the Thai day of a
 // pin from its UTC time stamp.
 extension PostgresStore {
-    private func codes(_ sql: String, _ args: [SQLValue]) throws -> [String] {
-        var out: [String] = []
-        for r in try rows(sql, args) { if let c = r.string(0), !out.contains(c) { out.append(c) } }
-        return out
-    }
-
+    // The look-ups' SQL is shared with SQLite's store (ScopeLookups.swift).
     public func provinceCodes(matching text: String, bareName: String) throws -> [String] {
-        let found = try codes("SELECT code FROM province WHERE code = ?1 OR name_th = ?1 OR name_th = ?2 OR lower(name_en) = lower(?1)",
-                              [.text(text), .text(bareName)])
-        if !found.isEmpty { return found }
-        return try codes("SELECT province_code FROM lao WHERE province_code = ?", [.text(text)])
+        try ScopeLookups(db: db).provinceCodes(matching: text, bareName: bareName)
     }
 
     public func amphoeCodes(matching text: String, bareName: String, provinceCode: String?) throws -> [String] {
-        var found = try codes("SELECT code FROM amphoe WHERE code = ?1", [.text(text)])
-        if found.isEmpty {
-            found = try codes("""
-                SELECT code FROM amphoe WHERE (name_th = ?1 OR name_th = ?2 OR lower(name_en) = lower(?1))
-                    AND (?3::text IS NULL OR province_code = ?3) ORDER BY code
-                """, [.text(text), .text(bareName), SQLValue(provinceCode)])
-        }
-        if found.isEmpty { found = try codes("SELECT amphoe_code FROM lao WHERE amphoe_code = ?", [.text(text)]) }
-        return found
+        try ScopeLookups(db: db).amphoeCodes(matching: text, bareName: bareName, provinceCode: provinceCode)
     }
 
     public func amphoe(_ amphoeCode: String, isInProvince provinceCode: String) throws -> Bool {
-        try !codes("""
-            SELECT code FROM amphoe WHERE code = ?1 AND province_code = ?2
-            UNION SELECT amphoe_code FROM lao WHERE amphoe_code = ?1 AND province_code = ?2
-            """, [.text(amphoeCode), .text(provinceCode)]).isEmpty
+        try ScopeLookups(db: db).amphoe(amphoeCode, isInProvince: provinceCode)
     }
 
     public func yearKnown(_ year: Int, provinceCode: String?, amphoeCode: String?, laoCode: String?) throws -> Bool {
-        let covered = try db.scalar("""
-            SELECT EXISTS (SELECT 1 FROM dev_plan d JOIN lao l ON l.code = d.lao_code
-                WHERE ?1::integer BETWEEN d.first_year AND d.last_year
-                  AND (?2::text IS NULL OR l.province_code = ?2) AND (?3::text IS NULL OR l.amphoe_code = ?3)
-                  AND (?4::text IS NULL OR l.code = ?4))
-                OR EXISTS (SELECT 1 FROM project p JOIN lao l ON l.code = p.lao_code
-                WHERE p.plan_year = ?1
-                  AND (?2::text IS NULL OR l.province_code = ?2) AND (?3::text IS NULL OR l.amphoe_code = ?3)
-                  AND (?4::text IS NULL OR l.code = ?4))
-            """, [.integer(Int64(year)), SQLValue(provinceCode), SQLValue(amphoeCode), SQLValue(laoCode)])
-        return (covered.int64 ?? 0) != 0
+        try ScopeLookups(db: db).yearKnown(year, provinceCode: provinceCode, amphoeCode: amphoeCode, laoCode: laoCode)
     }
 
     public func provinceNames(code: String) throws -> BoundaryName? {
