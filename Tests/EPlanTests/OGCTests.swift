@@ -432,18 +432,4 @@ final class OGCTests: ServeTestCase {
             XCTAssertEqual(row["count"] as? Int, expected, "\(name): QGIS's feature count")
         }
     }
-
-    /// A python3 that can `import qgis.core`, or a skip that says what to install.
-    func qgisPython() throws -> String {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }
-        for exe in ["/usr/bin/python3"] + path where FileManager.default.isExecutableFile(atPath: exe) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: exe)
-            p.arguments = ["-c", "import qgis.core"]
-            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
-            try p.run(); p.waitUntilExit()
-            if p.terminationStatus == 0 { return exe }
-        }
-        throw XCTSkip("no python3 with QGIS (install python3-qgis and qgis-providers: scripts/setup): QGIS test skipped")
-    }
 }

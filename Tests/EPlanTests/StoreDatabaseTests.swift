@@ -37,6 +37,21 @@ class StoreTestCase: XCTestCase {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
+    /// A python3 that can `import qgis.core` (Debian's python3-qgis is for /usr/bin/python3,
+    /// which another python3 earlier on PATH may hide), or a skip that says what to install.
+    func qgisPython() throws -> String {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }
+        for exe in ["/usr/bin/python3"] + path where FileManager.default.isExecutableFile(atPath: exe) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.arguments = ["-c", "import qgis.core"]
+            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            try p.run(); p.waitUntilExit()
+            if p.terminationStatus == 0 { return exe }
+        }
+        throw XCTSkip("no python3 with QGIS (install python3-qgis and qgis-providers: scripts/setup): QGIS test skipped")
+    }
+
     func expectError<T>(_ body: @autoclosure () throws -> T, file: StaticString = #filePath, line: UInt = #line) -> Error? {
         do { _ = try body(); XCTFail("expected an error", file: file, line: line); return nil } catch { return error }
     }
