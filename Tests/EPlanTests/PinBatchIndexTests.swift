@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import EPlanApp
+import EPlanGeometry
 @testable import EPlanDomain
 @testable import EPlanStore
 
@@ -87,6 +88,28 @@ extension PinImportTests {
             // And the triggers work again: one more pin goes into the tree as before.
             try store.addPin(first[0])
             XCTAssertEqual(try indexState(store).entries.count, 141, name)
+        }
+    }
+
+    /// JSON strings copied whole when nothing needs escaping are what the escaping loop
+    /// writes (Thai, quotes, backslashes, control characters, emoji).
+    func testJSONTextStringCopiesWhatNeedsNoEscape() {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default: out += u.value < 0x20 ? "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) : String(u)
+                }
+            }
+            return out + "\""
+        }
+        for s in ["", "P1", "ยอมรับ: จุดอยู่ในเขต อบต.น้ำรึม", "a\"b", "c\\d", "line\nbreak\r\t", "\u{1}\u{1F}x", "ศาลา 🏠", "\u{7F}\u{A0}"] {
+            XCTAssertEqual(JSONText.string(s), reference(s), s.debugDescription)
         }
     }
 
