@@ -3,6 +3,9 @@ import Foundation
 /// Minimal JSON text writing for command output (UTF-8 kept as is, no \u escapes for Thai).
 public enum JSONText {
     public static func string(_ s: String) -> String {
+        // Most texts (Thai messages, codes) need no escape: copied whole, not scalar by scalar
+        // (some 30 instructions a character). The bytes below are exactly the scalars escaped.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {

@@ -5,14 +5,24 @@ extension Store {
     /// project's next version, current, the previous current pin retired) but without what
     /// `addPin` repeats per pin: a savepoint, the layer-statistics query and update, and
     /// the statements found again by their text. Here the three statements are prepared
-    /// once and the statistics brought up to date once, at the end.
+    /// once and the statistics brought up to date once, at the end. From the thousandth pin
+    /// on, the spatial index and the time stamp are also brought up to date once, at the
+    /// end (`DeferredPinIndex`), instead of by the triggers row by row.
     public func withPinBatch<T>(_ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
+        try withPinBatch(deferFrom: DeferredPinIndex.from, body)
+    }
+
+    /// The batch, deferring the spatial index from the `deferFrom`th pin (0: from the
+    /// first), the R*Tree rebuilt when it holds at most `rebuildFactor` times the new pins.
+    func withPinBatch<T>(deferFrom: Int, rebuildFactor: Int = DeferredPinIndex.rebuildFactor,
+                         _ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
         let db = database
-        return try db.transaction {
+        return try db.withStatementJournalsInMemory { try db.transaction {
             // Asked before our own writes stamp geometry_columns_time.
             let statisticsCurrent = try db.layerStatisticsAreCurrent(table: "pin", column: "geom")
-            let batch = try PinBatchStatements(db)
+            let batch = try PinBatchStatements(db, deferFrom: deferFrom, rebuildFactor: rebuildFactor)
             let result = try body { try batch.add($0) }
+            try batch.deferred?.finish()
             if batch.added > 0 {
                 if statisticsCurrent {
                     try db.extendLayerStatistics(table: "pin", column: "geom", by: batch.extent, rows: batch.added)
@@ -21,23 +31,46 @@ extension Store {
                 }
             }
             return result
-        }
+        } }
+    }
+}
+
+extension Database {
+    /// Runs `body` (a transaction) with SQLite's statement journals in memory. Each pin's
+    /// INSERT fires triggers that may RAISE, so SQLite keeps a journal of the pages the
+    /// statement changes to undo it alone; with temp_store at its default that journal
+    /// spills to a temporary file (/var/tmp/etilqs_…), written page by page for every pin
+    /// (strace: 108,000 writes for 10,000 pins). temp_store can only change outside a
+    /// transaction; it is put back after.
+    func withStatementJournalsInMemory<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
+        let before = try scalar("PRAGMA temp_store").int64 ?? 0
+        if before == 2 { return try body() }
+        try execute("PRAGMA temp_store = MEMORY")
+        defer { try? execute("PRAGMA temp_store = \(before)") }
+        return try body()
     }
 }
 
 /// The prepared statements of a pin batch, and what it added (for the statistics).
 private final class PinBatchStatements {
+    let db: Database
     let next: Statement, retire: Statement, insert: Statement
     private(set) var added = 0
     private(set) var extent: Envelope?
+    /// Set from the `DeferredPinIndex.from`th pin on, when the store's triggers are SpatiaLite's.
+    private(set) var deferred: DeferredPinIndex?
+    private let deferFrom: Int, rebuildFactor: Int
 
-    init(_ db: Database) throws {
+    init(_ db: Database, deferFrom: Int, rebuildFactor: Int) throws {
+        self.db = db; self.deferFrom = deferFrom; self.rebuildFactor = rebuildFactor
         next = try db.prepare("SELECT coalesce(max(version), 0) + 1 FROM pin WHERE project_code = ?")
         retire = try db.prepare("UPDATE pin SET is_current = 0 WHERE project_code = ? AND is_current = 1")
         insert = try db.prepare("INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PinRow.Column.placeholders))")
     }
 
     func add(_ pin: PinRecord) throws -> PinRecord {
+        if added == deferFrom { deferred = try DeferredPinIndex(db, rebuildFactor: rebuildFactor) }
         let code = SQLValue.text(pin.projectCode)
         next.reset()
         defer { next.reset() }
@@ -50,11 +83,86 @@ private final class PinBatchStatements {
         try insert.execute(PinRow.values(pin, version: version, blob: blob))
         if let e = try blob.flatMap({ try SpatiaLiteBlob.envelope(of: $0) }) {
             if extent == nil { extent = e } else { extent?.expand(e) }
+            deferred?.add(id: db.lastInsertRowID, e)
         }
         added += 1
         var stored = pin
         stored.version = version
         stored.isCurrent = true
         return stored
+    }
+}
+
+/// The pin table's R*Tree and insert time stamp kept up to date once per batch rather
+/// than by SpatiaLite's per-row triggers (`gii_pin_geom`: an R*Tree insert, some 30 µs a
+/// pin; `tmi_pin_geom`: an UPDATE of geometry_columns_time per pin). The two triggers are
+/// dropped inside the batch's transaction and created again, from their own text, at its
+/// end: another connection never sees the table without them, and a batch rolled back
+/// rolls their removal back too. The geometry checks (ggi_, the pin kinds) still run per row.
+final class DeferredPinIndex {
+    /// A batch defers from its thousandth pin on: fewer are quicker through the triggers.
+    static let from = 1_000
+    /// Rebuilding costs some 1-2 µs per entry of the whole tree, an insert some 30 µs.
+    static let rebuildFactor = 8
+    static let triggers = ["gii_pin_geom", "tmi_pin_geom"]
+    static let rtree = "idx_pin_geom"
+    private let db: Database
+    private let saved: [String]
+    private let rebuildFactor: Int
+    private var entries: [RTreeEntry] = []
+
+    /// Nil (the triggers stay) when the store's triggers are not the ones expected (a store
+    /// whose spatial index was rewritten by hand or another tool keeps its own rules).
+    init?(_ db: Database, rebuildFactor: Int) throws {
+        var sql: [String: String] = [:]
+        try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'pin'") { r in
+            if let name = r.string(0), let text = r.string(1) { sql[name] = text }
+        }
+        guard let index = sql[Self.triggers[0]], index.contains(Self.rtree), let stamp = sql[Self.triggers[1]],
+              stamp.contains("geometry_columns_time"), try Self.rtreeIsStandard(db) else { return nil }
+        self.db = db; self.rebuildFactor = rebuildFactor
+        saved = [index, stamp]
+        for name in Self.triggers { try db.execute("DROP TRIGGER \"\(name)\"") }
+    }
+
+    /// The rtree module's own table with its three shadow tables.
+    private static func rtreeIsStandard(_ db: Database) throws -> Bool {
+        try db.scalar("""
+            SELECT count(*) FROM sqlite_master WHERE name IN ('\(rtree)_node', '\(rtree)_rowid', '\(rtree)_parent')
+                OR (name = '\(rtree)' AND sql LIKE '%USING rtree(pkid, xmin, xmax, ymin, ymax)%')
+            """).int64 == 4
+    }
+
+    func add(id: Int64, _ e: Envelope) { entries.append(RTreeEntry(id: id, e)) }
+
+    /// What the two triggers would have done, then the triggers back. The R*Tree is built
+    /// anew, packed, when it held at most `rebuildFactor` times the batch; else its entries are
+    /// inserted one by one (the tree of a large store costs more to rewrite).
+    func finish() throws {
+        if !entries.isEmpty {
+            let tree = RTreeBulkLoad(db: db, table: Self.rtree)
+            let existing = Int(try db.scalar("SELECT count(*) FROM \"\(Self.rtree)_rowid\"").int64 ?? 0)
+            if existing <= rebuildFactor * entries.count {
+                let ids = Set(entries.map(\.id))
+                try tree.replace(with: try tree.entries().filter { !ids.contains($0.id) } + entries)
+            } else {
+                try insertOneByOne()
+            }
+            try db.execute("""
+                UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                WHERE Lower(f_table_name) = Lower('pin') AND Lower(f_geometry_column) = Lower('geom')
+                """)
+        }
+        for sql in saved { try db.execute(sql) }
+    }
+
+    /// As the trigger does it: any stale entry of the row's id out, the row's box in.
+    private func insertOneByOne() throws {
+        let delete = try db.prepare("DELETE FROM \"\(Self.rtree)\" WHERE pkid = ?")
+        let insert = try db.prepare("INSERT INTO \"\(Self.rtree)\" (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)")
+        for e in entries {
+            try delete.execute([.integer(e.id)])
+            try insert.execute([.integer(e.id), .real(Double(e.minX)), .real(Double(e.maxX)), .real(Double(e.minY)), .real(Double(e.maxY))])
+        }
     }
 }

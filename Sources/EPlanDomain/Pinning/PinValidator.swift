@@ -94,6 +94,9 @@ public final class PinValidator {
         guard g.envelope.map({ abs($0.minY) <= 90 && abs($0.maxY) <= 90 && abs($0.minX) <= 180 && abs($0.maxX) <= 180 }) ?? false else {
             return false
         }
+        // In bulk a point asks the index (the same rule), not the LAO's whole boundary
+        // prepared for the one refused point whose swapped coordinates are tried.
+        if let bulk, case .point(let c) = g, let hit = try bulk.lao(laoCode, covers: c) { return hit }
         return try jurisdiction(laoCode: laoCode).1.covers(try GEOSGeometry(g, context: geos))
     }
 
@@ -367,14 +370,17 @@ public final class PinValidator {
         let center = g.envelope?.center ?? Coordinate(100, 15)
         let utmCRS = UTMZone.crs(forLongitude: center.x)
         let toUTM = try proj.transform(from: .wgs84, to: utmCRS)
-        let jurU = try PreparedGeometry(try GEOSGeometry(try toUTM.transform(lao.jurisdiction!), context: geos))
+        let jurisdictionU = try GEOSGeometry(try toUTM.transform(lao.jurisdiction!), context: geos)
         let gU = try GEOSGeometry(try toUTM.transform(g), context: geos)
         if isPoint(g) {
-            let d = try jurU.distance(to: gU)
+            // One distance: GEOS's plain one (the same segments, the same formula) rather than
+            // an index of the whole boundary built for a single query.
+            let d = try jurisdictionU.distance(to: gU)
             var c = Coordinate(0, 0)
             g.forEachCoordinate { c = $0 }
             return Measure(distance: d, farthest: c)
         }
+        let jurU = try PreparedGeometry(jurisdictionU)
         let outsideU = try gU.difference(with: jurU.base)
         let total = isLine(g) ? try gU.length : try gU.area
         let out = isLine(g) ? try outsideU.length : try outsideU.area
