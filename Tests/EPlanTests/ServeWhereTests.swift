@@ -130,18 +130,21 @@ final class ServeWhereTests: ServeTestCase {
         XCTAssertTrue(tooLong.err.contains("--credential-cache must be seconds, 0 to 30"), tooLong.err)
     }
 
-    /// Raw HTTP/1.1 on one keep-alive connection: every request written at once (pipelined),
-    /// then each answer read in turn as [status, [[name, value]…] without Date, Date, body].
-    func rawExchange(_ server: Running, _ requests: [(path: String, headers: [String])]) throws -> [[Any]] {
+    /// Raw HTTP/1.1 on one keep-alive connection: every request written at once (pipelined)
+    /// or each after the previous answer, each answer read in turn as
+    /// [status, [[name, value]…] without Date, Date, body].
+    func rawExchange(_ server: Running, _ requests: [(path: String, headers: [String])], pipelined: Bool) throws -> [[Any]] {
         let port = try XCTUnwrap(server.base.split(separator: ":").last.map(String.init))
-        let wire = requests.map { r in "GET \(r.path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + r.headers.map { $0 + "\r\n" }.joined() + "\r\n" }.joined()
+        let wire = requests.map { r in "GET \(r.path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + r.headers.map { $0 + "\r\n" }.joined() + "\r\n" }
         let script = """
             import json, socket, sys
             s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-            s.sendall(sys.argv[2].encode())
+            pipelined, requests = sys.argv[2] == "true", sys.argv[3:]
+            if pipelined: s.sendall("".join(requests).encode())
             f = s.makefile("rb")
             out = []
-            for _ in range(int(sys.argv[3])):
+            for r in requests:
+                if not pipelined: s.sendall(r.encode())
                 status = int(f.readline().split()[1])
                 fields, date, length = [], "", 0
                 while True:
@@ -154,7 +157,7 @@ final class ServeWhereTests: ServeTestCase {
                 out.append([status, fields, date, f.read(length).decode()])
             print(json.dumps(out))
             """
-        let r = try run("python3", ["-c", script, port, wire, String(requests.count)])
+        let r = try run("python3", ["-c", script, port, pipelined ? "true" : "false"] + wire)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[Any]], r.err)
     }
 
@@ -167,7 +170,7 @@ final class ServeWhereTests: ServeTestCase {
         let bearer = "Authorization: Bearer " + (try token(db, "somchai"))
         let server = try serve(db)
         let path = "/api/v1/where?at=" + query(insideNamRuem)
-        let answers = try rawExchange(server, [(path, [bearer]), (path, [bearer]), (path, [bearer])])
+        let answers = try rawExchange(server, [(path, [bearer]), (path, [bearer]), (path, [bearer])], pipelined: false)
         XCTAssertEqual(answers.count, 3)
         let first = try XCTUnwrap(answers.first)
         XCTAssertEqual(first[0] as? Int, 200)
@@ -200,7 +203,7 @@ final class ServeWhereTests: ServeTestCase {
             (nam, [bearer]), (maeSot, ["Authorization: Bearer not-a-token"]), (maeSot, [bearer]), (outside, [bearer]),
             ("/api/v1/where", [bearer]), (nam, ["Cookie: eplan_session=unknown"]), (maeSot, [bearer]), (nam, [bearer]),
         ]
-        let answers = try rawExchange(server, requests)
+        let answers = try rawExchange(server, requests, pipelined: true)
         XCTAssertEqual(answers.map { $0[0] as? Int }, [200, 401, 200, 200, 400, 401, 200, 200])
         XCTAssertEqual(answers[0][3] as? String, try cliWhere(db, insideNamRuem))
         XCTAssertEqual(answers[2][3] as? String, try cliWhere(db, insideMaeSot))
