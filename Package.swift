@@ -56,20 +56,22 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The Swift runtime's global-executor hook by address, for a static runtime, which does
+        // not export it by name (see EPlanServer.runTasksOnEventLoops).
+        .target(name: "CConcurrencyHook"),
         // `eplan serve`: routes, authentication and problem answers over the same use cases.
         .target(name: "EPlanServer", dependencies: [
             "EPlanApp",
+            "CConcurrencyHook",
             .product(name: "Hummingbird", package: "hummingbird"),
+            // Its connection-state handler, which `WhereFastPath` is placed after.
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "eplan", dependencies: [
             "EPlanApp",
             "EPlanServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], linkerSettings: [
-            // `eplan serve` runs Swift tasks on NIO's event loops (EPlanServer.runTasksOnEventLoops),
-            // which finds Swift's executor hook by name: a static runtime must export it.
-            .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=swift_task_enqueueGlobal_hook"]),
         ]),
         // scripts/bench's driver for eplan's side of each race; not part of the tests.
         .executableTarget(name: "eplan-bench", dependencies: ["EPlanDomain"]),

@@ -87,6 +87,12 @@ public struct CoordinateParser: Sendable {
 
     /// One point. Throws `CoordinateParseError` naming the token at fault.
     public func parse(_ text: String) throws -> ParsedCoordinate {
+        if crs == nil, let plain = plainDecimalPair(text) { return plain }
+        return try parseAnyForm(text)
+    }
+
+    /// `parse` through the general lexer, every form.
+    func parseAnyForm(_ text: String) throws -> ParsedCoordinate {
         let sc = Scanned(text)
         let raw = Scanned.visible(text).trimmingWhitespace()
         let lx = lex(sc.scalars, grouping: false)
@@ -107,6 +113,47 @@ public struct CoordinateParser: Sendable {
         if isZoneForm(lx) { return try parseZoneForm(sc, raw: raw) }
         if let crs, crs.isProjected { return try parseEastingNorthing(sc, from: 0, crs: crs, raw: raw) }
         return try parseGeographic(sc, lx, raw: raw)
+    }
+
+    /// The commonest form, two decimal degrees and a comma as map apps copy them
+    /// ("16.7167,98.5667", "-16.7, 98.5"), read without the general lexer (which cost a
+    /// `GET /where` more than the place look-up). Exactly what `parse` reads from such a text;
+    /// nil for anything else or anything it would refuse (out of range, a value of four
+    /// or more digits that may be metres), which `parse` then reads or refuses as usual.
+    func plainDecimalPair(_ text: String) -> ParsedCoordinate? {
+        let bytes = text.utf8
+        guard bytes.count <= 64, let comma = bytes.firstIndex(of: UInt8(ascii: ",")),
+              let a = Self.plainDecimal(bytes[..<comma], trailingSpaces: true),
+              let b = Self.plainDecimal(bytes[bytes.index(after: comma)...], leadingSpaces: true) else { return nil }
+        let (lat, lon) = longitudeFirst ? (b, a) : (a, b)
+        guard abs(lat) <= 90, abs(lon) <= 180 else { return nil }
+        return ParsedCoordinate(raw: text, crs: .wgs84, native: Coordinate(lon, lat))
+    }
+
+    /// [sign] digits [. digits] of at most three significant integer digits, with spaces only
+    /// where a comma's neighbour may have them; its value as the lexer computes it (the
+    /// digits' value, negated for '-').
+    private static func plainDecimal(_ s: Substring.UTF8View, leadingSpaces: Bool = false, trailingSpaces: Bool = false) -> Double? {
+        var i = s.startIndex, end = s.endIndex
+        if leadingSpaces { while i < end, s[i] == 0x20 { i = s.index(after: i) } }
+        if trailingSpaces { while end > i, s[s.index(before: end)] == 0x20 { end = s.index(before: end) } }
+        guard i < end else { return nil }
+        let negative = s[i] == UInt8(ascii: "-")
+        if negative || s[i] == UInt8(ascii: "+") { i = s.index(after: i) }
+        let digitsStart = i
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        while i < end, isDigit(s[i]) { i = s.index(after: i) }
+        let intDigits = s[digitsStart..<i]
+        guard !intDigits.isEmpty, intDigits.drop(while: { $0 == 0x30 }).count < 4 else { return nil }
+        if i < end {
+            guard s[i] == UInt8(ascii: ".") else { return nil }
+            i = s.index(after: i)
+            let fracStart = i
+            while i < end, isDigit(s[i]) { i = s.index(after: i) }
+            guard i > fracStart, i == end else { return nil }
+        }
+        guard let magnitude = Double(String(decoding: s[digitsStart..<end], as: UTF8.self)) else { return nil }
+        return negative ? -magnitude : magnitude
     }
 
     /// Several points: each token (e.g. each command-line argument) is one point, and a token
@@ -302,7 +349,12 @@ public struct CoordinateParser: Sendable {
 
     // MARK: Degrees
 
-    private struct Angle { var value: Double; var hemisphere: String?; var text: String }
+    private struct Angle {
+        var value: Double; var hemisphere: String?
+        let sc: Scanned, range: Range<Int>
+        /// The user's text of the value, for messages only: written out when one needs it.
+        var text: String { sc.text(range) }
+    }
 
     private static func isHemisphere(_ w: String) -> Bool { ["N", "S", "E", "W"].contains(w) }
 
@@ -443,26 +495,28 @@ public struct CoordinateParser: Sendable {
 
     /// One value: [hemisphere] degrees [minutes [seconds]] [hemisphere], marks optional.
     private func angle(_ sc: Scanned, _ g: ArraySlice<Lexeme>) throws -> Angle {
-        let text = sc.text(g.first!.range.lowerBound..<g.last!.range.upperBound)
+        let range = g.first!.range.lowerBound..<g.last!.range.upperBound
+        // The value's text is for messages only: made when one is thrown (it cost more than the parse).
+        let text = { sc.text(range) }
         let (hemisphere, parts) = try anglePieces(sc, g, text: text)
         let dms = try degreesMinutesSeconds(sc, parts, text: text)
         let negative = parts[0].n.negative
         if let h = hemisphere, negative {
-            throw CoordinateParseError.conflictingHemisphere(text, Message(
+            throw CoordinateParseError.conflictingHemisphere(text(), Message(
                 th: "ใส่ทั้งเครื่องหมายลบและทิศ '\(h)' ขัดกัน ใช้อย่างใดอย่างหนึ่ง",
                 en: "both a minus sign and hemisphere '\(h)' given; use one or the other"))
         }
         let magnitude = dms[0] + dms[1] / 60 + dms[2] / 3600
-        guard magnitude.isFinite else { throw CoordinateParseError.notFinite(text) }
+        guard magnitude.isFinite else { throw CoordinateParseError.notFinite(text()) }
         let south = hemisphere == "S" || hemisphere == "W"
-        return Angle(value: (negative || south) ? -magnitude : magnitude, hemisphere: hemisphere, text: text)
+        return Angle(value: (negative || south) ? -magnitude : magnitude, hemisphere: hemisphere, sc: sc, range: range)
     }
 
     /// A number of an angle, with the mark that placed it (0 degrees, 1 minutes, 2 seconds) if any.
     private struct AnglePart { var n: Number; var range: Range<Int>; var position: Int? }
 
     /// The hemisphere letter (first or last only) and the numbers with their marks.
-    private func anglePieces(_ sc: Scanned, _ g: ArraySlice<Lexeme>, text: String) throws -> (String?, [AnglePart]) {
+    private func anglePieces(_ sc: Scanned, _ g: ArraySlice<Lexeme>, text: () -> String) throws -> (String?, [AnglePart]) {
         var hemisphere: String? = nil
         var parts: [AnglePart] = []
         for (k, l) in zip(g.indices, g) {
@@ -479,7 +533,7 @@ public struct CoordinateParser: Sendable {
                 parts.append(AnglePart(n: n, range: l.range, position: nil))
             case .degree, .minute, .second:
                 guard previousWasNumber else {
-                    throw CoordinateParseError.malformed(text, Message(
+                    throw CoordinateParseError.malformed(text(), Message(
                         th: "เครื่องหมาย '\(sc.text(l.range))' ต้องตามหลังตัวเลข", en: "mark '\(sc.text(l.range))' must follow a number"))
                 }
                 parts[parts.count - 1].position = l.tok == .degree ? 0 : (l.tok == .minute ? 1 : 2)
@@ -490,10 +544,10 @@ public struct CoordinateParser: Sendable {
             }
         }
         guard !parts.isEmpty else {
-            throw CoordinateParseError.malformed(text, Message(th: "ไม่มีตัวเลข", en: "no number"))
+            throw CoordinateParseError.malformed(text(), Message(th: "ไม่มีตัวเลข", en: "no number"))
         }
         guard parts.count <= 3 else {
-            throw CoordinateParseError.malformed(text, Message(
+            throw CoordinateParseError.malformed(text(), Message(
                 th: "ตัวเลขมากเกินไป (องศา ลิปดา ฟิลิปดา อย่างมาก 3 ค่า)", en: "too many numbers (at most degrees minutes seconds)"))
         }
         return (hemisphere, parts)
@@ -501,27 +555,27 @@ public struct CoordinateParser: Sendable {
 
     /// Degrees, minutes and seconds in order; only degrees signed, only the last with decimals,
     /// minutes and seconds under 60.
-    private func degreesMinutesSeconds(_ sc: Scanned, _ parts: [AnglePart], text: String) throws -> [Double] {
+    private func degreesMinutesSeconds(_ sc: Scanned, _ parts: [AnglePart], text: () -> String) throws -> [Double] {
         var dms = [0.0, 0.0, 0.0]
         var previous = -1
         for (k, p) in parts.enumerated() {
             let position = p.position ?? previous + 1
-            let ptext = sc.text(p.range)
+            func ptext() -> String { sc.text(p.range) }
             guard position > previous, position <= 2, k > 0 || position == 0 else {
-                throw CoordinateParseError.malformed(text, Message(
+                throw CoordinateParseError.malformed(text(), Message(
                     th: "ต้องเรียง องศา ลิปดา ฟิลิปดา", en: "expected degrees, then minutes, then seconds"))
             }
             guard k == 0 || !p.n.signed else {
-                throw CoordinateParseError.malformed(ptext, Message(th: "ใส่เครื่องหมายได้เฉพาะที่องศา", en: "only degrees may carry a sign"))
+                throw CoordinateParseError.malformed(ptext(), Message(th: "ใส่เครื่องหมายได้เฉพาะที่องศา", en: "only degrees may carry a sign"))
             }
             guard k == parts.count - 1 || !p.n.hasDot else {
-                throw CoordinateParseError.malformed(ptext, Message(
+                throw CoordinateParseError.malformed(ptext(), Message(
                     th: "ทศนิยมใช้ได้เฉพาะส่วนสุดท้าย", en: "only the last part may have decimals"))
             }
-            guard p.n.value.isFinite else { throw CoordinateParseError.notFinite(ptext) }
+            guard p.n.value.isFinite else { throw CoordinateParseError.notFinite(ptext()) }
             let v = abs(p.n.value)
-            if position == 1, v >= 60 { throw CoordinateParseError.minutes(v, ptext) }
-            if position == 2, v >= 60 { throw CoordinateParseError.seconds(v, ptext) }
+            if position == 1, v >= 60 { throw CoordinateParseError.minutes(v, ptext()) }
+            if position == 2, v >= 60 { throw CoordinateParseError.seconds(v, ptext()) }
             dms[position] = v
             previous = position
         }

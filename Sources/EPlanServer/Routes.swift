@@ -2,15 +2,20 @@ import EPlanApp
 import EPlanDomain
 import Foundation
 import Hummingbird
+import HummingbirdCore
 
 /// The service's routes. Every handler parses the request into a use case's request, runs
 /// the use case (the same checks, refusals and messages as the CLI) and renders its result;
 /// failures become problem answers in `ProblemMiddleware`.
 public enum EPlanRoutes {
     public static func router(_ config: ServerConfig) -> Router<EPlanRequestContext> {
+        router(config, Authenticator(config: config))
+    }
+
+    /// With the server's one authenticator (its verified credentials are shared with `WhereFastPath`).
+    static func router(_ config: ServerConfig, _ authenticator: Authenticator) -> Router<EPlanRequestContext> {
         let router = Router(context: EPlanRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        let authenticator = Authenticator(config: config)
         let open = router.group("api/v1")
         open.get("openapi.json") { _, _ in json(OpenAPIDocument.json, status: .ok) }
         open.post("login") { request, context in try await login(request, context, authenticator, config) }
@@ -74,11 +79,15 @@ public enum EPlanRoutes {
     // MARK: GET /where
 
     static func locate(_ request: Request, _ context: EPlanRequestContext, _ config: ServerConfig) async throws -> Response {
-        let query = request.uri.queryParameters
-        guard let at = query.get("at"), !at.isEmpty else { throw PinBody.missing("at") }
-        let where_ = WhereRequest(coordinate: at, crs: query.get("crs"), longitudeFirst: query.get("lon_first") == "true")
-        let text = try await config.stores.locate(where_)
+        let text = try await config.stores.locate(try whereRequest(request.uri))
         return json(text, status: .ok)
+    }
+
+    /// The use case's request from the query (`at`, `crs`, `lon_first`); 400 without `at`.
+    static func whereRequest(_ uri: URI) throws -> WhereRequest {
+        let query = uri.queryParameters
+        guard let at = query.get("at"), !at.isEmpty else { throw PinBody.missing("at") }
+        return WhereRequest(coordinate: at, crs: query.get("crs"), longitudeFirst: query.get("lon_first") == "true")
     }
 
     // MARK: POST /projects/{code}/pins

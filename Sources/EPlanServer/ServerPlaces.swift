@@ -45,7 +45,7 @@ extension ServerStores {
         }
     }
 
-    private func locateInline(_ request: WhereRequest) throws -> String? {
+    func locateInline(_ request: WhereRequest) throws -> String? {
         guard let reader = idleReader() else { return nil }
         guard reader.store is Store else {
             giveBack(reader)

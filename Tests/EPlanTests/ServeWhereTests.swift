@@ -129,4 +129,87 @@ final class ServeWhereTests: ServeTestCase {
         XCTAssertEqual(tooLong.status, 1)
         XCTAssertTrue(tooLong.err.contains("--credential-cache must be seconds, 0 to 30"), tooLong.err)
     }
+
+    /// Raw HTTP/1.1 on one keep-alive connection: every request written at once (pipelined)
+    /// or each after the previous answer, each answer read in turn as
+    /// [status, [[name, value]…] without Date, Date, body].
+    func rawExchange(_ server: Running, _ requests: [(path: String, headers: [String])], pipelined: Bool) throws -> [[Any]] {
+        let port = try XCTUnwrap(server.base.split(separator: ":").last.map(String.init))
+        let wire = requests.map { r in "GET \(r.path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + r.headers.map { $0 + "\r\n" }.joined() + "\r\n" }
+        let script = """
+            import json, socket, sys
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            pipelined, requests = sys.argv[2] == "true", sys.argv[3:]
+            if pipelined: s.sendall("".join(requests).encode())
+            f = s.makefile("rb")
+            out = []
+            for r in requests:
+                if not pipelined: s.sendall(r.encode())
+                status = int(f.readline().split()[1])
+                fields, date, length = [], "", 0
+                while True:
+                    line = f.readline().decode().rstrip("\\r\\n")
+                    if not line: break
+                    name, value = line.split(":", 1)
+                    if name.lower() == "date": date = value.strip(); continue
+                    fields.append([name.lower(), value.strip()])
+                    if name.lower() == "content-length": length = int(value)
+                out.append([status, fields, date, f.read(length).decode()])
+            print(json.dumps(out))
+            """
+        let r = try run("python3", ["-c", script, port, pipelined ? "true" : "false"] + wire)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[Any]], r.err)
+    }
+
+    /// The common GET /where is answered in the connection's pipeline once the token is
+    /// remembered (see WhereFastPath): the same status, headers in the same order (Date aside),
+    /// the same body as Hummingbird's answer to the first request, which verified the token.
+    func testPipelineAnswerHasHummingbirdsHeadersAndBody() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let bearer = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db)
+        let path = "/api/v1/where?at=" + query(insideNamRuem)
+        let answers = try rawExchange(server, [(path, [bearer]), (path, [bearer]), (path, [bearer])], pipelined: false)
+        XCTAssertEqual(answers.count, 3)
+        let first = try XCTUnwrap(answers.first)
+        XCTAssertEqual(first[0] as? Int, 200)
+        for later in answers.dropFirst() {
+            XCTAssertEqual(later[0] as? Int, 200)
+            XCTAssertEqual("\(later[1])", "\(first[1])", "the same headers in the same order")
+            XCTAssertEqual(later[3] as? String, first[3] as? String)
+        }
+        let names = (first[1] as? [[String]])?.map { $0[0] } ?? []
+        XCTAssertEqual(names, ["content-type", "content-length", "server"])
+        for a in answers {
+            let date = a[2] as? String ?? ""
+            XCTAssertNotNil(date.range(of: #"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$"#,
+                                    options: .regularExpression), date)
+        }
+        XCTAssertEqual(first[3] as? String, try cliWhere(db, insideNamRuem))
+    }
+
+    /// Pipelined requests are answered in their order when some are answered in the pipeline
+    /// and others by Hummingbird (a bad token, a point outside every unit, no `at`, a cookie).
+    func testPipelinedRequestsAreAnsweredInOrder() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let bearer = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db)
+        let nam = "/api/v1/where?at=" + query(insideNamRuem), maeSot = "/api/v1/where?at=" + query(insideMaeSot)
+        let outside = "/api/v1/where?at=" + query("13.7563, 100.5018")
+        XCTAssertEqual(try http(server, "GET", nam, headers: [bearer]).status, 200)  // the token is remembered
+        let requests: [(path: String, headers: [String])] = [
+            (nam, [bearer]), (maeSot, ["Authorization: Bearer not-a-token"]), (maeSot, [bearer]), (outside, [bearer]),
+            ("/api/v1/where", [bearer]), (nam, ["Cookie: eplan_session=unknown"]), (maeSot, [bearer]), (nam, [bearer]),
+        ]
+        let answers = try rawExchange(server, requests, pipelined: true)
+        XCTAssertEqual(answers.map { $0[0] as? Int }, [200, 401, 200, 200, 400, 401, 200, 200])
+        XCTAssertEqual(answers[0][3] as? String, try cliWhere(db, insideNamRuem))
+        XCTAssertEqual(answers[2][3] as? String, try cliWhere(db, insideMaeSot))
+        XCTAssertEqual(answers[3][3] as? String, try cliWhere(db, "13.7563, 100.5018"))
+        XCTAssertEqual(answers[6][3] as? String, try cliWhere(db, insideMaeSot))
+        XCTAssertEqual(answers[7][3] as? String, try cliWhere(db, insideNamRuem))
+        XCTAssertTrue((answers[4][3] as? String ?? "").contains("urn:eplan:problem:bad-input"))
+    }
 }

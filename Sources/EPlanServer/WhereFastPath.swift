@@ -1,0 +1,163 @@
+import EPlanApp
+import EPlanDomain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import NIOHTTPTypes
+import Synchronization
+
+/// `GET /api/v1/where` answered on the connection's event loop, in the channel pipeline,
+/// when everything it needs is at hand: credentials verified within the credential-cache
+/// bound (`Authenticator.rememberedActor`) and a point the place index settles without the
+/// store's help (`ServerStores.locateInline`). That is the same code the route runs, so the
+/// same bytes; the answer skips only Hummingbird's own per-request machinery (the request's
+/// task, its async streams, router and middleware), which callgrind showed cost as much as
+/// the look-up. Anything else (no or unknown credentials, a cookie, an error of any kind, a
+/// point outside every unit, a CRS, a body, `Connection` given) goes on to Hummingbird
+/// untouched, which answers it as always. Requests on one connection are answered in
+/// order: while one passed on is unanswered, every later one is passed on too.
+final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    static let path = "/api/v1/where"
+    let authenticator: Authenticator
+    let stores: ServerStores
+    let serverName: String?
+    /// A head that may be answered here, waiting for its end.
+    private var held: HTTPRequest?
+    /// Requests passed on to Hummingbird whose answers have not ended yet.
+    private var passedOn = 0
+
+    init(authenticator: Authenticator, stores: ServerStores, serverName: String?) {
+        self.authenticator = authenticator; self.stores = stores; self.serverName = serverName
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if passedOn == 0, held == nil, Self.mayAnswer(head) {
+                held = head
+                return
+            }
+            passOn(context, head: nil)
+            context.fireChannelRead(data)
+        case .body:
+            if let head = held { passOn(context, head: head) }
+            context.fireChannelRead(data)
+        case .end:
+            if let head = held {
+                held = nil
+                if let text = answer(head) {
+                    respond(context, text)
+                    return
+                }
+                passOn(context, head: head)
+            }
+            context.fireChannelRead(data)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data), passedOn > 0 { passedOn -= 1 }
+        context.write(data, promise: promise)
+    }
+
+    /// Counts a request passed on (its head forwarded now when it was held).
+    private func passOn(_ context: ChannelHandlerContext, head: HTTPRequest?) {
+        passedOn += 1
+        if let head {
+            held = nil
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+        }
+    }
+
+    /// A GET of the route, on a connection the request does not ask to close.
+    static func mayAnswer(_ head: HTTPRequest) -> Bool {
+        guard head.method == .get, head.headerFields[.connection] == nil, head.headerFields[.authorization] != nil,
+              let path = head.path, path.utf8.starts(with: Self.path.utf8) else { return false }
+        let next = path.utf8.dropFirst(Self.path.utf8.count).first
+        return next == nil || next == UInt8(ascii: "?")
+    }
+
+    /// The route's JSON when it is settled here without waiting; nil to pass the request on.
+    func answer(_ head: HTTPRequest) -> String? {
+        guard authenticator.rememberedActor(head.headerFields) != nil,
+              let request = try? EPlanRoutes.whereRequest(URI(head.path ?? "")) else { return nil }
+        return (try? stores.locateInline(request)) ?? nil
+    }
+
+    /// The headers Hummingbird writes for the route's answer, in its order.
+    private func respond(_ context: ChannelHandlerContext, _ text: String) {
+        let body = context.channel.allocator.buffer(string: text)
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json; charset=utf-8"
+        fields[.contentLength] = String(body.readableBytes)
+        fields[.date] = HTTPDate.now()
+        if let serverName { fields[.server] = serverName }
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
+        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}
+
+/// Puts a `WhereFastPath` right after Hummingbird's connection-state handler once the
+/// connection's pipeline is complete (Hummingbird adds our handlers before that one): there
+/// the state handler sees every request and answer, so idle timeouts and graceful shutdown
+/// count the requests answered by the fast path too. Without that handler (another
+/// Hummingbird), nothing is added and Hummingbird answers everything.
+final class WhereFastPathInstaller: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    let make: () -> WhereFastPath
+    private var installed = false
+
+    init(_ make: @escaping () -> WhereFastPath) { self.make = make }
+
+    func channelActive(context: ChannelHandlerContext) {
+        install(context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        install(context)
+        context.fireChannelRead(data)
+    }
+
+    private func install(_ context: ChannelHandlerContext) {
+        guard !installed else { return }
+        installed = true
+        let pipeline = context.pipeline.syncOperations
+        guard let state = try? pipeline.handler(type: HTTPConnectionStateHandler.self) else { return }
+        try? pipeline.addHandler(make(), position: .after(state))
+    }
+}
+
+/// The `Date` header's text (RFC 9110 IMF-fixdate, as Hummingbird writes it), made once a second.
+enum HTTPDate {
+    private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
+    private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    static func now() -> String {
+        let second = Int(time(nil))
+        if let text = cache.withLock({ $0.second == second ? $0.text : nil }) { return text }
+        let text = format(second)
+        cache.withLock { $0 = (second, text) }
+        return text
+    }
+
+    static func format(_ second: Int) -> String {
+        var t = time_t(second), parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let day = days[((second / 86400) % 7 + 7) % 7]
+        return "\(day), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}
