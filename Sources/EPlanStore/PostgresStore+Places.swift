@@ -8,12 +8,16 @@ import Foundation
 extension PostgresStore {
     // MARK: Boundaries
 
-    private func boundarySelect(_ level: BoundaryLevel) -> String {
+    private func boundarySelect(_ level: BoundaryLevel) -> String { PostgresStore.boundarySelects[level] ?? "" }
+
+    /// Written once per level: a pin's check reads two levels, and building the text each
+    /// time showed in its profile.
+    private static let boundarySelects: [BoundaryLevel: String] = Dictionary(uniqueKeysWithValues: BoundaryLevel.allCases.map { level in
         let list = BoundaryRow.Column.allCases.map { c in
             c == .geom ? "ST_AsBinary(geom, 'NDR') AS geom" : BoundaryRow.expression(c, level)
         }
-        return "SELECT \(list.joined(separator: ", ")) FROM \(level.table)"
-    }
+        return (level, "SELECT \(list.joined(separator: ", ")) FROM \(level.table)")
+    })
 
     private func fetchBoundaries(_ level: BoundaryLevel, _ whereSQL: String, _ args: [SQLValue],
                                  keep: ((Envelope) -> Bool)? = nil) throws -> [BoundaryRecord] {
@@ -94,7 +98,7 @@ extension PostgresStore {
     // MARK: LAOs
 
     private func fetchLAOs(_ whereSQL: String, _ args: [SQLValue]) throws -> [LAORecord] {
-        var out = try rows("SELECT \(PostgresStore.select(LAORow.Column.self)) FROM lao \(whereSQL) ORDER BY code", args)
+        var out = try rows("\(PostgresStore.laoSelect) \(whereSQL) ORDER BY code", args)
             .map { try LAORow.decode(Columns($0)) }
         if out.isEmpty { return out }
         var tambons: [String: [LAOTambon]] = [:]
@@ -106,6 +110,8 @@ extension PostgresStore {
         for i in out.indices { out[i].tambons = tambons[out[i].code] ?? [] }
         return out
     }
+
+    private static let laoSelect = "SELECT \(PostgresStore.select(LAORow.Column.self)) FROM lao"
 
     public func lao(code: String) throws -> LAORecord? { try fetchLAOs("WHERE code = ?", [.text(code)]).first }
 

@@ -60,6 +60,12 @@ final class PostgresBackendTests: CLITestCase {
     }
 
     /// Geometries travel to PostGIS as WKB: every kind comes back the same, bit for bit.
+    /// SQLite's placeholders become PostgreSQL's, outside quotes only (read byte by byte).
+    func testPlaceholdersBecomePostgresParameters() throws {
+        let (text, _) = try PGConnection.prepare(#"SELECT ?, ?3, '?', "a?" FROM t WHERE x = ? AND y = 'ก?' AND z = ?12"#, [])
+        XCTAssertEqual(text, #"SELECT $1, $3, '?', "a?" FROM t WHERE x = $2 AND y = 'ก?' AND z = $12"#)
+    }
+
     func testWKBRoundTripsEveryGeometryKind() throws {
         let a = Coordinate(98.5667123456789, 16.7167000000001), b = Coordinate(98.6, 16.8), c = Coordinate(98.7, 16.7)
         let ring = [a, b, c, a]
@@ -200,6 +206,38 @@ final class PostgresBackendTests: CLITestCase {
         }
     }
 
+    /// `store copy` writes PostgreSQL with COPY (text format, written by us): texts with the
+    /// characters COPY escapes, NULLs, reals that have no short decimal form and geometries
+    /// (EWKB with the column's SRID) arrive as they were.
+    func testStoreCopyWritesAwkwardValuesThroughCopy() throws {
+        let pg = try postgresURL()
+        var out: [UInt8] = []
+        for v: SQLValue in [.text("a\tb\nc\\d\re"), .null, .real(0.1), .real(3), .integer(-7)] {
+            try PostgresStore.copyText(v, column: "x", integer: v == .real(3), into: &out)
+            out.append(0x7C)
+        }
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "a\\tb\\nc\\\\d\\re|\\N|0.1|3|-7|")
+        XCTAssertEqual(PostgresStore.ewkb([1, 1, 0, 0, 0] + Array(repeating: 0, count: 16), srid: 4326).prefix(9),
+                       [1, 1, 0, 0, 0x20, 0xE6, 0x10, 0, 0])
+        let file = path("awkward.sqlite")
+        _ = try run(["init", "--db", file, "--no-plan"])
+        let store = try Store(path: file)
+        let name = "ถนน\tสาย 1\nช่วง \\ 2\r"
+        try store.insertProjects([ProjectRecord(code: "AW-1", laoCode: "03630601", planYear: 2560, nameTH: name, kind: .road, budget: 0.1)],
+                                 replace: false, by: "t")
+        let ring = [Coordinate(98.57, 16.71), Coordinate(98.58, 16.71), Coordinate(98.58, 16.72), Coordinate(98.57, 16.71)]
+        try store.addPin(PinRecord(projectCode: "AW-1", pinnedAt: "2026-11-30T00:00:00Z", pinnedBy: "t\\u", rawInput: "a\tb", inputCRS: 4326,
+                                   status: .valid, toleranceM: 30, geometry: .polygon(Polygon(exterior: ring))))
+        let copied = try run(["--lang", "en", "store", "copy", file, pg, "--force"])
+        XCTAssertTrue(copied.out.contains("project: 1 rows") || copied.out.contains("project: 1 row"), copied.out)
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let target = try PostgresStore(location: location)
+        XCTAssertEqual(try target.project(code: "AW-1"), try store.project(code: "AW-1"))
+        XCTAssertEqual(try target.pinHistory(projectCode: "AW-1"), try store.pinHistory(projectCode: "AW-1"))
+        XCTAssertEqual(try target.count(level: .tambon), try store.count(level: .tambon))
+        XCTAssertEqual(try target.lao(code: "03630601")?.jurisdiction, try store.lao(code: "03630601")?.jurisdiction)
+    }
+
     func maeSotCentroid(_ db: String) throws -> Coordinate {
         let store = try Store(path: db, readOnly: true)
         let j = try XCTUnwrap(try store.lao(code: "03630601")?.jurisdiction)
@@ -238,6 +276,35 @@ final class PostgresBackendTests: CLITestCase {
         XCTAssertEqual(again.status, 3, again.err)
         XCTAssertTrue(again.err.contains("--force"), again.err)
         XCTAssertEqual(try store.pinHistory(projectCode: "T-1").count, 2)
+    }
+
+    /// The service's group commit (`addPins`) gives on PostgreSQL, where the whole batch is
+    /// written by a few statements, what pin-by-pin gives on SQLite: the next versions (two
+    /// pins of one project in a batch included), one current pin each, and a pin of a project
+    /// that is not stored failing alone.
+    func testPinBatchesGiveTheSameVersionsOnBothBackends() throws {
+        let pg = try postgresURL(), file = path("batch.sqlite")
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        _ = try run(["init", "--db", file, "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let stores: [any EPlanStoring] = [try Store(path: file), try PostgresStore(location: location)]
+        func pin(_ code: String, _ x: Double) -> PinRecord {
+            PinRecord(projectCode: code, pinnedAt: "2026-11-30T00:00:00Z", pinnedBy: "t", rawInput: "x", inputCRS: 4326,
+                      status: .valid, toleranceM: 30, geometry: .point(Coordinate(x, 16.7)))
+        }
+        var answers: [[String]] = []
+        for store in stores {
+            try store.insertProjects(["B-1", "B-2"].map { ProjectRecord(code: $0, laoCode: "03630601", planYear: 2560, nameTH: "ถนน", kind: .road) },
+                                     replace: false, by: "t")
+            _ = try store.addPin(pin("B-1", 98.50))
+            let results = try store.addPins([pin("B-1", 98.51), pin("B-2", 98.52), pin("NONE", 98.53), pin("B-1", 98.54)])
+            answers.append(results.map { r in (try? r.get()).map { "\($0.projectCode) v\($0.version)" } ?? "failed" })
+            XCTAssertEqual(try store.pinHistory(projectCode: "B-1").map(\.isCurrent), [false, false, true])
+            XCTAssertEqual(try store.pinHistory(projectCode: "B-1").map(\.geometry), [98.50, 98.51, 98.54].map { pin("B-1", $0).geometry })
+            XCTAssertEqual(try store.currentPin(projectCode: "B-2")?.version, 1)
+        }
+        XCTAssertEqual(answers[0], ["B-1 v2", "B-2 v1", "failed", "B-1 v3"])
+        XCTAssertEqual(answers[1], answers[0])
     }
 
     /// Eight `eplan pin` processes on one project at once: eight versions, 1…8, one current.
