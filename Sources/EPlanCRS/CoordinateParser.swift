@@ -495,7 +495,10 @@ public struct CoordinateParser: Sendable {
 
     /// One value: [hemisphere] degrees [minutes [seconds]] [hemisphere], marks optional.
     private func angle(_ sc: Scanned, _ g: ArraySlice<Lexeme>) throws -> Angle {
-        let range = g.first!.range.lowerBound..<g.last!.range.upperBound
+        guard let first = g.first, let last = g.last else {
+            throw CoordinateParseError.malformed(sc.text(0..<sc.scalars.count), Message(th: "ไม่มีค่ามุม", en: "an angle is missing"))
+        }
+        let range = first.range.lowerBound..<last.range.upperBound
         // The value's text is for messages only: made when one is thrown (it cost more than the parse).
         let text = { sc.text(range) }
         let (hemisphere, parts) = try anglePieces(sc, g, text: text)

@@ -370,7 +370,12 @@ public final class PinValidator {
         let center = g.envelope?.center ?? Coordinate(100, 15)
         let utmCRS = UTMZone.crs(forLongitude: center.x)
         let toUTM = try proj.transform(from: .wgs84, to: utmCRS)
-        let jurisdictionU = try GEOSGeometry(try toUTM.transform(lao.jurisdiction!), context: geos)
+        guard let jurisdiction = lao.jurisdiction else {
+            // The check refused against this jurisdiction, so it is there; said, not trapped, if not.
+            throw PinInputError(th: "\(lao.displayTH) (\(lao.code)) ยังไม่มีขอบเขตพื้นที่ จึงวัดระยะไม่ได้",
+                                en: "\(lao.nameEN ?? lao.displayTH) (\(lao.code)) has no jurisdiction yet, so the distance cannot be measured")
+        }
+        let jurisdictionU = try GEOSGeometry(try toUTM.transform(jurisdiction), context: geos)
         let gU = try GEOSGeometry(try toUTM.transform(g), context: geos)
         if isPoint(g) {
             // One distance: GEOS's plain one (the same segments, the same formula) rather than
@@ -403,7 +408,7 @@ public final class PinValidator {
         if let f = farthestU {
             at = try proj.transform(from: utmCRS, to: .wgs84).transform(f)
         } else {
-            let outsideDeg = try shape.difference(with: try GEOSGeometry(lao.jurisdiction!, context: geos))
+            let outsideDeg = try shape.difference(with: try GEOSGeometry(jurisdiction, context: geos))
             if !outsideDeg.isEmpty, let c = try outsideDeg.pointOnSurface { at = c }
         }
         return Measure(distance: maxD, fraction: total > 0 ? out / total : 0, outside: out, total: total, farthest: at)
