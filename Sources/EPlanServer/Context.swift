@@ -55,10 +55,13 @@ public struct ServerConfig: Sendable {
     func openStore() throws -> any AnyStore { try StoreLocation.parse(storePath).open(readOnly: false, create: false) }
 }
 
-/// Runs blocking work (SQLite, bcrypt) off Swift's cooperative threads, which are as many
-/// as the cores: a bcrypt or a busy wait there would stall every other request.
+/// Runs blocking work (store calls, bcrypt) off the threads that run the requests' tasks
+/// (NIO's event loops, as many as the cores): a bcrypt or a busy wait there would stall
+/// every other request. On PostgreSQL, whose calls wait for the network, on
+/// `BlockingThreads`; else on Dispatch, whose few threads suit work that computes.
 func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        let job: @Sendable () -> Void = { continuation.resume(with: Result { try work() }) }
+        if let threads = BlockingThreads.shared { threads.submit(job) } else { DispatchQueue.global().async(execute: job) }
     }
 }

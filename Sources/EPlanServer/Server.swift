@@ -50,6 +50,7 @@ public enum EPlanServer {
         // later open reads the file's header through a descriptor of its own, whose close
         // would drop the locks of the connections in use (see `StoreFile.openStores`).
         // (PostgreSQL has no such locks: its connection goes back to the pool at once.)
+        BlockingThreads.useFor(storePath: config.storePath)
         var holder: (any AnyStore)? = try config.openStore()
         if holder is PostgresStore { holder = nil }
         defer { withExtendedLifetime(holder) {} }

@@ -32,8 +32,9 @@ public struct ProjectFeatureQuery: Sendable, Equatable {
     public var afterCode: String?
     /// Only this project (one feature).
     public var code: String?
-    /// How many features the page wants: a hint for choosing the plan of a box (the rows
-    /// are read until the page is full, whatever this says).
+    /// How many features the page wants. SQLite reads rows as they are stepped (this only
+    /// chooses the plan of a box); PostgreSQL's query asks for `pageSize + 1` rows (the
+    /// page, and one to know whether more follow), so it is planned for those and makes no more.
     public var pageSize: Int
 
     public init(filter: ProjectFilter = ProjectFilter(), kind: PinGeometryKind, pinnedFrom: String? = nil, pinnedUntil: String? = nil,
@@ -148,6 +149,12 @@ extension ProjectFeatureQuery {
         // seeks to the key, instead of sorting everything after it.
         add("g.project_code > ?", afterCode)
         add("g.project_code = ?", code)
+        if dialect == .postgis, let b = filter.bbox {
+            // The page's exact box test (`FeaturePage`) in SQL as well: with the query's
+            // `LIMIT`, a row the page dropped after the query would leave it short.
+            clauses.append("ST_XMin(g.geom) <= ? AND ST_XMax(g.geom) >= ? AND ST_YMin(g.geom) <= ? AND ST_YMax(g.geom) >= ?")
+            args += [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY)]
+        }
         return (clauses, args)
     }
 
@@ -162,7 +169,7 @@ extension ProjectFeatureQuery {
             FROM pin g JOIN project p ON p.code = g.project_code
             LEFT JOIN lao l ON l.code = p.lao_code
             WHERE \(clauses.joined(separator: " AND "))
-            ORDER BY g.project_code
+            ORDER BY g.project_code\(dialect == .postgis ? " LIMIT \(pageSize + 1)" : "")
             """, args)
     }
 

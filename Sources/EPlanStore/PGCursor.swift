@@ -32,8 +32,15 @@ final class PGCursor {
     private var arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
     private var used = 0
 
-    init(db: PGConnection, sql: String, args: [SQLValue]) throws {
+    /// `whole`: the result is small and bounded (a page with its `LIMIT`): its rows come in
+    /// one query, read the same way, with no cursor.
+    init(db: PGConnection, sql: String, args: [SQLValue], whole: Bool = false) throws {
         self.db = db
+        if whole {
+            rows = try db.records("SELECT ROW(q.*) FROM (\(sql)) q", args)
+            open = false
+            return
+        }
         try db.beginOwnTransaction()
         do {
             // The subquery keeps its ORDER BY (PostgreSQL does not pull up a sorted subquery).

@@ -47,8 +47,8 @@ private func withTextPointers<T>(_ texts: [[UInt8]?], _ body: ([UnsafeBufferPoin
 final class PostgresExportRows: ProjectExportRows {
     private let cursor: PGCursor
 
-    init(db: PGConnection, sql: String, args: [SQLValue]) throws {
-        cursor = try PGCursor(db: db, sql: sql, args: args)
+    init(db: PGConnection, sql: String, args: [SQLValue], whole: Bool = false) throws {
+        cursor = try PGCursor(db: db, sql: sql, args: args, whole: whole)
     }
 
     func step() throws -> Bool { try cursor.step() }

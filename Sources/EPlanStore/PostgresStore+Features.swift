@@ -6,7 +6,10 @@ import EPlanGeometry
 extension PostgresStore {
     public func projectFeatureRows(_ q: ProjectFeatureQuery) throws -> any ProjectExportRows {
         let (sql, args) = q.select(.postgis)
-        return try PostgresExportRows(db: db, sql: sql, args: args)
+        // A page is one query, planned for its values and its `LIMIT`, with no transaction
+        // or cursor round trips: a cursor is planned for a tenth of an unknown total (for a
+        // box that chose walking 1,500,000 pins in code order: 8 s a page instead of 31 ms).
+        return try PostgresExportRows(db: db, sql: sql, args: args, whole: true)
     }
 
     public func projectFeatureCount(_ q: ProjectFeatureQuery) throws -> Int {

@@ -44,7 +44,11 @@ public struct ProjectFilter: Sendable, Equatable {
                 ? "IN (SELECT pkid FROM idx_pin_geom WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)"
                 : "IN (SELECT id FROM pin WHERE geom && ST_MakeEnvelope(?, ?, ?, ?, 4326))"
             if let g = currentPin {
-                clauses.append(keepUnpinned ? "(\(g).id IS NULL OR \(g).id \(inBox))" : "\(g).id \(inBox)")
+                // PostGIS: on the pin row itself, so the planner may either scan the GiST
+                // index and sort, or walk the pins in code order testing each one's box
+                // (a page of a box holding most pins), as the `LIMIT` makes cheaper.
+                let test = dialect == .sqlite ? "\(g).id \(inBox)" : "\(g).geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)"
+                clauses.append(keepUnpinned ? "(\(g).id IS NULL OR \(test))" : test)
             } else {
                 let pinned = "EXISTS (SELECT 1 FROM pin cp WHERE cp.project_code = p.code AND cp.is_current = 1 AND cp.id \(inBox))"
                 clauses.append(keepUnpinned

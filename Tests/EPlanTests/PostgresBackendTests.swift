@@ -415,6 +415,49 @@ final class PostgresBackendTests: CLITestCase {
         withExtendedLifetime(held) {}
     }
 
+    /// An OGC page on PostgreSQL is ONE query planned for its rows: `LIMIT` (the page and one
+    /// more) in its SQL, so the planner picks the plan for that many rows and makes no more,
+    /// and no cursor (a cursor is planned for a tenth of an unknown total: with a box, a walk
+    /// of the whole current-pin index, 8 s a page nationally). The box test in SQL is as exact
+    /// as the page's own, so the limit never leaves a page short: a pin just outside the box
+    /// (inside the index's rounding) is not among the rows.
+    func testOGCPageIsOneQueryPlannedForItsRows() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let store = try PostgresStore(location: location)
+        let box = Envelope(minX: 98.5, minY: 16.5, maxX: 98.6, maxY: 16.6)
+        let places = [("A", Coordinate(98.6000001, 16.55)), ("B", Coordinate(98.55, 16.55)), ("C", Coordinate(98.56, 16.56)),
+                      ("D", Coordinate(98.57, 16.57))]
+        try store.insertProjects(places.map { ProjectRecord(code: $0.0, laoCode: "03630601", planYear: 2560, nameTH: "ถนน", kind: .road) },
+                                 replace: false, by: "test")
+        for (code, c) in places {
+            try store.addPin(PinRecord(projectCode: code, pinnedAt: "2026-11-30T00:00:00Z", pinnedBy: "t", rawInput: "x", inputCRS: 4326,
+                                       status: .valid, toleranceM: 30, geometry: .point(c)))
+        }
+        let q = ProjectFeatureQuery(filter: ProjectFilter(bbox: box), kind: .point, pageSize: 1)
+        let rows = try store.projectFeatureRows(q)
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM pg_cursors WHERE name = 'eplan_export'").int64, 0, "a page opens no cursor")
+        var codes: [String] = []
+        while try rows.step() { codes.append(rows.code ?? "") }
+        XCTAssertEqual(codes, ["B", "C"], "the page's pin and one more, both inside the box, exactly")
+        let (sql, args) = q.select(.postgis)
+        let plan = try store.db.query("EXPLAIN " + sql, args).compactMap { $0.string(0) }
+        XCTAssertTrue(plan.first?.hasPrefix("Limit") ?? false, plan.joined(separator: "\n"))
+        // Through the use case: pages of one chained by `next`, none short.
+        var after: String? = nil, seen: [String] = []
+        repeat {
+            var items = FeatureItemsQuery(limit: 1)
+            items.bbox = box
+            items.afterCode = after
+            let (page, _) = try ReadFeatures(store: store, scope: .all).items(.projectPoints, items)
+            while try page.nextChunk() != nil {}
+            seen += page.lastCode.map { [$0] } ?? []
+            after = page.hasMore ? page.lastCode : nil
+        } while after != nil
+        XCTAssertEqual(seen, ["B", "C", "D"])
+    }
+
     /// The pin and boundary audits run on PostgreSQL too, with the same findings as on the file.
     func testAuditsGiveTheSameFindingsOnBothBackends() throws {
         let pg = try postgresURL()
