@@ -113,7 +113,26 @@ extension PostgresStore {
 
     private static let laoSelect = "SELECT \(PostgresStore.select(LAORow.Column.self)) FROM lao"
 
-    public func lao(code: String) throws -> LAORecord? { try fetchLAOs("WHERE code = ?", [.text(code)]).first }
+    /// Every pin reads its project's LAO: the authorization needs its province, the check its
+    /// jurisdiction (a tambon's outline, often tens of kilobytes that PostgreSQL detoasted,
+    /// sent and we decoded for each pin). Read again only when the row's version (`xmin`, of
+    /// the LAO and of its tambon rows) is not the one kept: one small query otherwise.
+    public func lao(code: String) throws -> LAORecord? {
+        guard let version = try db.query("""
+            SELECT l.xmin::text || '/' || coalesce((SELECT string_agg(t.xmin::text || ':' || t.tambon_code, ',')
+                                                    FROM lao_tambon t WHERE t.lao_code = l.code), '')
+            FROM lao l WHERE l.code = ?
+            """, [.text(code)]).first?.string(0) else {
+            laoCache.forget(code)
+            return nil
+        }
+        if let known = laoCache.record(code, version: version) { return known }
+        // Read after the version: a change in between leaves a newer row under an older
+        // version, read again next time (never an older row under a newer version).
+        let record = try fetchLAOs("WHERE code = ?", [.text(code)]).first
+        if let record { laoCache.keep(record, version: version) }
+        return record
+    }
 
     public func laos(provinceCode: String?, amphoeCode: String?) throws -> [LAORecord] {
         var clauses: [String] = [], args: [SQLValue] = []
@@ -191,4 +210,23 @@ extension PostgresStore {
             }
         }
     }
+}
+
+/// LAO rows with the row version they were read at (see `PostgresStore.lao(code:)`), for one
+/// connection's store. Bounded: a national store has some 7,850 LAOs.
+final class LAORowCache {
+    private var entries: [String: (version: String, record: LAORecord)] = [:]
+    static let limit = 2_048
+
+    func record(_ code: String, version: String) -> LAORecord? {
+        guard let e = entries[code], e.version == version else { return nil }
+        return e.record
+    }
+
+    func keep(_ record: LAORecord, version: String) {
+        if entries.count >= LAORowCache.limit { entries.removeAll(keepingCapacity: true) }
+        entries[record.code] = (version, record)
+    }
+
+    func forget(_ code: String) { entries[code] = nil }
 }

@@ -415,6 +415,31 @@ final class PostgresBackendTests: CLITestCase {
         withExtendedLifetime(held) {}
     }
 
+    /// The pin check's LAO read keeps the row it read (the jurisdiction is large) while the
+    /// row's version is the same, and sees another connection's change at once: a new
+    /// jurisdiction, new tambons, the LAO gone.
+    func testLAOReadsSeeAnotherConnectionsChangeAtOnce() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let reader = try PostgresStore(location: location), writer = try PostgresStore(location: location)
+        let before = try XCTUnwrap(try reader.lao(code: "03630601"))
+        XCTAssertEqual(try reader.lao(code: "03630601"), before, "read again, unchanged")
+        var changed = before
+        let ring = [Coordinate(98.5, 16.6), Coordinate(98.6, 16.6), Coordinate(98.6, 16.7), Coordinate(98.5, 16.6)]
+        changed.jurisdiction = .multiPolygon([Polygon(exterior: ring)])
+        changed.tambons = Array(before.tambons.prefix(1))
+        try writer.insertLAOs([changed], replace: true)
+        let after = try XCTUnwrap(try reader.lao(code: "03630601"))
+        XCTAssertEqual(after.jurisdiction, changed.jurisdiction)
+        XCTAssertEqual(after.tambons, changed.tambons)
+        XCTAssertEqual(after, try writer.lao(code: "03630601"))
+        try writer.db.execute("DELETE FROM lao_tambon WHERE lao_code = '03630601'")
+        XCTAssertEqual(try reader.lao(code: "03630601")?.tambons, [], "a change of the tambon rows alone is seen too")
+        try writer.db.execute("DELETE FROM lao WHERE code = '03630601'")
+        XCTAssertNil(try reader.lao(code: "03630601"))
+    }
+
     /// An OGC page on PostgreSQL is ONE query planned for its rows: `LIMIT` (the page and one
     /// more) in its SQL, so the planner picks the plan for that many rows and makes no more,
     /// and no cursor (a cursor is planned for a tenth of an unknown total: with a box, a walk
