@@ -63,9 +63,13 @@ public struct PinProject {
     /// connection across requests (the service's readers); nil makes fresh ones.
     let geos: GEOSContext?
     let prepared: PreparedGeometryCache?
+    /// The caller's boundaries in memory (made with `geos`), current for the store: the
+    /// tambon and amphoe a pin lies in, found without a query (the same answers).
+    let places: PlaceIndex.Probe?
 
-    public init(store: any EPlanStoring, context: RequestContext, geos: GEOSContext? = nil, prepared: PreparedGeometryCache? = nil) {
-        self.store = store; self.context = context; self.geos = geos; self.prepared = prepared
+    public init(store: any EPlanStoring, context: RequestContext, geos: GEOSContext? = nil, prepared: PreparedGeometryCache? = nil,
+                places: PlaceIndex.Probe? = nil) {
+        self.store = store; self.context = context; self.geos = geos; self.prepared = prepared; self.places = places
     }
 
     public func run(_ request: PinRequest) throws -> PinResult {
@@ -90,7 +94,8 @@ public struct PinProject {
         let proj = LazyPROJ()
         let code = ThaiText.asciiDigits(request.projectCode.trimmingCharacters(in: .whitespaces))
         guard let ref = try store.projectRef(code: code) else { throw AppError.unknownProject(code) }
-        let validator = PinValidator(store: store, geos: geos ?? GEOSContext(), proj: proj.context, prepared: prepared)
+        let validator = PinValidator(store: store, geos: geos ?? places?.geos ?? GEOSContext(), proj: proj.context, prepared: prepared,
+                                     places: places)
         try authorize(ref, force: request.force, validator: validator)
         let toleranceM = try request.toleranceM ?? store.pinToleranceM()
         let candidate = try readLocation(request, proj: proj, validator: validator, project: ref)

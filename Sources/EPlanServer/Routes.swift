@@ -100,8 +100,10 @@ public enum EPlanRoutes {
         // The use case's checks on a pooled connection, many requests at once; the pin it
         // decided to store goes to the one writer, which answers once it is committed.
         let checked = try await config.stores.read { reader in
-            try PinProject(store: reader.store, context: EPlanApp.RequestContext(actor: actor, language: lang),
-                           geos: reader.geos, prepared: reader.prepared).check(pinRequest)
+            // The boundaries in memory, as `GET /where` uses them (current for the store).
+            let index = try config.stores.places.index(for: try reader.store.boundaryGeneration(), store: reader.store)
+            return try PinProject(store: reader.store, context: EPlanApp.RequestContext(actor: actor, language: lang),
+                                  geos: reader.geos, prepared: reader.prepared, places: reader.probe(index)).check(pinRequest)
         }
         var stored: PinRecord? = nil
         if let record = checked.record { stored = try await config.stores.pins.write(record) }

@@ -90,6 +90,38 @@ final class ServeWhereTests: ServeTestCase {
         try assertSameAsCLI(server, db, insideNamRuem, auth)
     }
 
+    /// A pin's "where it lies" (`found`: tambon, amphoe) comes from the same boundaries in
+    /// memory as `GET /where`, current for the store: the CLI's answer, and after a boundary
+    /// import by another process, the new one.
+    func testPinsPlaceFollowsBoundariesChangedWhileServing() throws {
+        let db = try pinFixture()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let auth = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db)
+        let body = "{\"location\": \"\(insideNamRuem)\", \"dry_run\": true}"
+        func found(_ r: Reply) -> [String: Any]? { (r.json["found"] as? [String: Any]) }
+        let before = try http(server, "POST", "/api/v1/projects/P1/pins", body: body, headers: [auth, "Content-Type: application/json"])
+        XCTAssertEqual(before.status, 200, before.body)
+        let cli = try eplan(["pin", "P1", insideNamRuem, "--dry-run", "--format", "json", "--db", db])
+        let cliFound = (try JSONSerialization.jsonObject(with: Data(cli.out.utf8)) as? [String: Any])?["found"] as? [String: Any]
+        XCTAssertEqual(found(before).map { NSDictionary(dictionary: $0) }, cliFound.map { NSDictionary(dictionary: $0) }, cli.out)
+        let code = try XCTUnwrap((found(before)?["tambon"] as? [String: Any])?["code"] as? String, before.body)
+
+        let fields = BoundaryFields.defaults(for: .tambon)
+        var fc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(Self.takDir)/tak-tambon.geojson"))) as? [String: Any])
+        var features = try XCTUnwrap(fc["features"] as? [[String: Any]])
+        let k = try XCTUnwrap(features.firstIndex { ($0["properties"] as? [String: Any])?[fields.code] as? String == code })
+        var properties = try XCTUnwrap(features[k]["properties"] as? [String: Any])
+        properties[fields.nameTH] = "ตำบลทดสอบหมุด"
+        features[k]["properties"] = properties
+        fc["features"] = features
+        let file = path("renamed.geojson")
+        try JSONSerialization.data(withJSONObject: fc).write(to: URL(fileURLWithPath: file))
+        XCTAssertEqual(try eplan(["boundaries", "import", file, "--level", "tambon", "--db", db]).status, 0)
+        let after = try http(server, "POST", "/api/v1/projects/P1/pins", body: body, headers: [auth, "Content-Type: application/json"])
+        XCTAssertEqual((found(after)?["tambon"] as? [String: Any])?["name_th"] as? String, "ตำบลทดสอบหมุด", after.body)
+    }
+
     /// With `--credential-cache 1`, a revoked token, a disabled account and an old Basic
     /// password all stop working within a second (each was verified, so remembered, first).
     func testRevokedDisabledAndChangedCredentialsAreRefusedWithinTheBound() throws {

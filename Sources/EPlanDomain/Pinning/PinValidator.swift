@@ -21,12 +21,15 @@ public final class PinValidator {
     private var laos: [String: LAORecord] = [:]
     /// Set by `prepareForBulk()`: where pins lie, from indexes built once (same answers).
     private var bulk: BulkPlaces?
+    /// A long-lived caller's boundaries in memory: the tambon and amphoe of a pin without a
+    /// query (each read decoded the unit's whole outline, per pin).
+    private let places: PlaceIndex.Probe?
 
     /// `prepared`: jurisdictions and boundaries kept prepared by a long-lived caller; it must be used
-    /// with the same `geos` context every time.
+    /// with the same `geos` context every time, as `places` (current for `store`).
     public init(store: any EPlanStoring, geos: GEOSContext = GEOSContext(), proj: @escaping () throws -> PROJContext,
-                prepared: PreparedGeometryCache? = nil) {
-        self.store = store; self.geos = geos; self.projProvider = proj; self.cache = prepared
+                prepared: PreparedGeometryCache? = nil, places: PlaceIndex.Probe? = nil) {
+        self.store = store; self.geos = geos; self.projProvider = proj; self.cache = prepared; self.places = places
     }
 
     public static func unknownProject(_ code: String) -> PinInputError {
@@ -338,7 +341,7 @@ public final class PinValidator {
                               tambon: try bulk.containing(c, level: .tambon).map(AdminUnit.init),
                               amphoe: try bulk.containing(c, level: .amphoe).map(AdminUnit.init), at: c)
         }
-        let lookup = PlaceLookup(store: store, geos: geos, prepared: cache)
+        let lookup = PlaceLookup(store: store, geos: geos, prepared: cache, index: places)
         var found = FoundPlace(lao: nil, tambon: try lookup.containing(c, level: .tambon).map(AdminUnit.init),
                                amphoe: try lookup.containing(c, level: .amphoe).map(AdminUnit.init), at: c)
         if inside {
