@@ -62,7 +62,7 @@ extension PostgresStore: AccountStoring {
     }
 
     public func accountForToken(hash: String, at now: Date) throws -> AccountRecord? {
-        try rows("""
+        try db.preparedQuery("""
             SELECT \(Self.aColumns) FROM account_token t JOIN account a ON a.id = t.account_id
             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND a.disabled = 0
             """, [.text(hash), .text(AccountClock.iso(now))]).first.map(Self.account)

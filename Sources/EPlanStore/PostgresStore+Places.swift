@@ -1,4 +1,5 @@
 import EPlanGeometry
+import Synchronization
 import Foundation
 
 // Boundaries, LAOs, the project filter's look-ups and the status report on PostgreSQL: the
@@ -97,14 +98,16 @@ extension PostgresStore {
 
     // MARK: LAOs
 
-    private func fetchLAOs(_ whereSQL: String, _ args: [SQLValue]) throws -> [LAORecord] {
-        var out = try rows("\(PostgresStore.laoSelect) \(whereSQL) ORDER BY code", args)
-            .map { try LAORow.decode(Columns($0)) }
+    /// `prepared`: the statement is one every pin runs (see `PGConnection.preparedQuery`).
+    private func fetchLAOs(_ whereSQL: String, _ args: [SQLValue], prepared: Bool = false) throws -> [LAORecord] {
+        let sql = "\(PostgresStore.laoSelect) \(whereSQL) ORDER BY code"
+        var out = try (prepared ? db.preparedQuery(sql, args) : rows(sql, args)).map { try LAORow.decode(Columns($0)) }
         if out.isEmpty { return out }
         var tambons: [String: [LAOTambon]] = [:]
         let only = out.count == 1 ? "WHERE lao_code = ?" : ""
-        for r in try rows("SELECT lao_code, tambon_code, whole FROM lao_tambon \(only) ORDER BY lao_code, tambon_code",
-                          out.count == 1 ? [.text(out[0].code)] : []) {
+        let tambonSQL = "SELECT lao_code, tambon_code, whole FROM lao_tambon \(only) ORDER BY lao_code, tambon_code"
+        let tambonArgs: [SQLValue] = out.count == 1 ? [.text(out[0].code)] : []
+        for r in try (prepared ? db.preparedQuery(tambonSQL, tambonArgs) : rows(tambonSQL, tambonArgs)) {
             tambons[r.string(0) ?? "", default: []].append(LAOTambon(code: r.string(1) ?? "", whole: r.int64(2) != 0))
         }
         for i in out.indices { out[i].tambons = tambons[out[i].code] ?? [] }
@@ -118,19 +121,20 @@ extension PostgresStore {
     /// sent and we decoded for each pin). Read again only when the row's version (`xmin`, of
     /// the LAO and of its tambon rows) is not the one kept: one small query otherwise.
     public func lao(code: String) throws -> LAORecord? {
-        guard let version = try db.query("""
+        let key = location.display + "\n" + code
+        guard let version = try db.preparedQuery("""
             SELECT l.xmin::text || '/' || coalesce((SELECT string_agg(t.xmin::text || ':' || t.tambon_code, ',')
                                                     FROM lao_tambon t WHERE t.lao_code = l.code), '')
             FROM lao l WHERE l.code = ?
             """, [.text(code)]).first?.string(0) else {
-            laoCache.forget(code)
+            LAORowCache.shared.forget(key)
             return nil
         }
-        if let known = laoCache.record(code, version: version) { return known }
+        if let known = LAORowCache.shared.record(key, version: version) { return known }
         // Read after the version: a change in between leaves a newer row under an older
         // version, read again next time (never an older row under a newer version).
-        let record = try fetchLAOs("WHERE code = ?", [.text(code)]).first
-        if let record { laoCache.keep(record, version: version) }
+        let record = try fetchLAOs("WHERE code = ?", [.text(code)], prepared: true).first
+        if let record { LAORowCache.shared.keep(key, record, version: version) }
         return record
     }
 
@@ -212,21 +216,25 @@ extension PostgresStore {
     }
 }
 
-/// LAO rows with the row version they were read at (see `PostgresStore.lao(code:)`), for one
-/// connection's store. Bounded: a national store has some 7,850 LAOs.
-final class LAORowCache {
-    private var entries: [String: (version: String, record: LAORecord)] = [:]
-    static let limit = 2_048
+/// LAO rows with the row version they were read at (see `PostgresStore.lao(code:)`), shared
+/// by every connection of the process (a server's many pooled connections each pin any LAO).
+/// Bounded: a national store has some 7,850 LAOs.
+final class LAORowCache: Sendable {
+    static let shared = LAORowCache()
+    static let limit = 8_192
+    /// By database (`PostgresLocation.display`) and LAO code.
+    private let entries = Mutex<[String: (version: String, record: LAORecord)]>([:])
 
-    func record(_ code: String, version: String) -> LAORecord? {
-        guard let e = entries[code], e.version == version else { return nil }
-        return e.record
+    func record(_ key: String, version: String) -> LAORecord? {
+        entries.withLock { e in e[key].flatMap { $0.version == version ? $0.record : nil } }
     }
 
-    func keep(_ record: LAORecord, version: String) {
-        if entries.count >= LAORowCache.limit { entries.removeAll(keepingCapacity: true) }
-        entries[record.code] = (version, record)
+    func keep(_ key: String, _ record: LAORecord, version: String) {
+        entries.withLock { e in
+            if e.count >= LAORowCache.limit { e.removeAll(keepingCapacity: true) }
+            e[key] = (version, record)
+        }
     }
 
-    func forget(_ code: String) { entries[code] = nil }
+    func forget(_ key: String) { _ = entries.withLock { $0.removeValue(forKey: key) } }
 }

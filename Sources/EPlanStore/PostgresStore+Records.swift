@@ -17,7 +17,7 @@ extension PostgresStore {
     static let insertPinSQL = "INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PostgresStore.placeholders(PinRow.Column.self)))"
 
     public func projectRef(code: String) throws -> ProjectRef? {
-        try rows(PostgresStore.projectRefSQL, [.text(code)])
+        try db.preparedQuery(PostgresStore.projectRefSQL, [.text(code)])
             .first.map { ProjectRefRow.decode(Columns($0), defaultKind: "other") }
     }
 
@@ -277,7 +277,7 @@ extension PostgresStore {
     // MARK: Settings
 
     public func setting(_ key: String) throws -> String? {
-        try db.scalar("SELECT value FROM setting WHERE key = ?", [.text(key)]).string
+        try db.preparedQuery("SELECT value FROM setting WHERE key = ?", [.text(key)]).first?.values.first?.string
     }
 
     public func setSetting(_ key: String, _ value: String?) throws {

@@ -12,8 +12,6 @@ public final class PostgresStore {
     let db: PGConnection
     public let location: PostgresLocation
     public let readOnly: Bool
-    /// LAO rows read for pins, each kept with its row version (see `lao(code:)`).
-    let laoCache = LAORowCache()
 
     /// Connects and brings the schema up to date (`create`: an empty database gets it; a
     /// read-only open refuses a store that needs migrating, as SQLite's does).
