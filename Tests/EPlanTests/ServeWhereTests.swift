@@ -29,6 +29,22 @@ final class ServeWhereTests: ServeTestCase {
         }
     }
 
+    /// `eplan boundaries import` (another process) of Tak's tambons with tambon `code` renamed.
+    func importTambons(_ db: String, renaming code: String, to name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let fields = BoundaryFields.defaults(for: .tambon)
+        var fc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(Self.takDir)/tak-tambon.geojson"))) as? [String: Any])
+        var features = try XCTUnwrap(fc["features"] as? [[String: Any]])
+        let k = try XCTUnwrap(features.firstIndex { ($0["properties"] as? [String: Any])?[fields.code] as? String == code })
+        var properties = try XCTUnwrap(features[k]["properties"] as? [String: Any])
+        properties[fields.nameTH] = name
+        features[k]["properties"] = properties
+        fc["features"] = features
+        let renamed = path("renamed.geojson")
+        try JSONSerialization.data(withJSONObject: fc).write(to: URL(fileURLWithPath: renamed))
+        let imported = try eplan(["boundaries", "import", renamed, "--level", "tambon", "--db", db])
+        XCTAssertEqual(imported.status, 0, imported.err, file: file, line: line)
+    }
+
     /// The first vertex of Tak's first tambon: on its border (shared with a neighbour or the
     /// province's edge), where the first unit in code order must win, as on the CLI.
     func borderPoint() throws -> String {
@@ -64,18 +80,7 @@ final class ServeWhereTests: ServeTestCase {
         let code = try XCTUnwrap((before.json["tambon"] as? [String: Any])?["code"] as? String)
 
         // `eplan boundaries import`: the same tambons, one renamed.
-        let fields = BoundaryFields.defaults(for: .tambon)
-        var fc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(Self.takDir)/tak-tambon.geojson"))) as? [String: Any])
-        var features = try XCTUnwrap(fc["features"] as? [[String: Any]])
-        let k = try XCTUnwrap(features.firstIndex { ($0["properties"] as? [String: Any])?[fields.code] as? String == code })
-        var properties = try XCTUnwrap(features[k]["properties"] as? [String: Any])
-        properties[fields.nameTH] = "ตำบลทดสอบการนำเข้า"
-        features[k]["properties"] = properties
-        fc["features"] = features
-        let file = path("renamed.geojson")
-        try JSONSerialization.data(withJSONObject: fc).write(to: URL(fileURLWithPath: file))
-        let imported = try eplan(["boundaries", "import", file, "--level", "tambon", "--db", db])
-        XCTAssertEqual(imported.status, 0, imported.err)
+        try importTambons(db, renaming: code, to: "ตำบลทดสอบการนำเข้า")
         let renamed = try http(server, "GET", "/api/v1/where?at=" + query(insideNamRuem), headers: [auth])
         XCTAssertEqual((renamed.json["tambon"] as? [String: Any])?["name_th"] as? String, "ตำบลทดสอบการนำเข้า", renamed.body)
         try assertSameAsCLI(server, db, insideNamRuem, auth)
@@ -107,17 +112,7 @@ final class ServeWhereTests: ServeTestCase {
         XCTAssertEqual(found(before).map { NSDictionary(dictionary: $0) }, cliFound.map { NSDictionary(dictionary: $0) }, cli.out)
         let code = try XCTUnwrap((found(before)?["tambon"] as? [String: Any])?["code"] as? String, before.body)
 
-        let fields = BoundaryFields.defaults(for: .tambon)
-        var fc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(Self.takDir)/tak-tambon.geojson"))) as? [String: Any])
-        var features = try XCTUnwrap(fc["features"] as? [[String: Any]])
-        let k = try XCTUnwrap(features.firstIndex { ($0["properties"] as? [String: Any])?[fields.code] as? String == code })
-        var properties = try XCTUnwrap(features[k]["properties"] as? [String: Any])
-        properties[fields.nameTH] = "ตำบลทดสอบหมุด"
-        features[k]["properties"] = properties
-        fc["features"] = features
-        let file = path("renamed.geojson")
-        try JSONSerialization.data(withJSONObject: fc).write(to: URL(fileURLWithPath: file))
-        XCTAssertEqual(try eplan(["boundaries", "import", file, "--level", "tambon", "--db", db]).status, 0)
+        try importTambons(db, renaming: code, to: "ตำบลทดสอบหมุด")
         let after = try http(server, "POST", "/api/v1/projects/P1/pins", body: body, headers: [auth, "Content-Type: application/json"])
         XCTAssertEqual((found(after)?["tambon"] as? [String: Any])?["name_th"] as? String, "ตำบลทดสอบหมุด", after.body)
     }
