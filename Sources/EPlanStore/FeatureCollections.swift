@@ -164,6 +164,19 @@ extension ProjectFeatureQuery {
         let cols = ProjectExportCursor.columns, block = ProjectExportCursor.laoBlock
         let selected = [cols[0].sql, "l.id", "p.lao_code"] + cols[(block.upperBound + 1)...].map(\.sql)
         let geom = dialect == .sqlite ? "g.geom" : "ST_AsBinary(g.geom, 'NDR') AS geom"
+        if dialect == .postgis && filter.testsOnlyThePin {
+            // Every condition is on the pin: the page's pins first, then their projects. Joined
+            // before the limit, PostgreSQL read the project of every pin in the box (4,224 for
+            // a page of 1,001 nationally: 0.27 s warm, seconds cold). A pin always has its
+            // project (foreign key), so the rows are the same.
+            return ("""
+                SELECT \(selected.joined(separator: ", ")), \(geom)
+                FROM (SELECT * FROM pin g WHERE \(clauses.joined(separator: " AND ")) ORDER BY g.project_code LIMIT \(pageSize + 1)) g
+                JOIN project p ON p.code = g.project_code
+                LEFT JOIN lao l ON l.code = p.lao_code
+                ORDER BY g.project_code
+                """, args)
+        }
         return ("""
             SELECT \(selected.joined(separator: ", ")), \(geom)
             FROM pin g JOIN project p ON p.code = g.project_code

@@ -23,6 +23,11 @@ public struct ProjectFilter: Sendable, Equatable {
         self.stage = stage; self.funding = funding; self.kind = kind; self.bbox = bbox
     }
 
+    /// Nothing asked of the project or its LAO (at most a box, which tests the pin).
+    var testsOnlyThePin: Bool {
+        provinceCode == nil && amphoeCode == nil && laoCode == nil && planYear == nil && stage == nil && funding == nil && kind == nil
+    }
+
     /// SQL conditions (AND-ed by the caller) over `project p LEFT JOIN lao l`, and the
     /// arguments in bind order. `bbox` tests the current pin: through `currentPin`'s alias
     /// when the query joins it, else through a sub-query; `keepUnpinned` lets projects

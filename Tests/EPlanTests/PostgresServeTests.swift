@@ -79,6 +79,13 @@ final class PostgresServeTests: ServeTestCase {
             XCTAssertEqual(ids(a), ids(b), collection)
             XCTAssertFalse(ids(a).isEmpty, collection)
         }
+        // A box alone (the pins' page first, then their projects), a project filter, both.
+        for query in ["bbox=98.5,16.6,99.3,17.0", "lao_code=03630601", "bbox=98.5,16.6,99.3,17.0&lao_code=03630601", "bbox=100,10,100.1,10.1"] {
+            let ids = { (j: [String: Any]) in ((j["features"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } }
+            let a = try page(onPG, "/ogc/collections/project-points/items?limit=1000&" + query)
+            XCTAssertEqual(ids(a), ids(try page(onFile, "/ogc/collections/project-points/items?limit=1000&" + query)), query)
+            if query.hasPrefix("bbox=98") { XCTAssertFalse(ids(a).isEmpty, query) }
+        }
         // Keyset pages: two points, one a page, chained by `next`.
         let first = try page(onPG, "/ogc/collections/project-points/items?limit=1")
         let next = try XCTUnwrap((first["links"] as? [[String: Any]])?.first { $0["rel"] as? String == "next" }?["href"] as? String)

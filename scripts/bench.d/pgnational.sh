@@ -209,6 +209,9 @@ bench_pgnational-ogc() {
   for name in eplan tipg; do
     if [ $name = eplan ]; then url=$e; else url=$t; fi
     python3 scripts/bench.d/ogc_items.py walk "$url" "$pages" > "$out/pgn-ogc-$name-first.json"
+    # The box's pages twice, the second timed: the first run reads the box's pins and
+    # projects into the page cache, and whoever came second (tipg) found them there.
+    python3 scripts/bench.d/ogc_items.py walk "$url&bbox=$bbox" > /dev/null
     python3 scripts/bench.d/ogc_items.py walk "$url&bbox=$bbox" > "$out/pgn-ogc-$name-bbox.json"
     python3 scripts/bench.d/ogc_items.py time "$url" 3 > "$out/pgn-ogc-$name-page1.json"
     if [ $name = eplan ]; then url="$e&next=$token"; else url="$t&offset=$(( (deep - 1) * 1000 ))"; fi
@@ -220,7 +223,7 @@ bench_pgnational-ogc() {
 import json, sys
 out, pages, deep = sys.argv[1], sys.argv[2], sys.argv[3]
 d = {(n, w): json.load(open(f"{out}/pgn-ogc-{n}-{w}.json")) for n in ("eplan", "tipg") for w in ("first", "bbox", "page1", "deep")}
-for w, label in [("first", f"first {pages} pages of the collection"), ("bbox", "bbox 98.5,16.5,99.0,17.0, every page")]:
+for w, label in [("first", f"first {pages} pages of the collection"), ("bbox", "bbox 98.5,16.5,99.0,17.0, every page (second walk: caches warm for both)")]:
     e, t = d["eplan", w], d["tipg", w]
     fe, ft = e["features"] / e["seconds"], t["features"] / t["seconds"]
     print(f"   {label}: eplan {e['features']} features in {e['seconds']:.2f} s = {fe:,.0f}/s; tipg {t['features']} in {t['seconds']:.2f} s = {ft:,.0f}/s;"
