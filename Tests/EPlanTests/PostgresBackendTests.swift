@@ -461,7 +461,9 @@ final class PostgresBackendTests: CLITestCase {
                                        status: .valid, toleranceM: 30, geometry: .point(c)))
         }
         let q = ProjectFeatureQuery(filter: ProjectFilter(bbox: box), kind: .point, pageSize: 1)
+        let parallel = try store.db.scalar("SHOW max_parallel_workers_per_gather")
         let rows = try store.projectFeatureRows(q)
+        XCTAssertEqual(try store.db.scalar("SHOW max_parallel_workers_per_gather"), parallel, "a page leaves the connection's settings as they were")
         XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM pg_cursors WHERE name = 'eplan_export'").int64, 0, "a page opens no cursor")
         var codes: [String] = []
         while try rows.step() { codes.append(rows.code ?? "") }
