@@ -12,6 +12,8 @@ public final class PostgresStore {
     let db: PGConnection
     public let location: PostgresLocation
     public let readOnly: Bool
+    /// `store copy`'s integer columns per table (see `insertRows`).
+    var copyIntegerColumns: [String: Set<String>] = [:]
 
     /// Connects and brings the schema up to date (`create`: an empty database gets it; a
     /// read-only open refuses a store that needs migrating, as SQLite's does).
