@@ -72,6 +72,10 @@ public enum EPlanServer {
             onServerRunning: { channel in
                 let address = channel.localAddress
                 announce("\(address?.ipAddress ?? config.host):\(address?.port ?? config.port)")
+                // Every pin and `GET /where` needs the boundaries in memory: built now, not by
+                // the first requests (seconds for the national layers, every request waiting).
+                // A failure here is the first request's to report.
+                Task.detached { _ = try? await config.stores.warmPlaces() }
             },
             logger: logger)
         try await app.runService()

@@ -45,6 +45,11 @@ extension ServerStores {
         }
     }
 
+    /// Builds the place index for the store as it is now (see `PlaceIndexHolder`).
+    func warmPlaces() async throws {
+        try await read { reader in _ = try self.places.index(for: try reader.store.boundaryGeneration(), store: reader.store) }
+    }
+
     func locateInline(_ request: WhereRequest) throws -> String? {
         guard let reader = idleReader() else { return nil }
         guard reader.store is Store else {

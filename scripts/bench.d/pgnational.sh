@@ -296,6 +296,10 @@ PY
     [ -n "$url" ] || { cat "$log"; kill "${pids[@]}"; return 1; }
     ports+=("${url##*:}")
   done
+  # Steady state: each server answers one request first (its boundaries in memory are built
+  # at start, a second or two nationally, and the first requests would wait for them).
+  local warm; warm=$(head -1 "$out/pgn-tokens.txt" | cut -d' ' -f2)
+  for i in 0 1; do curl -sf -o /dev/null -H "Authorization: Bearer $warm" "http://127.0.0.1:${ports[$i]}/api/v1/where?at=16.7,98.5" || true; done
   # Where the time goes: CPU seconds of both servers and of the database's backends, WAL flushes.
   local cpu0 cpu1
   cpu0=$(pgn_cpu_snapshot "${pids[@]}")
