@@ -42,7 +42,7 @@ enum VectorMetadataSchema {
             WHERE coalesce(GeometryType(NEW.geom), '') NOT IN (\(pinKinds));
         END;
         """
-    private static let pinKinds = "'POINT', 'LINESTRING', 'POLYGON', 'MULTIPOINT', 'MULTILINESTRING', 'MULTIPOLYGON'"
+    static let pinKinds = "'POINT', 'LINESTRING', 'POLYGON', 'MULTIPOINT', 'MULTILINESTRING', 'MULTIPOLYGON'"
 }
 
 extension Database {

@@ -31,23 +31,30 @@ public enum XMLTree {
 
     /// `path` names the document in messages (a KMZ's "site.kmz!doc.kml").
     public static func read(data: Data, path: String) throws -> XMLElementNode {
-        try read(bytes: [UInt8](data), path: path)
+        try read(data: data, path: path, detach: nil)
     }
 
     /// The root of `path`, its children handed to `detach` one by one as each ends (and not
     /// kept in the root): memory holds one child at a time, not the whole tree.
     public static func read(_ path: String, detach: @escaping (XMLElementNode) -> Void) throws -> XMLElementNode {
-        try read(bytes: [UInt8](try RegularFile.read(path)), path: path, detach: detach)
+        try read(data: try RegularFile.read(path), path: path, detach: detach)
+    }
+
+    /// Read from the file's bytes where they are (no second copy of a file of tens of MB).
+    static func read(data: Data, path: String, detach: ((XMLElementNode) -> Void)?) throws -> XMLElementNode {
+        try data.withUnsafeBytes { raw in try read(buffer: raw.bindMemory(to: UInt8.self), path: path, detach: detach) }
+    }
+
+    public static func read(bytes: [UInt8], path: String, detach: ((XMLElementNode) -> Void)? = nil) throws -> XMLElementNode {
+        try bytes.withUnsafeBufferPointer { try read(buffer: $0, path: path, detach: detach) }
     }
 
     /// Read by `XMLReader` (our own: no libxml2), errors as "line L, column C: why".
-    public static func read(bytes: [UInt8], path: String, detach: ((XMLElementNode) -> Void)? = nil) throws -> XMLElementNode {
-        let outcome = bytes.withUnsafeBufferPointer { b in
-            XMLReader.parse(b, detach: detach).mapError { failure -> FieldDataError in
-                let (line, column) = XMLReader.position(of: failure.offset, in: b)
-                return FieldDataError(th: "\(path): XML ไม่ถูกต้อง ที่บรรทัด \(line) คอลัมน์ \(column): \(failure.reason.th)",
-                                      en: "\(path): malformed XML at line \(line), column \(column): \(failure.reason.en)")
-            }
+    static func read(buffer b: UnsafeBufferPointer<UInt8>, path: String, detach: ((XMLElementNode) -> Void)?) throws -> XMLElementNode {
+        let outcome = XMLReader.parse(b, detach: detach).mapError { failure -> FieldDataError in
+            let (line, column) = XMLReader.position(of: failure.offset, in: b)
+            return FieldDataError(th: "\(path): XML ไม่ถูกต้อง ที่บรรทัด \(line) คอลัมน์ \(column): \(failure.reason.th)",
+                                  en: "\(path): malformed XML at line \(line), column \(column): \(failure.reason.en)")
         }
         return try outcome.get()
     }
