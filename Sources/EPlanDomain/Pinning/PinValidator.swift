@@ -19,6 +19,10 @@ public final class PinValidator {
     private var confirmed: [String: (LAORecord, PreparedGeometry)] = [:]
     /// LAO rows read by `lao(code:)`.
     private var laos: [String: LAORecord] = [:]
+    /// Jurisdictions in metres (UTM), by LAO and zone, while the LAO's geometry is the same:
+    /// a bulk import measures every refused point, and transforming the whole boundary for
+    /// each one was most of a refused point's cost.
+    private var jurisdictionsInUTM: [String: (geometry: Geometry, utm: GEOSGeometry)] = [:]
     /// Set by `prepareForBulk()`: where pins lie, from indexes built once (same answers).
     private var bulk: BulkPlaces?
     /// A long-lived caller's boundaries in memory: the tambon and amphoe of a pin without a
@@ -368,6 +372,14 @@ public final class PinValidator {
     }
 
     /// Metres outside (the farthest part), and for lines and polygons the share outside.
+    private func inUTM(_ jurisdiction: Geometry, of code: String, zone: CRS, _ toUTM: CoordinateTransform) throws -> GEOSGeometry {
+        let key = "\(code) \(zone.epsg)"
+        if let known = jurisdictionsInUTM[key], known.geometry == jurisdiction { return known.utm }
+        let utm = try GEOSGeometry(try toUTM.transform(jurisdiction), context: geos)
+        jurisdictionsInUTM[key] = (jurisdiction, utm)
+        return utm
+    }
+
     private func measure(_ shape: GEOSGeometry, _ g: Geometry, _ lao: LAORecord) throws -> Measure {
         let proj = try projProvider()
         let center = g.envelope?.center ?? Coordinate(100, 15)
@@ -378,7 +390,7 @@ public final class PinValidator {
             throw PinInputError(th: "\(lao.displayTH) (\(lao.code)) ยังไม่มีขอบเขตพื้นที่ จึงวัดระยะไม่ได้",
                                 en: "\(lao.nameEN ?? lao.displayTH) (\(lao.code)) has no jurisdiction yet, so the distance cannot be measured")
         }
-        let jurisdictionU = try GEOSGeometry(try toUTM.transform(jurisdiction), context: geos)
+        let jurisdictionU = try inUTM(jurisdiction, of: lao.code, zone: utmCRS, toUTM)
         let gU = try GEOSGeometry(try toUTM.transform(g), context: geos)
         if isPoint(g) {
             // One distance: GEOS's plain one (the same segments, the same formula) rather than
