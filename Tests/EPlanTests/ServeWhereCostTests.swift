@@ -227,7 +227,7 @@ final class ServeWhereCostTests: XCTestCase {
     /// The pipeline answers only a GET of the route with exactly one Authorization header and
     /// no Connection header; the credential's cache key is what the route's check computes.
     func testPipelineTakesOnlyPlainRequests() throws {
-        func head(_ method: HTTPRequest.Method = .get, _ path: String = "/api/v1/where?at=16.7,98.5", _ fields: [(String, String)]) -> HTTPRequest {
+        func head(_ fields: [(String, String)], _ method: HTTPRequest.Method = .get, _ path: String = "/api/v1/where?at=16.7,98.5") -> HTTPRequest {
             var h = HTTPFields()
             for (name, value) in fields { h.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
             return HTTPRequest(method: method, scheme: nil, authority: "localhost", path: path, headerFields: h)
@@ -235,14 +235,14 @@ final class ServeWhereCostTests: XCTestCase {
         let token = Secrets.randomToken()
         XCTAssertEqual(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token)])), "Bearer " + token)
         XCTAssertEqual(WhereFastPath.mayAnswer(head([("Host", "x"), ("authorization", "Basic dXNlcjpwYXNz"), ("Accept", "*/*")])), "Basic dXNlcjpwYXNz")
-        XCTAssertEqual(WhereFastPath.mayAnswer(head(.get, "/api/v1/where", [("Authorization", "Bearer x")])), "Bearer x")
+        XCTAssertEqual(WhereFastPath.mayAnswer(head([("Authorization", "Bearer x")], .get, "/api/v1/where")), "Bearer x")
         XCTAssertNil(WhereFastPath.mayAnswer(head([])))
         XCTAssertNil(WhereFastPath.mayAnswer(head([("Cookie", "eplan_session=x")])))
         XCTAssertNil(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token), ("Connection", "close")])))
         XCTAssertNil(WhereFastPath.mayAnswer(head([("Connection", "keep-alive"), ("Authorization", "Bearer " + token)])))
         XCTAssertNil(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token), ("Authorization", "Bearer " + token)])))
-        XCTAssertNil(WhereFastPath.mayAnswer(head(.post, "/api/v1/where?at=16.7,98.5", [("Authorization", "Bearer " + token)])))
-        XCTAssertNil(WhereFastPath.mayAnswer(head(.get, "/api/v1/wherever?at=1,2", [("Authorization", "Bearer " + token)])))
+        XCTAssertNil(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token)], .post, "/api/v1/where?at=16.7,98.5")))
+        XCTAssertNil(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token)], .get, "/api/v1/wherever?at=1,2")))
         XCTAssertEqual(Authenticator.credentialKey("Bearer " + token), "t" + Secrets.sha256Hex(token))
         XCTAssertEqual(Authenticator.credentialKey("bearer  " + token + " "), "t" + Secrets.sha256Hex(token))
         XCTAssertEqual(Authenticator.credentialKey("Basic dXNlcjpwYXNz"), "b" + Secrets.sha256Hex("user:pass"))
