@@ -14,16 +14,21 @@ public enum Secrets {
     public static func verifyPassword(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
 
     /// Lower-case hex. Once per authenticated request: written out by hand, as
-    /// `String(format:)` per byte cost more than the hash itself.
+    /// `String(format:)` per byte cost more than the hash itself; hashed from the text's own
+    /// bytes (no `Data` copy) and written straight into the string.
     public static func sha256Hex(_ text: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(text.utf8)) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
+        var text = text
+        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { out in
+            func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+            var i = 0
+            for byte in digest {
+                out[i] = hex(byte >> 4)
+                out[i + 1] = hex(byte & 15)
+                i += 2
+            }
+            return i
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// 256 random bits from the system's CSPRNG, base64url without padding (43 characters).

@@ -57,28 +57,49 @@ public struct LocatePlace {
 }
 
 extension WhereResult {
-    /// The JSON of `where --format json` and `GET /where`.
+    /// The JSON of `where --format json` and `GET /where`: written as bytes in one pass
+    /// (callgrind: the array of interpolated fields joined at the end cost more than the
+    /// look-up itself).
     public func json() -> String {
-        func unit(_ u: AdminUnit?) -> String {
-            guard let u else { return "null" }
-            return "{\"code\":\(JSONText.string(u.code)),\"name_th\":\(JSONText.string(u.nameTH)),\"name_en\":\(JSONText.string(u.nameEN))}"
+        var out = JSONBytes(capacity: 512)
+        func unit(_ u: AdminUnit?) {
+            guard let u else { return out.raw("null") }
+            out.raw("{\"code\":")
+            out.quoted(u.code)
+            out.raw(",\"name_th\":")
+            out.quoted(u.nameTH)
+            out.raw(",\"name_en\":")
+            out.quoted(u.nameEN)
+            out.raw("}")
         }
         let a = answer
-        var fields = [
-            "\"input\":\(JSONText.string(input.raw))",
-            "\"input_crs\":\"EPSG:\(input.crs.epsg)\"",
-            "\"lon\":\(JSONText.number(a.point.x, decimals: 7))",
-            "\"lat\":\(JSONText.number(a.point.y, decimals: 7))",
-            "\"inside\":\(a.isInside)",
-            "\"province\":\(unit(a.province))",
-            "\"amphoe\":\(unit(a.amphoe))",
-            "\"tambon\":\(unit(a.tambon))",
-        ]
+        out.raw("{\"input\":")
+        out.quoted(input.raw)
+        out.raw(",\"input_crs\":\"EPSG:")
+        out.plain(String(input.crs.epsg))
+        out.raw("\",\"lon\":")
+        out.plain(JSONText.number(a.point.x, decimals: 7))
+        out.raw(",\"lat\":")
+        out.plain(JSONText.number(a.point.y, decimals: 7))
+        out.raw(a.isInside ? ",\"inside\":true" : ",\"inside\":false")
+        out.raw(",\"province\":")
+        unit(a.province)
+        out.raw(",\"amphoe\":")
+        unit(a.amphoe)
+        out.raw(",\"tambon\":")
+        unit(a.tambon)
         if let n = a.nearest {
-            fields.append("\"nearest\":{\"level\":\"\(n.unit.level.rawValue)\",\"unit\":\(unit(n.unit)),\"distance_m\":\(JSONText.number(n.distanceMetres, decimals: 1))}")
+            out.raw(",\"nearest\":{\"level\":\"")
+            out.plain(n.unit.level.rawValue)
+            out.raw("\",\"unit\":")
+            unit(n.unit)
+            out.raw(",\"distance_m\":")
+            out.plain(JSONText.number(n.distanceMetres, decimals: 1))
+            out.raw("}")
         } else {
-            fields.append("\"nearest\":null")
+            out.raw(",\"nearest\":null")
         }
-        return "{" + fields.joined(separator: ",") + "}"
+        out.raw("}")
+        return out.text
     }
 }

@@ -5,7 +5,7 @@ public enum JSONText {
     public static func string(_ s: String) -> String {
         // Most texts (Thai messages, codes) need no escape: copied whole, not scalar by scalar
         // (some 30 instructions a character). The bytes below are exactly the scalars escaped.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
+        if !needsEscape(s) { return "\"" + s + "\"" }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {
@@ -22,8 +22,19 @@ public enum JSONText {
         return out + "\""
     }
 
+    static func needsEscape(_ s: String) -> Bool {
+        s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+    }
+
     /// A finite number with at most `decimals` decimals, trailing zeros trimmed.
     public static func number(_ v: Double, decimals: Int) -> String {
+        guard v.isFinite else { return "null" }
+        if let s = shortest(v, decimals: decimals) { return s }
+        return printed(v, decimals: decimals)
+    }
+
+    /// `number` the long way: printf's rounding (`fixed`), then the zeros trimmed.
+    static func printed(_ v: Double, decimals: Int) -> String {
         guard v.isFinite else { return "null" }
         // Trimmed as bytes: `String.contains(".")` goes through Foundation's range(of:)
         // (some 4,000 instructions a call, twice per pin's lat/lon).
@@ -34,6 +45,32 @@ public enum JSONText {
         }
         if b.count == 2, b[0] == UInt8(ascii: "-"), b[1] == UInt8(ascii: "0") { return "0" }
         return String(decoding: b, as: UTF8.self)
+    }
+
+    /// `number`'s text from Swift's shortest round-trip digits (`description`, a few hundred
+    /// instructions) instead of printf (~15k, half of a `GET /where` answer's JSON), when they
+    /// give the same: below 1e6 a double is within 6e-11 of its shortest digits, so when those
+    /// have at most `decimals` (<= 9) decimals, rounding the exact value to `decimals` places
+    /// gives those very digits, and `number` trims the padding zeros again. nil otherwise
+    /// (more digits, an exponent form such as "1e-05"): then printf decides.
+    static func shortest(_ v: Double, decimals: Int) -> String? {
+        guard decimals >= 0, decimals <= 9, v.magnitude < 1e6 else { return nil }
+        var s = v.description
+        var point: Int? = nil, count = 0
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): break
+            case UInt8(ascii: "."): point = count
+            default: return nil
+            }
+            count += 1
+        }
+        if point != nil {
+            while s.utf8.last == UInt8(ascii: "0") { s.removeLast() }
+            if s.utf8.last == UInt8(ascii: ".") { s.removeLast() }
+        }
+        if let point, s.utf8.count - point - 1 > decimals { return nil }
+        return s == "-0" ? "0" : s
     }
 
     /// `String(format: "%.<decimals>f", v)`, byte for byte: worked out exactly in integers for
@@ -88,4 +125,35 @@ public enum JSONText {
             }
         }
     }
+}
+
+/// A JSON text written as UTF-8 bytes, for an answer made per request (`GET /where`):
+/// appending bytes costs a copy, where each `String` append or interpolation cost some
+/// hundreds of instructions. Gives exactly the text `JSONText` would.
+public struct JSONBytes {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Text written as it is (JSON punctuation and keys).
+    public mutating func raw(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// Text written as it is (a number's text).
+    public mutating func plain(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    /// `JSONText.string(s)`: quoted, escaped where needed.
+    public mutating func quoted(_ s: String) {
+        let copied: Bool? = s.utf8.withContiguousStorageIfAvailable { utf8 in
+            for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            bytes.append(0x22)
+            bytes.append(contentsOf: utf8)
+            bytes.append(0x22)
+            return true
+        }
+        if copied != true { bytes.append(contentsOf: JSONText.string(s).utf8) }
+    }
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 }

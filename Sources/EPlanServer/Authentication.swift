@@ -50,15 +50,32 @@ final class Authenticator: Sendable {
     /// `credentialCacheSeconds` ago, as `authenticate` would answer it without asking the
     /// store; nil for anything else (then `authenticate` decides).
     func rememberedActor(_ headers: HTTPFields) -> Actor? {
-        guard let header = headers[.authorization] else { return nil }
-        let (scheme, value) = Self.schemeAndValue(header)
+        guard let header = headers[.authorization], let key = Self.credentialKey(header) else { return nil }
+        return remembered(key)
+    }
+
+    /// The actor of a credential (by `credentialKey`) verified within the cache's bound.
+    func rememberedActor(key: String) -> Actor? { remembered(key) }
+
+    /// The key under which an Authorization header's credential is remembered ("t" or "b" +
+    /// SHA-256, see `verified`), nil when it cannot be one. Depends on the header's text alone,
+    /// so a connection may keep it for its next requests with the same header (SHA-256 and the
+    /// header's split were a fifth of a `GET /where` answered in the pipeline).
+    static func credentialKey(_ header: String) -> String? {
+        // The common "Bearer " and a token, read as bytes: what the general split gives for it.
+        let utf8 = header.utf8
+        if utf8.count == 7 + 43, zip(utf8.prefix(7), "bearer ".utf8).allSatisfy({ $0 == $1 || ($1 != 0x20 && $0 | 0x20 == $1) }) {
+            let token = String(Substring(utf8.dropFirst(7)))
+            return isWellFormedToken(token) ? "t" + Secrets.sha256Hex(token) : nil
+        }
+        let (scheme, value) = schemeAndValue(header)
         switch scheme {
         case "bearer":
-            guard Self.isWellFormedToken(value) else { return nil }
-            return remembered("t" + Secrets.sha256Hex(value))
+            guard isWellFormedToken(value) else { return nil }
+            return "t" + Secrets.sha256Hex(value)
         case "basic":
             guard let data = Data(base64Encoded: value), let text = String(data: data, encoding: .utf8), text.contains(":") else { return nil }
-            return remembered("b" + Secrets.sha256Hex(text))
+            return "b" + Secrets.sha256Hex(text)
         default:
             return nil
         }
@@ -79,7 +96,7 @@ final class Authenticator: Sendable {
     }
 
     /// A credential verified less than `credentialCacheSeconds` ago.
-    private func remembered(_ key: String) -> Actor? {
+    func remembered(_ key: String) -> Actor? {
         let ttl = Duration.seconds(config.credentialCacheSeconds), now = ContinuousClock.now
         guard ttl > .zero else { return nil }
         return verified.withLock { cache in

@@ -1,9 +1,13 @@
 import Foundation
+import HTTPTypes
+import HummingbirdCore
 import XCTest
 @testable import EPlanApp
 @testable import EPlanCRS
+@testable import EPlanDomain
 @testable import EPlanGeometry
 @testable import EPlanServer
+import EPlanStore
 
 /// The cheaper ways a `GET /where` is now read, authenticated and written (callgrind: they
 /// cost more than the place look-up itself): each gives exactly what the general code gives,
@@ -117,5 +121,179 @@ final class ServeWhereCostTests: XCTestCase {
             XCTAssertEqual(scheme, schemeBefore, h)
             XCTAssertEqual(value, valueBefore, h)
         }
+    }
+
+    /// Numbers from Swift's shortest digits where that gives printf's text, printf elsewhere:
+    /// `number` writes what it wrote before (`printed`) for every value and decimal count.
+    func testNumberFromShortestDigitsAsPrintf() {
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 1.5, 2.5, 0.05, 0.00000005, 0.00000015, 0.00000025, 0.000000049999,
+                                98.5667, -98.5667, 16.71670005, 100.50311349999999, 1e21, -1e300, 123456789.123456789,
+                                999_999.999_999_999, 1e6, -1e6, 999_999.5, 0.0001, 0.00001, 1e-7, 1e-9, 1e-10, 5e-10,
+                                .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.125, 1e-320, 0.1 + 0.2, 16.0, 100]
+        var r = Sequence()
+        for _ in 0..<4000 {
+            let scale = pow(10.0, Double(r.next(14)) - 8)
+            values.append((Double(r.next(1_000_000_007)) / 1_000_000_007 - 0.3) * scale)
+            // Coordinates as clients type them: up to 9 decimals, read back as a double.
+            let digits = r.next(10)
+            let text = String(r.next(181)) + (digits == 0 ? "" : "." + String((0..<digits).map { _ in Character(String(r.next(10))) }))
+            values.append(Double(text) ?? 0)
+            values.append(-(Double(text) ?? 0))
+        }
+        var shortCut = 0
+        for v in values {
+            for d in [0, 1, 2, 6, 7, 9, 10, 17] {
+                if JSONText.shortest(v, decimals: d) != nil { shortCut += 1 }
+                XCTAssertEqual(JSONText.number(v, decimals: d), JSONText.printed(v, decimals: d), "\(v) with \(d) decimals")
+            }
+        }
+        XCTAssertGreaterThan(shortCut, 10_000, "typed coordinates take the short way")
+        XCTAssertEqual(JSONText.number(-0.00000001, decimals: 7), "0")
+        XCTAssertEqual(JSONText.number(.infinity, decimals: 7), "null")
+    }
+
+    /// `where`'s JSON, as the array of fields joined wrote it before, for answers with and
+    /// without units, a nearest unit, texts to escape, and other CRSs.
+    func testWhereJSONAsBefore() throws {
+        func before(_ w: WhereResult) -> String {
+            func unit(_ u: AdminUnit?) -> String {
+                guard let u else { return "null" }
+                return "{\"code\":\(JSONText.string(u.code)),\"name_th\":\(JSONText.string(u.nameTH)),\"name_en\":\(JSONText.string(u.nameEN))}"
+            }
+            let a = w.answer
+            var fields = [
+                "\"input\":\(JSONText.string(w.input.raw))", "\"input_crs\":\"EPSG:\(w.input.crs.epsg)\"",
+                "\"lon\":\(JSONText.printed(a.point.x, decimals: 7))", "\"lat\":\(JSONText.printed(a.point.y, decimals: 7))",
+                "\"inside\":\(a.isInside)", "\"province\":\(unit(a.province))", "\"amphoe\":\(unit(a.amphoe))", "\"tambon\":\(unit(a.tambon))",
+            ]
+            if let n = a.nearest {
+                fields.append("\"nearest\":{\"level\":\"\(n.unit.level.rawValue)\",\"unit\":\(unit(n.unit)),\"distance_m\":\(JSONText.printed(n.distanceMetres, decimals: 1))}")
+            } else {
+                fields.append("\"nearest\":null")
+            }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        func unit(_ level: BoundaryLevel, _ code: String, _ th: String, _ en: String?) -> AdminUnit {
+            AdminUnit(BoundaryRecord(level: level, code: code, parentCode: nil, provinceCode: "63", nameTH: th, nameEN: en,
+                                     geometry: .multiPolygon([])))
+        }
+        let units = [unit(.province, "63", "ตาก", "Tak"), unit(.amphoe, "6306", "แม่สอด", nil),
+                     unit(.tambon, "630601", "แม่\"สอด\\\n", "Mae \"Sot\"\t😀")]
+        let inputs = [ParsedCoordinate(raw: "16.7167,98.5667", crs: .wgs84, native: Coordinate(98.5667, 16.7167)),
+                      ParsedCoordinate(raw: "47N 453809 \"1848266\"", crs: try CRS(epsg: 32647), native: Coordinate(453809, 1848266))]
+        let points = [Coordinate(98.5667, 16.7167), Coordinate(-0.0, 1e-9), Coordinate(100.50311349999999, 13.749874), Coordinate(.nan, 1e7)]
+        var checked = 0
+        for input in inputs {
+            for point in points {
+                for mask in 0..<8 {
+                    var answer = PlaceAnswer(point: point)
+                    if mask & 1 != 0 { answer.province = units[0] }
+                    if mask & 2 != 0 { answer.amphoe = units[1] }
+                    if mask & 4 != 0 { answer.tambon = units[2] }
+                    for nearest in [nil, NearestUnit(unit: units[2], distanceMetres: 1234.56, closestPoint: point)] {
+                        answer.nearest = nearest
+                        let w = WhereResult(input: input, answer: answer)
+                        XCTAssertEqual(w.json(), before(w))
+                        checked += 1
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(checked, 128)
+    }
+
+    /// The common `?at=` query read directly, everything else by Hummingbird's URI: the
+    /// same request either way, or the same refusal.
+    func testWhereQueryReadAsHummingbird() {
+        let values = ["16.7167,98.5667", "13.749874,100.503113", "-16.7,-98.5", "16.7", ",", "-", "1,2,3", "16.7%2C98.5",
+                      "16.7167%2C%2098.5667", "16.7+98.5", "47N%20453809%201848266", "16.7,98.5&crs=EPSG:4326",
+                      "16.7,98.5&lon_first=true", "16.7,98.5#frag", "16.7,98.5&at=1,2", "", "%", "16.7,98.5&"]
+        var paths = ["/api/v1/where", "/api/v1/where?", "/api/v1/where?crs=EPSG:32647&at=1,2", "/api/v1/where?lon_first=true&at=98.5,16.7",
+                     "/api/v1/where?at", "/api/v1/where?at=", "/api/v1/where?AT=16,98", "/api/v1/where?at=16.7,98.5?at=1"]
+        paths += values.map { "/api/v1/where?at=" + $0 }
+        for path in paths {
+            let fast = Result { try WhereFastPath.whereRequest(path) }, general = Result { try EPlanRoutes.whereRequest(URI(path)) }
+            switch (fast, general) {
+            case (.success(let a), .success(let b)):
+                XCTAssertEqual(a.coordinate, b.coordinate, path)
+                XCTAssertEqual(a.crs, b.crs, path)
+                XCTAssertEqual(a.longitudeFirst, b.longitudeFirst, path)
+            case (.failure(let a), .failure(let b)): XCTAssertEqual("\(a)", "\(b)", path)
+            default: XCTFail("the short way and Hummingbird's URI disagree on '\(path)'")
+            }
+        }
+    }
+
+    /// The pipeline answers only a GET of the route with exactly one Authorization header and
+    /// no Connection header; the credential's cache key is what the route's check computes.
+    func testPipelineTakesOnlyPlainRequests() throws {
+        func head(_ fields: [(String, String)], _ method: HTTPRequest.Method = .get, _ path: String = "/api/v1/where?at=16.7,98.5") -> HTTPRequest {
+            var h = HTTPFields()
+            for (name, value) in fields { h.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+            return HTTPRequest(method: method, scheme: nil, authority: "localhost", path: path, headerFields: h)
+        }
+        let token = Secrets.randomToken()
+        XCTAssertEqual(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token)])), "Bearer " + token)
+        XCTAssertEqual(WhereFastPath.mayAnswer(head([("Host", "x"), ("authorization", "Basic dXNlcjpwYXNz"), ("Accept", "*/*")])), "Basic dXNlcjpwYXNz")
+        XCTAssertEqual(WhereFastPath.mayAnswer(head([("Authorization", "Bearer x")], .get, "/api/v1/where")), "Bearer x")
+        XCTAssertNil(WhereFastPath.mayAnswer(head([])))
+        XCTAssertNil(WhereFastPath.mayAnswer(head([("Cookie", "eplan_session=x")])))
+        XCTAssertNil(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token), ("Connection", "close")])))
+        XCTAssertNil(WhereFastPath.mayAnswer(head([("Connection", "keep-alive"), ("Authorization", "Bearer " + token)])))
+        XCTAssertNil(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token), ("Authorization", "Bearer " + token)])))
+        XCTAssertNil(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token)], .post, "/api/v1/where?at=16.7,98.5")))
+        XCTAssertNil(WhereFastPath.mayAnswer(head([("Authorization", "Bearer " + token)], .get, "/api/v1/wherever?at=1,2")))
+        XCTAssertEqual(Authenticator.credentialKey("Bearer " + token), "t" + Secrets.sha256Hex(token))
+        XCTAssertEqual(Authenticator.credentialKey("bearer  " + token + " "), "t" + Secrets.sha256Hex(token))
+        XCTAssertEqual(Authenticator.credentialKey("Basic dXNlcjpwYXNz"), "b" + Secrets.sha256Hex("user:pass"))
+        XCTAssertNil(Authenticator.credentialKey("Bearer " + token + "x"))
+        XCTAssertNil(Authenticator.credentialKey("Basic bm9jb2xvbg=="))
+        XCTAssertNil(Authenticator.credentialKey("Digest x"))
+    }
+
+    /// The credential's key read as bytes for "Bearer " and a token: the key the general split
+    /// gives, for every spelling of the scheme and tokens good and bad.
+    func testBearerKeyAsTheGeneralSplit() {
+        func general(_ header: String) -> String? {
+            let (scheme, value) = Authenticator.schemeAndValue(header)
+            guard scheme == "bearer" else { return scheme == "basic" ? Authenticator.credentialKey(header) : nil }
+            return Authenticator.isWellFormedToken(value) ? "t" + Secrets.sha256Hex(value) : nil
+        }
+        let token = Secrets.randomToken()
+        var headers: [String] = []
+        for scheme in ["Bearer", "bearer", "BEARER", "BeArEr", "Bearer ", " Bearer", "Bearer\t", "Bearerx", "Beare", "B\u{0}arer", "Bearer\u{0}"] {
+            for t in [token, String(token.dropLast()), token + "x", " " + String(token.dropFirst()), String(token.dropLast()) + " ",
+                      String(token.dropLast()) + "=", String(token.dropLast()) + "é", String(repeating: "-", count: 43)] {
+                headers.append(scheme + " " + t)
+                headers.append(scheme + t)
+            }
+        }
+        var shortWay = 0
+        for h in headers {
+            if h.utf8.count == 50 { shortWay += 1 }
+            XCTAssertEqual(Authenticator.credentialKey(h), general(h), h.debugDescription)
+        }
+        XCTAssertGreaterThan(shortWay, 20)
+    }
+
+    /// SHA-256 in hex from the text's bytes, as coreutils' sha256sum writes it.
+    func testSHA256HexAsSha256sum() throws {
+        func sha256sum(_ text: String) throws -> String {
+            let p = Process(), input = Pipe(), output = Pipe()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+            p.standardInput = input
+            p.standardOutput = output
+            try p.run()
+            input.fileHandleForWriting.write(Data(text.utf8))
+            try input.fileHandleForWriting.close()
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return String(decoding: out, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+        }
+        for text in ["", "a", "abc", Secrets.randomToken(), "ตำบลแม่สอด", String(repeating: "x", count: 1000), "user:pass"] {
+            XCTAssertEqual(Secrets.sha256Hex(text), try sha256sum(text), text)
+        }
+        XCTAssertEqual(Secrets.sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(Secrets.sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 }

@@ -216,6 +216,26 @@ final class ServeWhereTests: ServeTestCase {
         XCTAssertEqual(first[3] as? String, try cliWhere(db, insideNamRuem))
     }
 
+    /// The common query written plain (`?at=16.9,99.2`, read without Hummingbird's URI in the
+    /// pipeline) and the same point percent-encoded get Hummingbird's answer byte for byte,
+    /// on one connection (the credential's key kept from one request to the next).
+    func testPlainQueryAnswerIsHummingbirdsAndTheCLIs() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let bearer = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db)
+        let text = insideNamRuem.replacingOccurrences(of: " ", with: "")
+        let plain = "/api/v1/where?at=" + text, encoded = "/api/v1/where?at=" + query(text)
+        XCTAssertNotEqual(plain, encoded)
+        let answers = try rawExchange(server, [(plain, [bearer]), (plain, [bearer]), (encoded, [bearer]), (plain, [bearer])], pipelined: false)
+        XCTAssertEqual(answers.map { $0[0] as? Int }, [200, 200, 200, 200])
+        for later in answers.dropFirst() {
+            XCTAssertEqual("\(later[1])", "\(answers[0][1])", "the same headers in the same order")
+            XCTAssertEqual(later[3] as? String, answers[0][3] as? String)
+        }
+        XCTAssertEqual(answers[0][3] as? String, try cliWhere(db, text))
+    }
+
     /// Pipelined requests are answered in their order when some are answered in the pipeline
     /// and others by Hummingbird (a bad token, a point outside every unit, no `at`, a cookie).
     func testPipelinedRequestsAreAnsweredInOrder() throws {
