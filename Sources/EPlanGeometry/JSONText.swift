@@ -4,8 +4,13 @@ import Foundation
 public enum JSONText {
     public static func string(_ s: String) -> String {
         // Most texts (Thai messages, codes) need no escape: copied whole, not scalar by scalar
-        // (some 30 instructions a character). The bytes below are exactly the scalars escaped.
-        if !needsEscape(s) { return "\"" + s + "\"" }
+        // (some 30 instructions a character). `needsEscape`'s bytes are exactly the scalars
+        // `escaped` rewrites.
+        needsEscape(s) ? escaped(s) : "\"" + s + "\""
+    }
+
+    /// `string`'s general way: scalar by scalar, each one JSON needs escaped written as such.
+    static func escaped(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {
@@ -145,14 +150,10 @@ public struct JSONBytes {
 
     /// `JSONText.string(s)`: quoted, escaped where needed.
     public mutating func quoted(_ s: String) {
-        let copied: Bool? = s.utf8.withContiguousStorageIfAvailable { utf8 in
-            for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C { return false }
-            bytes.append(0x22)
-            bytes.append(contentsOf: utf8)
-            bytes.append(0x22)
-            return true
-        }
-        if copied != true { bytes.append(contentsOf: JSONText.string(s).utf8) }
+        guard !JSONText.needsEscape(s) else { return bytes.append(contentsOf: JSONText.escaped(s).utf8) }
+        bytes.append(0x22)
+        bytes.append(contentsOf: s.utf8)
+        bytes.append(0x22)
     }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }

@@ -46,17 +46,6 @@ final class Authenticator: Sendable {
                                            en: "log in (POST /api/v1/login) or send Authorization: Bearer or Basic"))
     }
 
-    /// The actor of a bearer token or Basic credentials verified less than
-    /// `credentialCacheSeconds` ago, as `authenticate` would answer it without asking the
-    /// store; nil for anything else (then `authenticate` decides).
-    func rememberedActor(_ headers: HTTPFields) -> Actor? {
-        guard let header = headers[.authorization], let key = Self.credentialKey(header) else { return nil }
-        return remembered(key)
-    }
-
-    /// The actor of a credential (by `credentialKey`) verified within the cache's bound.
-    func rememberedActor(key: String) -> Actor? { remembered(key) }
-
     /// The key under which an Authorization header's credential is remembered ("t" or "b" +
     /// SHA-256, see `verified`), nil when it cannot be one. Depends on the header's text alone,
     /// so a connection may keep it for its next requests with the same header (SHA-256 and the
@@ -95,7 +84,9 @@ final class Authenticator: Sendable {
         return actor
     }
 
-    /// A credential verified less than `credentialCacheSeconds` ago.
+    /// The actor of a credential (by `credentialKey`) verified less than
+    /// `credentialCacheSeconds` ago, as `authenticate` would answer it without asking the
+    /// store; nil otherwise (then `authenticate` decides).
     func remembered(_ key: String) -> Actor? {
         let ttl = Duration.seconds(config.credentialCacheSeconds), now = ContinuousClock.now
         guard ttl > .zero else { return nil }

@@ -1,6 +1,7 @@
 import EPlanApp
 import EPlanDomain
 import Foundation
+import Synchronization
 
 /// Threads for work that WAITS rather than computes: on PostgreSQL every store call blocks its
 /// thread for each round trip to the database. On Linux, Dispatch's global queue runs about
@@ -13,12 +14,13 @@ import Foundation
 /// threads than cores would only take turns on them (see `offload`).
 final class BlockingThreads: @unchecked Sendable {
     /// The process's pool, set by `useFor(storePath:)` when the server's store is PostgreSQL.
-    nonisolated(unsafe) private(set) static var shared: BlockingThreads?
+    static var shared: BlockingThreads? { pool.withLock { $0 } }
+    private static let pool = Mutex<BlockingThreads?>(nil)
 
     /// Starts the pool when `storePath` names a PostgreSQL database (once, before serving).
     static func useFor(storePath: String) {
-        guard shared == nil, case .postgres? = try? StoreLocation.parse(storePath) else { return }
-        shared = BlockingThreads()
+        guard case .postgres? = try? StoreLocation.parse(storePath) else { return }
+        pool.withLock { if $0 == nil { $0 = BlockingThreads() } }
     }
 
     let maxThreads: Int

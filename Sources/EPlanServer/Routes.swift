@@ -101,9 +101,8 @@ public enum EPlanRoutes {
         // decided to store goes to the one writer, which answers once it is committed.
         let checked = try await config.stores.read { reader in
             // The boundaries in memory, as `GET /where` uses them (current for the store).
-            let index = try config.stores.places.index(for: try reader.store.boundaryGeneration(), store: reader.store)
-            return try PinProject(store: reader.store, context: EPlanApp.RequestContext(actor: actor, language: lang),
-                                  geos: reader.geos, prepared: reader.prepared, places: reader.probe(index)).check(pinRequest)
+            try PinProject(store: reader.store, context: EPlanApp.RequestContext(actor: actor, language: lang),
+                           geos: reader.geos, prepared: reader.prepared, places: try config.stores.currentPlaces(reader)).check(pinRequest)
         }
         var stored: PinRecord? = nil
         if let record = checked.record { stored = try await config.stores.pins.write(record) }

@@ -39,15 +39,21 @@ extension ServerStores {
     func locate(_ request: WhereRequest) async throws -> String {
         if let text = try locateInline(request) { return text }
         return try await read { reader in
-            let index = try self.places.index(for: try reader.store.boundaryGeneration(), store: reader.store)
-            return try LocatePlace(store: reader.store, geos: reader.geos, prepared: reader.prepared, index: reader.probe(index))
+            try LocatePlace(store: reader.store, geos: reader.geos, prepared: reader.prepared, index: try self.currentPlaces(reader))
                 .run(request).json()
         }
     }
 
+    /// `reader`'s side of the place index current for its store (built first when there is
+    /// none or the store's boundary generation moved): what `GET /where` and a pin's "where it
+    /// lies" read.
+    func currentPlaces(_ reader: Reader) throws -> PlaceIndex.Probe {
+        reader.probe(try places.index(for: try reader.store.boundaryGeneration(), store: reader.store))
+    }
+
     /// Builds the place index for the store as it is now (see `PlaceIndexHolder`).
     func warmPlaces() async throws {
-        try await read { reader in _ = try self.places.index(for: try reader.store.boundaryGeneration(), store: reader.store) }
+        try await read { reader in _ = try self.currentPlaces(reader) }
     }
 
     func locateInline(_ request: WhereRequest) throws -> String? {

@@ -10,7 +10,7 @@ import Synchronization
 
 /// `GET /api/v1/where` answered on the connection's event loop, in the channel pipeline,
 /// when everything it needs is at hand: credentials verified within the credential-cache
-/// bound (`Authenticator.rememberedActor`) and a point the place index settles without the
+/// bound (`Authenticator.remembered`) and a point the place index settles without the
 /// store's help (`ServerStores.locateInline`). That is the same code the route runs, so the
 /// same bytes; the answer skips only Hummingbird's own per-request machinery (the request's
 /// task, its async streams, router and middleware), which callgrind showed cost as much as
@@ -107,7 +107,7 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             key = Authenticator.credentialKey(authorization)
             lastCredential = (authorization, key)
         }
-        guard let key, authenticator.rememberedActor(key: key) != nil,
+        guard let key, authenticator.remembered(key) != nil,
               let request = try? Self.whereRequest(head.path ?? "") else { return nil }
         return (try? stores.locateInline(request)) ?? nil
     }

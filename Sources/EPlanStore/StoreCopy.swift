@@ -120,16 +120,12 @@ extension PostgresStore: StoreTables {
     /// batch of 500 rows (455 times for the 100,000-project fixture).
     private func integerColumns(_ table: String) throws -> Set<String> {
         if let known = copyIntegerColumns[table] { return known }
-        let found = try integerColumnsOfSchema(table)
-        copyIntegerColumns[table] = found
-        return found
-    }
-
-    private func integerColumnsOfSchema(_ table: String) throws -> Set<String> {
-        Set(try rows("""
+        let found = Set(try rows("""
             SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
             AND data_type IN ('smallint', 'integer', 'bigint')
             """, [.text(table)]).compactMap { $0.string(0) })
+        copyIntegerColumns[table] = found
+        return found
     }
 
     /// One value in COPY's text format: `\N` for NULL; texts with backslash, tab, newline and

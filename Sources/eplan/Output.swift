@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// One of the command line's two streams (standard output or standard error), written with
-/// `write(2)` and checked. `FileHandle.write` traps (a `try!` inside Foundation) on a full
+/// `write(2)` and checked. `FileHandle.write` traps (a forced `try` inside Foundation) on a full
 /// disk or a closed stream, and Swift's own `print` ignores a failed write; here the first
 /// failure is remembered, nothing more is written to that stream, and `Output.finish`
 /// turns it into a non-zero exit status.

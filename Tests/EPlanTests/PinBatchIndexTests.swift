@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 @testable import EPlanApp
-import EPlanGeometry
 @testable import EPlanDomain
+@testable import EPlanGeometry
 @testable import EPlanStore
 
 /// A large pin batch keeps the R*Tree and the insert time stamp up to date once, at its
@@ -91,25 +91,11 @@ extension PinImportTests {
         }
     }
 
-    /// JSON strings copied whole when nothing needs escaping are what the escaping loop
-    /// writes (Thai, quotes, backslashes, control characters, emoji).
+    /// JSON strings copied whole when nothing needs escaping are what the general escaping
+    /// loop writes (Thai, quotes, backslashes, control characters, emoji).
     func testJSONTextStringCopiesWhatNeedsNoEscape() {
-        func reference(_ s: String) -> String {
-            var out = "\""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default: out += u.value < 0x20 ? "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) : String(u)
-                }
-            }
-            return out + "\""
-        }
         for s in ["", "P1", "ยอมรับ: จุดอยู่ในเขต อบต.น้ำรึม", "a\"b", "c\\d", "line\nbreak\r\t", "\u{1}\u{1F}x", "ศาลา 🏠", "\u{7F}\u{A0}"] {
-            XCTAssertEqual(JSONText.string(s), reference(s), s.debugDescription)
+            XCTAssertEqual(JSONText.string(s), JSONText.escaped(s), s.debugDescription)
         }
     }
 
