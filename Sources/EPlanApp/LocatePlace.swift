@@ -60,7 +60,10 @@ extension WhereResult {
     /// The JSON of `where --format json` and `GET /where`: written as bytes in one pass
     /// (callgrind: the array of interpolated fields joined at the end cost more than the
     /// look-up itself).
-    public func json() -> String {
+    public func json() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
+
+    /// `json()` as UTF-8, for an answer sent as it is (no String made and checked).
+    public func jsonBytes() -> [UInt8] {
         var out = JSONBytes(capacity: 512)
         func unit(_ u: AdminUnit?) {
             guard let u else { return out.raw("null") }
@@ -100,6 +103,6 @@ extension WhereResult {
             out.raw(",\"nearest\":null")
         }
         out.raw("}")
-        return out.text
+        return out.bytes
     }
 }

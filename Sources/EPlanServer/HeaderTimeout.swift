@@ -36,11 +36,12 @@ final class HeaderTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) {
-            headSeen = true
-            cancel()
-        }
+        guard case .head = unwrapInboundIn(data) else { return context.fireChannelRead(data) }
+        headSeen = true
+        cancel()
         context.fireChannelRead(data)
+        // Its work is done: out of the pipeline, so later requests and answers skip a hop.
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
     private func arm(_ context: ChannelHandlerContext) {

@@ -15,9 +15,12 @@ public final class ServerStores: Sendable {
     let pins: PinWriter
     /// The boundaries in memory for `GET /where` (see `ServerPlaces.swift`).
     let places = PlaceIndexHolder()
+    /// A SQLite store's files, watched to skip the boundary generation query (`StoreFiles`).
+    let storeFiles: StoreFiles?
 
     init(path: String) {
         self.path = path
+        storeFiles = (try? StoreLocation.parse(path)).flatMap { StoreFiles($0) }
         // On PostgreSQL an idle reader keeps one of the pool's `pool_max` connections, and the
         // pin writer one more: at most half the rest stay with idle readers, so the routes that
         // open a store of their own always find a connection that is given back.

@@ -55,8 +55,8 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             if let (head, authorization) = held {
                 held = nil
-                if let text = answer(head, authorization: authorization) {
-                    respond(context, text)
+                if let json = answer(head, authorization: authorization) {
+                    respond(context, json)
                     return
                 }
                 passOn(context, head: head)
@@ -99,7 +99,7 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The route's JSON when it is settled here without waiting; nil to pass the request on.
-    func answer(_ head: HTTPRequest, authorization: String) -> String? {
+    func answer(_ head: HTTPRequest, authorization: String) -> [UInt8]? {
         let key: String?
         if let last = lastCredential, last.header == authorization {
             key = last.key
@@ -127,8 +127,8 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The headers Hummingbird writes for the route's answer, in its order.
-    private func respond(_ context: ChannelHandlerContext, _ text: String) {
-        let body = context.channel.allocator.buffer(string: text)
+    private func respond(_ context: ChannelHandlerContext, _ json: [UInt8]) {
+        let body = context.channel.allocator.buffer(bytes: json)
         // Appended, not set by name: setting looks for an earlier field of that name first.
         var fields = HTTPFields()
         fields.reserveCapacity(4)
@@ -152,18 +152,20 @@ final class WhereFastPathInstaller: ChannelInboundHandler, RemovableChannelHandl
     typealias InboundOut = HTTPRequestPart
 
     let make: () -> WhereFastPath
-    private var installed = false
+    private var installed = false, left = false
 
     init(_ make: @escaping () -> WhereFastPath) { self.make = make }
 
     func channelActive(context: ChannelHandlerContext) {
         install(context)
         context.fireChannelActive()
+        leave(context)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         install(context)
         context.fireChannelRead(data)
+        leave(context)
     }
 
     private func install(_ context: ChannelHandlerContext) {
@@ -172,6 +174,13 @@ final class WhereFastPathInstaller: ChannelInboundHandler, RemovableChannelHandl
         let pipeline = context.pipeline.syncOperations
         guard let state = try? pipeline.handler(type: HTTPConnectionStateHandler.self) else { return }
         try? pipeline.addHandler(make(), position: .after(state))
+    }
+
+    /// Out of the pipeline once installed: every request and answer would pass it for nothing.
+    private func leave(_ context: ChannelHandlerContext) {
+        guard !left else { return }
+        left = true
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }
 

@@ -95,6 +95,37 @@ final class ServeWhereTests: ServeTestCase {
         try assertSameAsCLI(server, db, insideNamRuem, auth)
     }
 
+    /// After a quiet spell the server trusts the index while the store's files look unchanged
+    /// (`StoreFiles`), without asking the store: a boundary import or a small repair (only
+    /// the write-ahead log written) by another process must still be in the next answer.
+    func testBoundariesChangedAfterAQuietSpellAreSeenByTheNextRequest() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let auth = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db)
+        func tambon() throws -> [String: Any]? {
+            let r = try http(server, "GET", "/api/v1/where?at=" + query(insideNamRuem), headers: [auth])
+            XCTAssertEqual(r.status, 200, r.body)
+            return r.json["tambon"] as? [String: Any]
+        }
+        func quietSpell() throws {
+            Thread.sleep(forTimeInterval: StoreFiles.settledAfter + 0.3)
+            _ = try tambon(); _ = try tambon()  // the index found current, then trusted on the files alone
+        }
+        let code = try XCTUnwrap(try tambon()?["code"] as? String)
+
+        try quietSpell()
+        try importTambons(db, renaming: code, to: "ตำบลหลังช่วงเงียบ")
+        XCTAssertEqual(try tambon()?["name_th"] as? String, "ตำบลหลังช่วงเงียบ", "an import after a quiet spell is seen at once")
+
+        try quietSpell()
+        let far = Geometry.polygon(Polygon(exterior: [Coordinate(x: 100, y: 10), Coordinate(x: 100.01, y: 10), Coordinate(x: 100.01, y: 10.01),
+                                                      Coordinate(x: 100, y: 10.01), Coordinate(x: 100, y: 10)]))
+        try Store(path: db).replaceBoundaryGeometry(level: .tambon, code: code, with: far, repair: "test")
+        XCTAssertNotEqual(try tambon()?["code"] as? String, code, "a repair after a quiet spell is seen at once")
+        try assertSameAsCLI(server, db, insideNamRuem, auth)
+    }
+
     /// A pin's "where it lies" (`found`: tambon, amphoe) comes from the same boundaries in
     /// memory as `GET /where`, current for the store: the CLI's answer, and after a boundary
     /// import by another process, the new one.
