@@ -18,7 +18,12 @@ public enum Secrets {
     /// bytes (no `Data` copy) and written straight into the string.
     public static func sha256Hex(_ text: String) -> String {
         var text = text
-        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return text.withUTF8 { sha256Hex(bytes: $0) }
+    }
+
+    /// `sha256Hex` of UTF-8 bytes at hand (a token read in place from a header).
+    public static func sha256Hex(bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let digest = SHA256.hash(data: UnsafeRawBufferPointer(bytes))
         return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { out in
             func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
             var i = 0
