@@ -54,7 +54,7 @@ final class Authenticator: Sendable {
         // The common "Bearer " and a token, read as bytes: what the general split gives for it.
         var contiguous = header
         let common: String?? = contiguous.withUTF8 { u in
-            guard u.count == 7 + 43, zip(u.prefix(7), "bearer ".utf8).allSatisfy({ $0 == $1 || ($1 != 0x20 && $0 | 0x20 == $1) }) else {
+            guard u.count == 7 + 43, isBearerScheme(u) else {
                 return .none  // not the common form: read below
             }
             let token = UnsafeBufferPointer(rebasing: u[7...])
@@ -225,6 +225,17 @@ final class Authenticator: Sendable {
     static func isWellFormedToken(_ token: String) -> Bool {
         var token = token
         return token.withUTF8 { isWellFormedToken($0) }  // over the bytes: `utf8.allSatisfy` took ~40 a byte
+    }
+
+    /// "Bearer " in any letter case, at the start of `header`.
+    static func isBearerScheme(_ header: UnsafeBufferPointer<UInt8>) -> Bool {
+        let scheme: StaticString = "bearer "
+        guard header.count >= 7 else { return false }
+        for i in 0..<7 {
+            let want = scheme.utf8Start[i], got = header[i]
+            guard got == want || (want != 0x20 && got | 0x20 == want) else { return false }
+        }
+        return true
     }
 
     static func isWellFormedToken(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -25,6 +25,8 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPResponsePart
 
     static let path = "/api/v1/where"
+    static let routePath: StaticString = "/api/v1/where"
+    static let routeAt: StaticString = "/api/v1/where?at="
     let authenticator: Authenticator
     let stores: ServerStores
     let serverName: String?
@@ -36,8 +38,12 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests passed on to Hummingbird whose answers have not ended yet.
     private var passedOn = 0
 
+    private let serverField: HTTPField?
+    private static let contentType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
+
     init(authenticator: Authenticator, stores: ServerStores, serverName: String?) {
         self.authenticator = authenticator; self.stores = stores; self.serverName = serverName
+        serverField = serverName.map { HTTPField(name: .server, value: $0) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -83,9 +89,7 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// request does not ask to close. The fields are read in one pass: a lookup by name builds
     /// the fields' index first (~2k instructions each).
     static func mayAnswer(_ head: HTTPRequest) -> String? {
-        guard head.method == .get, let path = head.path, path.utf8.starts(with: Self.path.utf8) else { return nil }
-        let next = path.utf8.dropFirst(Self.path.utf8.count).first
-        guard next == nil || next == UInt8(ascii: "?") else { return nil }
+        guard head.method == .get, let path = head.path, Self.isRoute(path) else { return nil }
         var authorization: String? = nil
         for field in head.headerFields {
             if field.name == .connection { return nil }
@@ -116,26 +120,49 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// decimal pair: digits, '.', ',' and '-', nothing to decode) read directly: Hummingbird's
     /// URI and query parsing cost more than the coordinate's own parse.
     static func whereRequest(_ path: String) throws -> WhereRequest {
-        let prefix = Self.path + "?at="
-        if path.utf8.count > prefix.utf8.count, path.utf8.starts(with: prefix.utf8) {
-            let value = path.utf8.dropFirst(prefix.utf8.count)
-            if value.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2C || $0 == 0x2D }) {
-                return WhereRequest(coordinate: String(Substring(value)))
-            }
-        }
+        if let plain = plainCoordinate(path) { return WhereRequest(coordinate: plain) }
         return try EPlanRoutes.whereRequest(URI(path))
+    }
+
+    /// The route's path alone or with a query (bytes compared in place: `utf8.starts(with:)`
+    /// stepped String indices, 2,000 instructions a request).
+    static func isRoute(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { u in
+            let n = routePath.utf8CodeUnitCount
+            return startsWith(u, routePath) && (u.count == n || u[n] == UInt8(ascii: "?"))
+        }
+    }
+
+    /// The value of a query that is only `at=` and a plain decimal pair, else nil.
+    static func plainCoordinate(_ path: String) -> String? {
+        var path = path
+        return path.withUTF8 { u in
+            let n = routeAt.utf8CodeUnitCount
+            guard u.count > n, startsWith(u, routeAt) else { return nil }
+            let value = UnsafeBufferPointer(rebasing: u[n...])
+            guard value.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2C || $0 == 0x2D }) else { return nil }
+            return String(decoding: value, as: UTF8.self)
+        }
+    }
+
+    static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard bytes.count >= n, let base = bytes.baseAddress else { return n == 0 }
+        return memcmp(base, prefix.utf8Start, n) == 0
     }
 
     /// The headers Hummingbird writes for the route's answer, in its order.
     private func respond(_ context: ChannelHandlerContext, _ json: [UInt8]) {
         let body = context.channel.allocator.buffer(bytes: json)
         // Appended, not set by name: setting looks for an earlier field of that name first.
+        // The fields that do not change made once (each field's value is checked when made).
         var fields = HTTPFields()
         fields.reserveCapacity(4)
-        fields.append(HTTPField(name: .contentType, value: "application/json; charset=utf-8"))
+        fields.append(Self.contentType)
         fields.append(HTTPField(name: .contentLength, value: String(body.readableBytes)))
-        fields.append(HTTPField(name: .date, value: HTTPDate.now()))
-        if let serverName { fields.append(HTTPField(name: .server, value: serverName)) }
+        fields.append(HTTPDate.field())
+        if let serverField { fields.append(serverField) }
         context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -184,19 +211,21 @@ final class WhereFastPathInstaller: ChannelInboundHandler, RemovableChannelHandl
     }
 }
 
-/// The `Date` header's text (RFC 9110 IMF-fixdate, as Hummingbird writes it), made once a second.
+/// The `Date` header (RFC 9110 IMF-fixdate, as Hummingbird writes it), made once a second.
 enum HTTPDate {
-    private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
+    private static let fieldCache = Mutex<(second: Int, field: HTTPField?)>((-1, nil))
+
+    /// The `Date` field of a response, made once a second.
+    static func field() -> HTTPField {
+        let second = Int(time(nil))
+        if let field = fieldCache.withLock({ $0.second == second ? $0.field : nil }) { return field }
+        let field = HTTPField(name: .date, value: format(second))
+        fieldCache.withLock { $0 = (second, field) }
+        return field
+    }
+
     private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    static func now() -> String {
-        let second = Int(time(nil))
-        if let text = cache.withLock({ $0.second == second ? $0.text : nil }) { return text }
-        let text = format(second)
-        cache.withLock { $0 = (second, text) }
-        return text
-    }
 
     static func format(_ second: Int) -> String {
         var t = time_t(second), parts = tm()
