@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """OGC API - Features items over HTTP, as a client pages them (one keep-alive connection).
 
-  ogc_items.py walk URL [MAXPAGES]  follows the next links from URL (at most MAXPAGES pages); prints features, pages, seconds
+  ogc_items.py walk URL [MAXPAGES] [RUNS]  follows the next links from URL (at most MAXPAGES pages, 0: all); prints
+                                    features, pages and the median seconds of RUNS walks (default 1)
   ogc_items.py time URL RUNS        the median time of one page, RUNS times after one warm-up
   ogc_items.py raw URL              as walk, but only the next link is read (the server's share)
   ogc_items.py deep URL PAGE RUNS   walks to page PAGE, then times page 1 and page PAGE RUNS times each
@@ -78,7 +79,10 @@ def deep(url, page, runs):
 
 if __name__ == "__main__":
     if sys.argv[1] == "walk":
-        print(json.dumps(walk(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)))
+        maxpages = int(sys.argv[3]) if len(sys.argv) > 3 and int(sys.argv[3]) > 0 else None
+        runs = [walk(sys.argv[2], maxpages) for _ in range(int(sys.argv[4]) if len(sys.argv) > 4 else 1)]
+        result = runs[0] | {"seconds": statistics.median(r["seconds"] for r in runs), "runs": len(runs)}
+        print(json.dumps(result))
     elif sys.argv[1] == "time":
         print(json.dumps(once(sys.argv[2], int(sys.argv[3]))))
     elif sys.argv[1] == "raw":
