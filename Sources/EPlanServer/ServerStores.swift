@@ -68,6 +68,7 @@ public final class ServerStores: Sendable {
 
     func giveBack(_ reader: Reader) {
         // A reader is only handed back between statements: it holds no read transaction.
+        reader.store.forgetReadAhead()
         idle.withLock { if $0.count < maxIdle { $0.append(reader) } }
     }
 

@@ -9,6 +9,11 @@ import EPlanGeometry
 /// go through the backend's own index (SQLite's R*Tree, a GiST index) and may return false
 /// hits by box: callers test exactly.
 public protocol EPlanStoring: AnyObject {
+    /// Drops what a statement read ahead for the calls after it (PostgreSQL's `projectRef`):
+    /// a long-lived connection calls it between requests, so one request's reads never serve
+    /// the next.
+    func forgetReadAhead()
+
     // MARK: Projects and plans
     func project(code: String) throws -> ProjectRecord?
     func projectRef(code: String) throws -> ProjectRef?
@@ -166,3 +171,7 @@ extension Store: EPlanStoring {
 }
 
 extension PostgresStore: EPlanStoring {}
+
+extension EPlanStoring {
+    public func forgetReadAhead() {}
+}

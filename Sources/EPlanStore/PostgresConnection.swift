@@ -97,15 +97,46 @@ final class PGConnection {
 
     /// Offers this connection for reuse when it is clean (no transaction open, not broken).
     func release(readOnly: Bool) {
+        readAhead = nil
         guard pooled, depth == 0, !broken else { return }
         PGConnection.pool.put(self, readOnly: readOnly)
     }
 
     // MARK: Queries
 
+    /// Statements sent on this connection so far: a value read ahead is good only until the next.
+    private var statementsRun = 0
+    /// Values one statement read beside its own answer (`PostgresStore.projectRef`), for the
+    /// calls that would each ask for one next: taken only while no other statement has run
+    /// on this connection since, so each is what its own query would have read then.
+    private var readAhead: (after: Int, values: ReadAhead)?
+
+    struct ReadAhead {
+        var laoCode: String
+        var laoVersion: String?
+        var setting: (key: String, value: String?)
+    }
+
+    func keepReadAhead(_ values: ReadAhead) { readAhead = (statementsRun, values) }
+    func forgetReadAhead() { readAhead = nil }
+
+    /// The version read ahead for LAO `code`, once (outer nil: none kept).
+    func takeLAOVersion(_ code: String) -> String?? {
+        guard let r = readAhead, r.after == statementsRun, r.values.laoCode == code else { return nil }
+        readAhead?.values.laoCode = ""  // once
+        return .some(r.values.laoVersion)
+    }
+
+    /// The setting `key` read ahead (outer nil: none kept).
+    func takeSetting(_ key: String) -> String?? {
+        guard let r = readAhead, r.after == statementsRun, r.values.setting.key == key else { return nil }
+        return .some(r.values.setting.value)
+    }
+
     /// Runs one statement and returns its rows, materialized (see `PGRow`).
     @discardableResult
     func query(_ sql: String, _ args: [SQLValue] = []) throws -> [PGRow] {
+        statementsRun += 1
         let (text, binds) = try PGConnection.prepare(sql, args)
         do {
             let result = try connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: PGConnection.logger).wait()
@@ -123,6 +154,7 @@ final class PGConnection {
     private var preparedStatements: [String: PreparedQuery] = [:]
 
     func preparedQuery(_ sql: String, _ args: [SQLValue]) throws -> [PGRow] {
+        statementsRun += 1
         var binds: [PostgresData] = []
         for a in args {
             guard case .text(let s) = a else { throw PGConnection.malformed("a prepared statement takes text parameters only: \(sql)") }
@@ -146,6 +178,7 @@ final class PGConnection {
 
     /// Runs one statement and returns its rows as PostgresNIO gives them (binary cells).
     func records(_ sql: String, _ args: [SQLValue]) throws -> [PostgresRow] {
+        statementsRun += 1
         let (text, binds) = try PGConnection.prepare(sql, args)
         do {
             return try connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: PGConnection.logger).wait().rows
@@ -158,6 +191,7 @@ final class PGConnection {
     /// transaction if there is one. PostgresNIO's COPY is async only: it runs as a task while
     /// this thread waits, as for every other statement (never on an event loop).
     func copy(into table: String, columns: [String], _ text: [UInt8]) throws {
+        statementsRun += 1
         /// Written by the task before it signals, read after the wait.
         final class Outcome: @unchecked Sendable { var error: (any Error)? }
         let connection = self.connection, data = ByteBuffer(bytes: text)
@@ -177,7 +211,8 @@ final class PGConnection {
     /// Sends a statement without parameters and returns at once (a cursor's next FETCH,
     /// asked for while the current batch is read); `rows(of:sql:)` waits for it.
     func submit(_ sql: String) -> EventLoopFuture<PostgresQueryResult> {
-        connection.query(PostgresQuery(unsafeSQL: sql), logger: PGConnection.logger)
+        statementsRun += 1
+        return connection.query(PostgresQuery(unsafeSQL: sql), logger: PGConnection.logger)
     }
 
     /// The rows of a statement sent with `submit`, as PostgresNIO gives them (binary cells).

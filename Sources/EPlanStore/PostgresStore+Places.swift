@@ -114,6 +114,14 @@ extension PostgresStore {
         return out
     }
 
+    /// The row version of LAO `alias` (its `xmin` and its tambon rows'), in one text.
+    static func laoVersionSQL(_ alias: String) -> String {
+        """
+        \(alias).xmin::text || '/' || coalesce((SELECT string_agg(t.xmin::text || ':' || t.tambon_code, ',' ORDER BY t.tambon_code)
+                                                FROM lao_tambon t WHERE t.lao_code = \(alias).code), '')
+        """
+    }
+
     private static let laoSelect = "SELECT \(PostgresStore.select(LAORow.Column.self)) FROM lao"
 
     /// Every pin reads its project's LAO: the authorization needs its province, the check its
@@ -122,11 +130,9 @@ extension PostgresStore {
     /// the LAO and of its tambon rows) is not the one kept: one small query otherwise.
     public func lao(code: String) throws -> LAORecord? {
         let key = location.display + "\n" + code
-        guard let version = try db.preparedQuery("""
-            SELECT l.xmin::text || '/' || coalesce((SELECT string_agg(t.xmin::text || ':' || t.tambon_code, ',')
-                                                    FROM lao_tambon t WHERE t.lao_code = l.code), '')
-            FROM lao l WHERE l.code = ?
-            """, [.text(code)]).first?.string(0) else {
+        let read: String?? = db.takeLAOVersion(code)  // read with the project's row (`projectRef`)
+        guard let version = try read ?? db.preparedQuery("SELECT \(Self.laoVersionSQL("l")) FROM lao l WHERE l.code = ?",
+                                                         [.text(code)]).first?.string(0) else {
             LAORowCache.shared.forget(key)
             return nil
         }

@@ -13,13 +13,29 @@ extension PostgresStore {
     }
 
     /// The hot path's statements, written once (see `PGConnection.prepare`).
-    static let projectRefSQL = "SELECT \(ProjectRefRow.Column.list()) FROM project WHERE code = ?"
     static let insertPinSQL = "INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PostgresStore.placeholders(PinRow.Column.self)))"
 
+    /// With the project's row, its LAO's row version and the pin tolerance setting, which a
+    /// pin's check asks for next (`lao(code:)`, `pinToleranceM()`): one round trip instead of
+    /// three per served pin. They are kept only until the connection's next statement.
     public func projectRef(code: String) throws -> ProjectRef? {
-        try db.preparedQuery(PostgresStore.projectRefSQL, [.text(code)])
-            .first.map { ProjectRefRow.decode(Columns($0), defaultKind: "other") }
+        guard let row = try db.preparedQuery(PostgresStore.projectRefAheadSQL, [.text(Store.pinToleranceKey), .text(code)]).first else {
+            return nil
+        }
+        let ref = ProjectRefRow.decode(Columns(row), defaultKind: "other")
+        let n = Int32(ProjectRefRow.Column.allCases.count)
+        db.keepReadAhead(.init(laoCode: ref.laoCode, laoVersion: row.string(n), setting: (Store.pinToleranceKey, row.string(n + 1))))
+        return ref
     }
+
+    public func forgetReadAhead() { db.forgetReadAhead() }
+
+    static let projectRefAheadSQL = """
+        SELECT \(ProjectRefRow.Column.list("p")),
+               (SELECT \(PostgresStore.laoVersionSQL("l")) FROM lao l WHERE l.code = p.lao_code),
+               (SELECT value FROM setting WHERE key = ?)
+        FROM project p WHERE p.code = ?
+        """
 
     public func projects(filter: ProjectFilter) throws -> [ProjectRecord] {
         let (clauses, args) = filter.conditions(dialect: .postgis)
@@ -277,7 +293,8 @@ extension PostgresStore {
     // MARK: Settings
 
     public func setting(_ key: String) throws -> String? {
-        try db.preparedQuery("SELECT value FROM setting WHERE key = ?", [.text(key)]).first?.values.first?.string
+        if let value = db.takeSetting(key) { return value }  // read with a project's row (`projectRef`)
+        return try db.preparedQuery("SELECT value FROM setting WHERE key = ?", [.text(key)]).first?.values.first?.string
     }
 
     public func setSetting(_ key: String, _ value: String?) throws {

@@ -440,6 +440,43 @@ final class PostgresBackendTests: CLITestCase {
         XCTAssertNil(try reader.lao(code: "03630601"))
     }
 
+    /// `projectRef` reads its LAO's row version and the pin tolerance with the project's row,
+    /// for the calls a pin's check makes next; they serve only until the connection's next
+    /// statement, and never after `forgetReadAhead` (which a server calls between requests).
+    func testValuesReadWithAProjectServeOnlyTheCallsRightAfter() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let reader = try PostgresStore(location: location), writer = try PostgresStore(location: location)
+        try writer.db.execute("""
+            INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at)
+            VALUES ('RA1', '03630601', 2569, 'ทดสอบ', 'building', '2026-01-01', '2026-01-01')
+            """)
+        let key = Store.pinToleranceKey
+        XCTAssertEqual(try reader.projectRef(code: "RA1")?.laoCode, "03630601")
+        XCTAssertEqual(try reader.pinToleranceM(), try writer.pinToleranceM(), "the tolerance read ahead is the store's")
+        XCTAssertEqual(try reader.lao(code: "03630601"), try writer.lao(code: "03630601"), "the LAO by the version read ahead")
+
+        _ = try reader.projectRef(code: "RA1")
+        try writer.setSetting(key, "77")
+        reader.forgetReadAhead()
+        XCTAssertEqual(try reader.pinToleranceM(), 77, "forgotten (between requests): read again")
+
+        _ = try reader.projectRef(code: "RA1")
+        try writer.setSetting(key, "88")
+        _ = try reader.project(code: "RA1")  // another statement on this connection
+        XCTAssertEqual(try reader.pinToleranceM(), 88, "a statement in between ends what was read ahead")
+
+        // This connection changes the LAO after the read-ahead: its next read sees the change.
+        let before = try XCTUnwrap(try reader.lao(code: "03630601"))
+        _ = try reader.projectRef(code: "RA1")
+        var changed = before
+        changed.tambons = Array(before.tambons.prefix(1))
+        try reader.insertLAOs([changed], replace: true)
+        XCTAssertEqual(try reader.lao(code: "03630601")?.tambons, changed.tambons)
+        XCTAssertNil(try reader.projectRef(code: "NO-SUCH"), "an unknown project is nil")
+    }
+
     /// An OGC page on PostgreSQL is ONE query planned for its rows: `LIMIT` (the page and one
     /// more) in its SQL, so the planner picks the plan for that many rows and makes no more,
     /// and no cursor (a cursor is planned for a tenth of an unknown total: with a box, a walk
