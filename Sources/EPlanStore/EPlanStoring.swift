@@ -102,7 +102,8 @@ public protocol EPlanStoring: AnyObject {
 
     // MARK: The export's streaming rows (see `ProjectExportCursor`)
     func projectExportRows(_ filter: ProjectFilter, includeUnpinned: Bool) throws -> any ProjectExportRows
-    func forEachExportLAO(_ body: (_ id: Int64, _ text: (Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws
+    /// Each LAO's export block; with `ids`, only those LAOs' (the LAOs a page names).
+    func forEachExportLAO(only ids: [Int64]?, _ body: (_ id: Int64, _ text: (Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws
 
     // MARK: OGC API – Features pages (see `FeatureCollections`): keyset order by code
     func projectFeatureRows(_ q: ProjectFeatureQuery) throws -> any ProjectExportRows
@@ -160,6 +161,21 @@ public protocol ProjectExportRows: AnyObject {
     var geometry: UnsafeRawBufferPointer? { get }
     /// The project code as a String (for messages).
     var code: String? { get }
+    /// The LAO keys (`laoID`) of every row, before any step, when the rows are all in hand
+    /// (a PostgreSQL page); nil when they stream. A page then encodes only its own LAOs'
+    /// blocks instead of every LAO's (7,445 nationally, more than the page's own query cost).
+    func laoIDsAhead() throws -> [Int64]?
+}
+
+extension ProjectExportRows {
+    public func laoIDsAhead() throws -> [Int64]? { nil }
+}
+
+extension EPlanStoring {
+    /// Every LAO's export block (see `forEachExportLAO(only:_:)`).
+    public func forEachExportLAO(_ body: (_ id: Int64, _ text: (Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
+        try forEachExportLAO(only: nil, body)
+    }
 }
 
 extension ProjectExportCursor: ProjectExportRows {}

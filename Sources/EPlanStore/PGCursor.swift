@@ -26,6 +26,8 @@ final class PGCursor {
     private var batchSize = PGCursor.firstBatch
     private var open = true
     private var rowsSeen = 0, bytesSeen = 0
+    /// The result came whole (`init(whole: true)`): every row is in hand before the first step.
+    private var isWhole = false
 
     private struct Cell { var start = 0; var count = -1; var type: PostgresDataType; var isText = false }
     private var cells: [Cell] = []
@@ -39,6 +41,7 @@ final class PGCursor {
         if whole {
             rows = try db.records("SELECT ROW(q.*) FROM (\(sql)) q", args)
             open = false
+            isWhole = true
             return
         }
         try db.beginOwnTransaction()
@@ -181,6 +184,45 @@ final class PGCursor {
     }
 
     func isNull(_ c: Int32) -> Bool { cells[Int(c)].count < 0 }
+
+    /// Column `c`'s distinct integers over every row of a whole result (NULLs left out), read
+    /// from the records' field headers without loading the rows; nil for a streamed result.
+    /// A page asks which LAOs its rows name before writing them (see `ProjectExportRows`).
+    func wholeInt64s(_ c: Int) throws -> [Int64]? {
+        guard isWhole else { return nil }
+        var seen = Set<Int64>()
+        for row in rows {
+            guard let cell = row.first, let record = cell.bytes, cell.format == .binary else {
+                throw PGConnection.malformed("a page row is not a binary record")
+            }
+            if let v = try record.withUnsafeReadableBytes({ try PGCursor.int64Field(c, of: $0) }) { seen.insert(v) }
+        }
+        return seen.sorted()
+    }
+
+    /// Field `c` of a binary record when it is a non-NULL integer, found by skipping the
+    /// fields before it (each: type OID, length, bytes).
+    private static func int64Field(_ c: Int, of raw: UnsafeRawBufferPointer) throws -> Int64? {
+        guard raw.count >= 4, c < Int(Int32(bigEndian: raw.loadUnaligned(as: Int32.self))) else {
+            throw PGConnection.malformed("a page row is truncated")
+        }
+        var at = 4
+        for i in 0...c {
+            guard at + 8 <= raw.count else { throw PGConnection.malformed("a page row is truncated") }
+            let type = PostgresDataType(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+            let length = Int(Int32(bigEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: Int32.self)))
+            at += 8
+            guard i == c else { at += max(length, 0); continue }
+            guard length >= 0 else { return nil }
+            guard at + length <= raw.count else { throw PGConnection.malformed("a page row is truncated") }
+            switch (type, length) {
+            case (.int8, 8): return Int64(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+            case (.int4, 4): return Int64(Int32(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+            default: throw PGConnection.malformed("a page row's field \(c) is not an integer")
+            }
+        }
+        return nil
+    }
 
     /// Column `c`'s text, nil for NULL.
     func text(_ c: Int32) -> UnsafeBufferPointer<UInt8>? {

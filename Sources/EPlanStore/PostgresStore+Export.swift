@@ -11,13 +11,9 @@ extension PostgresStore {
         return try PostgresExportRows(db: db, sql: select, args: args)
     }
 
-    public func forEachExportLAO(_ body: (_ id: Int64, _ text: (Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
-        let block = ProjectExportCursor.columns[ProjectExportCursor.laoBlock]
+    public func forEachExportLAO(only ids: [Int64]?, _ body: (_ id: Int64, _ text: (Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
         let first = ProjectExportCursor.laoBlock.lowerBound
-        for r in try rows("""
-            SELECT l.id, l.code, \(block.dropFirst().map(\.sql).joined(separator: ", "))
-            FROM lao l LEFT JOIN amphoe a ON a.code = l.amphoe_code LEFT JOIN province v ON v.code = l.province_code
-            """) {
+        for r in try rows(ProjectExportCursor.laoBlockQuery(only: ids)) {
             let texts = (1..<r.values.count).map { r.string(Int32($0)).map { Array($0.utf8) } }
             try withTextPointers(texts) { pointers in
                 try body(r.int64(0)) { p in pointers[p - first] }
@@ -60,4 +56,5 @@ final class PostgresExportRows: ProjectExportRows {
     func double(_ property: Int) -> Double { cursor.double(ProjectExportCursor.column(property)) }
     var geometry: UnsafeRawBufferPointer? { cursor.blob(ProjectExportCursor.geomColumn) }
     var code: String? { cursor.string(0) }
+    func laoIDsAhead() throws -> [Int64]? { try cursor.wholeInt64s(Int(ProjectExportCursor.laoIDColumn)) }
 }

@@ -52,6 +52,17 @@ public final class ProjectExportCursor {
         ProjectExportColumn(key: "synthetic", sql: "p.synthetic", kind: .boolean),
     ]
 
+    /// The LAOs' keys and export blocks (key, then the block's properties), every LAO's or
+    /// only those of `ids` (integers, written into the SQL as numbers).
+    static func laoBlockQuery(only ids: [Int64]?) -> String {
+        let block = columns[laoBlock]
+        return """
+            SELECT l.id, l.code, \(block.dropFirst().map(\.sql).joined(separator: ", "))
+            FROM lao l LEFT JOIN amphoe a ON a.code = l.amphoe_code LEFT JOIN province v ON v.code = l.province_code
+            \(ids.map { "WHERE l.id IN (\($0.isEmpty ? "NULL" : $0.map(String.init).joined(separator: ", ")))" } ?? "")
+            """
+    }
+
     /// The properties that describe the project's LAO (lao_code … province_th). Of these,
     /// a row holds only lao_code; the rest come from `Store.forEachExportLAO`.
     public static let laoBlock = 1...7
@@ -145,14 +156,11 @@ extension Store {
         return ProjectExportCursor(stmt)
     }
 
-    /// Every LAO's rowid and its export block (`ProjectExportCursor.laoBlock`): `text(p)`
-    /// gives property `p` of the block in place (nil for NULL), valid only inside `body`.
-    public func forEachExportLAO(_ body: (_ id: Int64, _ text: (Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
-        let block = ProjectExportCursor.columns[ProjectExportCursor.laoBlock]
-        let stmt = try database.prepare("""
-            SELECT l.id, l.code, \(block.dropFirst().map(\.sql).joined(separator: ", "))
-            FROM lao l LEFT JOIN amphoe a ON a.code = l.amphoe_code LEFT JOIN province v ON v.code = l.province_code
-            """)
+    /// Every LAO's rowid and its export block (`ProjectExportCursor.laoBlock`), or only the
+    /// LAOs of `ids`: `text(p)` gives property `p` of the block in place (nil for NULL),
+    /// valid only inside `body`.
+    public func forEachExportLAO(only ids: [Int64]?, _ body: (_ id: Int64, _ text: (Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
+        let stmt = try database.prepare(ProjectExportCursor.laoBlockQuery(only: ids))
         let h = stmt.handle, first = ProjectExportCursor.laoBlock.lowerBound
         while try stmt.step() {
             try body(sqlite3_column_int64(h, 0)) { p in

@@ -523,6 +523,56 @@ final class PostgresBackendTests: CLITestCase {
         XCTAssertEqual(seen, ["B", "C", "D"])
     }
 
+    /// A PostgreSQL page names its LAOs before its rows are written (they came whole), so it
+    /// encodes only those LAOs' property blocks instead of all 7,445 nationally, and writes
+    /// the same bytes as with every LAO's block: a box page's pages, walked, give every pin once.
+    func testOGCPageEncodesOnlyItsOwnLAOsAndWritesTheSameBytes() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let store = try PostgresStore(location: location)
+        let laos = Array(try store.laos(provinceCode: "63", amphoeCode: nil).filter { $0.jurisdiction != nil }.prefix(3))
+        XCTAssertEqual(laos.count, 3)
+        let box = Envelope(minX: 98.0, minY: 15.0, maxX: 100.0, maxY: 18.0)
+        var codes: [String] = []
+        for i in 0..<30 {
+            let code = String(format: "L%03d", i), lao = laos[i % 3]
+            try store.insertProjects([ProjectRecord(code: code, laoCode: lao.code, planYear: 2560, nameTH: "ถนน \"\(i)\"", kind: .road)],
+                                     replace: false, by: "test")
+            // Every fourth outside the box (and so not on its pages).
+            let c = i % 4 == 3 ? Coordinate(101.5, 14.0) : Coordinate(98.1 + Double(i) * 0.05, 15.5 + Double(i) * 0.07)
+            try store.addPin(PinRecord(projectCode: code, pinnedAt: "2026-11-30T00:00:00Z", pinnedBy: "t", rawInput: "x", inputCRS: 4326,
+                                       status: .valid, toleranceM: 30, geometry: .point(c)))
+            if i % 4 != 3 { codes.append(code) }
+        }
+        let ids = try laos.map { try XCTUnwrap(try store.db.scalar("SELECT id FROM lao WHERE code = ?", [.text($0.code)]).int64) }
+        // A page of the first two projects names their two LAOs only; the block query gives just those.
+        let two = try store.projectFeatureRows(ProjectFeatureQuery(filter: ProjectFilter(bbox: box), kind: .point, pageSize: 1))
+        XCTAssertEqual(try two.laoIDsAhead(), ids.prefix(2).sorted())
+        var named: [Int64] = []
+        try store.forEachExportLAO(only: [ids[1]]) { id, text in
+            named.append(id)
+            XCTAssertEqual(text(ProjectExportCursor.laoBlock.lowerBound).map { String(decoding: $0, as: UTF8.self) }, laos[1].code)
+        }
+        XCTAssertEqual(named, [ids[1]])
+        // Every page, written with its own LAOs' blocks and with every LAO's: the same bytes.
+        var after: String?, walked: [String] = []
+        repeat {
+            let q = ProjectFeatureQuery(filter: ProjectFilter(bbox: box), kind: .point, afterCode: after, pageSize: 7)
+            let own = try FeaturePage(store: store, projects: try store.projectFeatureRows(q), limit: 7, bbox: box)
+            let every = try FeaturePage(store: store, projects: EveryLAORows(try store.projectFeatureRows(q)), limit: 7, bbox: box)
+            var a: [UInt8] = [], b: [UInt8] = []
+            while let chunk = try own.nextChunk() { a += chunk }
+            while let chunk = try every.nextChunk() { b += chunk }
+            XCTAssertEqual(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
+            XCTAssertTrue(String(decoding: a, as: UTF8.self).contains(#""lao_name_th":""#))
+            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(("[" + String(decoding: a, as: UTF8.self) + "]").utf8)) as? [[String: Any]])
+            walked += json.compactMap { $0["id"] as? String }
+            after = own.hasMore ? own.lastCode : nil
+        } while after != nil
+        XCTAssertEqual(walked, codes, "every pin in the box once, in code order")
+    }
+
     /// The pin and boundary audits run on PostgreSQL too, with the same findings as on the file.
     func testAuditsGiveTheSameFindingsOnBothBackends() throws {
         let pg = try postgresURL()
@@ -543,4 +593,18 @@ final class PostgresBackendTests: CLITestCase {
         }
         XCTAssertEqual(try eplan(["audit", "pins", "--db", pg]).status, 5, "findings end with exit status 5")
     }
+}
+
+/// A page's rows that do not name their LAOs ahead: the page then encodes every LAO's block.
+private final class EveryLAORows: ProjectExportRows {
+    let base: any ProjectExportRows
+    init(_ base: any ProjectExportRows) { self.base = base }
+    func step() throws -> Bool { try base.step() }
+    var laoID: Int64? { base.laoID }
+    func isNull(_ property: Int) -> Bool { base.isNull(property) }
+    func text(_ property: Int) -> UnsafeBufferPointer<UInt8>? { base.text(property) }
+    func int64(_ property: Int) -> Int64 { base.int64(property) }
+    func double(_ property: Int) -> Double { base.double(property) }
+    var geometry: UnsafeRawBufferPointer? { base.geometry }
+    var code: String? { base.code }
 }

@@ -101,4 +101,22 @@ extension ExportTests {
             }
         }
     }
+
+    /// The LAO blocks of named LAOs only are those LAOs' blocks as every LAO's pass gives them
+    /// (a page on either backend may ask for its own); an empty list names none.
+    func testLAOBlocksOfNamedLAOsOnly() throws {
+        let store = try openStore(try makeStore(), readOnly: true)
+        func blocks(_ ids: [Int64]?) throws -> [Int64: [String?]] {
+            var out: [Int64: [String?]] = [:]
+            try store.forEachExportLAO(only: ids) { id, text in
+                out[id] = ProjectExportCursor.laoBlock.map { i in text(i).map { String(decoding: $0, as: UTF8.self) } }
+            }
+            return out
+        }
+        let all = try blocks(nil)
+        XCTAssertGreaterThan(all.count, 10)
+        let some = Array(all.keys.sorted().prefix(3)) + [Int64.max]
+        XCTAssertEqual(try blocks(some), all.filter { some.contains($0.key) })
+        XCTAssertEqual(try blocks([]), [:])
+    }
 }

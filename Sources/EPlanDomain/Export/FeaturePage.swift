@@ -32,7 +32,8 @@ public final class FeaturePage {
     /// A page of project features (`rows` from `projectFeatureRows`).
     public init(store: any EPlanStoring, projects rows: any ProjectExportRows, limit: Int, bbox: Envelope?) throws {
         let exporter = try ProjectExporter(store: store, format: .geojson)
-        let pieces = try ProjectExporter.ConstantPieces(columns: ProjectExporter.columns, lao: try exporter.laoFragments(json: true))
+        let lao = try exporter.laoFragments(json: true, only: try rows.laoIDsAhead())
+        let pieces = try ProjectExporter.ConstantPieces(columns: ProjectExporter.columns, lao: lao)
         self.store = store; self.limit = limit; self.bbox = bbox
         source = .projects(rows, exporter, pieces)
     }

@@ -22,12 +22,13 @@ public final class ProjectExporter {
     static let laoBlock = ProjectExportCursor.laoBlock
 
     /// Each LAO's block of properties, encoded once (JSON members or CSV fields, each with its
-    /// leading comma), by LAO rowid: the LAO joined with its amphoe and province names.
-    func laoFragments(json: Bool) throws -> (bytes: [UInt8], ranges: [Int64: Range<Int>]) {
+    /// leading comma), by LAO rowid: the LAO joined with its amphoe and province names. With
+    /// `ids`, only those LAOs (a page's own, when its rows are known before they are written).
+    func laoFragments(json: Bool, only ids: [Int64]? = nil) throws -> (bytes: [UInt8], ranges: [Int64: Range<Int>]) {
         let cols = ProjectExporter.columns
         var w = ByteWriter(capacity: 1 << 16)
         var ranges: [Int64: Range<Int>] = [:]
-        try store.forEachExportLAO { id, text in
+        try store.forEachExportLAO(only: ids) { id, text in
             let start = w.count
             for i in ProjectExporter.laoBlock {
                 w.byte(UInt8(ascii: ","))
