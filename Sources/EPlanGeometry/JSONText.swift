@@ -36,7 +36,13 @@ public enum JSONText {
     }
 
     static func needsEscape(_ s: String) -> Bool {
-        s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+        // Over the string's own bytes where it has them (Swift's strings do): the generic
+        // `contains(where:)` on the UTF-8 view costs some 10 instructions a byte.
+        let fast = s.utf8.withContiguousStorageIfAvailable { u -> Bool in
+            for c in u where c < 0x20 || c == 0x22 || c == 0x5C { return true }
+            return false
+        }
+        return fast ?? s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
     }
 
     /// A finite number with at most `decimals` decimals, trailing zeros trimmed.
