@@ -57,7 +57,8 @@ public struct ImportPins {
             // Each good pin is stored as soon as it is checked, in ONE transaction that a bad
             // item (all or nothing) undoes at the end.
             do {
-                summary = try store.withPinBatch { add in
+                let projects = bulk ? checker.matcher.projectCodes(files) : nil
+                summary = try store.withPinBatch(projects: projects) { add in
                     let s = try checkAll(r, files, checker, report, rejects, storing: true, add: add)
                     if s.heldBack { throw HeldBack(summary: s) }
                     return s
@@ -215,9 +216,28 @@ struct ProjectMatcher {
 
     static func nameKey(_ s: String) -> String { ThaiText.normalized(CoordinateParser.visible(s)).lowercased() }
 
+    static func code(of key: String) -> String { ThaiText.asciiDigits(Trim.spacesAndNewlines(key)) }
+
+    /// The codes of the projects the files' items name, as far as the loaded indexes find
+    /// them (bulk: a hint to the store, which reads their pin versions at once).
+    func projectCodes(_ files: [Result<[FieldItem], any Error>]) -> Set<String> {
+        var out = Set<String>()
+        for case .success(let items) in files {
+            for item in items {
+                guard let key = item.key(byName: match == .name) else { continue }
+                if match == .code {
+                    if let p = byCode?[Self.code(of: key)] { out.insert(p.code) }
+                } else if let found = byName[Self.nameKey(key)], found.count == 1 {
+                    out.insert(found[0].code)
+                }
+            }
+        }
+        return out
+    }
+
     func find(_ key: String) throws -> Found {
         if match == .code {
-            let code = ThaiText.asciiDigits(Trim.spacesAndNewlines(key))
+            let code = Self.code(of: key)
             let found: ProjectRef?
             if let byCode { found = byCode[code] } else { found = try store.projectRef(code: code) }
             if let p = found { return .success(p) }

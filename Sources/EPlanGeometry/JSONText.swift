@@ -9,6 +9,14 @@ public enum JSONText {
         needsEscape(s) ? escaped(s) : "\"" + s + "\""
     }
 
+    /// `string(s)` appended to `out`, without a String of its own in between.
+    public static func append(_ s: String, to out: inout String) {
+        if needsEscape(s) { out += escaped(s); return }
+        out += "\""
+        out += s
+        out += "\""
+    }
+
     /// `string`'s general way: scalar by scalar, each one JSON needs escaped written as such.
     static func escaped(_ s: String) -> String {
         var out = "\""

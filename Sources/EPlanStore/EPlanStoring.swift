@@ -40,8 +40,10 @@ public protocol EPlanStoring: AnyObject {
     /// it exactly as `addPin` would (version max+1 of its project, the previous current pin
     /// no longer current) and returns it as stored; work a backend can do once per batch
     /// (preparing statements, the layer statistics) is done once. A throw out of `body` (or
-    /// `add`) undoes every pin of the batch.
-    func withPinBatch<T>(_ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T
+    /// `add`) undoes every pin of the batch. `projects`, when given, names the projects the
+    /// batch will likely pin (a hint: a pin of another project is stored just as well), so
+    /// a backend can read their versions once instead of once per pin.
+    func withPinBatch<T>(projects: Set<String>?, _ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T
     func pinHistory(projectCode: String) throws -> [PinRecord]
     func currentPin(projectCode: String) throws -> PinRecord?
     func currentPins(_ filter: PinFilter) throws -> [PinListing]
@@ -124,8 +126,13 @@ extension EPlanStoring {
     }
 
     /// One `addPin` after another in one transaction (a backend without a faster way).
-    public func withPinBatch<T>(_ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
+    public func withPinBatch<T>(projects: Set<String>?, _ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
         try transaction { try body { try addPin($0) } }
+    }
+
+    /// The batch without a hint of its projects.
+    public func withPinBatch<T>(_ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
+        try withPinBatch(projects: nil, body)
     }
 
     public func devPlans() throws -> [DevPlan] { try devPlans(laoCode: nil) }

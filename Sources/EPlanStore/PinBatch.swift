@@ -5,25 +5,29 @@ extension Store {
     /// `pins import`'s pins in ONE transaction, each stored as `addPin` stores it (its
     /// project's next version, current, the previous current pin retired) but without what
     /// `addPin` repeats per pin: a savepoint, the layer-statistics query and update, and
-    /// the statements found again by their text. Here the three statements are prepared
-    /// once and the statistics brought up to date once, at the end. From the thousandth pin
-    /// on, the spatial index and the time stamp are also brought up to date once, at the
-    /// end (`DeferredPinIndex`), instead of by the triggers row by row.
-    public func withPinBatch<T>(_ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
-        try withPinBatch(deferFrom: DeferredPinIndex.from, body)
+    /// the statements found again by their text. Here the statements are prepared once,
+    /// the rows inserted many to a statement (`PinBatchRows`), and the statistics brought
+    /// up to date once, at the end. From the thousandth pin on, the spatial index and the
+    /// time stamp are also brought up to date once, at the end (`DeferredPinIndex`),
+    /// instead of by the triggers row by row.
+    /// The versions of the hinted `projects` are read in one pass before the first pin.
+    public func withPinBatch<T>(projects: Set<String>?, _ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
+        try withPinBatch(projects: projects, deferFrom: DeferredPinIndex.from, body)
     }
 
     /// The batch, deferring the spatial index from the `deferFrom`th pin (0: from the
     /// first), the R*Tree rebuilt when it holds at most `rebuildFactor` times the new pins.
-    func withPinBatch<T>(deferFrom: Int, rebuildFactor: Int = DeferredPinIndex.rebuildFactor,
+    func withPinBatch<T>(projects: Set<String>? = nil, deferFrom: Int, rebuildFactor: Int = DeferredPinIndex.rebuildFactor,
                          _ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
         let db = database
         return try db.withStatementJournalsInMemory { try db.transaction {
             // Asked before our own writes stamp geometry_columns_time.
             let statisticsCurrent = try db.layerStatisticsAreCurrent(table: "pin", column: "geom")
             let kindCheck = try PinKindCheck(db)
-            let batch = try PinBatchStatements(db, deferFrom: deferFrom, rebuildFactor: rebuildFactor)
+            let batch = try PinBatchRows(db, deferFrom: deferFrom, rebuildFactor: rebuildFactor)
+            if let projects { try batch.readVersions(of: projects) }
             let result = try body { try batch.add($0) }
+            try batch.flush()
             try batch.deferred?.finish()
             try kindCheck?.restore()
             if batch.added > 0 {
@@ -52,47 +56,6 @@ extension Database {
         try execute("PRAGMA temp_store = MEMORY")
         defer { try? execute("PRAGMA temp_store = \(before)") }
         return try body()
-    }
-}
-
-/// The prepared statements of a pin batch, and what it added (for the statistics).
-private final class PinBatchStatements {
-    let db: Database
-    let next: Statement, retire: Statement, insert: Statement
-    private(set) var added = 0
-    private(set) var extent: Envelope?
-    /// Set from the `DeferredPinIndex.from`th pin on, when the store's triggers are SpatiaLite's.
-    private(set) var deferred: DeferredPinIndex?
-    private let deferFrom: Int, rebuildFactor: Int
-
-    init(_ db: Database, deferFrom: Int, rebuildFactor: Int) throws {
-        self.db = db; self.deferFrom = deferFrom; self.rebuildFactor = rebuildFactor
-        next = try db.prepare("SELECT coalesce(max(version), 0) + 1 FROM pin WHERE project_code = ?")
-        retire = try db.prepare("UPDATE pin SET is_current = 0 WHERE project_code = ? AND is_current = 1")
-        insert = try db.prepare("INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PinRow.Column.placeholders))")
-    }
-
-    func add(_ pin: PinRecord) throws -> PinRecord {
-        if added == deferFrom { deferred = try DeferredPinIndex(db, rebuildFactor: rebuildFactor) }
-        let code = SQLValue.text(pin.projectCode)
-        next.reset()
-        defer { next.reset() }
-        try next.bind([code])
-        let version = try next.step() ? Int(next.int64(0)) : 1
-        next.reset()
-        // Version 1: the project has no pin yet, so none to retire.
-        if version > 1 { try retire.execute([code]) }
-        let blob = SpatiaLiteBlob.encode(pin.geometry, srid: Store.srid)
-        try insert.execute(PinRow.values(pin, version: version, blob: blob))
-        if let e = try blob.flatMap({ try SpatiaLiteBlob.envelope(of: $0) }) {
-            if extent == nil { extent = e } else { extent?.expand(e) }
-            deferred?.add(id: db.lastInsertRowID, e)
-        }
-        added += 1
-        var stored = pin
-        stored.version = version
-        stored.isCurrent = true
-        return stored
     }
 }
 

@@ -285,7 +285,17 @@ extension Store {
         if messages.isEmpty { return nil }
         // Written by hand: JSONSerialization's first use costs a pin ~5 million instructions
         // of runtime type checks. The text is the same: keys sorted, UTF-8 kept.
-        return "[" + messages.map { "{\"en\":\(JSONText.string($0.en)),\"th\":\(JSONText.string($0.th))}" }.joined(separator: ",") + "]"
+        var out = "["
+        out.reserveCapacity(messages.reduce(2) { $0 + $1.en.utf8.count + $1.th.utf8.count + 20 })
+        for (i, m) in messages.enumerated() {
+            out += i == 0 ? "{\"en\":" : ",{\"en\":"
+            JSONText.append(m.en, to: &out)
+            out += ",\"th\":"
+            JSONText.append(m.th, to: &out)
+            out += "}"
+        }
+        out += "]"
+        return out
     }
 
     static func decodeMessages(_ text: String?) -> [Message] {

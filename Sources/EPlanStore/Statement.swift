@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// A value SQLite stores: the five storage classes.
 public enum SQLValue: Equatable, Sendable {
@@ -80,14 +81,7 @@ public final class Statement {
         case .null: try check(sqlite3_bind_null(handle, index))
         case .integer(let v): try check(sqlite3_bind_int64(handle, index, v))
         case .real(let v): try check(sqlite3_bind_double(handle, index, v))
-        case .text(let s):
-            // Bound as a C string, a NUL would silently end the text there: refuse it. Readers
-            // refuse it first with the line and field (CSVTable); this is the backstop.
-            if s.utf8.contains(0) {
-                throw DatabaseError(kind: .constraint, code: SQLITE_CONSTRAINT,
-                                    sqliteMessage: "text holds a NUL character (byte 0): '\(s.prefix { $0 != "\0" })…'", sql: sql)
-            }
-            try check(sqlite3_bind_text(handle, index, s, -1, csqlite_transient()))
+        case .text(let s): try bindText(s, at: index)
         case .blob(let b): try b.withUnsafeBytes { try bindBlob($0, at: index) }
         }
     }
@@ -100,6 +94,32 @@ public final class Statement {
                                 sqliteMessage: "no parameter named \(name)", sql: sql)
         }
         try bind(value, at: index)
+    }
+
+    /// Binds a text with its byte length, straight from the string's own UTF-8 (no C string
+    /// made, no strlen; SQLite copies the bytes once). A NUL inside the text is refused: the
+    /// readers refuse it first with the line and field (CSVTable); this is the backstop, kept
+    /// so that every other SQLite client, which reads TEXT as a C string, sees all of it.
+    public func bindText(_ text: String, at index: Int32) throws {
+        var s = text
+        s.makeContiguousUTF8()  // a no-op for Swift's own strings; bridged ones are copied
+        let done: Void? = try s.utf8.withContiguousStorageIfAvailable { u in
+            try bindText(UnsafeRawBufferPointer(u), at: index, text: text)
+        }
+        if done == nil { try Array(s.utf8).withUnsafeBytes { try bindText($0, at: index, text: text) } }
+    }
+
+    private func bindText(_ u: UnsafeRawBufferPointer, at index: Int32, text: String) throws {
+        guard let base = u.baseAddress, u.count > 0 else {
+            // An empty text needs a non-nil pointer, or SQLite binds NULL.
+            return try check(sqlite3_bind_text(handle, index, "", 0, csqlite_transient()))
+        }
+        if memchr(base, 0, u.count) != nil {
+            throw DatabaseError(kind: .constraint, code: SQLITE_CONSTRAINT,
+                                sqliteMessage: "text holds a NUL character (byte 0): '\(text.prefix { $0 != "\0" })…'", sql: sql)
+        }
+        try check(sqlite3_bind_text64(handle, index, base.assumingMemoryBound(to: CChar.self), UInt64(u.count),
+                                      csqlite_transient(), UInt8(SQLITE_UTF8)))
     }
 
     /// Binds bytes without building an intermediate array (SQLite copies them).
