@@ -24,7 +24,6 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    static let path = "/api/v1/where"
     static let routePath: StaticString = "/api/v1/where"
     static let routeAt: StaticString = "/api/v1/where?at="
     let authenticator: Authenticator
