@@ -28,7 +28,6 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     static let routeAt: StaticString = "/api/v1/where?at="
     let authenticator: Authenticator
     let stores: ServerStores
-    let serverName: String?
     /// A head that may be answered here (and its Authorization header), waiting for its end.
     private var held: (HTTPRequest, String)?
     /// The last Authorization header seen on this connection and its credential's cache key
@@ -37,11 +36,12 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests passed on to Hummingbird whose answers have not ended yet.
     private var passedOn = 0
 
+    /// The answer's `Server` field (Hummingbird's server name), made once.
     private let serverField: HTTPField?
     private static let contentType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
 
     init(authenticator: Authenticator, stores: ServerStores, serverName: String?) {
-        self.authenticator = authenticator; self.stores = stores; self.serverName = serverName
+        self.authenticator = authenticator; self.stores = stores
         serverField = serverName.map { HTTPField(name: .server, value: $0) }
     }
 

@@ -130,6 +130,9 @@ extension EPlanStoring {
         try transaction { try body { try addPin($0) } }
     }
 
+    /// Nothing read ahead (SQLite: every read is its own, and local).
+    public func forgetReadAhead() {}
+
     /// The batch without a hint of its projects.
     public func withPinBatch<T>(_ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
         try withPinBatch(projects: nil, body)
@@ -194,7 +197,3 @@ extension Store: EPlanStoring {
 }
 
 extension PostgresStore: EPlanStoring {}
-
-extension EPlanStoring {
-    public func forgetReadAhead() {}
-}

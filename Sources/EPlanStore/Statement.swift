@@ -101,12 +101,8 @@ public final class Statement {
     /// readers refuse it first with the line and field (CSVTable); this is the backstop, kept
     /// so that every other SQLite client, which reads TEXT as a C string, sees all of it.
     public func bindText(_ text: String, at index: Int32) throws {
-        var s = text
-        s.makeContiguousUTF8()  // a no-op for Swift's own strings; bridged ones are copied
-        let done: Void? = try s.utf8.withContiguousStorageIfAvailable { u in
-            try bindText(UnsafeRawBufferPointer(u), at: index, text: text)
-        }
-        if done == nil { try Array(s.utf8).withUnsafeBytes { try bindText($0, at: index, text: text) } }
+        var s = text  // `withUTF8` makes a bridged string contiguous; Swift's own already are
+        try s.withUTF8 { try bindText(UnsafeRawBufferPointer($0), at: index, text: text) }
     }
 
     private func bindText(_ u: UnsafeRawBufferPointer, at index: Int32, text: String) throws {

@@ -83,14 +83,13 @@ enum PinRow {
             messages: Store.decodeMessages(r.string(.messages)), geometry: geometry)
     }
 
-    /// The pin's values in column order, with `version`, current (unless a later version
-    /// follows it in the same insert), and its geometry's BLOB.
-    static func values(_ p: PinRecord, version: Int, current: Bool = true, blob: [UInt8]?) -> [SQLValue] {
+    /// The pin's values in column order, with `version`, current, and its geometry's BLOB.
+    static func values(_ p: PinRecord, version: Int, blob: [UInt8]?) -> [SQLValue] {
         Column.allCases.map { c in
             switch c {
             case .project_code: return .text(p.projectCode)
             case .version: return .integer(Int64(version))
-            case .is_current: return .integer(current ? 1 : 0)
+            case .is_current: return .integer(1)
             case .pinned_at: return .text(p.pinnedAt)
             case .pinned_by: return .text(p.pinnedBy)
             case .raw_input: return .text(p.rawInput)

@@ -560,7 +560,7 @@ final class PostgresBackendTests: CLITestCase {
         repeat {
             let q = ProjectFeatureQuery(filter: ProjectFilter(bbox: box), kind: .point, afterCode: after, pageSize: 7)
             let own = try FeaturePage(store: store, projects: try store.projectFeatureRows(q), limit: 7, bbox: box)
-            let every = try FeaturePage(store: store, projects: EveryLAORows(try store.projectFeatureRows(q)), limit: 7, bbox: box)
+            let every = try FeaturePage(store: store, projects: RowsThroughProtocol(try store.projectFeatureRows(q)), limit: 7, bbox: box)
             var a: [UInt8] = [], b: [UInt8] = []
             while let chunk = try own.nextChunk() { a += chunk }
             while let chunk = try every.nextChunk() { b += chunk }
@@ -593,18 +593,4 @@ final class PostgresBackendTests: CLITestCase {
         }
         XCTAssertEqual(try eplan(["audit", "pins", "--db", pg]).status, 5, "findings end with exit status 5")
     }
-}
-
-/// A page's rows that do not name their LAOs ahead: the page then encodes every LAO's block.
-private final class EveryLAORows: ProjectExportRows {
-    let base: any ProjectExportRows
-    init(_ base: any ProjectExportRows) { self.base = base }
-    func step() throws -> Bool { try base.step() }
-    var laoID: Int64? { base.laoID }
-    func isNull(_ property: Int) -> Bool { base.isNull(property) }
-    func text(_ property: Int) -> UnsafeBufferPointer<UInt8>? { base.text(property) }
-    func int64(_ property: Int) -> Int64 { base.int64(property) }
-    func double(_ property: Int) -> Double { base.double(property) }
-    var geometry: UnsafeRawBufferPointer? { base.geometry }
-    var code: String? { base.code }
 }

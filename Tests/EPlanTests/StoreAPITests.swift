@@ -68,8 +68,9 @@ final class StoreAPITests: StoreTestCase {
 }
 
 /// Rows that reach the exporter only through the protocol (each read a dynamic call), as
-/// another backend's would; they read the real SQLite cursor underneath.
-private final class RowsThroughProtocol: ProjectExportRows {
+/// another backend's would; they read the real cursor underneath. They name no LAOs ahead
+/// (`laoIDsAhead` is the protocol's nil), so a page encodes every LAO's block.
+final class RowsThroughProtocol: ProjectExportRows {
     let base: any ProjectExportRows
     init(_ base: any ProjectExportRows) { self.base = base }
     func step() throws -> Bool { try base.step() }
