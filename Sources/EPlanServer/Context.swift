@@ -36,6 +36,8 @@ public struct ServerConfig: Sendable {
     public var sessionSeconds: Double = 12 * 3600
     /// How long a new connection may take to send its first request head (slowloris).
     public var headerTimeoutSeconds: Double = 10
+    /// How long a kept-alive connection may go without a request before it is closed.
+    public var idleTimeoutSeconds: Double = 60
     /// `--public-read`: the OGC collections are readable without logging in.
     public var publicRead = false
     /// `--credential-cache`: how long a verified bearer token or Basic password is trusted

@@ -59,15 +59,17 @@ public enum EPlanServer {
         let authenticator = Authenticator(config: config), serverName = "eplan"
         let app = Application(
             router: EPlanRoutes.router(config, authenticator),
-            // An idle keep-alive connection is closed after a minute: idle clients cannot pile up;
+            // An idle keep-alive connection is closed (after a minute by default): idle clients cannot pile up;
             // a new connection must send its first request head within the header timeout.
-            // GET /where's common case is answered in the pipeline (see WhereFastPath).
+            // GET /where's common case is answered in the pipeline (see WhereFastPath and
+            // WhereOnTheWire); the idle timeout is ours, which counts those answers too.
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [
                     HeaderTimeoutHandler(timeout: .milliseconds(Int64(config.headerTimeoutSeconds * 1000))),
-                    WhereFastPathInstaller { WhereFastPath(authenticator: authenticator, stores: config.stores, serverName: serverName) },
+                    IdleTimeoutHandler(timeout: .milliseconds(Int64(config.idleTimeoutSeconds * 1000))),
+                    WhereFastPathInstaller { WhereInlineAnswer(authenticator: authenticator, stores: config.stores, serverName: serverName) },
                 ],
-                idleTimeout: .seconds(60))),
+                idleTimeout: nil)),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: serverName),
             onServerRunning: { channel in
                 let address = channel.localAddress

@@ -26,13 +26,9 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     static let routePath: StaticString = "/api/v1/where"
     static let routeAt: StaticString = "/api/v1/where?at="
-    let authenticator: Authenticator
-    let stores: ServerStores
+    let answer: WhereInlineAnswer
     /// A head that may be answered here (and its Authorization header), waiting for its end.
     private var held: (HTTPRequest, String)?
-    /// The last Authorization header seen on this connection and its credential's cache key
-    /// (`Authenticator.credentialKey`): a client sends the same one on every request.
-    private var lastCredential: (header: String, key: String?)?
     /// Requests passed on to Hummingbird whose answers have not ended yet.
     private var passedOn = 0
 
@@ -40,9 +36,9 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private let serverField: HTTPField?
     private static let contentType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
 
-    init(authenticator: Authenticator, stores: ServerStores, serverName: String?) {
-        self.authenticator = authenticator; self.stores = stores
-        serverField = serverName.map { HTTPField(name: .server, value: $0) }
+    init(answer: WhereInlineAnswer) {
+        self.answer = answer
+        serverField = answer.serverName.map { HTTPField(name: .server, value: $0) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -60,7 +56,7 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             if let (head, authorization) = held {
                 held = nil
-                if let json = answer(head, authorization: authorization) {
+                if let json = answer.json(path: head.path ?? "", authorization: authorization) {
                     respond(context, json)
                     return
                 }
@@ -99,20 +95,6 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         return authorization
-    }
-
-    /// The route's JSON when it is settled here without waiting; nil to pass the request on.
-    func answer(_ head: HTTPRequest, authorization: String) -> [UInt8]? {
-        let key: String?
-        if let last = lastCredential, last.header == authorization {
-            key = last.key
-        } else {
-            key = Authenticator.credentialKey(authorization)
-            lastCredential = (authorization, key)
-        }
-        guard let key, authenticator.remembered(key) != nil,
-              let request = try? Self.whereRequest(head.path ?? "") else { return nil }
-        return (try? stores.locateInline(request)) ?? nil
     }
 
     /// `EPlanRoutes.whereRequest(URI(path))`, with the common query (`at=` and a plain
@@ -170,17 +152,18 @@ final class WhereFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
 /// Puts a `WhereFastPath` right after Hummingbird's connection-state handler once the
 /// connection's pipeline is complete (Hummingbird adds our handlers before that one): there
-/// the state handler sees every request and answer, so idle timeouts and graceful shutdown
-/// count the requests answered by the fast path too. Without that handler (another
-/// Hummingbird), nothing is added and Hummingbird answers everything.
+/// the state handler sees every request and answer, so graceful shutdown counts the requests
+/// answered by the fast path too. `WhereOnTheWire` goes first in the pipeline, told of the
+/// connection's `IdleTimeoutHandler`. Without those handlers (another Hummingbird), nothing
+/// is added and Hummingbird answers everything.
 final class WhereFastPathInstaller: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
 
-    let make: () -> WhereFastPath
+    let make: () -> WhereInlineAnswer
     private var installed = false, left = false
 
-    init(_ make: @escaping () -> WhereFastPath) { self.make = make }
+    init(_ make: @escaping () -> WhereInlineAnswer) { self.make = make }
 
     func channelActive(context: ChannelHandlerContext) {
         install(context)
@@ -198,8 +181,11 @@ final class WhereFastPathInstaller: ChannelInboundHandler, RemovableChannelHandl
         guard !installed else { return }
         installed = true
         let pipeline = context.pipeline.syncOperations
-        guard let state = try? pipeline.handler(type: HTTPConnectionStateHandler.self) else { return }
-        try? pipeline.addHandler(make(), position: .after(state))
+        guard let state = try? pipeline.handler(type: HTTPConnectionStateHandler.self),
+              let idle = try? pipeline.handler(type: IdleTimeoutHandler.self) else { return }
+        let answer = make()
+        try? pipeline.addHandler(WhereFastPath(answer: answer), position: .after(state))
+        try? pipeline.addHandler(WhereOnTheWire(answer: answer, idle: idle), position: .first)
     }
 
     /// Out of the pipeline once installed: every request and answer would pass it for nothing.
@@ -207,6 +193,39 @@ final class WhereFastPathInstaller: ChannelInboundHandler, RemovableChannelHandl
         guard !left else { return }
         left = true
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+}
+
+/// The route's answer when it is settled at once, without waiting: credentials verified
+/// within the credential-cache bound (`Authenticator.remembered`) and a point the place index
+/// settles without the store's help (`ServerStores.locateInline`). One per connection, for
+/// both `WhereOnTheWire` and `WhereFastPath`: a client sends the same credential on every
+/// request, so its cache key is kept from one request to the next.
+final class WhereInlineAnswer {
+    let authenticator: Authenticator
+    let stores: ServerStores
+    /// Hummingbird's server name, for the `Server` field.
+    let serverName: String?
+    /// The last Authorization header seen on this connection and its credential's cache key
+    /// (`Authenticator.credentialKey`).
+    private var lastCredential: (header: String, key: String?)?
+
+    init(authenticator: Authenticator, stores: ServerStores, serverName: String?) {
+        self.authenticator = authenticator; self.stores = stores; self.serverName = serverName
+    }
+
+    /// The route's JSON for a request target and its Authorization value; nil to pass the request on.
+    func json(path: String, authorization: String) -> [UInt8]? {
+        let key: String?
+        if let last = lastCredential, last.header == authorization {
+            key = last.key
+        } else {
+            key = Authenticator.credentialKey(authorization)
+            lastCredential = (authorization, key)
+        }
+        guard let key, authenticator.remembered(key) != nil,
+              let request = try? WhereFastPath.whereRequest(path) else { return nil }
+        return (try? stores.locateInline(request)) ?? nil
     }
 }
 

@@ -25,6 +25,9 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(t("วินาทีที่การเชื่อมต่อใหม่ต้องส่งส่วนหัวคำขอแรกให้ครบ (ค่าเริ่มต้น 10)",
                                                "seconds a new connection has to send its first request's headers (default 10)")))
     var headerTimeout: Double = 10
+    @Option(name: .long, help: ArgumentHelp(t("วินาทีที่การเชื่อมต่อซึ่งไม่มีคำขอถูกปิด (ค่าเริ่มต้น 60)",
+                                               "seconds after which a connection without requests is closed (default 60)")))
+    var idleTimeout: Double = 60
     @Flag(name: .long, help: ArgumentHelp(t("ให้อ่านชุดข้อมูล OGC API (/ogc) ได้โดยไม่ต้องเข้าสู่ระบบ (แผนพัฒนาเป็นเอกสารสาธารณะ)",
                                            "open read access to the OGC API collections (/ogc) without login (development plans are public records)")))
     var publicRead = false
@@ -38,6 +41,10 @@ struct Serve: ParsableCommand {
             throw CLIError(Message(th: "--header-timeout ต้องเป็นวินาที มากกว่า 0 ถึง 3600 (ได้ \(headerTimeout))",
                                    en: "--header-timeout must be seconds, above 0 up to 3600 (got \(headerTimeout))"))
         }
+        guard idleTimeout.isFinite, idleTimeout > 0, idleTimeout <= 3600 else {
+            throw CLIError(Message(th: "--idle-timeout ต้องเป็นวินาที มากกว่า 0 ถึง 3600 (ได้ \(idleTimeout))",
+                                   en: "--idle-timeout must be seconds, above 0 up to 3600 (got \(idleTimeout))"))
+        }
         guard credentialCache.isFinite, credentialCache >= 0, credentialCache <= 30 else {
             throw CLIError(Message(th: "--credential-cache ต้องเป็นวินาที 0 ถึง 30 (ได้ \(credentialCache))",
                                    en: "--credential-cache must be seconds, 0 to 30 (got \(credentialCache))"))
@@ -45,6 +52,7 @@ struct Serve: ParsableCommand {
         _ = try global.openStore()  // refuses a missing or foreign file with the CLI's own message
         var settings = ServerConfig(storePath: global.databasePath, host: host, port: port, publicURL: publicURL)
         settings.headerTimeoutSeconds = headerTimeout
+        settings.idleTimeoutSeconds = idleTimeout
         settings.publicRead = publicRead
         settings.credentialCacheSeconds = credentialCache
         let config = settings

@@ -251,6 +251,67 @@ final class ServeWhereCostTests: XCTestCase {
         XCTAssertNil(Authenticator.credentialKey("Digest x"))
     }
 
+    /// Request heads read from the connection's bytes (`WhereOnTheWire`): the route's common
+    /// GET is read whole, at every split point it is incomplete, and everything the decoder
+    /// must read (a body, another version, a folded or malformed line, bare line ends) is left to it.
+    func testWireHeadsReadOnlyWhatTheyMay() {
+        func scan(_ text: String, maxHead: Int = WhereOnTheWire.maxHead) -> WireRequestHead.Scan {
+            Array(text.utf8).withUnsafeBytes { WireRequestHead.scan($0, maxHead: maxHead) }
+        }
+        func head(_ text: String) -> WireRequestHead? {
+            if case .head(let h) = scan(text) { return h }
+            return nil
+        }
+        let token = "Bearer " + Secrets.randomToken()
+        let common = "GET /api/v1/where?at=16.7,98.5 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAuthorization: \(token)\r\nAccept: */*\r\n\r\n"
+        XCTAssertEqual(head(common), WireRequestHead(length: common.utf8.count, isGet: true, target: "/api/v1/where?at=16.7,98.5",
+                                                     authorization: token, plain: true))
+        XCTAssertEqual(head(common)?.mayBeAnswered, true)
+        let bytes = Array(common.utf8)
+        for cut in 0..<bytes.count {
+            XCTAssertEqual(bytes[..<cut].withUnsafeBytes { WireRequestHead.scan($0, maxHead: 8192) }, .incomplete, "cut at \(cut)")
+        }
+        // Followed by the next request: only the first is read.
+        XCTAssertEqual(head(common + common)?.length, common.utf8.count)
+        // Field names in any case; spaces and tabs around values.
+        XCTAssertEqual(head("GET /api/v1/where?at=1,2 HTTP/1.1\r\naUtHoRiZaTiOn:\t \(token) \r\n\r\n")?.authorization, token)
+        // Read, but for Hummingbird to answer.
+        for text in ["GET /api/v1/where?at=1,2 HTTP/1.1\r\nAuthorization: \(token)\r\nConnection: keep-alive\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nAuthorization: \(token)\r\nAuthorization: \(token)\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nExpect: 100-continue\r\nAuthorization: \(token)\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nUpgrade: h2c\r\nAuthorization: \(token)\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nHost: x\r\n\r\n",
+                     "HEAD /api/v1/where?at=1,2 HTTP/1.1\r\nAuthorization: \(token)\r\n\r\n",
+                     "DELETE /api/v1/where?at=1,2 HTTP/1.1\r\nAuthorization: \(token)\r\n\r\n",
+                     "GET /api/v1/wherever?at=1,2 HTTP/1.1\r\nAuthorization: \(token)\r\n\r\n",
+                     "GET /ogc/collections HTTP/1.1\r\nAuthorization: \(token)\r\n\r\n"] {
+            let h = head(text)
+            XCTAssertNotNil(h, text)
+            XCTAssertEqual(h?.mayBeAnswered, false, text)
+        }
+        // Left to the decoder with everything after it.
+        for text in ["POST /api/v1/login HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nContent-Length: 0\r\nAuthorization: \(token)\r\n\r\n",
+                     "POST /api/v1/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.0\r\nAuthorization: \(token)\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/2.0\r\nAuthorization: \(token)\r\n\r\n",
+                     "GET /api/v1/where?at=1,2  HTTP/1.1\r\nAuthorization: \(token)\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nAuthorization: Bearer\r\n x\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nAuthorization : \(token)\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nAuthorization: a\u{01}b\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\nAuthorization: \(token)\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nHost: a\rb\r\n\r\n",
+                     "GET /api/v1/where?at=1,2 HTTP/1.1\r\nNoColon\r\n\r\n",
+                     "\r\nGET /api/v1/where?at=1,2 HTTP/1.1\r\n\r\n",
+                     "G(T /api/v1/where?at=1,2 HTTP/1.1\r\n\r\n"] {
+            XCTAssertEqual(scan(text), .notRead, text)
+        }
+        // A head that has not ended within the limit, or ended past it.
+        XCTAssertEqual(scan("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 100), maxHead: 64), .notRead)
+        XCTAssertEqual(scan(common, maxHead: common.utf8.count - 1), .notRead)
+        XCTAssertNotEqual(scan(common, maxHead: common.utf8.count), .notRead)
+    }
+
     /// The credential's key read as bytes for "Bearer " and a token: the key the general split
     /// gives, for every spelling of the scheme and tokens good and bad.
     func testBearerKeyAsTheGeneralSplit() {

@@ -192,17 +192,29 @@ final class ServeWhereTests: ServeTestCase {
     /// or each after the previous answer, each answer read in turn as
     /// [status, [[name, value]…] without Date, Date, body].
     func rawExchange(_ server: Running, _ requests: [(path: String, headers: [String])], pipelined: Bool) throws -> [[Any]] {
-        let port = try XCTUnwrap(server.base.split(separator: ":").last.map(String.init))
         let wire = requests.map { r in "GET \(r.path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + r.headers.map { $0 + "\r\n" }.joined() + "\r\n" }
+        return try wireExchange(server, wire, pipelined: pipelined)
+    }
+
+    /// `rawExchange` for requests written out whole (any method, fields and body); with
+    /// `chunk`, each write is that many bytes, 20 ms apart (so heads arrive in pieces).
+    func wireExchange(_ server: Running, _ wire: [String], pipelined: Bool, chunk: Int = 0) throws -> [[Any]] {
+        let port = try XCTUnwrap(server.base.split(separator: ":").last.map(String.init))
         let script = """
-            import json, socket, sys
+            import json, socket, sys, time
             s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-            pipelined, requests = sys.argv[2] == "true", sys.argv[3:]
-            if pipelined: s.sendall("".join(requests).encode())
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            pipelined, chunk, requests = sys.argv[2] == "true", int(sys.argv[3]), sys.argv[4:]
+            def send(text):
+                data = text.encode()
+                if chunk == 0: return s.sendall(data)
+                for i in range(0, len(data), chunk):
+                    s.sendall(data[i:i + chunk]); time.sleep(0.02)
+            if pipelined: send("".join(requests))
             f = s.makefile("rb")
             out = []
             for r in requests:
-                if not pipelined: s.sendall(r.encode())
+                if not pipelined: send(r)
                 status = int(f.readline().split()[1])
                 fields, date, length = [], "", 0
                 while True:
@@ -215,7 +227,7 @@ final class ServeWhereTests: ServeTestCase {
                 out.append([status, fields, date, f.read(length).decode()])
             print(json.dumps(out))
             """
-        let r = try run("python3", ["-c", script, port, pipelined ? "true" : "false"] + wire)
+        let r = try run("python3", ["-c", script, port, pipelined ? "true" : "false", String(chunk)] + wire)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[Any]], r.err)
     }
 
@@ -290,4 +302,120 @@ final class ServeWhereTests: ServeTestCase {
         XCTAssertEqual(answers[7][3] as? String, try cliWhere(db, insideNamRuem))
         XCTAssertTrue((answers[4][3] as? String ?? "").contains("urn:eplan:problem:bad-input"))
     }
+
+    /// Requests read from the connection's bytes (see WhereOnTheWire) in every shape they
+    /// arrive in: heads in pieces of 3 bytes, requests with a body between common ones (the
+    /// decoder takes the connection over from there), and HTTP/1.0. All are answered, in
+    /// order, as Hummingbird answers them.
+    func testHeadsInPiecesBodiesAndOldVersionsAreAnsweredInOrder() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let bearer = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db)
+        let nam = "/api/v1/where?at=" + query(insideNamRuem), maeSot = "/api/v1/where?at=" + query(insideMaeSot)
+        func get(_ path: String, _ fields: [String] = [bearer], version: String = "1.1") -> String {
+            "GET \(path) HTTP/\(version)\r\nHost: 127.0.0.1\r\n" + fields.map { $0 + "\r\n" }.joined() + "\r\n"
+        }
+        XCTAssertEqual(try http(server, "GET", nam, headers: [bearer]).status, 200)  // the token is remembered
+        let (namJSON, maeSotJSON) = (try cliWhere(db, insideNamRuem), try cliWhere(db, insideMaeSot))
+
+        let pieces = try wireExchange(server, [get(nam), get(maeSot), get(nam, ["Authorization: Bearer nope"]), get(nam)],
+                                      pipelined: false, chunk: 3)
+        XCTAssertEqual(pieces.map { $0[0] as? Int }, [200, 200, 401, 200])
+        XCTAssertEqual(pieces.map { $0[3] as? String }[0...1], [namJSON, maeSotJSON])
+        XCTAssertEqual(pieces[3][3] as? String, namJSON)
+        let pipelinedPieces = try wireExchange(server, [get(nam), get(maeSot), get(nam)], pipelined: true, chunk: 5)
+        XCTAssertEqual(pipelinedPieces.map { $0[3] as? String }, [namJSON, maeSotJSON, namJSON])
+
+        let login = #"{"name":"somchai","password":"not the password"}"#
+        let post = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(login.utf8.count)\r\n\r\n" + login
+        let chunked = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + String(login.utf8.count, radix: 16) + "\r\n" + login + "\r\n0\r\n\r\n"
+        for mode in [true, false] {
+            let mixed = try wireExchange(server, [get(nam), post, get(maeSot), chunked, get(nam), get(nam, version: "1.0")], pipelined: mode)
+            XCTAssertEqual(mixed.map { $0[0] as? Int }, [200, 401, 200, 401, 200, 200], "pipelined: \(mode)")
+            XCTAssertEqual(mixed.map { $0[3] as? String }[4...5], [namJSON, namJSON])
+            XCTAssertEqual(mixed[2][3] as? String, maeSotJSON)
+            XCTAssertTrue((mixed[1][3] as? String ?? "").contains("urn:eplan:problem:unauthenticated"), "\(mixed[1])")
+        }
+    }
+
+    /// A connection whose requests are answered before decoding is busy, not idle: it
+    /// outlives the header and idle timeouts (1 s each here) while it sends a request every
+    /// 0.3 s for 3 s, and is closed once it stops (the idle timeout counts those answers).
+    func testBusyConnectionOutlivesTheTimeoutsAndIsClosedOnceIdle() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let bearer = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db, ["--idle-timeout", "1", "--header-timeout", "1"])
+        let port = try XCTUnwrap(server.base.split(separator: ":").last.map(String.init))
+        let request = "GET /api/v1/where?at=" + query(insideNamRuem) + " HTTP/1.1\r\nHost: x\r\n" + bearer + "\r\n\r\n"
+        // Remembered on another connection: this one's first request is answered before decoding too.
+        XCTAssertEqual(try http(server, "GET", "/api/v1/where?at=" + query(insideNamRuem), headers: [bearer]).status, 200)
+        let script = """
+            import socket, sys, time
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            f = s.makefile("rb")
+            statuses = []
+            for i in range(10):
+                s.sendall(sys.argv[2].encode())
+                statuses.append(f.readline().split()[1].decode())
+                length = 0
+                while True:
+                    line = f.readline()
+                    if line in (b"\\r\\n", b""): break
+                    if line.lower().startswith(b"content-length:"): length = int(line.split(b":")[1])
+                f.read(length)
+                time.sleep(0.3)
+            s.settimeout(20)
+            try:
+                closed = s.recv(1) == b""
+            except ConnectionResetError:
+                closed = True
+            except socket.timeout:
+                closed = False
+            print(" ".join(statuses), "closed" if closed else "open")
+            """
+        let r = try run("python3", ["-c", script, port, request])
+        XCTAssertEqual(r.out.trimmingCharacters(in: .whitespacesAndNewlines), Array(repeating: "200", count: 10).joined(separator: " ") + " closed", r.err)
+    }
+
+    /// A client that writes 8,000 requests while it reads answers slowly: answers written
+    /// before decoding pile up unread, the connection is handed to Hummingbird (which holds
+    /// back reading) and every answer still arrives, in order.
+    func testAnswersNotReadHandTheConnectionOverInOrder() throws {
+        let db = try initStore()
+        try addUser(db, "somchai", ["--role", "engineer", "--lao", "06630108"])
+        let bearer = "Authorization: Bearer " + (try token(db, "somchai"))
+        let server = try serve(db)
+        let port = try XCTUnwrap(server.base.split(separator: ":").last.map(String.init))
+        let nam = "/api/v1/where?at=" + query(insideNamRuem), maeSot = "/api/v1/where?at=" + query(insideMaeSot)
+        XCTAssertEqual(try http(server, "GET", nam, headers: [bearer]).status, 200)  // the token is remembered
+        let script = """
+            import hashlib, socket, sys, threading
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            paths, n = sys.argv[2:4], 8000
+            wire = "".join(f"GET {paths[i % 2]} HTTP/1.1\\r\\nHost: x\\r\\n{sys.argv[4]}\\r\\n\\r\\n" for i in range(n)).encode()
+            threading.Thread(target=s.sendall, args=(wire,), daemon=True).start()
+            f = s.makefile("rb")
+            bodies = [[], []]
+            for i in range(n):
+                status = f.readline().split()[1]
+                length = 0
+                while True:
+                    line = f.readline()
+                    if line == b"\\r\\n": break
+                    if line.lower().startswith(b"content-length:"): length = int(line.split(b":")[1])
+                bodies[i % 2].append(f.read(length) if status == b"200" else b"status " + status)
+            print(len(set(bodies[0])), len(set(bodies[1])))
+            print(bodies[0][0].decode())
+            print(bodies[1][0].decode())
+            """
+        let r = try run("python3", ["-c", script, port, nam, maeSot, bearer])
+        let lines = r.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "1 1", "every answer to a path the same: \(r.err)")
+        XCTAssertEqual(lines.dropFirst().first, try cliWhere(db, insideNamRuem))
+        XCTAssertEqual(lines.dropFirst(2).first, try cliWhere(db, insideMaeSot))
+    }
 }
+
