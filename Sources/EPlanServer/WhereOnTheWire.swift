@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 
 /// `GET /api/v1/where` answered from the connection's bytes, before HTTP decoding: the
@@ -33,8 +38,11 @@ final class WhereOnTheWire: ChannelInboundHandler, RemovableChannelHandler {
     /// event is passed on only then: the async channel delivers what it got on that event).
     private var passedOnInThisRead = false
 
+    private var answerHead: AnswerHead
+
     init(answer: WhereInlineAnswer, idle: IdleTimeoutHandler) {
         self.answer = answer; self.idle = idle
+        answerHead = AnswerHead(server: answer.serverName)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -135,15 +143,9 @@ final class WhereOnTheWire: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respond(_ context: ChannelHandlerContext, _ json: [UInt8]) {
         var out = context.channel.allocator.buffer(capacity: json.count + 160)
-        out.writeStaticString("HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ")
+        out.writeBytes(answerHead.prefix)
         out.writeString(String(json.count))
-        out.writeStaticString("\r\nDate: ")
-        out.writeString(HTTPDate.field().value)
-        if let server = answer.serverName {
-            out.writeStaticString("\r\nServer: ")
-            out.writeString(server)
-        }
-        out.writeStaticString("\r\n\r\n")
+        out.writeBytes(answerHead.dateAndServer())
         out.writeBytes(json)
         context.write(NIOAny(out), promise: nil)
         idle?.answered()
@@ -206,13 +208,14 @@ struct WireRequestHead: Equatable {
         return .head(head)
     }
 
-    /// The offset just after the first CR LF CR LF, if any.
+    /// The offset just after the first CR LF CR LF, if any (each CR found by `memchr`).
     private static func headEnd(_ b: UnsafeRawBufferPointer) -> Int? {
-        guard b.count >= 4 else { return nil }
-        var i = 3
-        while i < b.count {
-            if b[i] == lf && b[i - 1] == cr && b[i - 2] == lf && b[i - 3] == cr { return i + 1 }
-            i += 1
+        guard let base = b.baseAddress else { return nil }
+        var from = 0
+        while b.count - from >= 4, let found = memchr(base + from, Int32(cr), b.count - from - 3) {
+            let i = base.distance(to: UnsafeRawPointer(found))
+            if b[i + 1] == lf && b[i + 2] == cr && b[i + 3] == lf { return i + 4 }
+            from = i + 1
         }
         return nil
     }
@@ -285,3 +288,27 @@ struct WireRequestHead: Equatable {
         }
     }
 }
+
+/// The bytes of an answer's head, as Hummingbird writes them for the route, made once (the
+/// date once a second): `prefix`, the body's length, then `dateAndServer()`.
+struct AnswerHead {
+    let prefix = Array("HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ".utf8)
+    let serverLine: [UInt8]
+    private var second = -1
+    private var dateLines: [UInt8] = []
+
+    init(server: String?) {
+        serverLine = server.map { Array("\r\nServer: \($0)".utf8) } ?? []
+    }
+
+    /// From the end of the length to the blank line.
+    mutating func dateAndServer() -> [UInt8] {
+        let now = Int(time(nil))
+        if now != second {
+            second = now
+            dateLines = Array("\r\nDate: \(HTTPDate.field().value)".utf8) + serverLine + Array("\r\n\r\n".utf8)
+        }
+        return dateLines
+    }
+}
+

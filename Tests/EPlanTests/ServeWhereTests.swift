@@ -186,6 +186,9 @@ final class ServeWhereTests: ServeTestCase {
         let tooLong = try eplan(["serve", "--db", db, "--listen", "127.0.0.1:0", "--credential-cache", "31", "--lang", "en"])
         XCTAssertEqual(tooLong.status, 1)
         XCTAssertTrue(tooLong.err.contains("--credential-cache must be seconds, 0 to 30"), tooLong.err)
+        let noIdle = try eplan(["serve", "--db", db, "--listen", "127.0.0.1:0", "--idle-timeout", "0", "--lang", "en"])
+        XCTAssertEqual(noIdle.status, 1)
+        XCTAssertTrue(noIdle.err.contains("--idle-timeout must be seconds, above 0 up to 3600"), noIdle.err)
     }
 
     /// Raw HTTP/1.1 on one keep-alive connection: every request written at once (pipelined)
