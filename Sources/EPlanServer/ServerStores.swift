@@ -17,10 +17,14 @@ public final class ServerStores: Sendable {
     let places = PlaceIndexHolder()
     /// A SQLite store's files, watched to skip the boundary generation query (`StoreFiles`).
     let storeFiles: StoreFiles?
+    /// Whether `locateInline` may answer at all: only on a SQLite store (PostgreSQL's
+    /// connection cannot be used on an event-loop thread).
+    let answersInline: Bool
 
     init(path: String) {
         self.path = path
         storeFiles = (try? StoreLocation.parse(path)).flatMap { StoreFiles($0) }
+        answersInline = (try? StoreLocation.parse(path))?.isPostgres == false
         // On PostgreSQL an idle reader keeps one of the pool's `pool_max` connections, and the
         // pin writer one more: at most half the rest stay with idle readers, so the routes that
         // open a store of their own always find a connection that is given back.

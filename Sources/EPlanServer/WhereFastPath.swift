@@ -185,7 +185,9 @@ final class WhereFastPathInstaller: ChannelInboundHandler, RemovableChannelHandl
               let idle = try? pipeline.handler(type: IdleTimeoutHandler.self) else { return }
         let answer = make()
         try? pipeline.addHandler(WhereFastPath(answer: answer), position: .after(state))
-        try? pipeline.addHandler(WhereOnTheWire(answer: answer, idle: idle), position: .first)
+        if answer.stores.answersInline {
+            try? pipeline.addHandler(WhereOnTheWire(answer: answer, idle: idle), position: .first)
+        }
     }
 
     /// Out of the pipeline once installed: every request and answer would pass it for nothing.
