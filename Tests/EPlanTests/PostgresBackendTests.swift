@@ -555,8 +555,11 @@ final class PostgresBackendTests: CLITestCase {
                       status: .valid, toleranceM: 30, geometry: .point(Coordinate(x, 16.7)))
         }
         _ = try first.addPin(pin(98.50))
+        // Another writer's pin v2, as `addPin` writes it, not yet committed: the project's row stays locked.
         try first.db.script("BEGIN")
-        _ = try first.addPin(pin(98.51))  // v2, not yet committed: the project's row stays locked
+        try first.db.execute("SELECT 1 FROM project WHERE code = 'W-1' FOR UPDATE")
+        try first.db.execute("UPDATE pin SET is_current = 0 WHERE project_code = 'W-1' AND is_current = 1")
+        try first.db.execute(PostgresStore.insertPinSQL, PinRow.values(pin(98.51), version: 2, blob: WKB.encode(pin(98.51).geometry)))
         let sent = second.db.statementsRun
         final class Outcome: @unchecked Sendable { var results: [Result<PinRecord, any Error>] = []; var failure: (any Error)? }
         let done = DispatchSemaphore(value: 0), outcome = Outcome()
@@ -567,9 +570,12 @@ final class PostgresBackendTests: CLITestCase {
             done.signal()
         }
         // Until the second writer waits for the lock (its snapshot taken before the commit).
-        while try watcher.db.scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").int64 != 1 {
+        let waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        for _ in 0..<3000 {
+            if try watcher.db.scalar(waiting).int64 == 1 { break }
             Thread.sleep(forTimeInterval: 0.01)
         }
+        XCTAssertEqual(try watcher.db.scalar(waiting).int64, 1, "the second writer waits for the first's lock")
         try first.db.script("COMMIT")
         done.wait()
         XCTAssertNil(outcome.failure)
