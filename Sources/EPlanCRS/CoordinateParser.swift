@@ -64,6 +64,8 @@ public struct CoordinateParser: Sendable {
     /// `text` without invisible marks (zero-width spaces, LRM/RLM and other direction marks,
     /// soft hyphens), as every coordinate form reads it.
     public static func visible(_ text: String) -> String { Scanned.visible(text) }
+    /// A character `visible` drops.
+    public static func isInvisible(_ s: Unicode.Scalar) -> Bool { Scanned.isInvisible(s) }
 
     /// Command-line words with a leading minus before a digit ("-16.7, 98.5") get a leading
     /// space, so an argument parser does not take a negative coordinate for an option; this

@@ -22,6 +22,7 @@ extension Store {
 
 extension PostgresStore {
     public func boundaryGeneration() throws -> BoundaryGeneration {
+        if let g = db.takeBoundaryGeneration() { return g }  // read with a project's row (`projectRef`)
         let r = try db.preparedQuery("SELECT (SELECT max(id) FROM boundary_import), (SELECT max(id) FROM boundary_original)", [])
         guard let row = r.first else { return BoundaryGeneration(imports: 0, repairs: 0) }
         return BoundaryGeneration(imports: row.int64(0), repairs: row.int64(1))

@@ -105,7 +105,7 @@ final class PGConnection {
     // MARK: Queries
 
     /// Statements sent on this connection so far: a value read ahead is good only until the next.
-    private var statementsRun = 0
+    private(set) var statementsRun = 0
     /// Values one statement read beside its own answer (`PostgresStore.projectRef`), for the
     /// calls that would each ask for one next: taken only while no other statement has run
     /// on this connection since, so each is what its own query would have read then.
@@ -115,6 +115,8 @@ final class PGConnection {
         var laoCode: String
         var laoVersion: String?
         var setting: (key: String, value: String?)
+        /// The store's boundary generation, for the place index a pin's check asks for next.
+        var generation: BoundaryGeneration?
     }
 
     func keepReadAhead(_ values: ReadAhead) { readAhead = (statementsRun, values) }
@@ -125,6 +127,13 @@ final class PGConnection {
         guard let r = readAhead, r.after == statementsRun, r.values.laoCode == code else { return nil }
         readAhead?.values.laoCode = ""  // once
         return .some(r.values.laoVersion)
+    }
+
+    /// The boundary generation read ahead, once (nil: none kept).
+    func takeBoundaryGeneration() -> BoundaryGeneration? {
+        guard let r = readAhead, r.after == statementsRun, let g = r.values.generation else { return nil }
+        readAhead?.values.generation = nil  // once
+        return g
     }
 
     /// The setting `key` read ahead (outer nil: none kept).
@@ -173,6 +182,28 @@ final class PGConnection {
             throw error
         } catch {
             throw failed(error, sql: sql)
+        }
+    }
+
+    /// Runs a statement prepared on this connection at its first use (typed parameters, e.g.
+    /// arrays: `PinBatchStatement`) and returns its rows. PostgresNIO runs these as async
+    /// only: a task runs it while this thread waits, as for COPY (never on an event loop).
+    func run<S: PostgresPreparedStatement>(_ statement: S) throws -> [S.Row] {
+        statementsRun += 1
+        let connection = self.connection, outcome = TaskOutcome<[S.Row]>(), done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                var rows: [S.Row] = []
+                for try await row in try await connection.execute(statement, logger: PGConnection.logger) { rows.append(row) }
+                outcome.result = .success(rows)
+            } catch { outcome.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        do {
+            return try outcome.result?.get() ?? []
+        } catch {
+            throw failed(error, sql: S.sql)
         }
     }
 
@@ -347,6 +378,11 @@ final class PGConnection {
         return DatabaseError(kind: kind, code: 0, sqliteMessage: text, sql: kind == .sql ? sql : nil,
                              path: kind == .cannotOpen ? location.display : nil)
     }
+}
+
+/// What a task left for the thread that waited for it (written before the signal, read after).
+private final class TaskOutcome<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }
 
 /// A PostgreSQL result row as plain values, read like SQLite's: booleans and integers as

@@ -15,16 +15,18 @@ extension PostgresStore {
     /// The hot path's statements, written once (see `PGConnection.prepare`).
     static let insertPinSQL = "INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PostgresStore.placeholders(PinRow.Column.self)))"
 
-    /// With the project's row, its LAO's row version and the pin tolerance setting, which a
-    /// pin's check asks for next (`lao(code:)`, `pinToleranceM()`): one round trip instead of
-    /// three per served pin. They are kept only until the connection's next statement.
+    /// With the project's row, its LAO's row version, the pin tolerance setting and the
+    /// boundary generation, which a pin's check asks for next (`lao(code:)`, `pinToleranceM()`,
+    /// the service's place index: `boundaryGeneration()`): one round trip instead of four per
+    /// served pin. They are kept only until the connection's next statement.
     public func projectRef(code: String) throws -> ProjectRef? {
         guard let row = try db.preparedQuery(PostgresStore.projectRefAheadSQL, [.text(Store.pinToleranceKey), .text(code)]).first else {
             return nil
         }
         let ref = ProjectRefRow.decode(Columns(row), defaultKind: "other")
         let n = Int32(ProjectRefRow.Column.allCases.count)
-        db.keepReadAhead(.init(laoCode: ref.laoCode, laoVersion: row.string(n), setting: (Store.pinToleranceKey, row.string(n + 1))))
+        db.keepReadAhead(.init(laoCode: ref.laoCode, laoVersion: row.string(n), setting: (Store.pinToleranceKey, row.string(n + 1)),
+                               generation: BoundaryGeneration(imports: row.int64(n + 2), repairs: row.int64(n + 3))))
         return ref
     }
 
@@ -33,7 +35,8 @@ extension PostgresStore {
     static let projectRefAheadSQL = """
         SELECT \(ProjectRefRow.Column.list("p")),
                (SELECT \(PostgresStore.laoVersionSQL("l")) FROM lao l WHERE l.code = p.lao_code),
-               (SELECT value FROM setting WHERE key = ?)
+               (SELECT value FROM setting WHERE key = ?),
+               (SELECT max(id) FROM boundary_import), (SELECT max(id) FROM boundary_original)
         FROM project p WHERE p.code = ?
         """
 
@@ -203,52 +206,28 @@ extension PostgresStore {
         }
     }
 
-    /// The service's group commit on PostgreSQL: ONE transaction and five statements for the
-    /// whole batch, where pin by pin took six round trips each (a savepoint, the row lock, the
-    /// next version, the retirement, the insert, the release), each parsed and planned by the
-    /// server: the projects locked by one statement, in code order (two processes' batches
-    /// never deadlock), their last versions read by one, their current pins retired by one,
-    /// every pin written by one multi-row INSERT. The versions are as pin-by-pin would give
-    /// them, several pins of one project in the batch included. A pin of a project that is not
-    /// stored (deleted since its check) is then tried alone and fails as `addPin` fails; should
-    /// the batch's insert fail, the batch is written again pin by pin, each in its savepoint.
+    /// The service's group commit on PostgreSQL: ONE statement for the whole batch
+    /// (`PinBatchStatement`), which gives the versions pin-by-pin would give, several pins of
+    /// one project in the batch included. Outside a transaction it commits on its own (no
+    /// BEGIN and COMMIT round trips). Should it meet another process's pins of the same
+    /// projects (its snapshot predates them: a unique key refuses the batch, nothing stored),
+    /// it runs once more; should it fail again, the batch is written pin by pin, each in its
+    /// savepoint (one bad pin fails alone). A pin of a project that is not stored (deleted
+    /// since its check) is then tried alone and fails as `addPin` fails.
     public func addPins(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>] {
-        let oneByOne = { try self.db.transaction { pins.map { pin in Result { try self.addPin(pin) } } } }
-        guard pins.count > 1 else { return try oneByOne() }
-        do {
-            return try db.transaction { try addPinsTogether(pins) }
-        } catch let e as DatabaseError where e.kind == .constraint || e.kind == .sql {
-            return try oneByOne()
+        guard !pins.isEmpty else { return [] }
+        let statement = PinBatchStatement(pins: pins)
+        for attempt in 1...2 {
+            do {
+                let rows = try db.depth == 0 ? db.run(statement) : db.transaction { try db.run(statement) }
+                return zip(pins, statement.results(rows)).map { pin, stored in stored.map { .success($0) } ?? Result { try addPin(pin) } }
+            } catch let e as DatabaseError where e.kind == .constraint && attempt == 1 {
+                continue
+            } catch let e as DatabaseError where e.kind == .constraint || e.kind == .sql {
+                break
+            }
         }
-    }
-
-    private func addPinsTogether(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>] {
-        let codes = Array(Set(pins.map(\.projectCode))).sorted(), args = codes.map { SQLValue.text($0) }
-        let list = codes.map { _ in "?" }.joined(separator: ", ")
-        let stored = Set(try rows("SELECT code FROM project WHERE code IN (\(list)) ORDER BY code FOR UPDATE", args).compactMap { $0.string(0) })
-        var last: [String: Int] = [:]
-        for r in try rows("SELECT project_code, max(version) FROM pin WHERE project_code IN (\(list)) GROUP BY project_code", args) {
-            last[r.string(0) ?? ""] = Int(r.int64(1))
-        }
-        try db.execute("UPDATE pin SET is_current = 0 WHERE project_code IN (\(list)) AND is_current = 1", args)
-        var out: [Result<PinRecord, any Error>?] = Array(repeating: nil, count: pins.count)
-        var rowsOf: [[SQLValue]] = [], latest: [String: Int] = [:]
-        for (i, pin) in pins.enumerated() where stored.contains(pin.projectCode) {
-            var record = pin
-            record.version = (last[pin.projectCode] ?? 0) + 1
-            record.isCurrent = true
-            last[pin.projectCode] = record.version
-            if let earlier = latest[pin.projectCode] { rowsOf[earlier][Int(PinRow.Column.is_current.rawValue)] = .integer(0) }
-            latest[pin.projectCode] = rowsOf.count
-            rowsOf.append(PinRow.values(record, version: record.version, blob: WKB.encode(pin.geometry)))
-            out[i] = .success(record)
-        }
-        if !rowsOf.isEmpty {
-            let row = "(\(PostgresStore.placeholders(PinRow.Column.self)))"
-            try db.execute("INSERT INTO pin (\(PinRow.Column.list())) VALUES " + Array(repeating: row, count: rowsOf.count).joined(separator: ", "),
-                           rowsOf.flatMap { $0 })
-        }
-        return pins.indices.map { i in out[i] ?? Result { try addPin(pins[i]) } }
+        return try db.transaction { pins.map { pin in Result { try self.addPin(pin) } } }
     }
 
     public func pinHistory(projectCode: String) throws -> [PinRecord] {

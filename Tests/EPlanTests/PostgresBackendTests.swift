@@ -477,6 +477,115 @@ final class PostgresBackendTests: CLITestCase {
         XCTAssertNil(try reader.projectRef(code: "NO-SUCH"), "an unknown project is nil")
     }
 
+    /// A served pin's check asks for the boundary generation (is the place index current?)
+    /// right after the project's row: that row's read brings it along, so the check costs one
+    /// round trip. It is the store's generation at that read, taken once; any statement in
+    /// between, or a second ask, reads it anew (another connection's import is seen).
+    func testBoundaryGenerationComesWithTheProjectsRow() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let reader = try PostgresStore(location: location), writer = try PostgresStore(location: location)
+        try writer.insertProjects([ProjectRecord(code: "G1", laoCode: "03630601", planYear: 2569, nameTH: "ถนน", kind: .road)],
+                                  replace: false, by: "t")
+        func importLevel() throws {
+            try writer.db.execute("INSERT INTO boundary_import (level, source, feature_count, imported_at) VALUES ('tambon', 't', 1, 'now')")
+        }
+        try importLevel()
+        _ = try reader.projectRef(code: "G1")
+        let sent = reader.db.statementsRun
+        XCTAssertEqual(try reader.boundaryGeneration(), try writer.boundaryGeneration())
+        XCTAssertEqual(reader.db.statementsRun, sent, "read with the project's row: no statement of its own")
+
+        try importLevel()
+        XCTAssertEqual(try reader.boundaryGeneration(), try writer.boundaryGeneration(), "asked again: read anew, the import seen")
+        XCTAssertEqual(reader.db.statementsRun, sent + 1)
+
+        _ = try reader.projectRef(code: "G1")
+        try importLevel()
+        _ = try reader.project(code: "G1")  // another statement on this connection
+        XCTAssertEqual(try reader.boundaryGeneration(), try writer.boundaryGeneration(), "a statement in between: read anew")
+
+        _ = try reader.projectRef(code: "G1")
+        try importLevel()
+        reader.forgetReadAhead()
+        XCTAssertEqual(try reader.boundaryGeneration(), try writer.boundaryGeneration(), "forgotten between requests: read anew")
+    }
+
+    /// The service's group commit on PostgreSQL is ONE statement for the whole batch, outside
+    /// a transaction ONE round trip in all, with the versions pin-by-pin gives.
+    func testGroupCommitIsOneStatement() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let store = try PostgresStore(location: location)
+        try store.insertProjects(["S-1", "S-2"].map { ProjectRecord(code: $0, laoCode: "03630601", planYear: 2560, nameTH: "ถนน", kind: .road) },
+                                 replace: false, by: "t")
+        func pin(_ code: String, _ x: Double) -> PinRecord {
+            PinRecord(projectCode: code, pinnedAt: "2026-11-30T00:00:00Z", pinnedBy: "t", rawInput: "x", inputCRS: 4326,
+                      status: .valid, toleranceM: 30, distanceOutsideM: 1.5, foundTambonCode: "630601",
+                      messages: [Message(th: "ก", en: "a")], geometry: .point(Coordinate(x, 16.7)))
+        }
+        _ = try store.addPin(pin("S-1", 98.50))
+        let sent = store.db.statementsRun
+        let results = try store.addPins([pin("S-1", 98.51), pin("S-2", 98.52), pin("S-1", 98.53)]).map { try $0.get() }
+        XCTAssertEqual(store.db.statementsRun, sent + 1, "one statement, committed on its own")
+        XCTAssertEqual(results.map(\.version), [2, 1, 3])
+        XCTAssertEqual(results.map(\.isCurrent), [false, true, true])
+        let history = try store.pinHistory(projectCode: "S-1")
+        XCTAssertEqual(history.map(\.version), [1, 2, 3])
+        XCTAssertEqual(history.map(\.isCurrent), [false, false, true])
+        XCTAssertEqual(history.last, results.last, "stored as answered: every column, the geometry and the messages")
+        XCTAssertEqual(try store.currentPin(projectCode: "S-2"), results[1])
+    }
+
+    /// A batch that waited for another process's lock on its project reads the last versions
+    /// from before that process's pins: the unique version refuses it (nothing stored) and it
+    /// runs once more, then gets the next versions. No version is given twice, one pin is current.
+    func testGroupCommitAfterAnotherWritersPinsRunsAgain() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let first = try PostgresStore(location: location), second = try PostgresStore(location: location)
+        let watcher = try PostgresStore(location: location)
+        try first.insertProjects([ProjectRecord(code: "W-1", laoCode: "03630601", planYear: 2560, nameTH: "ถนน", kind: .road)],
+                                 replace: false, by: "t")
+        func pin(_ x: Double) -> PinRecord {
+            PinRecord(projectCode: "W-1", pinnedAt: "2026-11-30T00:00:00Z", pinnedBy: "t", rawInput: "x", inputCRS: 4326,
+                      status: .valid, toleranceM: 30, geometry: .point(Coordinate(x, 16.7)))
+        }
+        _ = try first.addPin(pin(98.50))
+        // Another writer's pin v2, as `addPin` writes it, not yet committed: the project's row stays locked.
+        try first.db.script("BEGIN")
+        try first.db.execute("SELECT 1 FROM project WHERE code = 'W-1' FOR UPDATE")
+        try first.db.execute("UPDATE pin SET is_current = 0 WHERE project_code = 'W-1' AND is_current = 1")
+        try first.db.execute(PostgresStore.insertPinSQL, PinRow.values(pin(98.51), version: 2, blob: WKB.encode(pin(98.51).geometry)))
+        let sent = second.db.statementsRun
+        final class Outcome: @unchecked Sendable { var results: [Result<PinRecord, any Error>] = []; var failure: (any Error)? }
+        let done = DispatchSemaphore(value: 0), outcome = Outcome()
+        nonisolated(unsafe) let writer = second
+        let batch = [pin(98.52), pin(98.53)]
+        DispatchQueue.global().async {
+            do { outcome.results = try writer.addPins(batch) } catch { outcome.failure = error }
+            done.signal()
+        }
+        // Until the second writer waits for the lock (its snapshot taken before the commit).
+        let waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        for _ in 0..<3000 {
+            if try watcher.db.scalar(waiting).int64 == 1 { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertEqual(try watcher.db.scalar(waiting).int64, 1, "the second writer waits for the first's lock")
+        try first.db.script("COMMIT")
+        done.wait()
+        XCTAssertNil(outcome.failure)
+        XCTAssertEqual(try outcome.results.map { try $0.get().version }, [3, 4])
+        XCTAssertEqual(second.db.statementsRun, sent + 2, "refused once, then run again")
+        let history = try watcher.pinHistory(projectCode: "W-1")
+        XCTAssertEqual(history.map(\.version), [1, 2, 3, 4])
+        XCTAssertEqual(history.filter(\.isCurrent).map(\.version), [4])
+    }
+
     /// An OGC page on PostgreSQL is ONE query planned for its rows: `LIMIT` (the page and one
     /// more) in its SQL, so the planner picks the plan for that many rows and makes no more,
     /// and no cursor (a cursor is planned for a tenth of an unknown total: with a box, a walk
