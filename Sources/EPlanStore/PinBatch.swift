@@ -26,6 +26,8 @@ extension Store {
             let statisticsCurrent = try db.layerStatisticsAreCurrent(table: "pin", column: "geom")
             let kindCheck = try PinKindCheck(db)
             let batch = try PinBatchRows(db, deferFrom: deferFrom, rebuildFactor: rebuildFactor)
+            // The connection's CHECK pragma back on every way out (a batch undone included).
+            defer { try? batch.checks?.restoreTableChecks() }
             if let projects { try batch.readVersions(of: projects) }
             let result = try body { try batch.add($0) }
             try batch.flush()

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The pin geometry checks of a large batch (`ggi_pin_geom`: SpatiaLite's geometry type and
-/// SRID rule; `pin_geom_kind_insert`: a 2D point, line or polygon) run once over the batch's
+/// SRID rule; `pin_geom_kind_insert`: a 2D point, line or polygon), and the pin table's CHECK
+/// constraints (version, is_current, status), run once over the batch's
 /// rows at its end, as one statement, rather than by the two BEFORE INSERT triggers row by
 /// row: a trigger program per row cost some 40% of a pin's insert (100,000 pins: about a
 /// second in spatialite's own shell, a tenth of that for the one statement).
@@ -33,6 +34,32 @@ final class DeferredPinChecks {
         self.db = db; self.firstID = firstID
         saved = [geometry, kind]
         for name in [Self.geometryTrigger, Self.kindTrigger] { try db.execute("DROP TRIGGER \"\(name)\"") }
+        // The table's CHECKs likewise: SQLite 3.40 builds the ephemeral table of `status IN
+        // (…)` anew for every row of an INSERT (a b-tree cleared, three rows inserted). The
+        // pragma is the connection's, not the transaction's: `restoreTableChecks` puts it back
+        // whatever becomes of the batch (the batch calls it on every way out).
+        if try Self.tableChecksAreTheSchemas(db) {
+            try db.execute("PRAGMA ignore_check_constraints = ON")
+            checksIgnored = true
+        }
+    }
+
+    private var checksIgnored = false
+
+    /// The pin table's CHECK constraints, as `PlanSchema` writes them: the statement below
+    /// asks exactly these, so they are left to it only when the table has these and no other.
+    static let tableChecks = ["CHECK (version >= 1)", "CHECK (is_current IN (0, 1))", "CHECK (status IN ('valid', 'warning', 'outside'))"]
+
+    static func tableChecksAreTheSchemas(_ db: Database) throws -> Bool {
+        guard let sql = try db.scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'pin'").string else { return false }
+        return sql.components(separatedBy: "CHECK").count == tableChecks.count + 1 && tableChecks.allSatisfy { sql.contains($0) }
+    }
+
+    /// The connection checks CHECK constraints again (idempotent).
+    func restoreTableChecks() throws {
+        guard checksIgnored else { return }
+        checksIgnored = false
+        try db.execute("PRAGMA ignore_check_constraints = OFF")
     }
 
     /// The triggers as `Database.constraintTriggersSQL` and `VectorMetadataSchema.pinRulesSQL`
@@ -51,19 +78,22 @@ final class DeferredPinChecks {
     }
 
     /// Each rule as the trigger words it, `NEW` being the row: the kind trigger (created
-    /// last, so SQLite fires it first) then the geometry constraint.
+    /// last, so SQLite fires it first) then the geometry constraint; then the table's CHECKs
+    /// (a CHECK fails only when its expression is false: NOT of NULL selects nothing).
     static let violationSQL = """
         SELECT id FROM pin WHERE id >= ? AND (
             (geom IS NOT NULL AND coalesce(GeometryType(geom), '') NOT IN (\(VectorMetadataSchema.pinKinds)))
             OR (SELECT geometry_type FROM geometry_columns
                 WHERE Lower(f_table_name) = Lower('pin') AND Lower(f_geometry_column) = Lower('geom')
-                AND GeometryConstraints(pin."geom", geometry_type, srid) = 1) IS NULL)
+                AND GeometryConstraints(pin."geom", geometry_type, srid) = 1) IS NULL
+            OR NOT (version >= 1) OR NOT (is_current IN (0, 1)) OR NOT (status IN ('valid', 'warning', 'outside')))
         ORDER BY id LIMIT 1
         """
 
     /// The triggers back, then the batch's rows checked by their rule; a row that breaks it
     /// fails the batch with the triggers' own error.
     func finish() throws {
+        try restoreTableChecks()
         for sql in saved { try db.execute(sql) }
         guard let bad = try db.scalar(Self.violationSQL, [.integer(firstID)]).int64 else { return }
         let columns = PinRow.Column.list()

@@ -90,4 +90,46 @@ extension PinImportTests {
         XCTAssertEqual(try pinTriggers(store), triggers)
         XCTAssertEqual(try db.scalar("SELECT count(*) FROM pin").int64, 0)
     }
+
+    /// The table's CHECKs, left to the same statement while the batch's rows go in: a row
+    /// they refuse fails the batch with SQLite's own CHECK error, and the connection checks
+    /// again afterwards, whether the batch ends well, is refused, or is undone by its caller.
+    func testDeferredPinChecksRefuseWhatTheTablesChecksRefuse() throws {
+        try sqliteOnly("the SQLite store's pin table")
+        let store = try Store(path: try fixture())
+        let db = store.database
+        XCTAssertTrue(try DeferredPinChecks.tableChecksAreTheSchemas(db))
+        let ignored = { try db.scalar("PRAGMA ignore_check_constraints").int64 }
+        let blob = SpatiaLiteBlob.encode(.point(Coordinate(98.5, 16.7)), srid: 4326)
+        var refusal = ""
+        do {
+            try db.transaction {
+                guard let checks = try DeferredPinChecks(db, firstID: 1) else { return XCTFail("the schema's triggers") }
+                XCTAssertEqual(try ignored(), 1)
+                try db.execute("""
+                    INSERT INTO pin (id, project_code, version, pinned_at, pinned_by, raw_input, input_crs, status, tolerance_m, geom)
+                    VALUES (1, 'D1', 1, 't', 't', 'r', 4326, 'bogus', 30, ?)
+                    """, [SQLValue(blob)])
+                try checks.finish()
+            }
+        } catch let e as DatabaseError {
+            refusal = e.sqliteMessage
+            XCTAssertEqual(e.kind, .constraint)
+        }
+        XCTAssertEqual(refusal, "CHECK constraint failed: status IN ('valid', 'warning', 'outside')")
+        XCTAssertEqual(try ignored(), 0)
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM pin").int64, 0)
+        // A batch its caller undoes (an all-or-nothing import meeting a bad item).
+        struct Undo: Error {}
+        XCTAssertThrowsError(try store.withPinBatch(deferFrom: 0) { add in
+            _ = try add(checksPin(.point(Coordinate(98.5, 16.7))))
+            XCTAssertEqual(try ignored(), 1)
+            throw Undo()
+        })
+        XCTAssertEqual(try ignored(), 0)
+        let stored = try store.withPinBatch(deferFrom: 0) { add in try add(checksPin(.point(Coordinate(98.5, 16.7)))) }
+        XCTAssertEqual(stored.version, 1)
+        XCTAssertEqual(try ignored(), 0)
+        XCTAssertThrowsError(try db.execute("UPDATE pin SET status = 'bogus'"), "the connection checks again")
+    }
 }
