@@ -9,7 +9,8 @@ extension Store {
     /// the rows inserted many to a statement (`PinBatchRows`), and the statistics brought
     /// up to date once, at the end. From the thousandth pin on, the spatial index and the
     /// time stamp are also brought up to date once, at the end (`DeferredPinIndex`),
-    /// instead of by the triggers row by row.
+    /// instead of by the triggers row by row, and the rows' geometry checked once by the
+    /// geometry triggers' rules (`DeferredPinChecks`).
     /// The versions of the hinted `projects` are read in one pass before the first pin.
     public func withPinBatch<T>(projects: Set<String>?, _ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {
         try withPinBatch(projects: projects, deferFrom: DeferredPinIndex.from, body)
@@ -25,10 +26,13 @@ extension Store {
             let statisticsCurrent = try db.layerStatisticsAreCurrent(table: "pin", column: "geom")
             let kindCheck = try PinKindCheck(db)
             let batch = try PinBatchRows(db, deferFrom: deferFrom, rebuildFactor: rebuildFactor)
+            // The connection's CHECK pragma back on every way out (a batch undone included).
+            defer { try? batch.checks?.restoreTableChecks() }
             if let projects { try batch.readVersions(of: projects) }
             let result = try body { try batch.add($0) }
             try batch.flush()
             try batch.deferred?.finish()
+            try batch.checks?.finish()
             try kindCheck?.restore()
             if batch.added > 0 {
                 if statisticsCurrent {

@@ -21,6 +21,8 @@ final class PinBatchRows {
     private(set) var extent: Envelope?
     /// Set from the `DeferredPinIndex.from`th pin on, when the store's triggers are SpatiaLite's.
     private(set) var deferred: DeferredPinIndex?
+    /// Set at the same pin, when the store's geometry triggers are the schema's.
+    private(set) var checks: DeferredPinChecks?
     private let deferFrom: Int, rebuildFactor: Int
     /// Each project's highest version, as far as the batch knows it: read before the first pin
     /// for the hinted projects (0: none yet), else at the project's first pin, then kept up
@@ -51,7 +53,7 @@ final class PinBatchRows {
     }
 
     /// What a failed INSERT reports: the one row's statement, as one INSERT per pin did.
-    private static let oneRowSQL = "INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PinRow.Column.placeholders))"
+    static let oneRowSQL = "INSERT INTO pin (\(PinRow.Column.list())) VALUES (\(PinRow.Column.placeholders))"
     private static let isCurrentSlot = 1 + Int(PinRow.Column.is_current.rawValue)
 
     /// The highest version of each of `projects`, in one pass over the (project_code,
@@ -87,6 +89,7 @@ final class PinBatchRows {
         if added == deferFrom {
             try flush()  // the rows held so far go through the triggers, as they were added before
             deferred = try DeferredPinIndex(db, rebuildFactor: rebuildFactor)
+            checks = try DeferredPinChecks(db, firstID: nextID)
         }
         let code = pin.projectCode
         let version = try (latest[code] ?? highestVersion(code)) + 1
