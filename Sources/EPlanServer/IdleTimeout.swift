@@ -17,7 +17,7 @@ final class IdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     let timeout: TimeAmount
     /// Requests read (head seen) and not yet answered (end written).
-    private(set) var inProgress = 0
+    private var inProgress = 0
     private var beingRead = false
     private var lastActive = NIODeadline.now()
     private var timer: Scheduled<Void>?

@@ -23,12 +23,13 @@ public final class ServerStores: Sendable {
 
     init(path: String) {
         self.path = path
-        storeFiles = (try? StoreLocation.parse(path)).flatMap { StoreFiles($0) }
-        answersInline = (try? StoreLocation.parse(path))?.isPostgres == false
+        let location = try? StoreLocation.parse(path)
+        storeFiles = location.flatMap { StoreFiles($0) }
+        answersInline = location?.isPostgres == false
         // On PostgreSQL an idle reader keeps one of the pool's `pool_max` connections, and the
         // pin writer one more: at most half the rest stay with idle readers, so the routes that
         // open a store of their own always find a connection that is given back.
-        if case .postgres(let p)? = try? StoreLocation.parse(path) { maxIdle = max(0, (p.poolMax - 1) / 2) } else { maxIdle = 64 }
+        if case .postgres(let p)? = location { maxIdle = max(0, (p.poolMax - 1) / 2) } else { maxIdle = 64 }
         pins = PinWriter(path: path)
     }
 

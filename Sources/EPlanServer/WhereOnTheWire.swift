@@ -74,12 +74,13 @@ final class WhereOnTheWire: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if mode != .decoderOnly, pending != nil {
-            handOver(context)
+        // Outside a read: bytes handed over now are delivered by a read-complete of their own.
+        let handingOverBytes = mode != .decoderOnly && pending != nil
+        handOver(context)
+        if handingOverBytes {
             passedOnInThisRead = false
             context.fireChannelReadComplete()
         }
-        handOver(context)
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -184,6 +185,7 @@ struct WireRequestHead: Equatable {
         case notRead
     }
 
+    private static let http11 = Array("HTTP/1.1".utf8)
     private static let cr: UInt8 = 13, lf: UInt8 = 10, space: UInt8 = 32, tab: UInt8 = 9, colon: UInt8 = 58
 
     static func scan(_ bytes: UnsafeRawBufferPointer, maxHead: Int) -> Scan {
@@ -241,9 +243,8 @@ struct WireRequestHead: Equatable {
         let targetStart = i + 1
         i = targetStart
         while i < crlf, b[i] > space, b[i] < 127 { i += 1 }
-        let version = Array("HTTP/1.1".utf8)
-        guard i > targetStart, i + 1 + version.count == crlf, b[i] == space,
-              b[(i + 1)..<crlf].elementsEqual(version) else { return nil }
+        guard i > targetStart, i + 1 + http11.count == crlf, b[i] == space,
+              b[(i + 1)..<crlf].elementsEqual(http11) else { return nil }
         return (isGet, String(decoding: b[targetStart..<i], as: UTF8.self), crlf + 2)
     }
 

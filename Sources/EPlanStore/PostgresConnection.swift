@@ -190,18 +190,14 @@ final class PGConnection {
     /// only: a task runs it while this thread waits, as for COPY (never on an event loop).
     func run<S: PostgresPreparedStatement>(_ statement: S) throws -> [S.Row] {
         statementsRun += 1
-        let connection = self.connection, outcome = TaskOutcome<[S.Row]>(), done = DispatchSemaphore(value: 0)
-        Task {
-            do {
-                var rows: [S.Row] = []
-                for try await row in try await connection.execute(statement, logger: PGConnection.logger) { rows.append(row) }
-                outcome.result = .success(rows)
-            } catch { outcome.result = .failure(error) }
-            done.signal()
+        let connection = self.connection
+        let outcome = Self.waitForTask {
+            var rows: [S.Row] = []
+            for try await row in try await connection.execute(statement, logger: PGConnection.logger) { rows.append(row) }
+            return rows
         }
-        done.wait()
         do {
-            return try outcome.result?.get() ?? []
+            return try outcome.get()
         } catch {
             throw failed(error, sql: S.sql)
         }
@@ -223,20 +219,25 @@ final class PGConnection {
     /// this thread waits, as for every other statement (never on an event loop).
     func copy(into table: String, columns: [String], _ text: [UInt8]) throws {
         statementsRun += 1
-        /// Written by the task before it signals, read after the wait.
-        final class Outcome: @unchecked Sendable { var error: (any Error)? }
         let connection = self.connection, data = ByteBuffer(bytes: text)
-        let outcome = Outcome(), done = DispatchSemaphore(value: 0)
+        let outcome = Self.waitForTask {
+            try await connection.copyFrom(table: table, columns: columns, logger: PGConnection.logger) { writer in
+                try await writer.write(data)
+            }
+        }
+        if case .failure(let error) = outcome { throw failed(error, sql: "COPY \(table) FROM STDIN") }
+    }
+
+    /// Runs PostgresNIO's async-only calls (COPY, typed prepared statements) as a task while
+    /// this thread waits for it (never an event loop's thread: the store is used off them).
+    private static func waitForTask<T>(_ work: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
+        let outcome = TaskOutcome<T>(), done = DispatchSemaphore(value: 0)
         Task {
-            do {
-                try await connection.copyFrom(table: table, columns: columns, logger: PGConnection.logger) { writer in
-                    try await writer.write(data)
-                }
-            } catch { outcome.error = error }
+            do { outcome.result = .success(try await work()) } catch { outcome.result = .failure(error) }
             done.signal()
         }
         done.wait()
-        if let error = outcome.error { throw failed(error, sql: "COPY \(table) FROM STDIN") }
+        return outcome.result
     }
 
     /// Sends a statement without parameters and returns at once (a cursor's next FETCH,
@@ -382,7 +383,7 @@ final class PGConnection {
 
 /// What a task left for the thread that waited for it (written before the signal, read after).
 private final class TaskOutcome<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
+    var result: Result<T, any Error> = .failure(CancellationError())
 }
 
 /// A PostgreSQL result row as plain values, read like SQLite's: booleans and integers as
