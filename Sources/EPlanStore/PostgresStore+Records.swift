@@ -19,10 +19,10 @@ extension PostgresStore {
     /// boundary generation, which a pin's check asks for next (`lao(code:)`, `pinToleranceM()`,
     /// the service's place index: `boundaryGeneration()`): one round trip instead of four per
     /// served pin. They are kept only until the connection's next statement.
+    /// Outside a transaction the read goes with the others waiting at the moment, in one
+    /// statement (`ProjectRefReads`).
     public func projectRef(code: String) throws -> ProjectRef? {
-        guard let row = try db.preparedQuery(PostgresStore.projectRefAheadSQL, [.text(Store.pinToleranceKey), .text(code)]).first else {
-            return nil
-        }
+        guard let row = try projectRefRow(code: code) else { return nil }
         let ref = ProjectRefRow.decode(Columns(row), defaultKind: "other")
         let n = Int32(ProjectRefRow.Column.allCases.count)
         db.keepReadAhead(.init(laoCode: ref.laoCode, laoVersion: row.string(n), setting: (Store.pinToleranceKey, row.string(n + 1)),
@@ -32,6 +32,25 @@ extension PostgresStore {
 
     public func forgetReadAhead() { db.forgetReadAhead() }
 
+    private func projectRefRow(code: String) throws -> PGRow? {
+        let alone = { try self.db.preparedQuery(PostgresStore.projectRefAheadSQL, [.text(Store.pinToleranceKey), .text(code)]).first }
+        guard db.depth == 0 else { return try alone() }
+        switch try ProjectRefReads.group(for: location).read(code, with: projectRefRows) {
+        case .found(let row): return row
+        case .none: return nil
+        case .alone: return try alone()
+        }
+    }
+
+    /// A group's read (`ProjectRefReads`): the rows of `codes`, keyed by code (the first column).
+    private func projectRefRows(_ codes: [String]) throws -> [String: PGRow] {
+        let rows = try db.preparedQuery(PostgresStore.projectRefsAheadSQL,
+                                        [.text(Store.pinToleranceKey), .text(PGConnection.textArrayLiteral(codes))])
+        var out: [String: PGRow] = [:]
+        for row in rows { if let code = row.string(0) { out[code] = row } }
+        return out
+    }
+
     static let projectRefAheadSQL = """
         SELECT \(ProjectRefRow.Column.list("p")),
                (SELECT \(PostgresStore.laoVersionSQL("l")) FROM lao l WHERE l.code = p.lao_code),
@@ -39,6 +58,8 @@ extension PostgresStore {
                (SELECT max(id) FROM boundary_import), (SELECT max(id) FROM boundary_original)
         FROM project p WHERE p.code = ?
         """
+    /// The same for several projects (a group's read): a text parameter cast to an array.
+    static let projectRefsAheadSQL = projectRefAheadSQL.replacingOccurrences(of: "WHERE p.code = ?", with: "WHERE p.code = ANY ((?::text)::text[])")
 
     public func projects(filter: ProjectFilter) throws -> [ProjectRecord] {
         let (clauses, args) = filter.conditions(dialect: .postgis)

@@ -512,6 +512,83 @@ final class PostgresBackendTests: CLITestCase {
         XCTAssertEqual(try reader.boundaryGeneration(), try writer.boundaryGeneration(), "forgotten between requests: read anew")
     }
 
+    /// Project reads that arrive while one is running go together in the next ONE statement
+    /// (`ProjectRefReads`), each caller getting its own row; a failed group read sends each
+    /// waiting caller to read alone, and only the one that ran it sees the failure.
+    func testProjectReadsWaitingForOneRunTogether() throws {
+        let group = ProjectRefReads()
+        let firstRunning = DispatchSemaphore(value: 0), releaseFirst = DispatchSemaphore(value: 0)
+        final class Calls: @unchecked Sendable {
+            let lock = NSLock(); var reads: [[String]] = []; var outcomes: [String: String] = [:]
+            func add(_ codes: [String]) { lock.withLock { reads.append(codes.sorted()) } }
+            func got(_ code: String, _ o: ProjectRefReads.Outcome) {
+                lock.withLock {
+                    switch o {
+                    case .found(let row): outcomes[code] = row.string(0) ?? "?"
+                    case .none: outcomes[code] = "none"
+                    case .alone: outcomes[code] = "alone"
+                    }
+                }
+            }
+        }
+        let calls = Calls()
+        let read: @Sendable ([String]) throws -> [String: PGRow] = { codes in
+            calls.add(codes)
+            if codes == ["A"] { firstRunning.signal(); releaseFirst.wait() }
+            return Dictionary(uniqueKeysWithValues: codes.filter { $0 != "NONE" }.map { ($0, PGRow(values: [.text($0)])) })
+        }
+        let done = DispatchGroup()
+        func start(_ code: String) {
+            DispatchQueue.global().async(group: done) { if let o = try? group.read(code, with: read) { calls.got(code, o) } }
+        }
+        start("A")
+        firstRunning.wait()
+        for code in ["B", "C", "B", "NONE"] { start(code) }
+        while group.queuedCount < 4 { usleep(1000) }  // all four queued behind A's read
+        releaseFirst.signal()
+        done.wait()
+        XCTAssertEqual(calls.reads, [["A"], ["B", "C", "NONE"]], "the four waiting reads went as one (the same code once)")
+        XCTAssertEqual(calls.outcomes, ["A": "A", "B": "B", "C": "C", "NONE": "none"])
+
+        struct Broken: Error {}
+        let failing = ProjectRefReads()
+        XCTAssertThrowsError(try failing.read("X") { _ in throw Broken() }) { XCTAssertTrue($0 is Broken) }
+        guard case .found = try failing.read("Y", with: read) else { return XCTFail("the group works after a failed read") }
+    }
+
+    /// On PostgreSQL, many threads reading projects at once each get their own row (codes
+    /// with quotes, backslashes, commas and braces included: the array parameter's quoting),
+    /// an unknown code nil; inside a transaction a caller reads alone and sees its own rows.
+    func testConcurrentProjectReadsGetTheirOwnRows() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let codes = (0..<40).map { "R-\($0)" } + ["Q\"1", "B\\S", "C,M", "{BR}", "ช่าง ๑"]
+        let writer = try PostgresStore(location: location)
+        try writer.insertProjects(codes.map { ProjectRecord(code: $0, laoCode: "03630601", planYear: 2569, nameTH: "ถนน \($0)", kind: .road) },
+                                  replace: false, by: "t")
+        final class Found: @unchecked Sendable { let lock = NSLock(); var names: [String: String] = [:]; var errors: [String] = [] }
+        let found = Found()
+        DispatchQueue.concurrentPerform(iterations: 16) { t in
+            do {
+                let store = try PostgresStore(location: location)
+                for (i, code) in (codes + ["NO-SUCH"]).enumerated() where i % 16 == t || i % 3 == t % 3 {
+                    let ref = try store.projectRef(code: code)
+                    found.lock.withLock { found.names[code] = ref?.nameTH ?? "nil" }
+                }
+            } catch { found.lock.withLock { found.errors.append("\(error)") } }
+        }
+        XCTAssertEqual(found.errors, [])
+        XCTAssertEqual(found.names, Dictionary(uniqueKeysWithValues: codes.map { ($0, "ถนน \($0)") } + [("NO-SUCH", "nil")]))
+
+        try writer.transaction {
+            try writer.insertProjects([ProjectRecord(code: "TX-1", laoCode: "03630601", planYear: 2569, nameTH: "ใหม่", kind: .road)],
+                                      replace: false, by: "t")
+            XCTAssertEqual(try writer.projectRef(code: "TX-1")?.nameTH, "ใหม่", "its own uncommitted row")
+            XCTAssertNil(try PostgresStore(location: location).projectRef(code: "TX-1"), "not yet for others")
+        }
+    }
+
     /// The service's group commit on PostgreSQL is ONE statement for the whole batch, outside
     /// a transaction ONE round trip in all, with the versions pin-by-pin gives.
     func testGroupCommitIsOneStatement() throws {
