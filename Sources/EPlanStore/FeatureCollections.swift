@@ -164,6 +164,23 @@ extension ProjectFeatureQuery {
         let cols = ProjectExportCursor.columns, block = ProjectExportCursor.laoBlock
         let selected = [cols[0].sql, "l.id", "p.lao_code"] + cols[(block.upperBound + 1)...].map(\.sql)
         let geom = dialect == .sqlite ? "g.geom" : "ST_AsBinary(g.geom, 'NDR') AS geom"
+        if dialect == .sqlite && boxPlan == .rtreeFirst && filter.bbox != nil {
+            // The box's matches are filtered and sorted by code as narrow rows (the pin's rowid
+            // and code; the project and LAO joined only when a filter tests them), then only
+            // the rows the page steps through are joined and read. Sorted whole, every match
+            // carried all its columns through the sort, though a page keeps `pageSize` of them.
+            // `CROSS JOIN` keeps the sorted sub-query the outer loop (SQLite does not reorder
+            // it), so the rows come in its order without a second sort; its `LIMIT -1` (no
+            // limit) keeps it a sub-query with its `ORDER BY`, not flattened into the join.
+            let joins = filter.testsOnlyThePin ? "" : " JOIN project p ON p.code = g.project_code LEFT JOIN lao l ON l.code = p.lao_code"
+            return ("""
+                SELECT \(selected.joined(separator: ", ")), \(geom)
+                FROM (SELECT g.id FROM pin g\(joins) WHERE \(clauses.joined(separator: " AND ")) ORDER BY g.project_code LIMIT -1) k
+                CROSS JOIN pin g ON g.id = k.id
+                JOIN project p ON p.code = g.project_code
+                LEFT JOIN lao l ON l.code = p.lao_code
+                """, args)
+        }
         if dialect == .postgis && filter.testsOnlyThePin {
             // Every condition is on the pin: the page's pins first, then their projects. Joined
             // before the limit, PostgreSQL read the project of every pin in the box (4,224 for

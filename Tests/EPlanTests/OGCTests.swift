@@ -273,6 +273,11 @@ final class OGCTests: ServeTestCase {
         XCTAssertFalse(walked.contains("TEMP B-TREE"), walked)
         XCTAssertEqual(try store.boxPlan(query(tiny, pageSize: 10)), .rtreeFirst)
         XCTAssertEqual(try store.boxPlan(query(whole, pageSize: 10_000)), .rtreeFirst, "a page as big as the box: one sort")
+        // From the R*Tree, only the matches' rowids and codes are sorted (in the sub-query);
+        // the joins read the rows the page steps through, in that order, with no second sort.
+        let narrow = try plan(query(tiny, pageSize: 10))
+        XCTAssertTrue(narrow.contains("CO-ROUTINE"), narrow)
+        XCTAssertEqual(narrow.components(separatedBy: "TEMP B-TREE").count, 2, narrow)
         for box in [whole, one, tiny] {
             var codes: [BoxPlan: [String]] = [:]
             for p in [BoxPlan.rtreeFirst, .codeOrder] {
@@ -282,6 +287,7 @@ final class OGCTests: ServeTestCase {
                 while try stmt.step() { codes[p, default: []].append(stmt.string(0) ?? "") }
             }
             XCTAssertEqual(codes[.rtreeFirst], codes[.codeOrder], "\(box)")
+            XCTAssertEqual(codes[.rtreeFirst], codes[.rtreeFirst]?.sorted(), "\(box)")
         }
         let server = try serve(f.db, ["--public-read"])
         let bbox = "\(whole.minX),\(whole.minY),\(whole.maxX),\(whole.maxY)"
