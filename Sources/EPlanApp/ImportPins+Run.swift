@@ -180,6 +180,8 @@ private struct Checker {
 
     /// The verdict's headline with its warnings and "did you mean …?" on one line.
     static func reason(_ v: PinVerdict) -> Message {
+        // Most verdicts have neither: the headline as it is (no array, no joined copies).
+        if v.warnings.isEmpty && v.suggestions.isEmpty { return v.summary }
         let all = [v.summary] + v.warnings + v.suggestions
         return Message(th: all.map(\.th).joined(separator: " — "), en: all.map(\.en).joined(separator: " — "))
     }

@@ -17,6 +17,18 @@ public enum JSONText {
         out += "\""
     }
 
+    /// `string(s)`'s UTF-8 appended to `out`: a text that needs no escape is copied whole,
+    /// with no String built in between.
+    public static func append(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { u in
+            if needsEscape(u) { out.append(contentsOf: escaped(String(decoding: u, as: UTF8.self)).utf8); return }
+            out.append(0x22)
+            out.append(contentsOf: u)
+            out.append(0x22)
+        }
+    }
+
     /// `string`'s general way: scalar by scalar, each one JSON needs escaped written as such.
     static func escaped(_ s: String) -> String {
         var out = "\""

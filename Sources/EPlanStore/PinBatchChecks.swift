@@ -80,12 +80,16 @@ final class DeferredPinChecks {
     /// Each rule as the trigger words it, `NEW` being the row: the kind trigger (created
     /// last, so SQLite fires it first) then the geometry constraint; then the table's CHECKs
     /// (a CHECK fails only when its expression is false: NOT of NULL selects nothing).
+    /// The trigger's lookup of pin.geom's row of geometry_columns is made once (`gc`), not
+    /// once per row: it ran Lower() over every row of geometry_columns for each pin. The
+    /// rule asked of each row is the same: the geometry type of a pin.geom row whose type
+    /// and SRID the geometry meets, NULL when none does.
     static let violationSQL = """
+        WITH gc AS MATERIALIZED (SELECT geometry_type, srid FROM geometry_columns
+            WHERE Lower(f_table_name) = Lower('pin') AND Lower(f_geometry_column) = Lower('geom'))
         SELECT id FROM pin WHERE id >= ? AND (
             (geom IS NOT NULL AND coalesce(GeometryType(geom), '') NOT IN (\(VectorMetadataSchema.pinKinds)))
-            OR (SELECT geometry_type FROM geometry_columns
-                WHERE Lower(f_table_name) = Lower('pin') AND Lower(f_geometry_column) = Lower('geom')
-                AND GeometryConstraints(pin."geom", geometry_type, srid) = 1) IS NULL
+            OR (SELECT geometry_type FROM gc WHERE GeometryConstraints(pin."geom", geometry_type, srid) = 1) IS NULL
             OR NOT (version >= 1) OR NOT (is_current IN (0, 1)) OR NOT (status IN ('valid', 'warning', 'outside')))
         ORDER BY id LIMIT 1
         """

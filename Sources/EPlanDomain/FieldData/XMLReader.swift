@@ -24,6 +24,9 @@ struct XMLReader {
     /// The open elements, their qualified names (byte ranges, for the end tags) and direct text.
     private var stack: [XMLElementNode] = []
     private var names: [Range<Int>] = []
+    /// The direct text of the element open at each depth (`texts[stack.count - 1]`). A
+    /// depth's buffer is emptied, not freed, when its element closes and reused by the next
+    /// element there: no allocation per element (a waypoint has six with text).
     private var texts: [[UInt8]] = []
     private var root: XMLElementNode?
     /// The start tag being read (its name and offset), for "the document ends inside <wpt>".
@@ -187,6 +190,15 @@ struct XMLReader {
         guard i < b.count, b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") else { throw Failure(offset: i, reason: Self.badAttribute) }
         let quote = b[i]
         i += 1
+        // Most values (a waypoint's lat and lon) are plain bytes up to the quote: made a
+        // String from the file's bytes at once, without a buffer of their own.
+        var j = i
+        while j < b.count, b[j] != quote, b[j] >= 0x20, b[j] != UInt8(ascii: "&"), b[j] != UInt8(ascii: "<") { j += 1 }
+        if j < b.count, b[j] == quote {
+            let value = string(i..<j)
+            i = j + 1
+            return value
+        }
         var out: [UInt8] = []
         while true {
             guard i < b.count else { throw unclosed() }
@@ -226,8 +238,10 @@ struct XMLReader {
     /// Text up to the next `<`, entities read, line ends made `\n` (XML's rule).
     private mutating func text() throws(Failure) {
         // The open element's buffer, moved out while it grows (no copy, no overlapping access).
-        var buf = texts.removeLast()
-        defer { texts.append(buf) }
+        let depth = stack.count - 1
+        var buf: [UInt8] = []
+        swap(&buf, &texts[depth])
+        defer { swap(&buf, &texts[depth]) }
         while i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "<") { return }
@@ -255,9 +269,7 @@ struct XMLReader {
             throw Failure(offset: i, reason: Message(th: "CDATA ไม่ได้ปิดด้วย ]]>", en: "a CDATA section not closed with ]]>"))
         }
         let body = UnsafeBufferPointer(rebasing: b[(i + 9)..<end])
-        var buf = texts.removeLast()
-        buf.append(contentsOf: body)
-        texts.append(buf)
+        texts[stack.count - 1].append(contentsOf: body)
         i = end + 3
     }
 
@@ -314,12 +326,13 @@ struct XMLReader {
         }
         stack.append(node)
         names.append(qname)
-        texts.append([])
+        if texts.count < stack.count { texts.append([]) } else { texts[stack.count - 1].removeAll(keepingCapacity: true) }
     }
 
     private mutating func close() {
-        guard let node = stack.popLast(), let t = texts.popLast() else { return }
+        guard let node = stack.popLast() else { return }
         names.removeLast()
+        let t = texts[stack.count]
         if !t.isEmpty { node.text = String(decoding: t, as: UTF8.self) }
         if stack.count == 1, let detach { detach(node) }
     }

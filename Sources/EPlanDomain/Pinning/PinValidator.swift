@@ -25,6 +25,8 @@ public final class PinValidator {
     private var jurisdictionsInUTM: [String: (geometry: Geometry, utm: GEOSGeometry)] = [:]
     /// Set by `prepareForBulk()`: where pins lie, from indexes built once (same answers).
     private var bulk: BulkPlaces?
+    /// In bulk, each LAO's inside verdict headline (see `insideHeadline`).
+    private var insideHeadlines: [InsideKey: (LAORef, Message)] = [:]
     /// A long-lived caller's boundaries in memory: the tambon and amphoe of a pin without a
     /// query (each read decoded the unit's whole outline, per pin).
     private let places: PlaceIndex.Probe?
@@ -138,15 +140,34 @@ public final class PinValidator {
     }
 
     private func insideVerdict(_ g: Geometry, _ shape: GEOSGeometry, lao: LAORecord, toleranceM: Double, warnings: [Message]) throws -> PinVerdict {
-        let ref = LAORef(lao), noun = PinText.noun(g.type)
+        let (ref, summary) = insideHeadline(lao, g.type, warned: !warnings.isEmpty)
         var verdict = PinVerdict(
             outcome: warnings.isEmpty ? .accepted : .warning, lao: ref, geometryType: g.type, toleranceM: toleranceM,
             distanceOutsideM: 0, outsideFraction: isPoint(g) ? nil : 0,
             found: try place(at: try representative(g, shape), projectLAO: lao, inside: true),
-            summary: Message(th: "ยอมรับ\(warnings.isEmpty ? "" : " (มีคำเตือน)"): \(noun.th)อยู่ในเขต \(ref.displayTH)",
-                             en: "accepted\(warnings.isEmpty ? "" : " with a warning"): the \(noun.en) lies inside \(ref.displayEN)"))
+            summary: summary)
         verdict.warnings = warnings
         return verdict
+    }
+
+    /// What an inside verdict says of its LAO and its headline ("accepted: the point lies
+    /// inside …"). In bulk, kept by LAO, kind of geometry and warning: the LAO records are
+    /// read once for the validator's life, so the text is the same for every pin of an LAO,
+    /// and building it was some 5,000 instructions a pin of an import.
+    private func insideHeadline(_ lao: LAORecord, _ type: GeometryType, warned: Bool) -> (LAORef, Message) {
+        let key = InsideKey(lao: lao.code, type: type, warned: warned)
+        if bulk != nil, let known = insideHeadlines[key] { return known }
+        let ref = LAORef(lao), noun = PinText.noun(type)
+        let summary = Message(th: "ยอมรับ\(warned ? " (มีคำเตือน)" : ""): \(noun.th)อยู่ในเขต \(ref.displayTH)",
+                              en: "accepted\(warned ? " with a warning" : ""): the \(noun.en) lies inside \(ref.displayEN)")
+        if bulk != nil { insideHeadlines[key] = (ref, summary) }
+        return (ref, summary)
+    }
+
+    private struct InsideKey: Hashable {
+        let lao: String
+        let type: GeometryType
+        let warned: Bool
     }
 
     /// Outside the exact boundary: measured in metres in the pin's UTM zone; accepted within
