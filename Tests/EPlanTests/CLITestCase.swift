@@ -51,8 +51,9 @@ class CLITestCase: StoreTestCase {
         if let environment { p.environment = environment }
         let outURL = dir.appendingPathComponent("stdout-\(UUID().uuidString)")
         let errURL = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        // A file that could not be made fails the FileHandle below, with its reason.
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         p.standardOutput = out; p.standardError = err
         p.standardInput = FileHandle.nullDevice
