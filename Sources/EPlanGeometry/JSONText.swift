@@ -9,14 +9,6 @@ public enum JSONText {
         needsEscape(s) ? escaped(s) : "\"" + s + "\""
     }
 
-    /// `string(s)` appended to `out`, without a String of its own in between.
-    public static func append(_ s: String, to out: inout String) {
-        if needsEscape(s) { out += escaped(s); return }
-        out += "\""
-        out += s
-        out += "\""
-    }
-
     /// `string(s)`'s UTF-8 appended to `out`: a text that needs no escape is copied whole,
     /// with no String built in between.
     public static func append(_ s: String, to out: inout [UInt8]) {

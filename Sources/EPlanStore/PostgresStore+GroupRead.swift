@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The service's group read on PostgreSQL: every served pin starts by reading its project's
 /// row (`projectRef`, with its LAO's row version, the pin tolerance and the boundary
@@ -15,14 +16,14 @@ import Foundation
 final class ProjectRefReads: @unchecked Sendable {
     /// One group per database (location), for every connection of the process.
     static func group(for location: PostgresLocation) -> ProjectRefReads {
-        groupsLock.lock(); defer { groupsLock.unlock() }
-        if let g = groups[location.display] { return g }
-        let g = ProjectRefReads()
-        groups[location.display] = g
-        return g
+        groups.withLock { groups in
+            if let g = groups[location.display] { return g }
+            let g = ProjectRefReads()
+            groups[location.display] = g
+            return g
+        }
     }
-    private static let groupsLock = NSLock()
-    nonisolated(unsafe) private static var groups: [String: ProjectRefReads] = [:]
+    private static let groups = Mutex<[String: ProjectRefReads]>([:])
 
     /// What one read found: the project's row and what came with it, or nothing (no such
     /// project); `.alone` when the group's statement failed: the caller then reads on its
@@ -49,12 +50,16 @@ final class ProjectRefReads: @unchecked Sendable {
 
     /// The row of project `code`, read in one statement with the other reads waiting now.
     /// `read` runs a group's statement for the given codes on the caller's connection and
-    /// returns the rows found, keyed by code.
-    func read(_ code: String, with read: ([String]) throws -> [String: PGRow]) throws -> Outcome {
+    /// returns the rows found, each with its code first.
+    func read(_ code: String, with read: ([String]) throws -> [PGRow]) throws -> Outcome {
         let request = Request(code)
         condition.lock()
         queued.append(request)
-        while request.outcome == nil {
+        while true {
+            if let outcome = request.outcome {
+                condition.unlock()
+                return outcome
+            }
             if running {
                 condition.wait()
                 continue
@@ -66,7 +71,7 @@ final class ProjectRefReads: @unchecked Sendable {
             condition.unlock()
             var found: [String: PGRow]? = nil
             var failure: Error? = nil
-            do { found = try read(Array(Set(batch.map(\.code)))) } catch { failure = error }
+            do { found = Self.byCode(try read(Array(Set(batch.map(\.code))))) } catch { failure = error }
             condition.lock()
             for r in batch {
                 if let found { r.outcome = found[r.code].map(Outcome.found) ?? Outcome.none } else { r.outcome = .alone }
@@ -78,9 +83,15 @@ final class ProjectRefReads: @unchecked Sendable {
                 throw failure
             }
         }
-        let outcome = request.outcome!
-        condition.unlock()
-        return outcome
+    }
+}
+
+extension ProjectRefReads {
+    /// A group's rows by their first column, the project's code.
+    static func byCode(_ rows: [PGRow]) -> [String: PGRow] {
+        var out: [String: PGRow] = [:]
+        for row in rows { if let code = row.string(0) { out[code] = row } }
+        return out
     }
 }
 

@@ -33,7 +33,7 @@ extension PostgresStore {
     public func forgetReadAhead() { db.forgetReadAhead() }
 
     private func projectRefRow(code: String) throws -> PGRow? {
-        let alone = { try self.db.preparedQuery(PostgresStore.projectRefAheadSQL, [.text(Store.pinToleranceKey), .text(code)]).first }
+        let alone = { try self.projectRefRows([code]).first }
         guard db.depth == 0 else { return try alone() }
         switch try ProjectRefReads.group(for: location).read(code, with: projectRefRows) {
         case .found(let row): return row
@@ -42,24 +42,20 @@ extension PostgresStore {
         }
     }
 
-    /// A group's read (`ProjectRefReads`): the rows of `codes`, keyed by code (the first column).
-    private func projectRefRows(_ codes: [String]) throws -> [String: PGRow] {
-        let rows = try db.preparedQuery(PostgresStore.projectRefsAheadSQL,
-                                        [.text(Store.pinToleranceKey), .text(PGConnection.textArrayLiteral(codes))])
-        var out: [String: PGRow] = [:]
-        for row in rows { if let code = row.string(0) { out[code] = row } }
-        return out
+    /// The rows of `codes` (the project's code first), one statement for one code or a group's.
+    private func projectRefRows(_ codes: [String]) throws -> [PGRow] {
+        try db.preparedQuery(PostgresStore.projectRefAheadSQL, [.text(Store.pinToleranceKey), .text(PGConnection.textArrayLiteral(codes))])
     }
 
+    /// The codes go as one text parameter cast to an array, so one prepared statement serves
+    /// a caller alone and a group (`ProjectRefReads`).
     static let projectRefAheadSQL = """
         SELECT \(ProjectRefRow.Column.list("p")),
                (SELECT \(PostgresStore.laoVersionSQL("l")) FROM lao l WHERE l.code = p.lao_code),
                (SELECT value FROM setting WHERE key = ?),
                (SELECT max(id) FROM boundary_import), (SELECT max(id) FROM boundary_original)
-        FROM project p WHERE p.code = ?
+        FROM project p WHERE p.code = ANY ((?::text)::text[])
         """
-    /// The same for several projects (a group's read): a text parameter cast to an array.
-    static let projectRefsAheadSQL = projectRefAheadSQL.replacingOccurrences(of: "WHERE p.code = ?", with: "WHERE p.code = ANY ((?::text)::text[])")
 
     public func projects(filter: ProjectFilter) throws -> [ProjectRecord] {
         let (clauses, args) = filter.conditions(dialect: .postgis)

@@ -532,10 +532,10 @@ final class PostgresBackendTests: CLITestCase {
             }
         }
         let calls = Calls()
-        let read: @Sendable ([String]) throws -> [String: PGRow] = { codes in
+        let read: @Sendable ([String]) throws -> [PGRow] = { codes in
             calls.add(codes)
             if codes == ["A"] { firstRunning.signal(); releaseFirst.wait() }
-            return Dictionary(uniqueKeysWithValues: codes.filter { $0 != "NONE" }.map { ($0, PGRow(values: [.text($0)])) })
+            return codes.filter { $0 != "NONE" }.map { PGRow(values: [.text($0)]) }
         }
         let done = DispatchGroup()
         func start(_ code: String) {
