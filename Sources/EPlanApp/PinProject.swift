@@ -28,6 +28,13 @@ public struct PinRequest: Sendable {
     /// Store a refused pin with status `outside`, for an analyst to review.
     public var force: Bool
 
+    /// One short typed coordinate without a CRS: the cheapest pin to check (no PROJ, one
+    /// point against a prepared jurisdiction).
+    public var isOnePointTyped: Bool {
+        guard crs == nil, case .typed(let texts) = location, texts.count == 1 else { return false }
+        return texts[0].utf8.count <= 64
+    }
+
     public init(projectCode: String, location: Location, polygon: Bool = false, crs: String? = nil,
                 longitudeFirst: Bool = false, toleranceM: Double? = nil, dryRun: Bool = false, force: Bool = false) {
         self.projectCode = projectCode; self.location = location; self.polygon = polygon; self.crs = crs

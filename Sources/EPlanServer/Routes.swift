@@ -99,12 +99,11 @@ public enum EPlanRoutes {
         let lang = ProblemMiddleware.language(request)
         // The use case's checks on a pooled connection, many requests at once; the pin it
         // decided to store goes to the one writer, which answers once it is committed.
-        let checked = try await config.stores.read { reader in
+        let checked = try await config.stores.checkInline(if: pinRequest.isOnePointTyped) { reader, places in
             // The boundaries in memory, as `GET /where` uses them (current for the store: its
             // generation read with the project's row on PostgreSQL).
             try PinProject(store: reader.store, context: EPlanApp.RequestContext(actor: actor, language: lang),
-                           geos: reader.geos, prepared: reader.prepared,
-                           placesAfterProject: { try config.stores.currentPlaces(reader) }).check(pinRequest)
+                           geos: reader.geos, prepared: reader.prepared, placesAfterProject: places).check(pinRequest)
         }
         var stored: PinRecord? = nil
         if let record = checked.record { stored = try await config.stores.pins.write(record) }

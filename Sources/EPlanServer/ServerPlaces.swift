@@ -94,6 +94,36 @@ extension ServerStores {
         }
     }
 
+    /// Runs `body` (a pin's checks) on the request's own thread when `small` (one typed point:
+    /// two rows read and a prepared geometry's test, less than the hop to a worker and back,
+    /// which cost a thread wake-up each way) and, as for `locateInline`, an idle SQLite
+    /// connection is at hand and the place index is current: `body` reads the index through
+    /// the probe it is given, which then never builds one. Otherwise (a line or an area, whose
+    /// checks grow with its vertices; a CRS; PostgreSQL) as `read`, off the cooperative
+    /// threads, with the index made current there.
+    func checkInline<T: Sendable>(if small: Bool, _ body: @escaping @Sendable (Reader, _ places: @escaping () throws -> PlaceIndex.Probe) throws -> T) async throws -> T {
+        if small, answersInline, let reader = idleReader() {
+            let inline: PlaceIndex?
+            do { inline = reader.store is Store ? try currentIndexInline(reader) : nil } catch {
+                if Self.keepsConnection(error) { giveBack(reader) }
+                throw error
+            }
+            guard let index = inline else {
+                giveBack(reader)
+                return try await read { reader in try body(reader, { try self.currentPlaces(reader) }) }
+            }
+            do {
+                let result = try body(reader, { reader.probe(index) })
+                giveBack(reader)
+                return result
+            } catch {
+                if Self.keepsConnection(error) { giveBack(reader) }
+                throw error
+            }
+        }
+        return try await read { reader in try body(reader, { try self.currentPlaces(reader) }) }
+    }
+
     /// The place index if it is current (never builds; nil when stale or not yet built).
     private func currentIndexInline(_ reader: Reader) throws -> PlaceIndex? {
         let files = storeFiles?.state()

@@ -166,12 +166,29 @@ extension Store {
         }
     }
 
-    /// Several pins in ONE transaction (one fsync for all: the service's group commit), each
-    /// in a savepoint of its own: a pin that fails is undone alone and its error is its
-    /// result. When SQLite itself abandoned the transaction (disk full, I/O error) the whole
-    /// batch fails: nothing of it is stored. The layer statistics are asked and grown once
-    /// per batch, not per pin (they cost as much as the pin's own rows).
+    /// Several pins in ONE transaction (one fsync for all: the service's group commit); a
+    /// pin that fails is undone alone and its error is its result. When SQLite itself
+    /// abandoned the transaction (disk full, I/O error) the whole batch fails: nothing of it
+    /// is stored. The layer statistics are asked and grown once per batch, not per pin (they
+    /// cost as much as the pin's own rows).
+    ///
+    /// The service's pins were checked just before, so a pin that fails here is rare: the
+    /// batch goes first without a savepoint per pin (two statements more per pin, and a
+    /// journal of every page the pin changes). Only when one fails is the batch undone and
+    /// done again pin by pin, each in a savepoint of its own.
     public func addPins(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>] {
+        do {
+            return try addPins(pins, eachInSavepoint: false)
+        } catch let error as DatabaseError where error.kind == .busy || error.kind == .diskFull {
+            throw error  // the same again would only wait or fail the same way
+        } catch {
+            return try addPins(pins, eachInSavepoint: true)
+        }
+    }
+
+    /// The batch in one transaction; without `eachInSavepoint` the first pin that fails
+    /// undoes it all (its error thrown).
+    private func addPins(_ pins: [PinRecord], eachInSavepoint: Bool) throws -> [Result<PinRecord, any Error>] {
         let db = database
         return try db.transaction {
             let statisticsCurrent = try db.layerStatisticsAreCurrent(table: "pin", column: "geom")
@@ -181,12 +198,12 @@ extension Store {
             var extent: Envelope?
             for pin in pins {
                 do {
-                    let (stored, envelope) = try db.transaction { try insertPin(pin) }  // a savepoint
+                    let (stored, envelope) = eachInSavepoint ? try db.transaction { try insertPin(pin) } : try insertPin(pin)
                     added += 1
                     if let e = envelope { if extent == nil { extent = e } else { extent?.expand(e) } }
                     out.append(.success(stored))
                 } catch {
-                    guard db.isInTransaction else { throw error }
+                    guard eachInSavepoint, db.isInTransaction else { throw error }
                     out.append(.failure(error))
                 }
             }

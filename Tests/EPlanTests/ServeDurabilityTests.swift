@@ -157,7 +157,9 @@ final class ServeDurabilityTests: ServeTestCase {
     }
 
     /// The group commit's store write: pins of several projects in one transaction get their
-    /// versions in order; a pin that fails (its project is gone) is undone alone.
+    /// versions in order; a pin that fails (its project is gone) is undone alone: the batch,
+    /// tried first without a savepoint per pin, is undone and done again pin by pin, and
+    /// nothing of the first try is left (three rows, P1's versions 1 and 2).
     func testOneFailingPinDoesNotSinkItsBatch() throws {
         let db = try pinFixture()
         let store = try Store(path: db)
