@@ -77,21 +77,8 @@ extension ServerStores {
     /// SQLite, files unchanged since the index was last found current spare the generation
     /// query (a read transaction: file locks and a statement, a tenth of the request).
     func locateInline(_ request: WhereRequest) throws -> [UInt8]? {
-        guard let reader = idleReader() else { return nil }
-        guard reader.store is Store else {
-            giveBack(reader)
-            return nil
-        }
-        do {
-            let result = try currentIndexInline(reader).flatMap { index in
-                try LocatePlace(store: reader.store, index: reader.probe(index)).runFromIndex(request)
-            }
-            giveBack(reader)
-            return result?.jsonBytes()
-        } catch {
-            if Self.keepsConnection(error) { giveBack(reader) }
-            throw error
-        }
+        guard let (reader, index) = try inlineReader() else { return nil }
+        return try using(reader) { try LocatePlace(store: $0.store, index: $0.probe(index)).runFromIndex(request) }?.jsonBytes()
     }
 
     /// Runs `body` (a pin's checks) on the request's own thread when `small` (one typed point:
@@ -102,26 +89,26 @@ extension ServerStores {
     /// checks grow with its vertices; a CRS; PostgreSQL) as `read`, off the cooperative
     /// threads, with the index made current there.
     func checkInline<T: Sendable>(if small: Bool, _ body: @escaping @Sendable (Reader, _ places: @escaping () throws -> PlaceIndex.Probe) throws -> T) async throws -> T {
-        if small, answersInline, let reader = idleReader() {
-            let inline: PlaceIndex?
-            do { inline = reader.store is Store ? try currentIndexInline(reader) : nil } catch {
-                if Self.keepsConnection(error) { giveBack(reader) }
-                throw error
-            }
-            guard let index = inline else {
-                giveBack(reader)
-                return try await read { reader in try body(reader, { try self.currentPlaces(reader) }) }
-            }
-            do {
-                let result = try body(reader, { reader.probe(index) })
-                giveBack(reader)
-                return result
-            } catch {
-                if Self.keepsConnection(error) { giveBack(reader) }
-                throw error
-            }
+        if small, let (reader, index) = try inlineReader() {
+            return try using(reader) { reader in try body(reader, { reader.probe(index) }) }
         }
         return try await read { reader in try body(reader, { try self.currentPlaces(reader) }) }
+    }
+
+    /// An idle SQLite connection and the place index current for its store, when both are at
+    /// hand without opening, building or waiting; else nil, the connection back in the pool.
+    private func inlineReader() throws -> (Reader, PlaceIndex)? {
+        guard answersInline, let reader = idleReader() else { return nil }
+        let index: PlaceIndex?
+        do { index = reader.store is Store ? try currentIndexInline(reader) : nil } catch {
+            release(reader, after: error)
+            throw error
+        }
+        guard let index else {
+            giveBack(reader)
+            return nil
+        }
+        return (reader, index)
     }
 
     /// The place index if it is current (never builds; nil when stale or not yet built).

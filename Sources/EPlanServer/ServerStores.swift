@@ -55,16 +55,19 @@ public final class ServerStores: Sendable {
     /// Runs `body` off the cooperative threads with a pooled connection. A connection that
     /// failed for another reason than a busy store is closed rather than reused.
     func read<T: Sendable>(_ body: @escaping @Sendable (Reader) throws -> T) async throws -> T {
-        try await offload { [self] in
-            let reader = try idle.withLock { $0.popLast() } ?? Reader(store: openStore())
-            do {
-                let result = try body(reader)
-                giveBack(reader)
-                return result
-            } catch {
-                if Self.keepsConnection(error) { giveBack(reader) }
-                throw error
-            }
+        try await offload { [self] in try using(try lease(), body) }
+    }
+
+    /// `body` on `reader`, then the connection back to the pool (`release`: unless the error
+    /// may have left it bad).
+    func using<T>(_ reader: Reader, _ body: (Reader) throws -> T) throws -> T {
+        do {
+            let result = try body(reader)
+            release(reader, after: nil)
+            return result
+        } catch {
+            release(reader, after: error)
+            throw error
         }
     }
 
