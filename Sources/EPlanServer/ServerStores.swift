@@ -176,7 +176,10 @@ final class PinWriter: @unchecked Sendable {
         // Each commit syncs the WAL before it returns: an acknowledged pin survives a crash
         // or power loss, not only the process's death. (PostgreSQL's commit is durable as
         // configured: synchronous_commit is on by default.)
-        if let sqlite = s as? Store { try sqlite.database.execute("PRAGMA synchronous = FULL") }
+        if let sqlite = s as? Store {
+            try sqlite.database.execute("PRAGMA synchronous = FULL")
+            sqlite.doPinTriggerWork()
+        }
         store = s
         return s
     }

@@ -191,6 +191,9 @@ extension Store {
     private func addPins(_ pins: [PinRecord], eachInSavepoint: Bool) throws -> [Result<PinRecord, any Error>] {
         let db = database
         return try db.transaction {
+            // The service's writer does the triggers' work itself; a batch redone pin by pin
+            // goes through the triggers, so that a failing pin fails with their own error.
+            let work = try pinTriggerWork?.begin(viaTriggers: eachInSavepoint)
             let statisticsCurrent = try db.layerStatisticsAreCurrent(table: "pin", column: "geom")
             var out: [Result<PinRecord, any Error>] = []
             out.reserveCapacity(pins.count)
@@ -198,7 +201,7 @@ extension Store {
             var extent: Envelope?
             for pin in pins {
                 do {
-                    let (stored, envelope) = eachInSavepoint ? try db.transaction { try insertPin(pin) } : try insertPin(pin)
+                    let (stored, envelope) = eachInSavepoint ? try db.transaction { try insertPin(pin) } : try insertPin(pin, work)
                     added += 1
                     if let e = envelope { if extent == nil { extent = e } else { extent?.expand(e) } }
                     out.append(.success(stored))
@@ -207,7 +210,10 @@ extension Store {
                     out.append(.failure(error))
                 }
             }
-            if added > 0 { try updatePinStatistics(current: statisticsCurrent, rows: added, extent: extent) }
+            if added > 0 {
+                try work?.finish()
+                try updatePinStatistics(current: statisticsCurrent, rows: added, extent: extent)
+            }
             return out
         }
     }
@@ -217,11 +223,21 @@ extension Store {
 
     /// The rows of one new version (inside the caller's transaction): the stored record and
     /// its geometry's envelope (nil: NULL or empty), for the layer statistics.
-    private func insertPin(_ pin: PinRecord) throws -> (PinRecord, Envelope?) {
+    /// With `work`, the triggers' share too (they are off on this connection).
+    private func insertPin(_ pin: PinRecord, _ work: PinTriggerWork.Batch? = nil) throws -> (PinRecord, Envelope?) {
         let stored = try pin.nextVersion(in: database)
+        let retired = database.changes > 0  // nextVersion's last statement retires the current pin
         let blob = SpatiaLiteBlob.encode(pin.geometry, srid: Store.srid)
         try database.execute(Self.insertPinSQL, PinRow.values(pin, version: stored.version, blob: blob))
-        return (stored, try blob.flatMap { try SpatiaLiteBlob.envelope(of: $0) })
+        let box = try blob.flatMap { try SpatiaLiteBlob.envelope(of: $0) }
+        try work?.inserted(id: database.lastInsertRowID, box: box, retired: retired)
+        return (stored, box)
+    }
+
+    /// For the service's one pin writer, a connection that writes nothing but pins: its
+    /// batches do the pin table's trigger work themselves (see `PinTriggerWork`).
+    public func doPinTriggerWork() {
+        if pinTriggerWork == nil { pinTriggerWork = PinTriggerWork(database) }
     }
 
     /// `rows` pin rows more: cheap when nobody else wrote since the last refresh (count +

@@ -76,12 +76,26 @@ extension Database {
             """, [.text(table), .text(column), .integer(Int64(type?.wkbCode ?? 0)), .integer(Int64(srid))])
         try execute("INSERT OR IGNORE INTO geometry_columns_time (f_table_name, f_geometry_column) VALUES (?, ?)",
                     [.text(table), .text(column)])
+        try execute(Database.spatialIndexTriggersSQL(table: table, column: column) + """
+
+            DELETE FROM \(idx);
+            INSERT INTO \(idx) (pkid, xmin, xmax, ymin, ymax)
+                SELECT ROWID, MbrMinX(\(c)), MbrMaxX(\(c)), MbrMinY(\(c)), MbrMaxY(\(c)) FROM \(t)
+                WHERE MbrMinX(\(c)) IS NOT NULL;
+            """)
+    }
+
+    /// The R*Tree `idx_<table>_<column>` and the triggers that keep it in step (named as
+    /// SpatiaLite names them), as `createGeometryColumn` writes them; the pin writer compares
+    /// a store's triggers with these before it does their work itself (`PinTriggerWork`).
+    static func spatialIndexTriggersSQL(table: String, column: String) -> String {
+        let t = "\"\(table)\"", c = "\"\(column)\"", idx = "\"idx_\(table)_\(column)\""
         let insertNew = """
             INSERT INTO \(idx) (pkid, xmin, xmax, ymin, ymax)
                 SELECT NEW.ROWID, MbrMinX(NEW.\(c)), MbrMaxX(NEW.\(c)), MbrMinY(NEW.\(c)), MbrMaxY(NEW.\(c))
                 WHERE MbrMinX(NEW.\(c)) IS NOT NULL;
             """
-        try execute("""
+        return """
             CREATE VIRTUAL TABLE IF NOT EXISTS \(idx) USING rtree(pkid, xmin, xmax, ymin, ymax);
             DROP TRIGGER IF EXISTS "gii_\(table)_\(column)";
             DROP TRIGGER IF EXISTS "giu_\(table)_\(column)";
@@ -100,10 +114,6 @@ extension Database {
             FOR EACH ROW BEGIN
                 DELETE FROM \(idx) WHERE pkid = OLD.ROWID;
             END;
-            DELETE FROM \(idx);
-            INSERT INTO \(idx) (pkid, xmin, xmax, ymin, ymax)
-                SELECT ROWID, MbrMinX(\(c)), MbrMaxX(\(c)), MbrMinY(\(c)), MbrMaxY(\(c)) FROM \(t)
-                WHERE MbrMinX(\(c)) IS NOT NULL;
-            """)
+            """
     }
 }

@@ -72,6 +72,9 @@ public final class Store {
     public let database: Database
     /// This store's file while it is open here (see `StoreFile.opened`).
     private var openFile: StoreFile.FileID?
+    /// Set on the service's pin writer (`doPinTriggerWork`): its batches do the pin
+    /// table's trigger work themselves.
+    var pinTriggerWork: PinTriggerWork?
     public var path: String { database.options.path }
 
     /// The schema, oldest first. Never edit a shipped step; append a new one.
