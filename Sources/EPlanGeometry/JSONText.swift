@@ -184,5 +184,10 @@ public struct JSONBytes {
         if let escaped { plain(escaped) }
     }
 
+    /// A geometry's GeoJSON (`GeoJSONGeometry.encode`).
+    public mutating func geoJSON(_ g: Geometry, precision: Int = 7) {
+        GeoJSONGeometry.encode(g, precision: precision, into: &bytes)
+    }
+
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }

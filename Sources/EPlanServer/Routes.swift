@@ -40,9 +40,17 @@ public enum EPlanRoutes {
     }
 
     static func json(_ text: String, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        json(buffer: ByteBuffer(string: text), status: status, headers: headers)
+    }
+
+    static func json(bytes: [UInt8], status: HTTPResponse.Status) -> Response {
+        json(buffer: ByteBuffer(bytes: bytes), status: status, headers: [:])
+    }
+
+    private static func json(buffer: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     static func actor(_ context: EPlanRequestContext) throws -> Actor {
@@ -54,7 +62,7 @@ public enum EPlanRoutes {
     static func jsonObject(_ request: Request) async throws -> [String: JSONValue] {
         var request = request
         let buffer = try await request.collectBody(upTo: ServerConfig.bodyLimit)
-        guard case .object(let dict)? = JSONValue.parse(Data(buffer.readableBytesView)) else {
+        guard case .object(let dict)? = buffer.withUnsafeReadableBytes({ JSONValue.parse($0) }) else {
             throw Problem(.badInput, Message(th: "ข้อมูลที่ส่งมาต้องเป็นออบเจกต์ JSON", en: "the request body must be a JSON object"), field: "body")
         }
         return dict
@@ -108,11 +116,10 @@ public enum EPlanRoutes {
         var stored: PinRecord? = nil
         if let record = checked.record { stored = try await config.stores.pins.write(record) }
         let result = checked.result(stored: stored)
-        let body = result.json(lang)
         if result.isRefusal {
-            throw Problem(.pinRefused, result.verdict.summary, field: "location", extra: [("pin", body)])
+            throw Problem(.pinRefused, result.verdict.summary, field: "location", extra: [("pin", result.json(lang))])
         }
-        return json(body, status: result.stored == nil ? .ok : .created)
+        return json(bytes: result.jsonBytes(lang), status: result.stored == nil ? .ok : .created)
     }
 
     // MARK: GET /projects/{code}/pins

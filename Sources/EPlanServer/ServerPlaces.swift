@@ -89,10 +89,23 @@ extension ServerStores {
     /// checks grow with its vertices; a CRS; PostgreSQL) as `read`, off the cooperative
     /// threads, with the index made current there.
     func checkInline<T: Sendable>(if small: Bool, _ body: @escaping @Sendable (Reader, _ places: @escaping () throws -> PlaceIndex.Probe) throws -> T) async throws -> T {
-        if small, let (reader, index) = try inlineReader() {
-            return try using(reader) { reader in try body(reader, { reader.probe(index) }) }
+        if small, answersInline, let reader = idleReader() {
+            // The generation, the project's row, its LAO's and the settings from one snapshot.
+            let checked: T? = try using(reader) { reader in
+                try Self.oneSnapshot(reader) {
+                    guard let index = try currentIndexInline(reader) else { return nil }
+                    return try body(reader, { reader.probe(index) })
+                }
+            }
+            if let checked { return checked }
         }
         return try await read { reader in try body(reader, { try self.currentPlaces(reader) }) }
+    }
+
+    /// `body`'s reads in one read transaction on SQLite (`Database.readTransaction`).
+    private static func oneSnapshot<T>(_ reader: Reader, _ body: () throws -> T) throws -> T {
+        guard let sqlite = reader.store as? Store else { return try body() }
+        return try sqlite.database.readTransaction(body)
     }
 
     /// An idle SQLite connection and the place index current for its store, when both are at

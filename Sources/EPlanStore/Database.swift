@@ -215,6 +215,24 @@ public final class Database {
         }
     }
 
+    /// Runs `body`'s reads as one read transaction: one snapshot for all of them, and one
+    /// WAL read lock taken and dropped instead of one per statement (while a writer commits
+    /// every few milliseconds, each of those also found the WAL moved and emptied this
+    /// connection's page cache). Inside a transaction already, `body` simply runs in it.
+    @discardableResult
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
+        try cached("BEGIN").execute()
+        do {
+            let result = try body()
+            try cached("COMMIT").execute()
+            return result
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
     // MARK: Schema version
 
     /// `PRAGMA user_version`: the schema version migrations have reached.

@@ -220,3 +220,52 @@ final class UseCaseRightsTests: CLITestCase {
         XCTAssertEqual(kind { _ = try settings.get("nope") }, .badInput)
     }
 }
+
+extension UseCaseTests {
+    /// The pin JSON as it was written before it went into one byte buffer (fields as strings,
+    /// joined): the reference the buffer's text must equal byte for byte.
+    private func joinedJSON(_ r: PinResult, _ language: Language) -> String {
+        func unit(_ u: AdminUnit?) -> String {
+            guard let u else { return "null" }
+            return "{\"code\":\(JSONText.string(u.code)),\"name_th\":\(JSONText.string(u.nameTH)),\"name_en\":\(JSONText.string(u.nameEN))}"
+        }
+        var found = "null"
+        if let f = r.verdict.found {
+            let lao = f.lao.map { "{\"code\":\(JSONText.string($0.code)),\"name_th\":\(JSONText.string($0.displayTH)),\"name_en\":\(JSONText.string($0.displayEN))}" } ?? "null"
+            found = "{\"lao\":\(lao),\"tambon\":\(unit(f.tambon)),\"amphoe\":\(unit(f.amphoe))}"
+        }
+        return "{" + [
+            "\"project\":\(JSONText.string(r.project.code))", "\"lao\":\(JSONText.string(r.verdict.lao.code))",
+            "\"outcome\":\"\(r.verdict.outcome.rawValue)\"", "\"status\":\"\(r.verdict.status.rawValue)\"",
+            "\"stored\":\(r.stored != nil)", "\"version\":\(r.stored.map { String($0.version) } ?? "null")",
+            "\"geometry_type\":\"\(r.verdict.geometryType.rawValue)\"", "\"input\":\(JSONText.string(r.candidate.rawInput))",
+            "\"input_crs\":\"EPSG:\(r.candidate.inputCRS.epsg)\"", "\"tolerance_m\":\(JSONText.number(r.verdict.toleranceM, decimals: 2))",
+            "\"distance_outside_m\":\(JSONText.number(r.verdict.distanceOutsideM, decimals: 2))",
+            "\"outside_fraction\":\(r.verdict.outsideFraction.map { JSONText.number($0, decimals: 6) } ?? "null")",
+            "\"found\":\(found)", "\"messages\":[\(r.verdict.messages.map { JSONText.string($0.text(language)) }.joined(separator: ","))]",
+            "\"geometry\":\(GeoJSONGeometry.encode(r.candidate.geometry))",
+        ].joined(separator: ",") + "}"
+    }
+
+    /// Inside, refused outside (found elsewhere, measured), a road's line in UTM with a
+    /// quote in its input, a dry run: the same text in both languages.
+    func testPinJSONIsTheFieldsJoined() throws {
+        let db = try pinFixture()
+        let requests = [
+            PinRequest(projectCode: "P1", location: .typed([insideNamRuem])),
+            PinRequest(projectCode: "P1", location: .typed(["16.726455, 98.578715"])),
+            PinRequest(projectCode: "R1", location: .typed(["47N 523000 1871000 \"", "47N 523400 1871300"]), dryRun: true),
+            PinRequest(projectCode: "P1", location: .typed([insideNamRuem]), dryRun: true),
+        ]
+        var checked = 0
+        for request in requests {
+            guard let r = try? pin(db, request) else { continue }
+            for language in [Language.th, .en] {
+                XCTAssertEqual(r.json(language), joinedJSON(r, language))
+                XCTAssertEqual(r.jsonBytes(language), Array(joinedJSON(r, language).utf8))
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 3)
+    }
+}
