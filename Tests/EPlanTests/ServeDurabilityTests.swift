@@ -85,6 +85,17 @@ final class ServeDurabilityTests: ServeTestCase {
             XCTAssertEqual(history.filter(\.isCurrent).count, history.isEmpty ? 0 : 1, code, file: file, line: line)
             XCTAssertEqual(history.last?.isCurrent ?? true, true, "the newest is current", file: file, line: line)
         }
+        // The spatial index as SpatiaLite's triggers keep it (the server's writer does their
+        // work itself): one entry per pin, holding the pin's box.
+        let db = store.database
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM pin WHERE geom IS NOT NULL AND id NOT IN (SELECT pkid FROM idx_pin_geom)").int64, 0,
+                       "every pin in the R*Tree", file: file, line: line)
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM idx_pin_geom WHERE pkid NOT IN (SELECT id FROM pin)").int64, 0,
+                       "no entry without its pin", file: file, line: line)
+        XCTAssertEqual(try db.scalar("""
+            SELECT count(*) FROM pin p JOIN idx_pin_geom r ON r.pkid = p.id
+            WHERE r.xmin > MbrMinX(p.geom) OR r.xmax < MbrMaxX(p.geom) OR r.ymin > MbrMinY(p.geom) OR r.ymax < MbrMaxY(p.geom)
+            """).int64, 0, "each entry holds its pin's box", file: file, line: line)
     }
 
     func integrityCheck(_ db: String) throws -> String {
