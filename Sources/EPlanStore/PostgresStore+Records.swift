@@ -244,7 +244,21 @@ extension PostgresStore {
                 break
             }
         }
-        return try db.transaction { pins.map { pin in Result { try self.addPin(pin) } } }
+        return try addPinsOneByOne(pins)
+    }
+
+    /// The batch pin by pin in one transaction, each in its savepoint. Its projects are locked
+    /// first, all of them, in the order the batch statement locks them (`ORDER BY code`): taken
+    /// pin by pin in the batch's order and held to the end, they could meet another process's
+    /// batch in the other order, and PostgreSQL would end one of them as deadlocked (seen under
+    /// load: a whole batch answered 503).
+    func addPinsOneByOne(_ pins: [PinRecord]) throws -> [Result<PinRecord, any Error>] {
+        let codes = Array(Set(pins.map(\.projectCode)))
+        return try db.transaction {
+            let list = Array(repeating: "?", count: codes.count).joined(separator: ", ")
+            _ = try rows("SELECT code FROM project WHERE code IN (\(list)) ORDER BY code FOR UPDATE", codes.map { .text($0) })
+            return pins.map { pin in Result { try self.addPin(pin) } }
+        }
     }
 
     public func pinHistory(projectCode: String) throws -> [PinRecord] {

@@ -308,6 +308,45 @@ final class PostgresBackendTests: CLITestCase {
     }
 
     /// Eight `eplan pin` processes on one project at once: eight versions, 1…8, one current.
+    /// The group commit's pin-by-pin fallback locks its projects in code order first, as the
+    /// batch statement does: another transaction that holds D-A and then wants D-B (the batch
+    /// statement's order) waits for nothing, where the fallback taking D-B first (the batch's
+    /// order) ended one of the two as deadlocked.
+    func testPinByPinFallbackLocksInTheBatchStatementsOrder() throws {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let store = try PostgresStore(location: location)
+        try store.insertProjects(["D-A", "D-B"].map { ProjectRecord(code: $0, laoCode: "03630601", planYear: 2560, nameTH: "อาคาร", kind: .building) },
+                                 replace: false, by: "test")
+        let j = try XCTUnwrap(try store.lao(code: "03630601")?.jurisdiction)
+        let c = try XCTUnwrap(try GEOSGeometry(j, context: GEOSContext()).centroid)
+        func pin(_ code: String) -> PinRecord {
+            PinRecord(projectCode: code, pinnedAt: "2026-12-01T00:00:00Z", pinnedBy: "t", rawInput: "pin", inputCRS: 4326,
+                      status: .valid, toleranceM: 30, geometry: .point(c))
+        }
+        let holding = DispatchSemaphore(value: 0)
+        let otherResult = LockedBox<Result<Void, any Error>?>(nil)
+        let thread = Thread {
+            otherResult.set(Result {
+                let other = try PostgresStore(location: location)
+                try other.transaction {
+                    _ = try other.rows("SELECT 1 FROM project WHERE code = 'D-A' FOR UPDATE")
+                    holding.signal()
+                    Thread.sleep(forTimeInterval: 0.5)  // the fallback meanwhile takes what it can
+                    _ = try other.rows("SELECT 1 FROM project WHERE code = 'D-B' FOR UPDATE")
+                }
+            })
+        }
+        thread.start()
+        guard holding.wait(timeout: .now() + 30) == .success else { return XCTFail("the other transaction: \(String(describing: otherResult.get()))") }
+        let results = try store.addPinsOneByOne([pin("D-B"), pin("D-A")])
+        while otherResult.get() == nil { Thread.sleep(forTimeInterval: 0.05) }
+        if case .failure(let e)? = otherResult.get() { XCTFail("the other transaction: \(e)") }
+        XCTAssertEqual(results.map { (try? $0.get())?.version }, [1, 1])
+        XCTAssertEqual(try store.pinHistory(projectCode: "D-B").count, 1)
+    }
+
     func testConcurrentPinsGetDistinctVersions() throws {
         let pg = try postgresURL()
         _ = try run(["init", "--db", pg, "--force", "--no-plan"])
@@ -779,4 +818,13 @@ final class PostgresBackendTests: CLITestCase {
         }
         XCTAssertEqual(try eplan(["audit", "pins", "--db", pg]).status, 5, "findings end with exit status 5")
     }
+}
+
+/// A value shared between a test and a thread it starts.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
 }
