@@ -3,26 +3,14 @@ import Foundation
 
 /// A request body's JSON as a plain value: strict types (a boolean is never a number), and
 /// `Sendable`, so it can cross to the worker that runs the use case.
-enum JSONValue: Decodable, Sendable, Equatable {
+enum JSONValue: Sendable, Equatable {
     case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
 
     /// Parses a whole body; nil when it is not JSON (RFC 8259, UTF-8; see `JSONBodyParser`).
     static func parse(_ bytes: UnsafeRawBufferPointer) -> JSONValue? {
         var parser = JSONBodyParser(bytes)
         return parser.document()
     }
-
-    static func parse(_ data: Data) -> JSONValue? { data.withUnsafeBytes { parse($0) } }
 
     /// The value as JSON text again (a GeoJSON member handed to the GeoJSON reader).
     var text: String {
@@ -105,17 +93,8 @@ struct JSONBodyParser {
             i += 1
             guard let v = value() else { return nil }
             if out[key] == nil { out[key] = v }
-            skipSpace()
-            guard i < b.count else { return nil }
-            if b[i] == UInt8(ascii: ",") {
-                i += 1
-                skipSpace()
-                if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(out) }
-                continue
-            }
-            guard b[i] == UInt8(ascii: "}") else { return nil }
-            i += 1
-            return .object(out)
+            guard let closed = endOrNext(UInt8(ascii: "}")) else { return nil }
+            if closed { return .object(out) }
         }
     }
 
@@ -130,18 +109,26 @@ struct JSONBodyParser {
         while true {
             guard let v = value() else { return nil }
             out.append(v)
-            skipSpace()
-            guard i < b.count else { return nil }
-            if b[i] == UInt8(ascii: ",") {
-                i += 1
-                skipSpace()
-                if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .array(out) }
-                continue
-            }
-            guard b[i] == UInt8(ascii: "]") else { return nil }
-            i += 1
-            return .array(out)
+            guard let closed = endOrNext(UInt8(ascii: "]")) else { return nil }
+            if closed { return .array(out) }
         }
+    }
+
+    /// After an array's element or an object's member: true at the closing `close` (read),
+    /// false after a comma with more to come, nil when neither follows. A comma right before
+    /// the close is read as JSONDecoder reads it: the end.
+    private mutating func endOrNext(_ close: UInt8) -> Bool? {
+        skipSpace()
+        guard i < b.count else { return nil }
+        if b[i] == UInt8(ascii: ",") {
+            i += 1
+            skipSpace()
+            guard i < b.count, b[i] == close else { return false }
+        } else if b[i] != close {
+            return nil
+        }
+        i += 1
+        return true
     }
 
     /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, as a finite Double.

@@ -77,8 +77,10 @@ extension ServerStores {
     /// SQLite, files unchanged since the index was last found current spare the generation
     /// query (a read transaction: file locks and a statement, a tenth of the request).
     func locateInline(_ request: WhereRequest) throws -> [UInt8]? {
-        guard let (reader, index) = try inlineReader() else { return nil }
-        return try using(reader) { try LocatePlace(store: $0.store, index: $0.probe(index)).runFromIndex(request) }?.jsonBytes()
+        let answer = try onInlineReader(oneSnapshot: false) { reader, index in
+            try LocatePlace(store: reader.store, index: reader.probe(index)).runFromIndex(request)
+        }
+        return answer??.jsonBytes()
     }
 
     /// Runs `body` (a pin's checks) on the request's own thread when `small` (one typed point:
@@ -89,39 +91,27 @@ extension ServerStores {
     /// checks grow with its vertices; a CRS; PostgreSQL) as `read`, off the cooperative
     /// threads, with the index made current there.
     func checkInline<T: Sendable>(if small: Bool, _ body: @escaping @Sendable (Reader, _ places: @escaping () throws -> PlaceIndex.Probe) throws -> T) async throws -> T {
-        if small, answersInline, let reader = idleReader() {
-            // The generation, the project's row, its LAO's and the settings from one snapshot.
-            let checked: T? = try using(reader) { reader in
-                try Self.oneSnapshot(reader) {
-                    guard let index = try currentIndexInline(reader) else { return nil }
-                    return try body(reader, { reader.probe(index) })
-                }
-            }
-            if let checked { return checked }
+        if small, let checked = try onInlineReader(oneSnapshot: true, { reader, index in try body(reader, { reader.probe(index) }) }) {
+            return checked
         }
         return try await read { reader in try body(reader, { try self.currentPlaces(reader) }) }
     }
 
-    /// `body`'s reads in one read transaction on SQLite (`Database.readTransaction`).
-    private static func oneSnapshot<T>(_ reader: Reader, _ body: () throws -> T) throws -> T {
-        guard let sqlite = reader.store as? Store else { return try body() }
-        return try sqlite.database.readTransaction(body)
-    }
-
-    /// An idle SQLite connection and the place index current for its store, when both are at
-    /// hand without opening, building or waiting; else nil, the connection back in the pool.
-    private func inlineReader() throws -> (Reader, PlaceIndex)? {
+    /// `body` on this thread with an idle SQLite connection and the place index current for
+    /// its store; nil (the connection back in the pool) when either is not at hand without
+    /// opening, building or waiting. `oneSnapshot`: the generation and `body`'s reads in one
+    /// read transaction (a pin's project, its LAO and the settings read together; `GET /where`
+    /// reads nothing more, and mostly not even the generation).
+    private func onInlineReader<T>(oneSnapshot: Bool, _ body: (Reader, PlaceIndex) throws -> T) throws -> T? {
         guard answersInline, let reader = idleReader() else { return nil }
-        let index: PlaceIndex?
-        do { index = reader.store is Store ? try currentIndexInline(reader) : nil } catch {
-            release(reader, after: error)
-            throw error
+        return try using(reader) { reader in
+            func run() throws -> T? {
+                guard let index = try currentIndexInline(reader) else { return nil }
+                return try body(reader, index)
+            }
+            guard oneSnapshot, let sqlite = reader.store as? Store else { return try run() }
+            return try sqlite.database.readTransaction(run)
         }
-        guard let index else {
-            giveBack(reader)
-            return nil
-        }
-        return (reader, index)
     }
 
     /// The place index if it is current (never builds; nil when stale or not yet built).

@@ -17,6 +17,16 @@ final class PostgresBackendTests: CLITestCase {
         return url
     }
 
+    /// A new empty store in the test database (`eplan init --force`): its URL and location.
+    func freshPostgres() throws -> (url: String, location: PostgresLocation) {
+        let pg = try postgresURL()
+        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
+        guard case .postgres(let location) = try StoreLocation.parse(pg) else {
+            throw NSError(domain: "PostgresBackendTests", code: 1, userInfo: [NSLocalizedDescriptionKey: "EPLAN_TEST_PG is not a PostgreSQL URL: \(pg)"])
+        }
+        return (pg, location)
+    }
+
     /// The second database `eplan store copy` writes into (same cluster).
     func copyURL() throws -> String {
         guard let url = ProcessInfo.processInfo.environment["EPLAN_TEST_PG_COPY"], !url.isEmpty else {
@@ -248,9 +258,7 @@ final class PostgresBackendTests: CLITestCase {
 
     /// The schema keeps one current pin per project, unique versions, and foreign keys.
     func testThePostGISSchemaKeepsTheRules() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (pg, location) = try freshPostgres()
         let store = try PostgresStore(location: location)
         XCTAssertEqual(try store.schemaVersion(), Store.latestVersion)
         XCTAssertEqual(try store.count(level: .tambon), try Store(path: try initStore(), readOnly: true).count(level: .tambon))
@@ -313,9 +321,7 @@ final class PostgresBackendTests: CLITestCase {
     /// statement's order) waits for nothing, where the fallback taking D-B first (the batch's
     /// order) ended one of the two as deadlocked.
     func testPinByPinFallbackLocksInTheBatchStatementsOrder() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (_, location) = try freshPostgres()
         let store = try PostgresStore(location: location)
         try store.insertProjects(["D-A", "D-B"].map { ProjectRecord(code: $0, laoCode: "03630601", planYear: 2560, nameTH: "อาคาร", kind: .building) },
                                  replace: false, by: "test")
@@ -348,9 +354,7 @@ final class PostgresBackendTests: CLITestCase {
     }
 
     func testConcurrentPinsGetDistinctVersions() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (pg, location) = try freshPostgres()
         let store = try PostgresStore(location: location)
         try store.insertProjects([ProjectRecord(code: "C-1", laoCode: "03630601", planYear: 2560, nameTH: "อาคาร", kind: .building)],
                                  replace: false, by: "test")
@@ -458,9 +462,7 @@ final class PostgresBackendTests: CLITestCase {
     /// row's version is the same, and sees another connection's change at once: a new
     /// jurisdiction, new tambons, the LAO gone.
     func testLAOReadsSeeAnotherConnectionsChangeAtOnce() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (_, location) = try freshPostgres()
         let reader = try PostgresStore(location: location), writer = try PostgresStore(location: location)
         let before = try XCTUnwrap(try reader.lao(code: "03630601"))
         XCTAssertEqual(try reader.lao(code: "03630601"), before, "read again, unchanged")
@@ -483,9 +485,7 @@ final class PostgresBackendTests: CLITestCase {
     /// for the calls a pin's check makes next; they serve only until the connection's next
     /// statement, and never after `forgetReadAhead` (which a server calls between requests).
     func testValuesReadWithAProjectServeOnlyTheCallsRightAfter() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (_, location) = try freshPostgres()
         let reader = try PostgresStore(location: location), writer = try PostgresStore(location: location)
         try writer.db.execute("""
             INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at)
@@ -521,9 +521,7 @@ final class PostgresBackendTests: CLITestCase {
     /// round trip. It is the store's generation at that read, taken once; any statement in
     /// between, or a second ask, reads it anew (another connection's import is seen).
     func testBoundaryGenerationComesWithTheProjectsRow() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (_, location) = try freshPostgres()
         let reader = try PostgresStore(location: location), writer = try PostgresStore(location: location)
         try writer.insertProjects([ProjectRecord(code: "G1", laoCode: "03630601", planYear: 2569, nameTH: "ถนน", kind: .road)],
                                   replace: false, by: "t")
@@ -599,9 +597,7 @@ final class PostgresBackendTests: CLITestCase {
     /// with quotes, backslashes, commas and braces included: the array parameter's quoting),
     /// an unknown code nil; inside a transaction a caller reads alone and sees its own rows.
     func testConcurrentProjectReadsGetTheirOwnRows() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (_, location) = try freshPostgres()
         let codes = (0..<40).map { "R-\($0)" } + ["Q\"1", "B\\S", "C,M", "{BR}", "ช่าง ๑"]
         let writer = try PostgresStore(location: location)
         try writer.insertProjects(codes.map { ProjectRecord(code: $0, laoCode: "03630601", planYear: 2569, nameTH: "ถนน \($0)", kind: .road) },
@@ -631,9 +627,7 @@ final class PostgresBackendTests: CLITestCase {
     /// The service's group commit on PostgreSQL is ONE statement for the whole batch, outside
     /// a transaction ONE round trip in all, with the versions pin-by-pin gives.
     func testGroupCommitIsOneStatement() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (_, location) = try freshPostgres()
         let store = try PostgresStore(location: location)
         try store.insertProjects(["S-1", "S-2"].map { ProjectRecord(code: $0, laoCode: "03630601", planYear: 2560, nameTH: "ถนน", kind: .road) },
                                  replace: false, by: "t")
@@ -659,9 +653,7 @@ final class PostgresBackendTests: CLITestCase {
     /// from before that process's pins: the unique version refuses it (nothing stored) and it
     /// runs once more, then gets the next versions. No version is given twice, one pin is current.
     func testGroupCommitAfterAnotherWritersPinsRunsAgain() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (_, location) = try freshPostgres()
         let first = try PostgresStore(location: location), second = try PostgresStore(location: location)
         let watcher = try PostgresStore(location: location)
         try first.insertProjects([ProjectRecord(code: "W-1", laoCode: "03630601", planYear: 2560, nameTH: "ถนน", kind: .road)],
@@ -709,9 +701,7 @@ final class PostgresBackendTests: CLITestCase {
     /// as the page's own, so the limit never leaves a page short: a pin just outside the box
     /// (inside the index's rounding) is not among the rows.
     func testOGCPageIsOneQueryPlannedForItsRows() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (_, location) = try freshPostgres()
         let store = try PostgresStore(location: location)
         let box = Envelope(minX: 98.5, minY: 16.5, maxX: 98.6, maxY: 16.6)
         let places = [("A", Coordinate(98.6000001, 16.55)), ("B", Coordinate(98.55, 16.55)), ("C", Coordinate(98.56, 16.56)),
@@ -752,9 +742,7 @@ final class PostgresBackendTests: CLITestCase {
     /// encodes only those LAOs' property blocks instead of all 7,445 nationally, and writes
     /// the same bytes as with every LAO's block: a box page's pages, walked, give every pin once.
     func testOGCPageEncodesOnlyItsOwnLAOsAndWritesTheSameBytes() throws {
-        let pg = try postgresURL()
-        _ = try run(["init", "--db", pg, "--force", "--no-plan"])
-        guard case .postgres(let location) = try StoreLocation.parse(pg) else { return XCTFail("not PostgreSQL") }
+        let (_, location) = try freshPostgres()
         let store = try PostgresStore(location: location)
         let laos = Array(try store.laos(provinceCode: "63", amphoeCode: nil).filter { $0.jurisdiction != nil }.prefix(3))
         XCTAssertEqual(laos.count, 3)
