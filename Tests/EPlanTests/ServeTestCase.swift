@@ -18,9 +18,16 @@ class ServeTestCase: CLITestCase {
         let process: Process
         let base: String
         init(process: Process, base: String) { self.process = process; self.base = base }
-        /// SIGTERM: a graceful stop exits 0.
-        @discardableResult func stop() -> Int32 {
+        /// SIGTERM: a graceful stop exits 0. A server still running a minute later fails the
+        /// test and is killed (a stop that hung once kept a whole test run waiting 9 minutes).
+        @discardableResult func stop(file: StaticString = #filePath, line: UInt = #line) -> Int32 {
             if process.isRunning { process.terminate() }
+            let deadline = Date().addingTimeInterval(60)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning {
+                XCTFail("eplan serve did not stop within 60 s of SIGTERM", file: file, line: line)
+                kill(process.processIdentifier, SIGKILL)
+            }
             process.waitUntilExit()
             return process.terminationStatus
         }
