@@ -56,8 +56,8 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // The Swift runtime's global-executor hook by address, for a static runtime, which does
-        // not export it by name (see EPlanServer.runTasksOnEventLoops).
+        // The Swift runtime's global-executor hook by address (a static runtime does not export
+        // it by name), and its job runner on the generic executor (see EventLoopGlobalExecutor).
         .target(name: "CConcurrencyHook"),
         // `eplan serve`: routes, authentication and problem answers over the same use cases.
         .target(name: "EPlanServer", dependencies: [
@@ -75,7 +75,7 @@ let package = Package(
         ]),
         // scripts/bench's driver for eplan's side of each race; not part of the tests.
         .executableTarget(name: "eplan-bench", dependencies: ["EPlanDomain"]),
-        .testTarget(name: "EPlanTests", dependencies: ["EPlanDomain", "EPlanApp", "EPlanServer", "eplan"]),
+        .testTarget(name: "EPlanTests", dependencies: ["EPlanDomain", "EPlanApp", "EPlanServer", "CConcurrencyHook", "eplan"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,3 @@
-import CConcurrencyHook
 import EPlanApp
 import EPlanDomain
 import Foundation
@@ -16,29 +15,7 @@ public enum EPlanServer {
     /// thread, before any task starts; false when the runtime does not allow it (then
     /// nothing changes).
     public static func runTasksOnEventLoops() -> Bool {
-        if NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() { return true }
-        // NIO finds the hook by name, which a static Swift runtime (the Debian package's build,
-        // and scripts/bench's) does not export: there every request's task ran on Dispatch's
-        // threads, two thread switches per request. The same hook, by its linked address.
-        return installEventLoopHook()
-    }
-
-    /// What NIO installs (its hook's very type and body), written through the hook's address.
-    private static func installEventLoopHook() -> Bool {
-        typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
-        let slot = eplan_swift_task_enqueueGlobal_hook_address()
-        guard slot.pointee == nil else { return false }  // someone else's executor: leave it
-        return withUnsafeTemporaryAllocation(of: EnqueueGlobalHook.self, capacity: 1) { hook -> Bool in
-            guard let base = hook.baseAddress else { return false }
-            base.initialize(to: { job, _ in
-                // The loop of the current thread when it is one of the group's (no thread switch).
-                MultiThreadedEventLoopGroup.singleton.any().executor.enqueue(ExecutorJob(job))
-            })
-            return base.withMemoryRebound(to: UnsafeMutableRawPointer?.self, capacity: 1) { pointer in
-                slot.pointee = pointer.pointee
-                return pointer.pointee != nil
-            }
-        }
+        EventLoopGlobalExecutor.install()
     }
 
     /// Listens until SIGTERM or SIGINT, then stops gracefully: requests in flight finish

@@ -74,7 +74,7 @@ final class ServeWhereCostTests: XCTestCase {
     func testFixedDecimalsAsStringFormat() {
         var values: [Double] = [0, -0.0, 1, -1, 0.5, 1.5, 2.5, 0.05, 0.00000005, 0.00000015, 0.00000025, 0.000000049999,
                                 98.5667, -98.5667, 16.71670005, 100.50311349999999, 1e21, -1e300, 123456789.123456789,
-                                .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 0.125, 1e-320]
+                                .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 0.125, .leastNonzeroMagnitude * 2024 /* 1e-320, a subnormal */]
         var r = Sequence()
         for _ in 0..<3000 {
             let scale = pow(10.0, Double(r.next(12)) - 6)
@@ -129,7 +129,7 @@ final class ServeWhereCostTests: XCTestCase {
         var values: [Double] = [0, -0.0, 1, -1, 0.5, 1.5, 2.5, 0.05, 0.00000005, 0.00000015, 0.00000025, 0.000000049999,
                                 98.5667, -98.5667, 16.71670005, 100.50311349999999, 1e21, -1e300, 123456789.123456789,
                                 999_999.999_999_999, 1e6, -1e6, 999_999.5, 0.0001, 0.00001, 1e-7, 1e-9, 1e-10, 5e-10,
-                                .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.125, 1e-320, 0.1 + 0.2, 16.0, 100]
+                                .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.125, .leastNonzeroMagnitude * 2024 /* 1e-320 */, 0.1 + 0.2, 16.0, 100]
         var r = Sequence()
         for _ in 0..<4000 {
             let scale = pow(10.0, Double(r.next(14)) - 8)
