@@ -28,6 +28,7 @@ public enum EPlanServer {
         // would drop the locks of the connections in use (see `StoreFile.openStores`).
         // (PostgreSQL has no such locks: its connection goes back to the pool at once.)
         BlockingThreads.useFor(storePath: config.storePath)
+        EventLoopTimeSlice.request()
         var holder: (any AnyStore)? = try config.openStore()
         if holder is PostgresStore { holder = nil }
         defer { withExtendedLifetime(holder) {} }

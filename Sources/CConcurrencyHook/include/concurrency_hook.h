@@ -1,6 +1,9 @@
 #ifndef EPLAN_CONCURRENCY_HOOK_H
 #define EPLAN_CONCURRENCY_HOOK_H
 
+// How `eplan serve` sets up its threads: Swift's global executor on the event loops, and the
+// loops' time slice.
+
 /// The address of the Swift runtime's `swift_task_enqueueGlobal_hook` (where the global
 /// executor's enqueue may be replaced), found by the linker rather than by name at run
 /// time: a static Swift runtime keeps the symbol out of the dynamic table (it is linked
@@ -14,5 +17,13 @@ void *_Nullable *_Nonnull eplan_swift_task_enqueueGlobal_hook_address(void);
 /// nonisolated code, the entry of `withUnsafeContinuation` in a debug build among
 /// them, becomes a new job at the back of the loop's queue.
 void eplan_swift_job_run_on_generic_executor(void *_Nonnull job);
+
+/// Asks the kernel to give the calling thread a time slice of `nanoseconds` (Linux 6.12's
+/// EEVDF scheduler: a shorter slice means an earlier deadline, so a woken thread runs
+/// sooner), keeping its policy (only SCHED_OTHER threads are changed) and nice value;
+/// threads it starts later get the default slice.
+/// 0 when asked, -1 when the system has no such call or refused it; older kernels accept
+/// the call and ignore the slice. No privilege is needed.
+int eplan_request_time_slice(unsigned long long nanoseconds);
 
 #endif

@@ -57,3 +57,53 @@ private final class Seen: Sendable {
 private final class Held: Sendable {
     let value = Atomic<Bool>(true)
 }
+
+/// `eplan serve`'s event-loop threads ask for a short time slice (EventLoopTimeSlice); the
+/// kernel shows each thread's slice in /proc (`se.slice`, on kernels that have one).
+final class ServeEventLoopTimeSliceTests: ServeTestCase {
+    func testTheEventLoopThreadsAskForAShortSlice() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/self/sched"),
+              let own = Self.slice(of: "/proc/self/sched") else { throw XCTSkip("this kernel shows no se.slice in /proc/PID/sched") }
+        let db = try initStore()
+        let server = try serve(db)
+        XCTAssertEqual(try http(server, "GET", "/api/v1/openapi.json").status, 200)  // the loops are running
+        let pid = server.process.processIdentifier
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")
+        var loops: [String: Int] = [:], others: [String: Int] = [:]
+        for tid in tasks {
+            let name = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            guard let slice = Self.slice(of: "/proc/\(pid)/task/\(tid)/sched") else { continue }
+            if name.hasPrefix("NIO-SGLTN") { loops[name + " " + tid] = slice } else { others[name + " " + tid] = slice }
+        }
+        XCTAssertEqual(loops.count, ProcessInfo.processInfo.activeProcessorCount, "one event loop per core: \(loops)")
+        let kernelKeepsIt = Self.kernelAtLeast(6, 12)
+        for (thread, slice) in loops {
+            if kernelKeepsIt {
+                XCTAssertEqual(slice, Int(EventLoopTimeSlice.nanoseconds), "\(thread)")
+            } else {
+                XCTAssertEqual(slice, own, "\(thread): a kernel before 6.12 keeps its own slice")
+            }
+        }
+        // Only the loops ask: the pin writer and the other threads keep the default.
+        for (thread, slice) in others { XCTAssertEqual(slice, own, "\(thread)") }
+    }
+
+    /// `se.slice` (nanoseconds) from a /proc sched file.
+    static func slice(of path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("se.slice") {
+            return line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        return nil
+    }
+
+    static func kernelAtLeast(_ major: Int, _ minor: Int) -> Bool {
+        var name = utsname()
+        uname(&name)
+        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        guard parts.count == 2 else { return false }
+        return (parts[0], parts[1]) >= (major, minor)
+    }
+}
