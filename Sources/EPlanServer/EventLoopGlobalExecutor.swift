@@ -15,8 +15,9 @@ import NIOPosix
 ///   releases it in the continuation's closure (swift-async-algorithms' `merge`, under
 ///   swift-service-lifecycle's `cancelOnGracefulShutdown`, which Hummingbird's date
 ///   cache iterates every second) then holds it across that new job. A job queued before
-///   it on the same loop that takes the lock blocks the loop's thread for good: a
-///   debug-built server hung so on SIGTERM. Here a job runs as Swift's own global executor
+///   it on the same loop that takes the lock blocks the loop's thread for good (the
+///   stack of a debug-built server that hung on SIGTERM: a loop's thread waiting for
+///   merge's lock, nothing else running). Here a job runs as Swift's own global executor
 ///   runs it, on the generic executor, where such hops run in place.
 enum EventLoopGlobalExecutor {
     /// Installs the hook; false when another one is installed already (it is then left).
