@@ -26,8 +26,8 @@ final class OutputFailureTests: CLITestCase {
         environment["EPLAN_GEODATA"] = Self.geodata
         p.environment = environment
         let outPath = path("stdout-\(UUID().uuidString)"), errPath = path("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: outPath, contents: nil))
+        XCTAssertTrue(FileManager.default.createFile(atPath: errPath, contents: nil))
         let out = try XCTUnwrap(FileHandle(forWritingAtPath: outPath)), err = try XCTUnwrap(FileHandle(forWritingAtPath: errPath))
         p.standardOutput = out; p.standardError = err
         p.standardInput = FileHandle.nullDevice
@@ -135,7 +135,7 @@ final class OutputFailureTests: CLITestCase {
             let pipe = Pipe()
             try pipe.fileHandleForReading.close()
             let errPath = path("stderr-pipe")
-            FileManager.default.createFile(atPath: errPath, contents: nil)
+            XCTAssertTrue(FileManager.default.createFile(atPath: errPath, contents: nil))
             let err = try XCTUnwrap(FileHandle(forWritingAtPath: errPath))
             p.standardOutput = pipe; p.standardError = err
             try p.run()

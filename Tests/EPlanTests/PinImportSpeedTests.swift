@@ -11,8 +11,8 @@ final class PinImportSpeedTests: XCTestCase {
     /// and the numbers printf alone prints (huge, tiny, subnormal).
     func testFixedIsPrintfByteForByte() {
         var rng = SystemRandomNumberGenerator()
-        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.0001, 1e-9, 5e-324, 2.2250738585072014e-308,
-                                4503599627370495.5, 4503599627370496, 9007199254740993, 1e22, 1e300, -1e300,
+        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.0001, 1e-9, .leastNonzeroMagnitude /* 5e-324 */, 2.2250738585072014e-308,
+                                4503599627370495.5, 4503599627370496, 9007199254740992 /* 2^53 */, 1e22, 1e300, -1e300,
                                 16.9199105, 99.2177229, 13.75, 100.0000000499, 0.05, 0.15, 0.25, 0.35, 123456.785, 1234.5678]
         for _ in 0..<20_000 {
             values.append(Double.random(in: -180...180, using: &rng))

@@ -367,7 +367,7 @@ final class PostgresBackendTests: CLITestCase {
             p.executableURL = URL(fileURLWithPath: eplanPath)
             p.arguments = ["--lang", "en", "pin", "--db", pg, "C-1", latLon(Coordinate(c.x + Double(i) * 1e-5, c.y))]
             let errURL = dir.appendingPathComponent("pin-\(i).err")
-            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            XCTAssertTrue(FileManager.default.createFile(atPath: errURL.path, contents: nil))
             p.standardOutput = FileHandle.nullDevice
             p.standardError = try FileHandle(forWritingTo: errURL)
             try p.run()

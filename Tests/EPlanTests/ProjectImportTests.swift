@@ -230,7 +230,7 @@ final class ProjectImportTests: CLITestCase {
     func testReplaceUpdatesInPlaceAndLogsStageChanges() throws {
         let (store, _) = try makeStore()
         let v1 = try write("v1.csv", "\(Self.englishHeader)\nR1,03630601,2560,x,,road,1000,,,,,,,\n")
-        try ProjectImporter(store: store).importFile(path: v1)
+        _ = try ProjectImporter(store: store).importFile(path: v1)
         let v2 = try write("v2.csv", "\(Self.englishHeader)\nR1,03630601,2560,x,,road,1000,,,01/10/2559,,900,,\n")
         XCTAssertThrowsError(try ProjectImporter(store: store).importFile(path: v2))
         let report = try ProjectImporter(store: store).importFile(path: v2, replace: true, by: "tester")
@@ -269,7 +269,7 @@ final class ProjectImportTests: CLITestCase {
 
     func testUpdateStagesIsLoggedAndDisbursedOverContractRefused() throws {
         let (store, db) = try makeStore()
-        try ProjectImporter(store: store).importFile(path: Self.takDir + "/demo-plan-2560.csv")
+        _ = try ProjectImporter(store: store).importFile(path: Self.takDir + "/demo-plan-2560.csv")
         let code = "06630606-2562-001"
         let r = try eplan(["projects", "update", code, "--budget-approved", "30/09/2561", "--contract-signed", "๑๕/๑๒/๒๕๖๑",
                            "--contract-amount", "590,000", "--disbursed", "100,000", "--progress", "20", "--by", "ช่างสมชาย", "--db", db])
