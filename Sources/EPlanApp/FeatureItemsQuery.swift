@@ -3,7 +3,7 @@ import Foundation
 
 /// The query of `/ogc/collections/{id}/items`, read and checked: every refusal names its
 /// parameter (`limit`, `bbox`, `datetime`, `next`, a property filter).
-public struct FeatureItemsQuery: Sendable, Equatable {
+public struct FeatureItemsQuery: Sendable, Hashable {
     public static let defaultLimit = 100
     /// Larger limits are clamped to this, not refused (OGC API – Features, Part 1, 7.15.3).
     public static let maximumLimit = 10_000

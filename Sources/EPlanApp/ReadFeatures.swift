@@ -70,7 +70,7 @@ public enum FeatureCollectionID: String, Sendable, CaseIterable {
 /// What a reader may see. Boundaries are public records for any account; projects follow
 /// the account (LAO staff their LAO, the provincial office its province, admins all), or
 /// everything when the service was started with `--public-read`.
-public enum FeatureScope: Sendable, Equatable {
+public enum FeatureScope: Sendable, Hashable {
     case all, province(String), lao(String)
 
     /// The scope of an account (nil: nobody logged in, only with `publicRead`).

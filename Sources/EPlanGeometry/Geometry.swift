@@ -131,7 +131,7 @@ public indirect enum Geometry: Equatable, Sendable {
 }
 
 /// An axis-aligned bounding box.
-public struct Envelope: Equatable, Sendable {
+public struct Envelope: Hashable, Sendable {
     public var minX: Double, minY: Double, maxX: Double, maxY: Double
     public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
         self.minX = minX; self.minY = minY; self.maxX = maxX; self.maxY = maxY

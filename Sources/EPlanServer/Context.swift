@@ -44,6 +44,10 @@ public struct ServerConfig: Sendable {
     /// without asking the store again, so the longest a revoked or expired token, a disabled
     /// account or an old password still works on this server. 0: checked on every request.
     public var credentialCacheSeconds: Double = 10
+    /// `--pages-ahead`: how many OGC item pages may be made ahead of their clients' requests
+    /// and kept at once (`OGCPagesAhead`); 0: none.
+    public var pagesAheadCapacity: Int = 8 { didSet { pagesAhead = OGCPagesAhead(capacity: pagesAheadCapacity) } }
+    private(set) var pagesAhead = OGCPagesAhead(capacity: 8)
 
     public init(storePath: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
         self.storePath = storePath; self.host = host; self.port = port; self.publicURL = publicURL

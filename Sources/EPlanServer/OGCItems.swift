@@ -1,6 +1,7 @@
 import EPlanApp
 import EPlanDomain
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// `GET /ogc/collections/{id}/items` and `/items/{featureId}`. A page is streamed: each
@@ -26,14 +27,24 @@ enum OGCItems {
             do { return try page?.withNextChunk { ByteBuffer(bytes: $0) } } catch { failure = error; throw error }
         }
 
-        var returned: Int { page?.returned ?? 0 }
-        var hasMore: Bool { page?.hasMore ?? false }
-        var lastCode: String? { page?.lastCode }
+        /// Known once the last chunk is made.
+        var end: PageEnd { PageEnd(returned: page?.returned ?? 0, hasMore: page?.hasMore ?? false, lastCode: page?.lastCode) }
+        var isDone: Bool { page?.finished ?? true }
 
         deinit {
             page = nil  // the statement before the connection is reused
             stores.release(reader, after: failure)
         }
+    }
+
+    /// Says that a page was made ahead (a W3C Server-Timing metric without a duration).
+    static let serverTiming = HTTPField.Name("Server-Timing")!
+
+    /// What ends a page: how many features it returned, and where the next begins.
+    struct PageEnd: Sendable {
+        let returned: Int
+        let hasMore: Bool
+        let lastCode: String?
     }
 
     static func items(_ request: Request, _ context: EPlanRequestContext, _ config: ServerConfig) async throws -> Response {
@@ -42,7 +53,21 @@ enum OGCItems {
         let html = try OGCRoutes.wantsHTML(request), lang = OGCRoutes.language(request)
         let query = try FeatureItemsQuery.parse(params, for: id)
         let scope = OGCRoutes.scope(context, config)
-        let stores = config.stores
+        let stores = config.stores, ahead = config.pagesAhead
+        let url = OGCRoutes.base(request, config) + "/ogc/collections/" + id.rawValue + "/items"
+        let key = OGCPagesAhead.Key(id: id, query: query, scope: scope)
+        /// Once a page's end is known: its next page made ahead for the client's next request.
+        let madeToEnd: @Sendable (PageEnd) -> Void = { end in
+            if !html, end.hasMore, let last = end.lastCode { ahead.start(key.after(last), stores) }
+        }
+        if !html, let page = await ahead.take(key, stores) {
+            madeToEnd(page.end)
+            var body = ByteBuffer(string: #"{"type":"FeatureCollection","features":["#)
+            body.writeBytes(page.features)
+            body.writeString(footer(request, url, page.end, matched: page.matched))
+            return Response(status: .ok, headers: [.contentType: "application/geo+json", serverTiming: "ahead;desc=\"page made ahead\""],
+                            body: .init(byteBuffer: body))
+        }
         let (box, first, matched) = try await offload {
             let reader = try stores.lease()
             let box: PageBox, matched: Int?
@@ -55,39 +80,42 @@ enum OGCItems {
             }
             return (box, try box.nextChunk(), matched)
         }
-        let url = OGCRoutes.base(request, config) + "/ogc/collections/" + id.rawValue + "/items"
         if html {
             var bytes = first.map { Array($0.readableBytesView) } ?? []
             while let chunk = try await offload({ try box.nextChunk() }) { bytes += chunk.readableBytesView }
-            let links = pageLinks(request, url, box)
+            let links = pageLinks(request, url, box.end)
             return OGCRoutes.reply(OGCHTML.items(id, features: bytes, matched: matched, next: links.next, lang), type: OGCHTML.type)
         }
+        // A page in one chunk is made to its end already: its next page starts now.
+        let endKnown = box.isDone
+        if endKnown { madeToEnd(box.end) }
         return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: #"{"type":"FeatureCollection","features":["#))
             if let first { try await writer.write(first) }
             while let chunk = try await offload({ try box.nextChunk() }) { try await writer.write(chunk) }
-            try await writer.write(ByteBuffer(string: footer(request, url, box, matched: matched)))
+            if !endKnown { madeToEnd(box.end) }
+            try await writer.write(ByteBuffer(string: footer(request, url, box.end, matched: matched)))
             try await writer.finish(nil)
         })
     }
 
     /// After the features: the counts, the time stamp and the links (`next` only when more follow).
-    static func footer(_ request: Request, _ url: String, _ page: PageBox, matched: Int?) -> String {
-        let links = pageLinks(request, url, page)
+    static func footer(_ request: Request, _ url: String, _ end: PageEnd, matched: Int?) -> String {
+        let links = pageLinks(request, url, end)
         var list = [OGCRoutes.link(links.`self`, "self", "application/geo+json"),
                     OGCRoutes.link(links.`self` + (links.`self`.contains("?") ? "&" : "?") + "f=html", "alternate", "text/html"),
                     OGCRoutes.link(String(url.dropLast("/items".count)), "collection", "application/json")]
         if let next = links.next { list.append(OGCRoutes.link(next, "next", "application/geo+json")) }
-        return "\n],\"numberReturned\":\(page.returned)" + (matched.map { ",\"numberMatched\":\($0)" } ?? "")
+        return "\n],\"numberReturned\":\(end.returned)" + (matched.map { ",\"numberMatched\":\($0)" } ?? "")
             + ",\"timeStamp\":\(JSONText.string(PinText.timestamp(Date()))),\"links\":[" + list.joined(separator: ",") + "]}\n"
     }
 
     /// This page's address as asked, and the next page's: the same query with `next` set to
     /// the token of this page's last code.
-    static func pageLinks(_ request: Request, _ url: String, _ page: PageBox) -> (`self`: String, next: String?) {
+    static func pageLinks(_ request: Request, _ url: String, _ end: PageEnd) -> (`self`: String, next: String?) {
         let query = request.uri.query ?? ""
         let own = query.isEmpty ? url : url + "?" + query
-        guard page.hasMore, let last = page.lastCode else { return (own, nil) }
+        guard end.hasMore, let last = end.lastCode else { return (own, nil) }
         let kept = query.split(separator: "&").filter { !$0.hasPrefix("next=") && $0 != "next" }.map(String.init)
         return (own, url + "?" + (kept + ["next=" + FeaturePageToken.encode(last)]).joined(separator: "&"))
     }

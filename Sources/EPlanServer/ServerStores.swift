@@ -82,6 +82,29 @@ public final class ServerStores: Sendable {
 
     func openStore() throws -> any AnyStore { try StoreLocation.parse(path).open(readOnly: false, create: false) }
 
+    /// A connection that only asks `dataVersion`: it never writes, so its number moves with
+    /// every commit to the store, by this process or another. Opened on first use.
+    private let watcher = Mutex<StoreBox?>(nil)
+    private final class StoreBox: @unchecked Sendable {
+        let store: any AnyStore
+        init(_ store: any AnyStore) { self.store = store }
+    }
+
+    /// The store's data version (see `EPlanStoring.dataVersion`); nil on PostgreSQL, or when it
+    /// cannot be read (the watcher is then opened again next time).
+    func dataVersion() -> Int64? {
+        guard answersInline else { return nil }
+        return watcher.withLock { box -> Int64? in
+            do {
+                if box == nil { box = StoreBox(try StoreLocation.parse(path).open(readOnly: true, create: false)) }
+                return try box?.store.dataVersion()
+            } catch {
+                box = nil
+                return nil
+            }
+        }
+    }
+
     /// Refusals and bad input leave a connection as good as it was; after a store failure
     /// (even busy: cheap to reopen) or a bug it is closed.
     static func keepsConnection(_ error: any Error) -> Bool {
@@ -95,7 +118,16 @@ extension ServerStores {
     /// A pooled connection held across several steps (an OGC page streamed chunk by chunk,
     /// each chunk made on a worker): the holder hands it back with `release` once its
     /// statements are finalized. Opening a store per page cost a quarter of the page's work.
-    func lease() throws -> Reader { try idle.withLock { $0.popLast() } ?? Reader(store: openStore()) }
+    func lease() throws -> Reader {
+        if let reader = idle.withLock({ $0.popLast() }) { return reader }
+        let store = try openStore()
+        try store.mapForReading(upTo: Self.readerMap)
+        return Reader(store: store)
+    }
+
+    /// How much of a SQLite store a pooled reader reads through a memory map (address space,
+    /// not memory: the pages are the system's file cache, shared by every reader).
+    static let readerMap = 1 << 30
 
     /// Back to the pool, unless `error` may have left the connection bad (`keepsConnection`).
     func release(_ reader: Reader, after error: (any Error)?) {

@@ -13,6 +13,13 @@ public protocol EPlanStoring: AnyObject {
     /// a long-lived connection calls it between requests, so one request's reads never serve
     /// the next.
     func forgetReadAhead()
+    /// A number that changes whenever another connection commits to the store (SQLite's
+    /// `PRAGMA data_version`), nil on a backend that has no such number. Asked on a connection
+    /// that never writes, an unchanged number means nothing was committed in between.
+    func dataVersion() throws -> Int64?
+    /// For a connection kept to read many pages (the service's pooled readers): reads the
+    /// first `bytes` of a SQLite file through a memory map (see `Store.mapForReading`).
+    func mapForReading(upTo bytes: Int) throws
 
     // MARK: Projects and plans
     func project(code: String) throws -> ProjectRecord?
@@ -132,6 +139,12 @@ extension EPlanStoring {
 
     /// Nothing read ahead (SQLite: every read is its own, and local).
     public func forgetReadAhead() {}
+
+    /// None (PostgreSQL: no cheap way to tell that nothing was committed).
+    public func dataVersion() throws -> Int64? { nil }
+
+    /// Nothing to map (PostgreSQL: the server reads its own files).
+    public func mapForReading(upTo bytes: Int) throws {}
 
     /// The batch without a hint of its projects.
     public func withPinBatch<T>(_ body: (_ add: (PinRecord) throws -> PinRecord) throws -> T) throws -> T {

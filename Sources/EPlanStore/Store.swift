@@ -145,4 +145,16 @@ public final class Store {
     }
 
     public func schemaVersion() throws -> Int { try database.userVersion() }
+
+    /// SQLite's `PRAGMA data_version`: it moves whenever another connection commits (this
+    /// connection's own commits do not move it).
+    public func dataVersion() throws -> Int64? { try database.scalar("PRAGMA data_version").int64 }
+
+    /// `PRAGMA mmap_size`: SQLite reads the file's pages in place from the system's file
+    /// cache instead of copying each into its own small cache (2 MB) with `pread`. Why: an
+    /// OGC page of a box looks up a thousand pins, projects and LAOs by key, missed that
+    /// cache on most pages, and spent an eighth of its time copying pages in the kernel
+    /// (perf). Pages of the write-ahead log are still read with `pread`. The price SQLite
+    /// documents: an I/O error while reading the map is a signal, not an error code.
+    public func mapForReading(upTo bytes: Int) throws { try database.execute("PRAGMA mmap_size = \(bytes)") }
 }

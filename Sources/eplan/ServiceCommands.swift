@@ -34,6 +34,9 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(t("วินาทีที่เชื่อโทเค็นหรือรหัสผ่าน Basic ที่ตรวจแล้วโดยไม่ตรวจซ้ำ (ค่าเริ่มต้น 10, 0 ถึง 30): นานที่สุดที่โทเค็นที่ถูกเพิกถอนหรือบัญชีที่ถูกระงับยังใช้ได้",
                                                "seconds a verified bearer token or Basic password is trusted without checking again (default 10, 0 to 30): the longest a revoked token or a disabled account still works")))
     var credentialCache: Double = 10
+    @Option(name: .long, help: ArgumentHelp(t("จำนวนหน้ารายการ OGC ที่ทำไว้ล่วงหน้าให้ไคลเอนต์ที่ไล่ตามลิงก์ next (ค่าเริ่มต้น 8, 0 ถึง 64; 0 = ไม่ทำ)",
+                                               "OGC item pages made ahead for clients that follow next links (default 8, 0 to 64; 0: none)")))
+    var pagesAhead = 8
 
     func run() throws {
         let (host, port) = try Self.parseListen(listen)
@@ -49,12 +52,17 @@ struct Serve: ParsableCommand {
             throw CLIError(Message(th: "--credential-cache ต้องเป็นวินาที 0 ถึง 30 (ได้ \(credentialCache))",
                                    en: "--credential-cache must be seconds, 0 to 30 (got \(credentialCache))"))
         }
+        guard (0...64).contains(pagesAhead) else {
+            throw CLIError(Message(th: "--pages-ahead ต้องเป็นจำนวนเต็ม 0 ถึง 64 (ได้ \(pagesAhead))",
+                                   en: "--pages-ahead must be a whole number from 0 to 64 (got \(pagesAhead))"))
+        }
         _ = try global.openStore()  // refuses a missing or foreign file with the CLI's own message
         var settings = ServerConfig(storePath: global.databasePath, host: host, port: port, publicURL: publicURL)
         settings.headerTimeoutSeconds = headerTimeout
         settings.idleTimeoutSeconds = idleTimeout
         settings.publicRead = publicRead
         settings.credentialCacheSeconds = credentialCache
+        settings.pagesAheadCapacity = pagesAhead
         let config = settings
         // Not on PostgreSQL: its store waits for PostgresNIO's futures synchronously, which NIO
         // forbids on an event-loop thread (it traps), and its requests go to `offload` anyway.

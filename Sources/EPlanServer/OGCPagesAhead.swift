@@ -1,0 +1,96 @@
+import EPlanApp
+import EPlanDomain
+import Synchronization
+
+/// OGC pages made ahead. When a page of items has a next page, that page is made at once on a
+/// worker while the client reads this one, and kept for the client's next request. QGIS and
+/// GDAL load a layer by following `next` links one page after another: each page is then
+/// ready when asked for, the server's work overlapping the client's parsing instead of
+/// taking turns with it (on two cores, the walk takes the longer of the two, not their sum).
+///
+/// A page made ahead is served only if nothing was committed to the store since its reads
+/// began (`ServerStores.dataVersion`, asked before it is made and again when it is asked for);
+/// else it is dropped and the page made anew, so an answer never predates a commit. It is
+/// kept under its collection, its whole query (`next` included) and the reader's scope, so a
+/// reader gets only a page made for the same rows it may see; it is given out once. SQLite
+/// only: PostgreSQL has no cheap "nothing committed since" (no page is made there).
+///
+/// Bounds: at most `capacity` pages kept or being made, each at most `maxBytes` (a larger page
+/// is not kept: its client waits for it as before), each for at most `keptFor`.
+final class OGCPagesAhead: Sendable {
+    struct Key: Hashable, Sendable {
+        let id: FeatureCollectionID
+        let query: FeatureItemsQuery
+        let scope: FeatureScope
+
+        /// The page after one that ended at `lastCode`.
+        func after(_ lastCode: String) -> Key {
+            var next = query
+            next.afterCode = lastCode
+            return Key(id: id, query: next, scope: scope)
+        }
+    }
+
+    /// A page's features (joined by commas, as `FeaturePage` makes them) and what ends it.
+    struct Page: Sendable {
+        let features: [UInt8]
+        let end: OGCItems.PageEnd
+        let matched: Int?
+        /// The store's data version before the page's first read.
+        let dataVersion: Int64
+    }
+
+    private struct Entry: Sendable {
+        let made: Task<Page?, Never>
+        let started: ContinuousClock.Instant
+    }
+
+    static let maxBytes = 4 << 20
+    static let keptFor: Duration = .seconds(30)
+    let capacity: Int
+    private let entries = Mutex<[Key: Entry]>([:])
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Starts making the page of `key`, unless it is kept or being made already, or
+    /// `capacity` pages are (those older than `keptFor` are dropped first).
+    func start(_ key: Key, _ stores: ServerStores) {
+        guard capacity > 0 else { return }
+        entries.withLock { entries in
+            let now = ContinuousClock.now
+            entries = entries.filter { now - $0.value.started < Self.keptFor }
+            guard entries[key] == nil, entries.count < capacity else { return }
+            let made = Task { (try? await offload { try Self.make(key, stores) }) ?? nil }
+            entries[key] = Entry(made: made, started: now)
+        }
+    }
+
+    /// The page made ahead for `key` (waited for if it is being made), if one was and nothing
+    /// was committed to the store since its reads began; nil otherwise.
+    func take(_ key: Key, _ stores: ServerStores) async -> Page? {
+        guard capacity > 0, let entry = entries.withLock({ $0.removeValue(forKey: key) }) else { return nil }
+        guard let page = await entry.made.value, ContinuousClock.now - entry.started < Self.keptFor else { return nil }
+        // Asked after the page is made: a commit during its reads or since moves the number.
+        guard let version = try? await offload({ stores.dataVersion() }), version == page.dataVersion else { return nil }
+        return page
+    }
+
+    /// The page of `key` in memory, as `OGCItems.items` would stream it; nil when the store
+    /// has no data version or the page is larger than `maxBytes`.
+    private static func make(_ key: Key, _ stores: ServerStores) throws -> Page? {
+        guard let version = stores.dataVersion() else { return nil }
+        return try stores.using(try stores.lease()) { reader in
+            let (page, matched) = try ReadFeatures(store: reader.store, scope: key.scope).items(key.id, key.query)
+            var features: [UInt8] = []
+            while let fits = try page.withNextChunk({ chunk -> Bool in
+                guard features.count + chunk.count <= maxBytes else { return false }
+                features.append(contentsOf: chunk)
+                return true
+            }) {
+                if !fits { return nil }
+            }
+            return Page(features: features, end: OGCItems.PageEnd(returned: page.returned, hasMore: page.hasMore, lastCode: page.lastCode),
+                        matched: matched, dataVersion: version)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import XCTest
+@testable import EPlanDomain
+@testable import EPlanStore
+
+/// OGC item pages made ahead (`OGCPagesAhead`): while a client reads a page, the server makes
+/// the next one; the client's next request gets it, byte for byte what it would have been
+/// made then, unless something was committed in between or the reader's scope differs.
+extension OGCTests {
+    /// A page's bytes without its time stamp (the one part that differs between two answers).
+    func timeless(_ body: String) -> String {
+        body.replacingOccurrences(of: #""timeStamp":"[^"]*""#, with: #""timeStamp":"""#, options: .regularExpression)
+    }
+
+    func madeAhead(_ r: Reply) -> Bool { r.headers["server-timing"]?.hasPrefix("ahead") ?? false }
+
+    func nextPath(_ server: Running, _ r: Reply) throws -> String? {
+        guard let href = (r.json["links"] as? [[String: Any]])?.first(where: { $0["rel"] as? String == "next" })?["href"] as? String else { return nil }
+        XCTAssertTrue(href.hasPrefix(server.base), href)
+        return String(href.dropFirst(server.base.count))
+    }
+
+    /// Every page after the first is made ahead, and each is the page a server that makes
+    /// none answers.
+    func testPagesAreMadeAheadForAClientThatPages() throws {
+        let f = try fixture(projects: 240)
+        let ahead = try serve(f.db, ["--public-read"]), plain = try serve(f.db, ["--public-read", "--pages-ahead", "0"])
+        var path: String? = "/ogc/collections/project-points/items?limit=20"
+        var pages = 0, made = 0, ids = 0
+        while let p = path {
+            let a = try http(ahead, "GET", p), b = try http(plain, "GET", p)
+            XCTAssertEqual(a.status, 200, a.body)
+            XCTAssertEqual(a.headers["content-type"], "application/geo+json")
+            XCTAssertEqual(timeless(a.body).replacingOccurrences(of: ahead.base, with: ""), timeless(b.body).replacingOccurrences(of: plain.base, with: ""), "page \(pages + 1)")
+            XCTAssertFalse(madeAhead(b), "--pages-ahead 0 makes none")
+            if madeAhead(a) { made += 1 }
+            ids += (a.json["features"] as? [Any])?.count ?? 0
+            pages += 1
+            path = try nextPath(ahead, a)
+        }
+        XCTAssertEqual(ids, f.counts["project-points"])
+        XCTAssertGreaterThan(pages, 3)
+        XCTAssertEqual(made, pages - 1, "every page after the first was made ahead")
+        // HTML pages are for people: none is made ahead.
+        let html = try http(ahead, "GET", "/ogc/collections/project-points/items?limit=20&f=html")
+        let second = try http(ahead, "GET", try XCTUnwrap(try nextPath(ahead, try http(ahead, "GET", "/ogc/collections/project-points/items?limit=20"))) + "&f=html")
+        XCTAssertEqual(html.status, 200)
+        XCTAssertFalse(madeAhead(second))
+
+        let refused = try eplan(["serve", "--db", f.db, "--listen", "127.0.0.1:0", "--pages-ahead", "65", "--lang", "en"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.err.contains("--pages-ahead must be a whole number from 0 to 64 (got 65)"), refused.err)
+    }
+
+    /// A commit after a page was made ahead (here by another process's connection) drops it:
+    /// the client gets the page as it is now. Without the commit, the same page is made ahead.
+    func testAPageMadeAheadIsNotGivenAfterACommit() throws {
+        let f = try fixture(projects: 240)
+        let ahead = try serve(f.db, ["--public-read"]), plain = try serve(f.db, ["--public-read", "--pages-ahead", "0"])
+        let first = "/ogc/collections/project-points/items?limit=20"
+        let second = try XCTUnwrap(try nextPath(ahead, try http(ahead, "GET", first)))
+        let unchanged = try http(ahead, "GET", second)
+        XCTAssertTrue(madeAhead(unchanged), "nothing committed: the page made ahead is given")
+        let code = try XCTUnwrap(((unchanged.json["features"] as? [[String: Any]])?[5])?["id"] as? String)
+
+        // The page is made ahead again; then that project's pin moves, from another connection.
+        XCTAssertEqual(try http(ahead, "GET", first).status, 200)
+        Thread.sleep(forTimeInterval: 0.5)
+        let store = try Store(path: f.db)
+        let pin = try XCTUnwrap(try store.currentPin(projectCode: code))
+        guard case .point(let c) = pin.geometry else { return XCTFail("\(code) is a point pin") }
+        var moved = pin
+        moved.geometry = .point(Coordinate(c.x + 0.0001, c.y))
+        moved.pinnedAt = PinText.timestamp(Date())
+        try store.addPin(moved)
+
+        let after = try http(ahead, "GET", second)
+        XCTAssertFalse(madeAhead(after), "a commit since: the page is made anew")
+        XCTAssertEqual(timeless(after.body).replacingOccurrences(of: ahead.base, with: ""),
+                       timeless(try http(plain, "GET", second).body).replacingOccurrences(of: plain.base, with: ""))
+        XCTAssertNotEqual(timeless(after.body), timeless(unchanged.body), "the moved pin is in the page")
+    }
+
+    /// A page made ahead for one account's scope is never given to a reader of another scope
+    /// asking the same address.
+    func testPagesMadeAheadAreKeptPerScope() throws {
+        let f = try fixture(projects: 120)
+        try addUser(f.db, "eng", ["--role", "engineer", "--lao", f.laos[0]])
+        try addUser(f.db, "tak", ["--role", "province", "--province", "63"])
+        let ahead = try serve(f.db), plain = try serve(f.db, ["--pages-ahead", "0"])
+        let eng = basic("eng", password), tak = basic("tak", password)
+        let first = "/ogc/collections/project-points/items?limit=5"
+        // Each account's first password check on each server is audited (a commit, which
+        // drops the pages made before it); the checks after it come from the credential cache.
+        for server in [ahead, plain] {
+            for account in [eng, tak] { XCTAssertEqual(try http(server, "GET", "/ogc/collections/provinces/items?limit=1", headers: [account]).status, 200) }
+        }
+        let second = try XCTUnwrap(try nextPath(ahead, try http(ahead, "GET", first, headers: [eng])))
+        Thread.sleep(forTimeInterval: 0.5)
+
+        let province = try http(ahead, "GET", second, headers: [tak])
+        XCTAssertEqual(province.status, 200, province.body)
+        XCTAssertFalse(madeAhead(province), "the engineer's page is not the province's")
+        XCTAssertEqual(timeless(province.body).replacingOccurrences(of: ahead.base, with: ""),
+                       timeless(try http(plain, "GET", second, headers: [tak]).body).replacingOccurrences(of: plain.base, with: ""))
+        let laos = Set((province.json["features"] as? [[String: Any]] ?? []).compactMap { ($0["properties"] as? [String: Any])?["lao_code"] as? String })
+        XCTAssertGreaterThan(laos.count, 1, "the province's page holds other LAOs' pins")
+
+        let own = try http(ahead, "GET", second, headers: [eng])
+        XCTAssertTrue(madeAhead(own), "the engineer's own next page was made ahead")
+        XCTAssertEqual(timeless(own.body).replacingOccurrences(of: ahead.base, with: ""),
+                       timeless(try http(plain, "GET", second, headers: [eng]).body).replacingOccurrences(of: plain.base, with: ""))
+    }
+}
