@@ -95,8 +95,12 @@ public struct FeatureCollectionInfo: Sendable {
 public struct ReadFeatures {
     public let store: any EPlanStoring
     public let scope: FeatureScope
+    /// The LAOs' blocks kept between pages of `store`'s connection (a server's pooled reader).
+    public var laoBlocks: ExportLAOBlocks?
 
-    public init(store: any EPlanStoring, scope: FeatureScope) { self.store = store; self.scope = scope }
+    public init(store: any EPlanStoring, scope: FeatureScope, laoBlocks: ExportLAOBlocks? = nil) {
+        self.store = store; self.scope = scope; self.laoBlocks = laoBlocks
+    }
 
     /// Every collection with its box from the R*Tree (the whole layer's, whatever the scope).
     public func collections() throws -> [FeatureCollectionInfo] {
@@ -119,7 +123,7 @@ public struct ReadFeatures {
         }
         let query = try projectQuery(id, q, code: nil)
         let matched = query.filter.laoCode != nil && q.bbox == nil ? try store.projectFeatureCount(query) : nil
-        let page = try FeaturePage(store: store, projects: try store.projectFeatureRows(query), limit: q.limit, bbox: q.bbox)
+        let page = try FeaturePage(store: store, projects: try store.projectFeatureRows(query), limit: q.limit, bbox: q.bbox, laoBlocks: laoBlocks)
         return (page, matched)
     }
 
@@ -131,7 +135,8 @@ public struct ReadFeatures {
         if let layer = id.layer {
             page = FeaturePage(store: store, boundaries: try store.boundaryFeatureRows(try boundaryQuery(layer, q, code: code)), layer: layer, limit: 1, bbox: nil)
         } else {
-            page = try FeaturePage(store: store, projects: try store.projectFeatureRows(try projectQuery(id, q, code: code)), limit: 1, bbox: nil)
+            page = try FeaturePage(store: store, projects: try store.projectFeatureRows(try projectQuery(id, q, code: code)), limit: 1, bbox: nil,
+                                   laoBlocks: laoBlocks)
         }
         var bytes: [UInt8] = []
         while let chunk = try page.nextChunk() { bytes += chunk }

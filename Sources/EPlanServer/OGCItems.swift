@@ -72,7 +72,7 @@ enum OGCItems {
             let reader = try stores.lease()
             let box: PageBox, matched: Int?
             do {
-                let (page, count) = try ReadFeatures(store: reader.store, scope: scope).items(id, query)
+                let (page, count) = try ReadFeatures(store: reader.store, scope: scope, laoBlocks: reader.laoBlocks).items(id, query)
                 (box, matched) = (PageBox(page, reader, stores), count)
             } catch {
                 stores.release(reader, after: error)
@@ -125,7 +125,7 @@ enum OGCItems {
         let code = context.parameters.get("featureId") ?? ""
         let html = try OGCRoutes.wantsHTML(request), lang = OGCRoutes.language(request)
         let scope = OGCRoutes.scope(context, config)
-        let feature = try await config.stores.read { try ReadFeatures(store: $0.store, scope: scope).item(id, code: code) }
+        let feature = try await config.stores.read { try ReadFeatures(store: $0.store, scope: scope, laoBlocks: $0.laoBlocks).item(id, code: code) }
         if html { return OGCRoutes.reply(OGCHTML.item(id, feature: feature, lang), type: OGCHTML.type) }
         let url = OGCRoutes.base(request, config) + "/ogc/collections/" + id.rawValue
         // The feature's own links go after its members: drop its closing brace and add them.

@@ -80,7 +80,7 @@ final class OGCPagesAhead: Sendable {
     private static func make(_ key: Key, _ stores: ServerStores) throws -> Page? {
         guard let version = stores.dataVersion() else { return nil }
         return try stores.using(try stores.lease()) { reader in
-            let (page, matched) = try ReadFeatures(store: reader.store, scope: key.scope).items(key.id, key.query)
+            let (page, matched) = try ReadFeatures(store: reader.store, scope: key.scope, laoBlocks: reader.laoBlocks).items(key.id, key.query)
             var features: [UInt8] = []
             while let fits = try page.withNextChunk({ chunk -> Bool in
                 guard features.count + chunk.count <= maxBytes else { return false }

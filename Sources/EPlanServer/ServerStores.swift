@@ -42,6 +42,8 @@ public final class ServerStores: Sendable {
         let prepared = PreparedGeometryCache()
         /// Its GEOS side of the place index, for the index it was made for.
         var places: PlaceIndex.Probe?
+        /// The LAOs' blocks of OGC project features, kept between pages.
+        let laoBlocks = ExportLAOBlocks()
         init(store: any AnyStore) { self.store = store }
 
         func probe(_ index: PlaceIndex) -> PlaceIndex.Probe {

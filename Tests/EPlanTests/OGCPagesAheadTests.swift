@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import EPlanApp
 @testable import EPlanDomain
 @testable import EPlanStore
 
@@ -110,5 +111,28 @@ extension OGCTests {
         XCTAssertTrue(madeAhead(own), "the engineer's own next page was made ahead")
         XCTAssertEqual(timeless(own.body).replacingOccurrences(of: ahead.base, with: ""),
                        timeless(try http(plain, "GET", second, headers: [eng]).body).replacingOccurrences(of: plain.base, with: ""))
+    }
+
+    /// The LAOs' blocks of project features are encoded once for the pages read on one
+    /// connection, and again after another connection commits (here: an LAO renamed).
+    func testLAOBlocksAreKeptBetweenPagesUntilACommit() throws {
+        let f = try fixture(projects: 30)
+        let store = try Store(path: f.db), blocks = ExportLAOBlocks()
+        func page(_ blocks: ExportLAOBlocks?) throws -> String {
+            let (page, _) = try ReadFeatures(store: store, scope: .all, laoBlocks: blocks).items(.projectPoints, FeatureItemsQuery(limit: 100))
+            var bytes: [UInt8] = []
+            while let chunk = try page.nextChunk() { bytes += chunk }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let plain = try page(nil)
+        XCTAssertEqual(try page(blocks), plain)
+        XCTAssertEqual(try page(blocks), plain)
+        XCTAssertEqual(blocks.encoded, 1, "kept for the second page")
+
+        try Store(path: f.db).database.execute("UPDATE lao SET name_th = 'ชื่อใหม่ของอปท.' WHERE code = ?", [.text(f.laos[0])])
+        let renamed = try page(blocks)
+        XCTAssertEqual(blocks.encoded, 2, "encoded again after the commit")
+        XCTAssertTrue(renamed.contains("ชื่อใหม่ของอปท."))
+        XCTAssertEqual(renamed, try page(nil))
     }
 }
