@@ -128,7 +128,10 @@ final class StatusReportTests: CLITestCase {
         let db = try defaultStore()
         let reference = try report(db, ["--as-of", "2559-10-03", "--format", "csv"])
         XCTAssertEqual(reference.status, 0, reference.err)
-        for form in ["03/10/2559", "2016-10-03", "3/10/2016", "๐๓/๑๐/๒๕๕๙", "3 ต.ค. 2559"] {
+        let forms = ["03/10/2559", "2016-10-03", "3/10/2016", "๐๓/๑๐/๒๕๕๙", "3 ต.ค. 2559"]
+        // The forms are read before the store is asked: on PostgreSQL (a report takes seconds
+        // there) one of them shows the backend answers alike.
+        for form in TestBackend.current.isPostgres ? [forms[4]] : forms {
             let r = try report(db, ["--as-of", form, "--format", "csv"])
             XCTAssertEqual(r.status, 0, r.err)
             XCTAssertEqual(r.out, reference.out, form)
