@@ -62,11 +62,7 @@ enum OGCItems {
         }
         if !html, let page = await ahead.take(key, stores) {
             madeToEnd(page.end)
-            var body = ByteBuffer(string: #"{"type":"FeatureCollection","features":["#)
-            body.writeBytes(page.features)
-            body.writeString(footer(request, url, page.end, matched: page.matched))
-            return Response(status: .ok, headers: [.contentType: "application/geo+json", serverTiming: "ahead;desc=\"page made ahead\""],
-                            body: .init(byteBuffer: body))
+            return madeAhead(page, request, url)
         }
         let (box, first, matched) = try await offload {
             let reader = try stores.lease()
@@ -97,6 +93,15 @@ enum OGCItems {
             try await writer.write(ByteBuffer(string: footer(request, url, box.end, matched: matched)))
             try await writer.finish(nil)
         })
+    }
+
+    /// A page made ahead, answered whole (it is at most `OGCPagesAhead.maxBytes`).
+    static func madeAhead(_ page: OGCPagesAhead.Page, _ request: Request, _ url: String) -> Response {
+        var body = ByteBuffer(string: #"{"type":"FeatureCollection","features":["#)
+        body.writeBytes(page.features)
+        body.writeString(footer(request, url, page.end, matched: page.matched))
+        return Response(status: .ok, headers: [.contentType: "application/geo+json", serverTiming: "ahead;desc=\"page made ahead\""],
+                        body: .init(byteBuffer: body))
     }
 
     /// After the features: the counts, the time stamp and the links (`next` only when more follow).
