@@ -119,7 +119,6 @@ public final class FeaturePage {
     }
 }
 
-
 /// Every LAO's block of a project feature (its names and those of its amphoe and province),
 /// encoded once and kept for the pages read after it on the same connection while nothing
 /// is committed to the store (that connection's `dataVersion` unchanged). Why: a page of a
