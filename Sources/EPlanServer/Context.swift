@@ -46,8 +46,9 @@ public struct ServerConfig: Sendable {
     public var credentialCacheSeconds: Double = 10
     /// `--pages-ahead`: how many OGC item pages may be made ahead of their clients' requests
     /// and kept at once (`OGCPagesAhead`); 0: none.
-    public var pagesAheadCapacity: Int = 8 { didSet { pagesAhead = OGCPagesAhead(capacity: pagesAheadCapacity) } }
-    private(set) var pagesAhead = OGCPagesAhead(capacity: 8)
+    public static let defaultPagesAhead = 8
+    public var pagesAheadCapacity = defaultPagesAhead { didSet { pagesAhead = OGCPagesAhead(capacity: pagesAheadCapacity) } }
+    private(set) var pagesAhead = OGCPagesAhead(capacity: defaultPagesAhead)
 
     public init(storePath: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
         self.storePath = storePath; self.host = host; self.port = port; self.publicURL = publicURL

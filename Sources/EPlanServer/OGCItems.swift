@@ -28,7 +28,7 @@ enum OGCItems {
         }
 
         /// Known once the last chunk is made.
-        var end: PageEnd { PageEnd(returned: page?.returned ?? 0, hasMore: page?.hasMore ?? false, lastCode: page?.lastCode) }
+        var end: PageEnd { PageEnd(page) }
         var isDone: Bool { page?.finished ?? true }
 
         deinit {
@@ -45,6 +45,11 @@ enum OGCItems {
         let returned: Int
         let hasMore: Bool
         let lastCode: String?
+
+        /// Where `page` ended (nothing returned when there is no page).
+        init(_ page: FeaturePage?) {
+            returned = page?.returned ?? 0; hasMore = page?.hasMore ?? false; lastCode = page?.lastCode
+        }
     }
 
     static func items(_ request: Request, _ context: EPlanRequestContext, _ config: ServerConfig) async throws -> Response {
@@ -58,7 +63,7 @@ enum OGCItems {
         let key = OGCPagesAhead.Key(id: id, query: query, scope: scope)
         /// Once a page's end is known: its next page made ahead for the client's next request.
         let madeToEnd: @Sendable (PageEnd) -> Void = { end in
-            if !html, end.hasMore, let last = end.lastCode { ahead.start(key.after(last), stores) }
+            if end.hasMore, let last = end.lastCode { ahead.start(key.after(last), stores) }
         }
         if !html, let page = await ahead.take(key, stores) {
             madeToEnd(page.end)

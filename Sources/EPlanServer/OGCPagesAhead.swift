@@ -89,8 +89,7 @@ final class OGCPagesAhead: Sendable {
             }) {
                 if !fits { return nil }
             }
-            return Page(features: features, end: OGCItems.PageEnd(returned: page.returned, hasMore: page.hasMore, lastCode: page.lastCode),
-                        matched: matched, dataVersion: version)
+            return Page(features: features, end: OGCItems.PageEnd(page), matched: matched, dataVersion: version)
         }
     }
 }

@@ -36,7 +36,7 @@ struct Serve: ParsableCommand {
     var credentialCache: Double = 10
     @Option(name: .long, help: ArgumentHelp(t("จำนวนหน้ารายการ OGC ที่ทำไว้ล่วงหน้าให้ไคลเอนต์ที่ไล่ตามลิงก์ next (ค่าเริ่มต้น 8, 0 ถึง 64; 0 = ไม่ทำ)",
                                                "OGC item pages made ahead for clients that follow next links (default 8, 0 to 64; 0: none)")))
-    var pagesAhead = 8
+    var pagesAhead = ServerConfig.defaultPagesAhead
 
     func run() throws {
         let (host, port) = try Self.parseListen(listen)
