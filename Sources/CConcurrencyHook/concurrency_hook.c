@@ -3,6 +3,9 @@
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 // Defined by libswift_Concurrency (a function pointer; only its address is taken here).
 extern void *swift_task_enqueueGlobal_hook;
@@ -52,5 +55,16 @@ int eplan_request_time_slice(unsigned long long nanoseconds) {
 #else
     (void)nanoseconds;
     return -1;
+#endif
+}
+
+int eplan_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold) {
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+    // Setting either also turns off glibc's own sliding thresholds, which did not keep the
+    // server's page buffers in the heap (see LargeBufferHeap.swift).
+    return mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
+#else
+    (void)mmap_threshold; (void)trim_threshold;
+    return 0;
 #endif
 }

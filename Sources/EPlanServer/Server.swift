@@ -29,6 +29,7 @@ public enum EPlanServer {
         // (PostgreSQL has no such locks: its connection goes back to the pool at once.)
         BlockingThreads.useFor(storePath: config.storePath)
         EventLoopTimeSlice.request()
+        LargeBufferHeap.keepInHeap()
         var holder: (any AnyStore)? = try config.openStore()
         if holder is PostgresStore { holder = nil }
         defer { withExtendedLifetime(holder) {} }

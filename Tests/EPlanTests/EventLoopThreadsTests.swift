@@ -127,3 +127,18 @@ final class ServeEventLoopTimeSliceTests: ServeTestCase {
 private final class Answer: Sendable {
     let value = Mutex<Bool?>(nil)
 }
+
+/// `eplan serve` keeps its page buffers in the heap (`LargeBufferHeap`): glibc must take
+/// both thresholds (it refuses, for one, a mapping threshold above 32 MiB). What they save
+/// is measured by `scripts/bench ogcitems`, not here: which memory glibc gives back depends
+/// on the order of the process's frees, not only on these settings.
+final class LargeBufferHeapTests: XCTestCase {
+    func testGlibcTakesTheThresholds() throws {
+        #if canImport(Glibc)
+        XCTAssertTrue(LargeBufferHeap.keepInHeap())
+        XCTAssertLessThan(LargeBufferHeap.mmapThreshold, LargeBufferHeap.trimThreshold, "freed page buffers must not be trimmed at once")
+        #else
+        throw XCTSkip("not glibc")
+        #endif
+    }
+}

@@ -1,8 +1,8 @@
 #ifndef EPLAN_CONCURRENCY_HOOK_H
 #define EPLAN_CONCURRENCY_HOOK_H
 
-// How `eplan serve` sets up its threads: Swift's global executor on the event loops, and the
-// loops' time slice.
+// How `eplan serve` sets up its threads and its heap: Swift's global executor on the event
+// loops, the loops' time slice, and where glibc puts large buffers.
 
 /// The address of the Swift runtime's `swift_task_enqueueGlobal_hook` (where the global
 /// executor's enqueue may be replaced), found by the linker rather than by name at run
@@ -25,5 +25,11 @@ void eplan_swift_job_run_on_generic_executor(void *_Nonnull job);
 /// 0 when asked, -1 when the system has no such call or refused it; older kernels accept
 /// the call and ignore the slice. No privilege is needed.
 int eplan_request_time_slice(unsigned long long nanoseconds);
+
+/// Makes glibc serve allocations under `mmap_threshold` bytes from the heap instead of a
+/// mapping of their own, and give the heap's free memory back to the system only when more
+/// than `trim_threshold` bytes are free at its top (`mallopt`'s M_MMAP_THRESHOLD and
+/// M_TRIM_THRESHOLD). 1 when both were taken; 0 otherwise, and on a C library without them.
+int eplan_keep_large_buffers_in_heap(int mmap_threshold, int trim_threshold);
 
 #endif
