@@ -2,7 +2,8 @@
 """OGC API - Features items over HTTP, as a client pages them (one keep-alive connection).
 
   ogc_items.py walk URL [MAXPAGES] [RUNS]  follows the next links from URL (at most MAXPAGES pages, 0: all); prints
-                                    features, pages and the median seconds of RUNS walks (default 1)
+                                    features, pages, the median seconds of RUNS walks (default 1) and the median
+                                    seconds of a walk's parsing alone (parse_seconds)
   ogc_items.py time URL RUNS        the median time of one page, RUNS times after one warm-up
   ogc_items.py raw URL              as walk, but only the next link is read (the server's share)
   ogc_items.py deep URL PAGE RUNS   walks to page PAGE, then times page 1 and page PAGE RUNS times each
@@ -46,13 +47,18 @@ def next_from_tail(body):
 
 def walk(url, maxpages=None):
     features = pages = 0
+    parsing = 0.0
     t0 = time.perf_counter()
     while url and (maxpages is None or pages < maxpages):
-        doc = parse(get(url))
+        body = get(url)
+        t1 = time.perf_counter()
+        doc = parse(body)
+        parsing += time.perf_counter() - t1
         features += len(doc["features"])
         pages += 1
         url = next_link(doc)
-    return {"features": features, "pages": pages, "seconds": time.perf_counter() - t0, "parser": parse.__module__}
+    return {"features": features, "pages": pages, "seconds": time.perf_counter() - t0, "parse_seconds": parsing,
+            "parser": parse.__module__}
 
 def raw(url):
     pages, size = 0, 0
@@ -89,7 +95,8 @@ if __name__ == "__main__":
     if sys.argv[1] == "walk":
         maxpages = int(sys.argv[3]) if len(sys.argv) > 3 and int(sys.argv[3]) > 0 else None
         runs = [walk(sys.argv[2], maxpages) for _ in range(int(sys.argv[4]) if len(sys.argv) > 4 else 1)]
-        result = runs[0] | {"seconds": statistics.median(r["seconds"] for r in runs), "runs": len(runs)}
+        result = runs[0] | {"seconds": statistics.median(r["seconds"] for r in runs),
+                            "parse_seconds": statistics.median(r["parse_seconds"] for r in runs), "runs": len(runs)}
         print(json.dumps(result))
     elif sys.argv[1] == "time":
         print(json.dumps(once(sys.argv[2], int(sys.argv[3]))))
