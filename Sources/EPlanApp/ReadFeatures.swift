@@ -122,7 +122,10 @@ public struct ReadFeatures {
             return (FeaturePage(store: store, boundaries: rows, layer: layer, limit: q.limit, bbox: q.bbox), matched)
         }
         let query = try projectQuery(id, q, code: nil)
-        let matched = query.filter.laoCode != nil && q.bbox == nil ? try store.projectFeatureCount(query) : nil
+        // Every feature the selection matches, on every page: not only those after `next`'s key.
+        var selection = query
+        selection.afterCode = nil
+        let matched = query.filter.laoCode != nil && q.bbox == nil ? try store.projectFeatureCount(selection) : nil
         let page = try FeaturePage(store: store, projects: try store.projectFeatureRows(query), limit: q.limit, bbox: q.bbox, laoBlocks: laoBlocks)
         return (page, matched)
     }

@@ -155,6 +155,10 @@ final class OGCTests: ServeTestCase {
         XCTAssertEqual(props["budget"] as? Double, 150000.5)
         XCTAssertEqual((first["geometry"] as? [String: Any])?["type"] as? String, "Point")
         XCTAssertEqual(page.json["numberMatched"] as? Int, f.perLAO[f.laos[0]]?["project-points"], "cheap per LAO")
+        // Every page counts the whole selection, not what is left after its key.
+        let second = try http(server, "GET", try XCTUnwrap(try nextPath(server, page)))
+        XCTAssertEqual(second.status, 200, second.body)
+        XCTAssertEqual(second.json["numberMatched"] as? Int, f.perLAO[f.laos[0]]?["project-points"], "the same on the next page")
         XCTAssertNil(try http(server, "GET", "/ogc/collections/project-points/items?limit=3").json["numberMatched"], "left out when not cheap")
     }
 
