@@ -17,14 +17,56 @@ enum OGCItems {
         private var page: FeaturePage?
         private let reader: ServerStores.Reader, stores: ServerStores
         private var failure: (any Error)?
+        /// The page's `numberMatched` (the same on every page of a walk).
+        let matched: Int?
+        /// The store's data version asked before the page's statement first read (nil: not asked).
+        let dataVersion: Int64?
+        /// The connection went on to the box of the page after this one (`readOn`).
+        private var handedOn = false
 
-        init(_ page: FeaturePage, _ reader: ServerStores.Reader, _ stores: ServerStores) {
-            self.page = page; self.reader = reader; self.stores = stores
+        init(_ page: FeaturePage, _ reader: ServerStores.Reader, _ stores: ServerStores, matched: Int?, dataVersion: Int64?) {
+            self.page = page; self.reader = reader; self.stores = stores; self.matched = matched; self.dataVersion = dataVersion
+        }
+
+        /// The page of a collection's items on a pooled connection, held until the box goes.
+        static func open(_ id: FeatureCollectionID, _ query: FeatureItemsQuery, _ scope: FeatureScope, _ stores: ServerStores,
+                         dataVersion: Int64?) throws -> PageBox {
+            let reader = try stores.lease()
+            do {
+                let (page, matched) = try ReadFeatures(store: reader.store, scope: scope, laoBlocks: reader.laoBlocks).items(id, query)
+                return PageBox(page, reader, stores, matched: matched, dataVersion: dataVersion)
+            } catch {
+                stores.release(reader, after: error)
+                throw error
+            }
+        }
+
+        /// The box of the page after this one, read on from this page's statement on the same
+        /// connection (see `FeaturePage.readOn`), once this page is made to its end with more
+        /// after it, and only when its data version was asked (else nothing could tell whether
+        /// the store changed since); nil otherwise. This box then keeps its end but no longer
+        /// its connection.
+        func readOn() -> PageBox? {
+            guard dataVersion != nil, let next = page?.readOn() else { return nil }
+            handedOn = true
+            return PageBox(next, reader, stores, matched: matched, dataVersion: dataVersion)
         }
 
         /// The next chunk, copied once from the page's buffer into the one the response sends.
         func nextChunk() throws -> ByteBuffer? {
             do { return try page?.withNextChunk { ByteBuffer(bytes: $0) } } catch { failure = error; throw error }
+        }
+
+        /// The next chunk appended to `bytes`, unless `bytes` would then pass `limit` (false:
+        /// nothing appended); nil when the page is done.
+        func appendNextChunk(to bytes: inout [UInt8], upTo limit: Int) throws -> Bool? {
+            do {
+                return try page?.withNextChunk { chunk -> Bool in
+                    guard bytes.count + chunk.count <= limit else { return false }
+                    bytes.append(contentsOf: chunk)
+                    return true
+                }
+            } catch { failure = error; throw error }
         }
 
         /// Known once the last chunk is made.
@@ -33,7 +75,7 @@ enum OGCItems {
 
         deinit {
             page = nil  // the statement before the connection is reused
-            stores.release(reader, after: failure)
+            if !handedOn { stores.release(reader, after: failure) }
         }
     }
 
@@ -61,26 +103,22 @@ enum OGCItems {
         let stores = config.stores, ahead = config.pagesAhead
         let url = OGCRoutes.base(request, config) + "/ogc/collections/" + id.rawValue + "/items"
         let key = OGCPagesAhead.Key(id: id, query: query, scope: scope)
-        /// Once a page's end is known: its next page made ahead for the client's next request.
-        let madeToEnd: @Sendable (PageEnd) -> Void = { end in
-            if end.hasMore, let last = end.lastCode { ahead.start(key.after(last), stores) }
+        /// Once a page's end is known: its next page made ahead for the client's next request,
+        /// read on from `rows` (this page's rows left open) when given.
+        let madeToEnd: @Sendable (PageEnd, PageBox?) -> Void = { end, rows in
+            if end.hasMore, let last = end.lastCode { ahead.start(key.after(last), stores, readingOn: rows) }
         }
         if !html, let page = await ahead.take(key, stores) {
-            madeToEnd(page.end)
+            madeToEnd(page.end, page.rest?.take())
             return madeAhead(page, request, url)
         }
-        let (box, first, matched) = try await offload {
-            let reader = try stores.lease()
-            let box: PageBox, matched: Int?
-            do {
-                let (page, count) = try ReadFeatures(store: reader.store, scope: scope, laoBlocks: reader.laoBlocks).items(id, query)
-                (box, matched) = (PageBox(page, reader, stores), count)
-            } catch {
-                stores.release(reader, after: error)
-                throw error
-            }
-            return (box, try box.nextChunk(), matched)
+        let readsOn = !html && ahead.capacity > 0
+        let (box, first) = try await offload {
+            // Asked before the page's first read, for a next page read on from its rows.
+            let box = try PageBox.open(id, query, scope, stores, dataVersion: readsOn ? stores.dataVersion() : nil)
+            return (box, try box.nextChunk())
         }
+        let matched = box.matched
         if html {
             var bytes = first.map { Array($0.readableBytesView) } ?? []
             while let chunk = try await offload({ try box.nextChunk() }) { bytes += chunk.readableBytesView }
@@ -89,12 +127,12 @@ enum OGCItems {
         }
         // A page in one chunk is made to its end already: its next page starts now.
         let endKnown = box.isDone
-        if endKnown { madeToEnd(box.end) }
+        if endKnown { madeToEnd(box.end, box.readOn()) }
         return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: #"{"type":"FeatureCollection","features":["#))
             if let first { try await writer.write(first) }
             while let chunk = try await offload({ try box.nextChunk() }) { try await writer.write(chunk) }
-            if !endKnown { madeToEnd(box.end) }
+            if !endKnown { madeToEnd(box.end, box.readOn()) }
             try await writer.write(ByteBuffer(string: footer(request, url, box.end, matched: matched)))
             try await writer.finish(nil)
         })
@@ -105,7 +143,8 @@ enum OGCItems {
         var body = ByteBuffer(string: #"{"type":"FeatureCollection","features":["#)
         body.writeBytes(page.features)
         body.writeString(footer(request, url, page.end, matched: page.matched))
-        return Response(status: .ok, headers: [.contentType: "application/geo+json", serverTiming: "ahead;desc=\"page made ahead\""],
+        let timing = page.readOn ? "ahead;desc=\"page made ahead, read on from the page before\"" : "ahead;desc=\"page made ahead\""
+        return Response(status: .ok, headers: [.contentType: "application/geo+json", serverTiming: timing],
                         body: .init(byteBuffer: body))
     }
 

@@ -15,6 +15,14 @@ import Synchronization
 /// reader gets only a page made for the same rows it may see; it is given out once. SQLite
 /// only: PostgreSQL has no cheap "nothing committed since" (no page is made there).
 ///
+/// A page made ahead reads on from the page before it when it can: that page's statement is
+/// left open where it stopped (`FeaturePage.readOn`), on the same pooled connection and in the
+/// same read transaction, and the next page is made from its rows without a new query. A
+/// box's page queried anew found and sorted all the box's matches again (a box of 8,834 pins
+/// of the national fixture: 41–46 ms a page against ~10 for a plain one). The open rows are
+/// kept for the next page for at most `rowsKeptFor`: meanwhile they hold a connection and a
+/// read transaction, which SQLite's checkpoints cannot pass.
+///
 /// Bounds: at most `capacity` pages kept or being made, each at most `maxBytes` (a larger page
 /// is not kept: its client waits for it as before), each for at most `keptFor`.
 final class OGCPagesAhead: Sendable {
@@ -36,8 +44,26 @@ final class OGCPagesAhead: Sendable {
         let features: [UInt8]
         let end: OGCItems.PageEnd
         let matched: Int?
-        /// The store's data version before the page's first read.
+        /// The store's data version before the page's first read (for a page read on from
+        /// the one before it, before that page's first read: they share the read transaction).
         let dataVersion: Int64
+        /// Read on from the page before it, not queried anew.
+        let readOn: Bool
+        /// Its rows left open for the page after it (nil when none follows).
+        let rest: HeldRows?
+    }
+
+    /// A page's open rows, kept for the page after it until taken or given up.
+    final class HeldRows: Sendable {
+        private let box: Mutex<OGCItems.PageBox?>
+
+        init(_ box: OGCItems.PageBox) { self.box = Mutex(box) }
+
+        /// The rows, once: nil when taken or given up already.
+        func take() -> OGCItems.PageBox? { box.withLock { held in defer { held = nil }; return held } }
+
+        /// Gives the connection back to the pool (its statement finalized) unless taken.
+        func giveUp() { _ = take() }
     }
 
     private struct Entry: Sendable {
@@ -47,20 +73,24 @@ final class OGCPagesAhead: Sendable {
 
     static let maxBytes = 4 << 20
     static let keptFor: Duration = .seconds(30)
+    /// How long a page's open rows wait for the page after it (a paging client asks for it
+    /// as soon as it has read the page).
+    static let rowsKeptFor: Duration = .seconds(2)
     let capacity: Int
     private let entries = Mutex<[Key: Entry]>([:])
 
     init(capacity: Int) { self.capacity = capacity }
 
-    /// Starts making the page of `key`, unless it is kept or being made already, or
-    /// `capacity` pages are (those older than `keptFor` are dropped first).
-    func start(_ key: Key, _ stores: ServerStores) {
+    /// Starts making the page of `key`, read on from `rows` (the rows left open after the page
+    /// before it) when given, unless it is kept or being made already, or `capacity` pages
+    /// are (those older than `keptFor` are dropped first). Rows not used go back to the pool.
+    func start(_ key: Key, _ stores: ServerStores, readingOn rows: OGCItems.PageBox? = nil) {
         guard capacity > 0 else { return }
         entries.withLock { entries in
             let now = ContinuousClock.now
             entries = entries.filter { now - $0.value.started < Self.keptFor }
             guard entries[key] == nil, entries.count < capacity else { return }
-            let made = Task { (try? await offload { try Self.make(key, stores) }) ?? nil }
+            let made = Task { (try? await offload { try Self.make(key, stores, readingOn: rows) }) ?? nil }
             entries[key] = Entry(made: made, started: now)
         }
     }
@@ -75,21 +105,29 @@ final class OGCPagesAhead: Sendable {
         return page
     }
 
-    /// The page of `key` in memory, as `OGCItems.items` would stream it; nil when the store
-    /// has no data version or the page is larger than `maxBytes`.
-    private static func make(_ key: Key, _ stores: ServerStores) throws -> Page? {
-        guard let version = stores.dataVersion() else { return nil }
-        return try stores.using(try stores.lease()) { reader in
-            let (page, matched) = try ReadFeatures(store: reader.store, scope: key.scope, laoBlocks: reader.laoBlocks).items(key.id, key.query)
-            var features: [UInt8] = []
-            while let fits = try page.withNextChunk({ chunk -> Bool in
-                guard features.count + chunk.count <= maxBytes else { return false }
-                features.append(contentsOf: chunk)
-                return true
-            }) {
-                if !fits { return nil }
-            }
-            return Page(features: features, end: OGCItems.PageEnd(page), matched: matched, dataVersion: version)
+    /// The page of `key` in memory, as `OGCItems.items` would stream it (read on from `rows`
+    /// when given, else queried on a pooled connection); nil when the store has no data
+    /// version or the page is larger than `maxBytes`.
+    private static func make(_ key: Key, _ stores: ServerStores, readingOn rows: OGCItems.PageBox?) throws -> Page? {
+        let box: OGCItems.PageBox, readsOn = rows?.dataVersion != nil
+        if let rows, readsOn {
+            box = rows
+        } else {
+            guard let version = stores.dataVersion() else { return nil }
+            box = try OGCItems.PageBox.open(key.id, key.query, key.scope, stores, dataVersion: version)
         }
+        var features: [UInt8] = []
+        while let fits = try box.appendNextChunk(to: &features, upTo: maxBytes) {
+            if !fits { return nil }
+        }
+        let rest = box.readOn().map(HeldRows.init)
+        if let rest {
+            Task {
+                try? await Task.sleep(for: rowsKeptFor)
+                rest.giveUp()
+            }
+        }
+        guard let version = box.dataVersion else { return nil }
+        return Page(features: features, end: box.end, matched: box.matched, dataVersion: version, readOn: readsOn, rest: rest)
     }
 }

@@ -3,6 +3,7 @@ import XCTest
 @testable import EPlanApp
 @testable import EPlanDomain
 @testable import EPlanStore
+@testable import EPlanServer
 
 /// OGC item pages made ahead (`OGCPagesAhead`): while a client reads a page, the server makes
 /// the next one; the client's next request gets it, byte for byte what it would have been
@@ -51,6 +52,53 @@ extension OGCTests {
         let refused = try eplan(["serve", "--db", f.db, "--listen", "127.0.0.1:0", "--pages-ahead", "65", "--lang", "en"])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.err.contains("--pages-ahead must be a whole number from 0 to 64 (got 65)"), refused.err)
+    }
+
+    /// The pages of a box (sorted from the R*Tree) and of the whole layer are made ahead by
+    /// reading on from the page before's statement, not by querying anew; each is the page a
+    /// server that makes none answers.
+    func testPagesMadeAheadReadOnFromThePageBefore() throws {
+        let f = try fixture(projects: 240)
+        let ahead = try serve(f.db, ["--public-read"]), plain = try serve(f.db, ["--public-read", "--pages-ahead", "0"])
+        let store = try Store(path: f.db, readOnly: true)
+        let box = try XCTUnwrap(try store.lao(code: f.laos[1])?.jurisdiction?.envelope)
+        // The smallest page size that has the box's pages sorted from the R*Tree (smaller pages walk the code index).
+        let limit = try XCTUnwrap((2...40).first { try store.boxPlan(ProjectFeatureQuery(filter: ProjectFilter(bbox: box), kind: .point, pageSize: $0)) == .rtreeFirst })
+        for first in ["/ogc/collections/project-points/items?limit=\(limit)&bbox=\(box.minX),\(box.minY),\(box.maxX),\(box.maxY)",
+                      "/ogc/collections/project-points/items?limit=25"] {
+            var path: String? = first
+            var pages = 0, readOn = 0
+            while let p = path {
+                let a = try http(ahead, "GET", p), b = try http(plain, "GET", p)
+                XCTAssertEqual(a.status, 200, a.body)
+                XCTAssertEqual(timeless(a.body).replacingOccurrences(of: ahead.base, with: ""),
+                               timeless(b.body).replacingOccurrences(of: plain.base, with: ""), "page \(pages + 1) of \(first)")
+                if a.headers["server-timing"]?.contains("read on from the page before") == true { readOn += 1 }
+                pages += 1
+                path = try nextPath(ahead, a)
+            }
+            XCTAssertGreaterThanOrEqual(pages, 3, "a page read on from a page itself read on: \(first)")
+            XCTAssertEqual(readOn, pages - 1, "every page after the first read on from the one before: \(first)")
+        }
+    }
+
+    /// The rows a page made ahead leaves open for the page after it hold a read transaction:
+    /// they are given up after `rowsKeptFor` when no client asks, so SQLite's checkpoints can
+    /// then go past them.
+    func testRowsLeftOpenAreGivenUpSoon() throws {
+        let f = try fixture(projects: 240)
+        let ahead = try serve(f.db, ["--public-read"])
+        XCTAssertEqual(try http(ahead, "GET", "/ogc/collections/project-points/items?limit=10").status, 200)
+        Thread.sleep(forTimeInterval: 0.5)  // page 2 made ahead; its rows left open for page 3
+        let store = try Store(path: f.db)
+        try store.database.execute("INSERT INTO project (code, lao_code, plan_year, name_th, kind, recorded_on, updated_at) VALUES ('W00001', ?, 2568, 'x', 'road', '2025-01-01', '2025-01-01')",
+                                   [.text(f.laos[0])])
+        // Waiting for no lock, a reader's old snapshot makes TRUNCATE busy at once.
+        store.database.waitForLocks(milliseconds: 0)
+        func truncated() throws -> Bool { try store.database.scalar("PRAGMA wal_checkpoint(TRUNCATE)").int64 == 0 }
+        XCTAssertFalse(try truncated(), "the open rows hold the snapshot of page 1")
+        Thread.sleep(forTimeInterval: Double(OGCPagesAhead.rowsKeptFor.components.seconds) + 1)
+        XCTAssertTrue(try truncated(), "given up after \(OGCPagesAhead.rowsKeptFor)")
     }
 
     /// A commit after a page was made ahead (here by another process's connection) drops it:

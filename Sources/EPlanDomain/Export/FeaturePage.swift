@@ -28,6 +28,8 @@ public final class FeaturePage {
     /// A feature after the page's last exists (then a `next` link is due).
     public private(set) var hasMore = false
     public private(set) var finished = false
+    /// The rows' current row is this page's first (a page read on from the one before it).
+    private var pendingRow = false
 
     /// A page of project features (`rows` from `projectFeatureRows`); `laoBlocks` keeps the
     /// LAOs' blocks for the next page read on the same connection.
@@ -45,6 +47,22 @@ public final class FeaturePage {
     public init(store: any EPlanStoring, boundaries rows: any BoundaryFeatureRows, layer: BoundaryLayer, limit: Int, bbox: Envelope?) {
         self.store = store; self.limit = limit; self.bbox = bbox
         source = .boundaries(rows, keys: layer.columns.enumerated().map { Array((($0.offset == 0 ? "" : ",") + "\"\($0.element)\":").utf8) })
+    }
+
+    /// The page after this one, read on from where this one stopped: the same statement (so
+    /// the same read transaction, and no query made and sorted again), its current row, which
+    /// ended this page, the new page's first. Only after this page finished with `hasMore`;
+    /// this page gives its rows up (it has nothing more to make).
+    public func readOn() -> FeaturePage? {
+        guard finished, hasMore, let source else { return nil }
+        self.source = nil
+        let next = FeaturePage(store: store, source: source, limit: limit, bbox: bbox)
+        next.pendingRow = true
+        return next
+    }
+
+    private init(store: any EPlanStoring, source: Source, limit: Int, bbox: Envelope?) {
+        self.store = store; self.source = source; self.limit = limit; self.bbox = bbox
     }
 
     deinit { source = nil }  // the statement goes before the store's connection
@@ -87,7 +105,7 @@ public final class FeaturePage {
     private func fill(_ w: inout ByteWriter, step: () throws -> Bool, geometry: () -> UnsafeRawBufferPointer?,
                       code: () -> UnsafeBufferPointer<UInt8>?, feature: (inout ByteWriter, UnsafeRawBufferPointer?) throws -> Void) throws {
         while w.count < ExportOutput.chunkSize {
-            guard try step() else { finished = true; return }
+            if pendingRow { pendingRow = false } else { guard try step() else { finished = true; return } }
             let geom = geometry()
             if let bbox, let geom, let e = try? BlobGeometryWriter.envelope(geom), !e.intersects(bbox) { continue }
             if returned == limit { hasMore = true; finished = true; return }
