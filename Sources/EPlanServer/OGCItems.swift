@@ -11,8 +11,10 @@ import Hummingbird
 enum OGCItems {
     /// The page between chunks, on a pooled connection it holds until it ends. Only one task
     /// touches it at a time: each chunk is made in an `offload` that is awaited before the
-    /// next starts. However the response ends (sent, cut by the client, failed), the page's
-    /// statement is finalized first and then the connection goes back to the pool.
+    /// next starts, and a box handed to the page made ahead after it (`readOn`) is taken once
+    /// (`OGCPagesAhead.HeldRows`). However the response ends (sent, cut by the client,
+    /// failed), the page's statement is finalized first and then the connection goes back to
+    /// the pool, unless the box handed it on.
     final class PageBox: @unchecked Sendable {
         private var page: FeaturePage?
         private let reader: ServerStores.Reader, stores: ServerStores
