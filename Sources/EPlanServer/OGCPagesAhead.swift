@@ -57,7 +57,14 @@ final class OGCPagesAhead: Sendable {
     final class HeldRows: Sendable {
         private let box: Mutex<OGCItems.PageBox?>
 
-        init(_ box: OGCItems.PageBox) { self.box = Mutex(box) }
+        /// Holds `box`, and gives it up after `duration` unless it is taken before.
+        init(_ box: OGCItems.PageBox, for duration: Duration) {
+            self.box = Mutex(box)
+            Task { [weak self] in
+                try? await Task.sleep(for: duration)
+                self?.giveUp()
+            }
+        }
 
         /// The rows, once: nil when taken or given up already.
         func take() -> OGCItems.PageBox? { box.withLock { held in defer { held = nil }; return held } }
@@ -109,25 +116,18 @@ final class OGCPagesAhead: Sendable {
     /// when given, else queried on a pooled connection); nil when the store has no data
     /// version or the page is larger than `maxBytes`.
     private static func make(_ key: Key, _ stores: ServerStores, readingOn rows: OGCItems.PageBox?) throws -> Page? {
-        let box: OGCItems.PageBox, readsOn = rows?.dataVersion != nil
-        if let rows, readsOn {
-            box = rows
+        let box: OGCItems.PageBox, version: Int64
+        if let rows, let asked = rows.dataVersion {
+            (box, version) = (rows, asked)
         } else {
-            guard let version = stores.dataVersion() else { return nil }
-            box = try OGCItems.PageBox.open(key.id, key.query, key.scope, stores, dataVersion: version)
+            guard let asked = stores.dataVersion() else { return nil }
+            (box, version) = (try OGCItems.PageBox.open(key.id, key.query, key.scope, stores, dataVersion: asked), asked)
         }
         var features: [UInt8] = []
         while let fits = try box.appendNextChunk(to: &features, upTo: maxBytes) {
             if !fits { return nil }
         }
-        let rest = box.readOn().map(HeldRows.init)
-        if let rest {
-            Task {
-                try? await Task.sleep(for: rowsKeptFor)
-                rest.giveUp()
-            }
-        }
-        guard let version = box.dataVersion else { return nil }
-        return Page(features: features, end: box.end, matched: box.matched, dataVersion: version, readOn: readsOn, rest: rest)
+        return Page(features: features, end: box.end, matched: box.matched, dataVersion: version, readOn: box === rows,
+                    rest: box.readOn().map { HeldRows($0, for: rowsKeptFor) })
     }
 }
